@@ -1,0 +1,182 @@
+/* Atome engine — C API.
+ *
+ * Freestanding: this header needs only <stdint.h> and <stddef.h>. The engine never allocates:
+ *   1. atome_model_load() validates a model image (file in RAM or array in flash) once and keeps
+ *      pointers into it — weights are used in place, never copied;
+ *   2. atome_state_bytes() says how much memory a decoding session needs for a given window;
+ *   3. atome_session_init() lays the session out inside a buffer the caller owns;
+ *   4. atome_step() feeds one token and returns the logits for the next one (O(1) for conv and
+ *      SSM, O(window) for attention).
+ * Every call returns an atome_status; atome_status_str() names it.
+ */
+#ifndef ATOME_ATOME_H
+#define ATOME_ATOME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum atome_status {
+  ATOME_OK = 0,
+  ATOME_ERR_NULL_ARGUMENT = 1,   /* a required pointer was NULL */
+  ATOME_ERR_MISALIGNED = 2,      /* model image or state buffer not aligned as required */
+  ATOME_ERR_TRUNCATED = 3,       /* image shorter than its header or its declared size */
+  ATOME_ERR_BAD_MAGIC = 4,       /* not an Atome native model */
+  ATOME_ERR_VERSION = 5,         /* unsupported format major version */
+  ATOME_ERR_SIZE_MISMATCH = 6,   /* image longer than declared (trailing bytes) */
+  ATOME_ERR_CHECKSUM = 7,        /* CRC-32 mismatch: the image was altered or damaged */
+  ATOME_ERR_BAD_HEADER = 8,      /* header offsets/flags/reserved fields invalid */
+  ATOME_ERR_BAD_CONFIG = 9,      /* architecture config out of range or inconsistent */
+  ATOME_ERR_BAD_TENSOR = 10,     /* tensor table entry wrong (kind, order, shape, dtype, bounds) */
+  ATOME_ERR_BAD_WEIGHTS = 11,    /* a packed trit uses the invalid code 0b10, or a float is not finite */
+  ATOME_ERR_BAD_SIGNATURE_BLOCK = 12, /* signature block present but malformed */
+  ATOME_ERR_BUFFER_TOO_SMALL = 13, /* caller buffer smaller than atome_state_bytes() */
+  ATOME_ERR_BAD_WINDOW = 14,     /* window is 0 or too large */
+  ATOME_ERR_BAD_TOKEN = 15,      /* token id >= vocab size */
+  ATOME_ERR_NOT_CLASSIFIER = 16, /* classifier call on a model without a class head */
+  ATOME_ERR_NO_TOKENS = 17,      /* operation needs at least one token fed */
+  ATOME_ERR_BAD_ARGUMENT = 18    /* other argument out of range */
+} atome_status;
+
+const char* atome_status_str(atome_status status);
+
+/* Which pathways a block has (the file says; ablations drop some). */
+enum {
+  ATOME_PATH_CONV = 1u,
+  ATOME_PATH_SSM = 2u,
+  ATOME_PATH_ATTN = 4u,
+  ATOME_PATH_ALL = 7u
+};
+
+enum { ATOME_ARCH_LM = 1u, ATOME_ARCH_CLASSIFIER = 2u };
+
+/* The whole architecture, read from the model file: nothing is compiled in. */
+typedef struct atome_config {
+  uint32_t arch;        /* ATOME_ARCH_LM or ATOME_ARCH_CLASSIFIER */
+  uint32_t vocab_size;  /* 256 (bytes) */
+  uint32_t d_model;     /* residual width d */
+  uint32_t n_layers;    /* L */
+  uint32_t d_head;      /* width of q and k */
+  uint32_t conv_kernel; /* K taps of the depthwise causal conv */
+  uint32_t top_k;       /* attention keeps this many best-scoring positions */
+  uint32_t pathways;    /* ATOME_PATH_* bit mask */
+  uint32_t n_paths;     /* popcount(pathways) = router outputs */
+  uint32_t n_classes;   /* classifier head rows (0 for a pure LM) */
+  uint32_t act_bits;    /* 32 = float32 activations (v1) */
+  uint32_t context_len; /* training sequence length, a hint (0 = unknown) */
+  float norm_eps;       /* LayerNorm epsilon */
+} atome_config;
+
+/* A ternary matrix in place: rows x cols trits, 2 bits each, every row starting on a byte. */
+typedef struct atome_trits {
+  const uint8_t* data;
+  uint32_t rows;
+  uint32_t cols;
+  uint32_t row_bytes; /* (cols + 3) / 4 */
+  float scale;        /* alpha: W = scale * trit */
+} atome_trits;
+
+/* A validated model: the config plus views into the caller's image. Fixed size; per-layer
+ * views are built inside the session buffer. Treat fields as read-only. */
+typedef struct atome_model {
+  atome_config config;
+  const uint8_t* image;      /* the whole file, used in place */
+  size_t image_bytes;
+  const uint8_t* tensor_table;
+  uint32_t tensor_count;
+  uint32_t format_minor;
+  uint32_t has_signature;    /* a signature block follows the CRC-covered bytes */
+  uint32_t signed_bytes;     /* bytes covered by the CRC (and by the signature) */
+  atome_trits embed;         /* (vocab, d) */
+  const float* final_gamma;  /* (d) */
+  const float* final_beta;   /* (d) */
+  atome_trits unembed;       /* (vocab, d) */
+  atome_trits head;          /* (n_classes, d); data NULL for a pure LM */
+} atome_model;
+
+/* Validates every byte of a native model image (header, config, tensor table, bounds, trit
+ * codes, finiteness, CRC-32) and fills *model. The image must be 4-byte aligned (16 recommended)
+ * and must outlive the model. Never reads outside [image, image + image_bytes). */
+atome_status atome_model_load(atome_model* model, const void* image, size_t image_bytes);
+
+/* Parameter count (every trit and every float weight), for reports. */
+uint64_t atome_model_param_count(const atome_model* model);
+
+/* Upper bound on the attention window; a session's window must be in [1, ATOME_MAX_WINDOW]. */
+#define ATOME_MAX_WINDOW 65536u
+
+/* Bytes a session needs for `window` tokens of attention context (0 if the window is invalid). */
+size_t atome_state_bytes(const atome_model* model, uint32_t window);
+
+/* Alignment the session buffer must have. */
+#define ATOME_STATE_ALIGN 16u
+
+typedef struct atome_session atome_session; /* lives inside the caller's buffer */
+
+/* Lays a session out in `buffer` (aligned to ATOME_STATE_ALIGN, at least
+ * atome_state_bytes(model, window) bytes) and resets it. *session points into buffer. */
+atome_status atome_session_init(atome_session** session, const atome_model* model, uint32_t window,
+                                void* buffer, size_t buffer_bytes);
+
+/* Forgets every token fed (position 0 again, conv/SSM/attention state cleared). */
+void atome_session_reset(atome_session* session);
+
+/* Feeds one token at the next position. On success *logits (if not NULL) points to the
+ * vocab_size next-token logits, valid until the next call on this session. When more than
+ * `window` tokens have been fed, attention sees only the last `window` (the oldest key/value is
+ * dropped); conv and SSM state carry on. */
+atome_status atome_step(atome_session* session, uint32_t token, const float** logits);
+
+/* As atome_step, but skips the unembedding (prefill of a prompt whose logits are not needed). */
+atome_status atome_step_no_logits(atome_session* session, uint32_t token);
+
+/* Number of tokens fed since the last reset. */
+uint64_t atome_session_position(const atome_session* session);
+
+/* Router mixture r = softmax(router) of `layer` at the last step: n_paths floats in the order
+ * conv, ssm, attn (only pathways present). NULL before the first step or for a bad layer. */
+const float* atome_session_router(const atome_session* session, uint32_t layer);
+
+/* Classifier head applied to the final-normed hidden state of the last token fed:
+ * n_classes logits into out. */
+atome_status atome_session_class_logits(const atome_session* session, float* out,
+                                        uint32_t out_len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Sampler: temperature 0 = argmax (ties: the lowest token id). Otherwise softmax(logits / T),
+ * restricted to the top_k most likely (0 = all), then to the smallest set whose probability
+ * reaches top_p (1 = all), then one draw from a seeded xorshift generator. Same seed, same tokens,
+ * on every target. */
+typedef struct atome_sampler {
+  float temperature;
+  float top_p;
+  uint32_t top_k;
+  uint64_t rng_state;
+} atome_sampler;
+
+void atome_sampler_init(atome_sampler* sampler, float temperature, float top_p, uint32_t top_k,
+                        uint64_t seed);
+
+/* Scratch must hold n floats and n uint16 ids (the sampler sorts candidates there). */
+typedef struct atome_sampler_scratch {
+  float prob[256];
+  uint16_t id[256];
+} atome_sampler_scratch;
+
+/* Picks a token from n (<= 256) logits. */
+uint32_t atome_sample(atome_sampler* sampler, const float* logits, uint32_t n,
+                      atome_sampler_scratch* scratch);
+
+uint32_t atome_argmax(const float* values, uint32_t n);
+
+/* CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), as used by the model format. */
+uint32_t atome_crc32(uint32_t crc, const void* data, size_t bytes);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* ATOME_ATOME_H */

@@ -1,0 +1,129 @@
+// Atome native model format ("ATOMENAT"), version 1 — the byte layout as constants.
+// docs/FORMAT.md is the normative description; this header is its single code counterpart,
+// shared by the engine's loader and the host-side writer.
+#ifndef ATOME_ENGINE_FORMAT_H
+#define ATOME_ENGINE_FORMAT_H
+
+#include <stdint.h>
+
+namespace atome::format {
+
+constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'N', 'A', 'T'};
+constexpr uint16_t kVersionMajor = 1;
+constexpr uint16_t kVersionMinor = 0;
+constexpr uint32_t kAlign = 16;          // tensor offsets, table offset, payload offset
+constexpr uint32_t kHeaderBytes = 128;   // fixed header (including the config block)
+constexpr uint32_t kTensorEntryBytes = 32;
+constexpr uint32_t kFlagSigned = 1u;     // an Ed25519 signature block follows the signed bytes
+constexpr uint32_t kKnownFlags = kFlagSigned;
+
+// Header field offsets.
+constexpr uint32_t kOffMagic = 0;
+constexpr uint32_t kOffVersionMajor = 8;   // u16
+constexpr uint32_t kOffVersionMinor = 10;  // u16
+constexpr uint32_t kOffHeaderBytes = 12;
+constexpr uint32_t kOffFileBytes = 16;     // bytes covered by the CRC (and the signature)
+constexpr uint32_t kOffCrc = 20;           // CRC-32 of [0, file_bytes) with these 4 bytes as zero
+constexpr uint32_t kOffFlags = 24;
+constexpr uint32_t kOffTensorCount = 28;
+constexpr uint32_t kOffTableOffset = 32;
+constexpr uint32_t kOffPayloadOffset = 36;
+// Config block.
+constexpr uint32_t kOffArch = 40;
+constexpr uint32_t kOffVocab = 44;
+constexpr uint32_t kOffDModel = 48;
+constexpr uint32_t kOffLayers = 52;
+constexpr uint32_t kOffDHead = 56;
+constexpr uint32_t kOffConvKernel = 60;
+constexpr uint32_t kOffTopK = 64;
+constexpr uint32_t kOffPathways = 68;
+constexpr uint32_t kOffClasses = 72;
+constexpr uint32_t kOffActBits = 76;
+constexpr uint32_t kOffNormEps = 80;       // f32
+constexpr uint32_t kOffContextLen = 84;
+constexpr uint32_t kOffReserved = 88;      // up to kHeaderBytes: must be zero in version 1.0
+
+// Tensor table entry field offsets.
+constexpr uint32_t kTeKind = 0;    // u16
+constexpr uint32_t kTeLayer = 2;   // u16, kGlobalLayer for non-block tensors
+constexpr uint32_t kTeDtype = 4;   // u8
+constexpr uint32_t kTeRes0 = 5;    // u8 + u16 zero
+constexpr uint32_t kTeRows = 8;
+constexpr uint32_t kTeCols = 12;
+constexpr uint32_t kTeScale = 16;  // f32
+constexpr uint32_t kTeOffset = 20; // absolute byte offset, multiple of kAlign
+constexpr uint32_t kTeBytes = 24;
+constexpr uint32_t kTeRes1 = 28;   // u32 zero
+constexpr uint16_t kGlobalLayer = 0xFFFF;
+
+enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2 };
+
+enum Kind : uint16_t {
+  kEmbed = 1,       // trit (vocab, d)
+  kNormGamma = 2,   // f32 (1, d)
+  kNormBeta = 3,    // f32 (1, d)
+  kConv = 4,        // trit (d, K): row = channel, column k = lag (k = 0 is the current token)
+  kSsmA = 5,        // f32 (1, d): raw; decay = tanh(a)
+  kSsmB = 6,        // f32 (1, d)
+  kSsmC = 7,        // f32 (1, d)
+  kWq = 8,          // trit (d_head, d)
+  kWk = 9,          // trit (d_head, d)
+  kWv = 10,         // trit (d, d)
+  kRouter = 11,     // trit (n_paths, d)
+  kFinalGamma = 12, // f32 (1, d)
+  kFinalBeta = 13,  // f32 (1, d)
+  kUnembed = 14,    // trit (vocab, d)
+  kHead = 15,       // trit (n_classes, d)
+};
+
+// Signature block (present when kFlagSigned): right after the signed bytes.
+constexpr char kSigMagic[8] = {'A', 'T', 'O', 'M', 'E', 'S', 'I', 'G'};
+constexpr uint32_t kSigAlgEd25519 = 1;
+constexpr uint32_t kSigBlockBytes = 112;  // magic 8, alg u32, block bytes u32, pubkey 32, sig 64
+
+// Limits a valid file must respect (they bound the arithmetic, not the hardware).
+constexpr uint32_t kMaxDModel = 8192;
+constexpr uint32_t kMaxLayers = 1024;
+constexpr uint32_t kMaxConvKernel = 64;
+constexpr uint32_t kMaxTopK = 1024;
+constexpr uint32_t kMaxClasses = 4096;
+constexpr uint32_t kVocabBytes = 256;
+
+// Tensors per block for a pathway mask, in canonical order:
+// gamma, beta, [conv], [a, b, c], [wq, wk, wv], router.
+constexpr uint32_t tensors_per_block(uint32_t pathways) {
+  return 2u + ((pathways & 1u) ? 1u : 0u) + ((pathways & 2u) ? 3u : 0u) +
+         ((pathways & 4u) ? 3u : 0u) + 1u;
+}
+
+}  // namespace atome::format
+
+
+
+#include "atome/atome.h"
+
+namespace atome::format {
+
+// What the tensor at a given index of the canonical order must be, for a config.
+struct TensorSpec {
+  uint16_t kind;
+  uint16_t layer;  // kGlobalLayer for embed / final norm / unembed / head
+  uint8_t dtype;
+  uint32_t rows;
+  uint32_t cols;
+};
+
+// Number of tensors a file with this config holds.
+uint32_t tensor_count(const atome_config& config);
+
+// Spec of tensor `index` (< tensor_count(config)).
+TensorSpec canonical_tensor(const atome_config& config, uint32_t index);
+
+// Payload bytes of a tensor: rows * cols * 4 for f32, rows * ceil(cols / 4) for trits.
+uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols);
+
+// Checks a config's ranges and internal consistency (n_paths must already equal popcount).
+atome_status validate_config(const atome_config& config);
+
+}  // namespace atome::format
+#endif  // ATOME_ENGINE_FORMAT_H

@@ -1,0 +1,79 @@
+// The canonical tensor order of a native model file (docs/FORMAT.md §4), shared by the loader
+// and the writer so that both sides agree on one list.
+#include "engine/format.h"
+
+namespace atome::format {
+
+uint32_t tensor_count(const atome_config& c) {
+  return 1u + c.n_layers * tensors_per_block(c.pathways) + 2u + 1u + (c.n_classes > 0 ? 1u : 0u);
+}
+
+TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
+  const uint32_t d = c.d_model;
+  if (index == 0) return {kEmbed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
+  index -= 1;
+  const uint32_t per_block = tensors_per_block(c.pathways);
+  if (index < c.n_layers * per_block) {
+    const uint16_t layer = static_cast<uint16_t>(index / per_block);
+    uint32_t i = index % per_block;
+    if (i == 0) return {kNormGamma, layer, kDtypeF32, 1, d};
+    if (i == 1) return {kNormBeta, layer, kDtypeF32, 1, d};
+    i -= 2;
+    if (c.pathways & ATOME_PATH_CONV) {
+      if (i == 0) return {kConv, layer, kDtypeTrit2, d, c.conv_kernel};
+      i -= 1;
+    }
+    if (c.pathways & ATOME_PATH_SSM) {
+      if (i < 3) return {static_cast<uint16_t>(kSsmA + i), layer, kDtypeF32, 1, d};
+      i -= 3;
+    }
+    if (c.pathways & ATOME_PATH_ATTN) {
+      if (i == 0) return {kWq, layer, kDtypeTrit2, c.d_head, d};
+      if (i == 1) return {kWk, layer, kDtypeTrit2, c.d_head, d};
+      if (i == 2) return {kWv, layer, kDtypeTrit2, d, d};
+      i -= 3;
+    }
+    return {kRouter, layer, kDtypeTrit2, c.n_paths, d};
+  }
+  index -= c.n_layers * per_block;
+  if (index == 0) return {kFinalGamma, kGlobalLayer, kDtypeF32, 1, d};
+  if (index == 1) return {kFinalBeta, kGlobalLayer, kDtypeF32, 1, d};
+  if (index == 2) return {kUnembed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
+  return {kHead, kGlobalLayer, kDtypeTrit2, c.n_classes, d};
+}
+
+uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols) {
+  if (dtype == kDtypeF32) return static_cast<uint64_t>(rows) * cols * 4u;
+  return static_cast<uint64_t>(rows) * ((static_cast<uint64_t>(cols) + 3u) / 4u);
+}
+
+atome_status validate_config(const atome_config& c) {
+  const uint32_t p = c.pathways;
+  if (c.arch != ATOME_ARCH_LM && c.arch != ATOME_ARCH_CLASSIFIER) return ATOME_ERR_BAD_CONFIG;
+  if (c.vocab_size != kVocabBytes) return ATOME_ERR_BAD_CONFIG;
+  if (c.d_model == 0 || c.d_model > kMaxDModel) return ATOME_ERR_BAD_CONFIG;
+  if (c.n_layers == 0 || c.n_layers > kMaxLayers) return ATOME_ERR_BAD_CONFIG;
+  if (p == 0 || (p & ~static_cast<uint32_t>(ATOME_PATH_ALL)) != 0) return ATOME_ERR_BAD_CONFIG;
+  const uint32_t n_paths = (p & 1u) + ((p >> 1) & 1u) + ((p >> 2) & 1u);
+  if (c.n_paths != n_paths) return ATOME_ERR_BAD_CONFIG;
+  if (p & ATOME_PATH_CONV) {
+    if (c.conv_kernel == 0 || c.conv_kernel > kMaxConvKernel) return ATOME_ERR_BAD_CONFIG;
+  } else if (c.conv_kernel != 0) {
+    return ATOME_ERR_BAD_CONFIG;
+  }
+  if (p & ATOME_PATH_ATTN) {
+    if (c.d_head == 0 || c.d_head > kMaxDModel) return ATOME_ERR_BAD_CONFIG;
+    if (c.top_k == 0 || c.top_k > kMaxTopK) return ATOME_ERR_BAD_CONFIG;
+  } else if (c.d_head != 0 || c.top_k != 0) {
+    return ATOME_ERR_BAD_CONFIG;
+  }
+  if (c.arch == ATOME_ARCH_LM && c.n_classes != 0) return ATOME_ERR_BAD_CONFIG;
+  if (c.arch == ATOME_ARCH_CLASSIFIER && (c.n_classes == 0 || c.n_classes > kMaxClasses))
+    return ATOME_ERR_BAD_CONFIG;
+  if (c.act_bits != 32) return ATOME_ERR_BAD_CONFIG;
+  // eps must be a positive finite float (the comparison is false for NaN).
+  if (!(c.norm_eps > 0.0f && c.norm_eps < 1.0f)) return ATOME_ERR_BAD_CONFIG;
+  return ATOME_OK;
+}
+
+}  // namespace atome::format

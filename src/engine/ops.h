@@ -1,0 +1,70 @@
+// The float ops of the Atome block, each with its summation order fixed (part of the numerics
+// contract: the same order on every target, in the engine and in the trainer's reference).
+#ifndef ATOME_ENGINE_OPS_H
+#define ATOME_ENGINE_OPS_H
+
+#include <stdint.h>
+
+#include "engine/numerics.h"
+
+namespace atome {
+
+// out = (x - mean) / sqrt(var + eps) * gamma + beta; mean and variance summed left to right.
+inline void layer_norm(float* out, const float* x, const float* gamma, const float* beta,
+                       uint32_t d, float eps) {
+  float sum = 0.0f;
+  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+  const float mean = sum / static_cast<float>(d);
+  float sq = 0.0f;
+  for (uint32_t i = 0; i < d; ++i) {
+    const float c = x[i] - mean;
+    sq += c * c;
+  }
+  const float var = sq / static_cast<float>(d);
+  const float rstd = 1.0f / sqrt_f(var + eps);
+  for (uint32_t i = 0; i < d; ++i) out[i] = (x[i] - mean) * rstd * gamma[i] + beta[i];
+}
+
+// In-place softmax over n values: max-subtracted, sum left to right, then a divide each.
+inline void softmax(float* v, uint32_t n) {
+  float max = v[0];
+  for (uint32_t i = 1; i < n; ++i) max = v[i] > max ? v[i] : max;
+  float sum = 0.0f;
+  for (uint32_t i = 0; i < n; ++i) {
+    v[i] = exp_f(v[i] - max);
+    sum += v[i];
+  }
+  for (uint32_t i = 0; i < n; ++i) v[i] = v[i] / sum;
+}
+
+// Float dot product in the same lane order as the ternary kernel: term i to lane i % 8.
+inline float dot(const float* a, const float* b, uint32_t n) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (uint32_t i = 0; i < n; ++i) lane[i & 7u] += a[i] * b[i];
+  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+// Top-k selection by score, best first; ties keep the earlier index first. Writes up to k
+// indices (count returned) into best[]; best_score[] gets their scores.
+inline uint32_t top_k_select(const float* score, uint32_t n, uint32_t k, uint32_t* best,
+                             float* best_score) {
+  uint32_t count = 0;
+  for (uint32_t j = 0; j < n; ++j) {
+    const float s = score[j];
+    if (count == k && !(s > best_score[k - 1])) continue;  // not better than the worst kept
+    uint32_t pos = count < k ? count++ : k - 1;
+    // Shift worse entries down; an equal score stays ahead (it came earlier).
+    while (pos > 0 && s > best_score[pos - 1]) {
+      best_score[pos] = best_score[pos - 1];
+      best[pos] = best[pos - 1];
+      --pos;
+    }
+    best_score[pos] = s;
+    best[pos] = j;
+  }
+  return count;
+}
+
+}  // namespace atome
+
+#endif  // ATOME_ENGINE_OPS_H

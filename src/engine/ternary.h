@@ -1,0 +1,62 @@
+// Ternary matrix-vector product: out[r] = scale * sum_i trit(W[r, i]) * x[i].
+//
+// Multiply-free: each term is x[i] with its sign flipped (trit -1), kept (+1) or masked to +0.0
+// (trit 0) by bit operations on the float, so the inner loop only adds.
+//
+// Summation order is part of the numerics contract (host and device logits must agree to the
+// bit): term i goes to lane accumulator i % 8, each lane adds its terms in increasing i, and the
+// lanes are reduced as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The portable kernel and
+// every SIMD kernel implement exactly this order.
+#ifndef ATOME_ENGINE_TERNARY_H
+#define ATOME_ENGINE_TERNARY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atome/atome.h"
+#include "engine/numerics.h"
+
+namespace atome {
+
+// Packed trit codes (2 bits each, element i at bits 2*(i%4) of byte i/4): 00 = 0, 01 = +1,
+// 11 = -1; 10 is invalid (rejected by the loader). Bit 0 says "non-zero", bit 1 says "negative".
+using MatvecFn = void (*)(float* out, const atome_trits& w, const float* x);
+
+void ternary_matvec_portable(float* out, const atome_trits& w, const float* x);
+#if defined(ATOME_HAVE_AVX2)
+void ternary_matvec_avx2(float* out, const atome_trits& w, const float* x);
+#endif
+
+// The kernel this build selected (ATOME_KERNEL_AVX2 at configure time, else portable).
+inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
+#if defined(ATOME_USE_AVX2)
+  ternary_matvec_avx2(out, w, x);
+#else
+  ternary_matvec_portable(out, w, x);
+#endif
+}
+
+// Name of the selected kernel, for reports.
+const char* ternary_kernel_name();
+
+// Sign-and-mask x by a 2-bit trit code: +x (01), -x (11) or +0.0 (00) — no multiply, no branch.
+// Only bits 0 and 1 of `code` are used.
+inline float apply_trit(float x, uint32_t code) {
+  const uint32_t keep = 0u - (code & 1u);           // all ones when the trit is non-zero
+  const uint32_t sign = ((code >> 1) & 1u) << 31;   // sign bit when the trit is -1
+  return bits_float((float_bits(x) & keep) ^ sign);
+}
+
+// Trit code of element i of a packed row.
+inline uint32_t trit_code(const uint8_t* row, uint32_t i) {
+  return (static_cast<uint32_t>(row[i >> 2]) >> ((i & 3u) * 2u)) & 3u;
+}
+
+// The fixed lane reduction shared by all kernels.
+inline float reduce_lanes8(const float lane[8]) {
+  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+}  // namespace atome
+
+#endif  // ATOME_ENGINE_TERNARY_H

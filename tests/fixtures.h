@@ -1,0 +1,46 @@
+// Locating the reference fixtures in ../shared (or $ATOME_SHARED_DIR). Under CI=true a missing
+// fixture fails the test; elsewhere the test is skipped with a message saying so.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <string>
+#include <sys/stat.h>
+
+namespace atome::test {
+
+inline std::string shared_dir() {
+  if (const char* env = std::getenv("ATOME_SHARED_DIR")) return env;
+  return ATOME_DEFAULT_SHARED_DIR;  // set by tests/CMakeLists.txt to <repo>/../shared
+}
+
+inline std::string reference_path(const std::string& relative) {
+  return shared_dir() + "/reference/" + relative;
+}
+
+inline bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+inline bool in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
+}  // namespace atome::test
+
+// Use at the top of a test: fails under CI=true, skips elsewhere, when the fixture is absent.
+#define ATOME_REQUIRE_FIXTURE(path)                                                          \
+  do {                                                                                       \
+    const std::string atome_fixture_path_ = (path);                                          \
+    if (!::atome::test::file_exists(atome_fixture_path_)) {                                  \
+      if (::atome::test::in_ci()) {                                                          \
+        FAIL() << "fixture missing (CI=true): " << atome_fixture_path_;                      \
+      } else {                                                                               \
+        GTEST_SKIP() << "fixture not found, skipping (set ATOME_SHARED_DIR): "               \
+                     << atome_fixture_path_;                                                 \
+      }                                                                                      \
+    }                                                                                        \
+  } while (0)
