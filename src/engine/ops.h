@@ -9,20 +9,52 @@
 
 namespace atome {
 
-// out = (x - mean) / sqrt(var + eps) * gamma + beta; mean and variance summed left to right.
+// Sum of n floats in the contract's lane order: term i to lane i % 8, lanes reduced as
+// ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). Written in blocks of eight so that compilers
+// can keep the eight lanes in one vector register without reordering anything.
+inline float reduce8(const float lane[8]) {
+  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
+}
+
+inline float sum_lanes8(const float* x, uint32_t n) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (uint32_t j = 0; j < 8; ++j) lane[j] += x[i + j];
+  for (; i < n; ++i) lane[i & 7u] += x[i];
+  return reduce8(lane);
+}
+
+// Float dot product in the same lane order.
+inline float dot(const float* a, const float* b, uint32_t n) {
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (uint32_t j = 0; j < 8; ++j) lane[j] += a[i + j] * b[i + j];
+  for (; i < n; ++i) lane[i & 7u] += a[i] * b[i];
+  return reduce8(lane);
+}
+
+// out = (x - mean) * (1 / sqrt(var + eps)) * gamma + beta, with mean = sum(x) / d and
+// var = sum((x - mean)^2) / d, both sums in the lane order above.
 inline void layer_norm(float* out, const float* x, const float* gamma, const float* beta,
                        uint32_t d, float eps) {
-  float sum = 0.0f;
-  for (uint32_t i = 0; i < d; ++i) sum += x[i];
-  const float mean = sum / static_cast<float>(d);
-  float sq = 0.0f;
-  for (uint32_t i = 0; i < d; ++i) {
-    const float c = x[i] - mean;
-    sq += c * c;
+  const float mean = sum_lanes8(x, d) / static_cast<float>(d);
+  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  uint32_t i = 0;
+  for (; i + 8 <= d; i += 8) {
+    for (uint32_t j = 0; j < 8; ++j) {
+      const float c = x[i + j] - mean;
+      lane[j] += c * c;
+    }
   }
-  const float var = sq / static_cast<float>(d);
+  for (; i < d; ++i) {
+    const float c = x[i] - mean;
+    lane[i & 7u] += c * c;
+  }
+  const float var = reduce8(lane) / static_cast<float>(d);
   const float rstd = 1.0f / sqrt_f(var + eps);
-  for (uint32_t i = 0; i < d; ++i) out[i] = (x[i] - mean) * rstd * gamma[i] + beta[i];
+  for (uint32_t k = 0; k < d; ++k) out[k] = (x[k] - mean) * rstd * gamma[k] + beta[k];
 }
 
 // In-place softmax over n values: max-subtracted, sum left to right, then a divide each.
@@ -35,13 +67,6 @@ inline void softmax(float* v, uint32_t n) {
     sum += v[i];
   }
   for (uint32_t i = 0; i < n; ++i) v[i] = v[i] / sum;
-}
-
-// Float dot product in the same lane order as the ternary kernel: term i to lane i % 8.
-inline float dot(const float* a, const float* b, uint32_t n) {
-  float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  for (uint32_t i = 0; i < n; ++i) lane[i & 7u] += a[i] * b[i];
-  return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
 }
 
 // Top-k selection by score, best first; ties keep the earlier index first. Writes up to k

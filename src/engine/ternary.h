@@ -36,6 +36,21 @@ inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
 #endif
 }
 
+// Float dot product in the same lane order (term i to lane i % 8, then reduce_lanes8): the
+// attention scores. Portable and AVX2 versions, bit-identical.
+float dot_portable(const float* a, const float* b, uint32_t n);
+#if defined(ATOME_HAVE_AVX2)
+float dot_avx2(const float* a, const float* b, uint32_t n);
+#endif
+
+inline float dot_f32(const float* a, const float* b, uint32_t n) {
+#if defined(ATOME_USE_AVX2)
+  return dot_avx2(a, b, n);
+#else
+  return dot_portable(a, b, n);
+#endif
+}
+
 // Name of the selected kernel, for reports.
 const char* ternary_kernel_name();
 

@@ -1,5 +1,10 @@
-// x86-64 AVX2 ternary kernel: the portable kernel's exact arithmetic, eight lanes in one ymm
-// register. Four rows at a time share each load of x. Compiled with -mavx2 only in this file.
+// x86-64 AVX2 ternary kernel: the portable kernel's exact arithmetic (ternary.h), eight lanes in
+// one ymm register. Four rows at a time share each load of x; each row's trits are read 16 at a
+// time (one 32-bit load, one broadcast), and a lane's code bits are moved to the sign bit with a
+// per-lane variable shift:
+//   keep = (v << (31 - 2j)) >> 31 (arithmetic)   all ones when the trit is non-zero
+//   sign = (v << (30 - 2j)) & 0x80000000          the trit's sign bit
+//   term = (x & keep) ^ sign                      x, -x or +0.0
 #include <immintrin.h>
 
 #include "engine/numerics.h"
@@ -9,64 +14,106 @@ namespace atome {
 
 namespace {
 
-// Eight trits (two bytes) -> the signed/masked eight floats of x, as in apply_trit().
-inline __m256 trit_terms(uint32_t bits16, __m256 xv) {
-  const __m256i shifts = _mm256_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14);
-  const __m256i codes = _mm256_srlv_epi32(_mm256_set1_epi32(static_cast<int>(bits16)), shifts);
-  const __m256i one = _mm256_set1_epi32(1);
-  const __m256i keep = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_and_si256(codes, one));
-  const __m256i sign = _mm256_slli_epi32(_mm256_and_si256(_mm256_srli_epi32(codes, 1), one), 31);
-  const __m256i xi = _mm256_castps_si256(xv);
-  return _mm256_castsi256_ps(_mm256_xor_si256(_mm256_and_si256(xi, keep), sign));
+struct Shifts {
+  __m256i keep_lo, sign_lo, keep_hi, sign_hi;  // for trits 0-7 and 8-15 of a 32-bit word
+};
+
+inline Shifts make_shifts() {
+  return {_mm256_setr_epi32(31, 29, 27, 25, 23, 21, 19, 17),
+          _mm256_setr_epi32(30, 28, 26, 24, 22, 20, 18, 16),
+          _mm256_setr_epi32(15, 13, 11, 9, 7, 5, 3, 1),
+          _mm256_setr_epi32(14, 12, 10, 8, 6, 4, 2, 0)};
+}
+
+inline __m256 terms(__m256i word, __m256i keep_shift, __m256i sign_shift, __m256 xv,
+                    __m256i sign_bit) {
+  const __m256i keep = _mm256_srai_epi32(_mm256_sllv_epi32(word, keep_shift), 31);
+  const __m256i sign = _mm256_and_si256(_mm256_sllv_epi32(word, sign_shift), sign_bit);
+  return _mm256_castsi256_ps(
+      _mm256_xor_si256(_mm256_and_si256(_mm256_castps_si256(xv), keep), sign));
+}
+
+inline uint32_t load32(const uint8_t* p) {
+  uint32_t v;
+  __builtin_memcpy(&v, p, 4);
+  return v;
 }
 
 inline uint32_t load16(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8);
 }
 
+// Lanes to memory, the tail (cols not a multiple of 16) added in scalar code, then the fixed
+// reduction — the same per-lane order as the portable kernel.
 inline float finish_row(__m256 acc, const uint8_t* row, uint32_t start, uint32_t cols,
                         const float* x) {
   alignas(32) float lane[8];
   _mm256_store_ps(lane, acc);
-  for (uint32_t i = start; i < cols; ++i) {
-    lane[i & 7u] += apply_trit(x[i], trit_code(row, i));
-  }
+  for (uint32_t i = start; i < cols; ++i) lane[i & 7u] += apply_trit(x[i], trit_code(row, i));
   return reduce_lanes8(lane);
+}
+
+// Accumulates columns [0, 16 * blocks16) of `rows` (1..4) rows.
+template <int kRows>
+inline void accumulate(__m256 acc[kRows], const uint8_t* const row[kRows], uint32_t blocks16,
+                       const float* x, const Shifts& sh) {
+  const __m256i sign_bit = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  for (uint32_t b = 0; b < blocks16; ++b) {
+    const __m256 x_lo = _mm256_loadu_ps(x + 16 * b);
+    const __m256 x_hi = _mm256_loadu_ps(x + 16 * b + 8);
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i word = _mm256_set1_epi32(static_cast<int>(load32(row[r] + 4 * b)));
+      acc[r] = _mm256_add_ps(acc[r], terms(word, sh.keep_lo, sh.sign_lo, x_lo, sign_bit));
+      acc[r] = _mm256_add_ps(acc[r], terms(word, sh.keep_hi, sh.sign_hi, x_hi, sign_bit));
+    }
+  }
+}
+
+template <int kRows>
+inline void rows_kernel(float* out, const atome_trits& w, uint32_t first_row, const float* x,
+                        const Shifts& sh) {
+  const uint8_t* row[kRows];
+  __m256 acc[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    row[r] = w.data + static_cast<size_t>(first_row + r) * w.row_bytes;
+    acc[r] = _mm256_setzero_ps();
+  }
+  const uint32_t blocks16 = w.cols / 16;
+  accumulate<kRows>(acc, row, blocks16, x, sh);
+  uint32_t done = 16 * blocks16;
+  if (w.cols - done >= 8) {  // one more group of eight
+    const __m256 xv = _mm256_loadu_ps(x + done);
+    const __m256i sign_bit = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+    for (int r = 0; r < kRows; ++r) {
+      const __m256i word = _mm256_set1_epi32(static_cast<int>(load16(row[r] + done / 4)));
+      acc[r] = _mm256_add_ps(acc[r], terms(word, sh.keep_lo, sh.sign_lo, xv, sign_bit));
+    }
+    done += 8;
+  }
+  for (int r = 0; r < kRows; ++r) {
+    out[first_row + r] = w.scale * finish_row(acc[r], row[r], done, w.cols, x);
+  }
 }
 
 }  // namespace
 
+float dot_avx2(const float* a, const float* b, uint32_t n) {
+  __m256 acc = _mm256_setzero_ps();
+  uint32_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+  }
+  alignas(32) float lane[8];
+  _mm256_store_ps(lane, acc);
+  for (; i < n; ++i) lane[i & 7u] += a[i] * b[i];
+  return reduce_lanes8(lane);
+}
+
 void ternary_matvec_avx2(float* out, const atome_trits& w, const float* x) {
-  const uint32_t blocks = w.cols / 8;  // whole groups of eight trits
-  const uint32_t stride = w.row_bytes;
+  const Shifts sh = make_shifts();
   uint32_t r = 0;
-  for (; r + 4 <= w.rows; r += 4) {
-    const uint8_t* r0 = w.data + static_cast<size_t>(r) * stride;
-    const uint8_t* r1 = r0 + stride;
-    const uint8_t* r2 = r1 + stride;
-    const uint8_t* r3 = r2 + stride;
-    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-    __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-    for (uint32_t b = 0; b < blocks; ++b) {
-      const __m256 xv = _mm256_loadu_ps(x + 8 * b);
-      a0 = _mm256_add_ps(a0, trit_terms(load16(r0 + 2 * b), xv));
-      a1 = _mm256_add_ps(a1, trit_terms(load16(r1 + 2 * b), xv));
-      a2 = _mm256_add_ps(a2, trit_terms(load16(r2 + 2 * b), xv));
-      a3 = _mm256_add_ps(a3, trit_terms(load16(r3 + 2 * b), xv));
-    }
-    out[r + 0] = w.scale * finish_row(a0, r0, 8 * blocks, w.cols, x);
-    out[r + 1] = w.scale * finish_row(a1, r1, 8 * blocks, w.cols, x);
-    out[r + 2] = w.scale * finish_row(a2, r2, 8 * blocks, w.cols, x);
-    out[r + 3] = w.scale * finish_row(a3, r3, 8 * blocks, w.cols, x);
-  }
-  for (; r < w.rows; ++r) {
-    const uint8_t* row = w.data + static_cast<size_t>(r) * stride;
-    __m256 acc = _mm256_setzero_ps();
-    for (uint32_t b = 0; b < blocks; ++b) {
-      acc = _mm256_add_ps(acc, trit_terms(load16(row + 2 * b), _mm256_loadu_ps(x + 8 * b)));
-    }
-    out[r] = w.scale * finish_row(acc, row, 8 * blocks, w.cols, x);
-  }
+  for (; r + 4 <= w.rows; r += 4) rows_kernel<4>(out, w, r, x, sh);
+  for (; r < w.rows; ++r) rows_kernel<1>(out, w, r, x, sh);
 }
 
 }  // namespace atome

@@ -1,6 +1,7 @@
 // Portable ternary kernel: whole bytes (4 trits) at a time, branch-free, eight lane accumulators
 // in the contract's order (see ternary.h).
 #include "engine/numerics.h"
+#include "engine/ops.h"
 #include "engine/ternary.h"
 
 namespace atome {
@@ -38,6 +39,8 @@ void ternary_matvec_portable(float* out, const atome_trits& w, const float* x) {
     out[r] = w.scale * dot_row(row, w.cols, x);
   }
 }
+
+float dot_portable(const float* a, const float* b, uint32_t n) { return dot(a, b, n); }
 
 const char* ternary_kernel_name() {
 #if defined(ATOME_USE_AVX2)

@@ -1,0 +1,94 @@
+// Google Benchmark: the ternary kernels side by side (ratios within one run are what count) and
+// greedy decoding on a 944K-shaped model. Single thread. Run:
+//   ./build/release/bench/atome_bench --benchmark_format=json
+// The 944K reference model is used when ../shared is present (ATOME_SHARED_DIR overrides);
+// otherwise a random model of the same shape (same cost: the work does not depend on values).
+#include <benchmark/benchmark.h>
+
+#include <cstdlib>
+#include <random>
+#include <sys/stat.h>
+
+#include "engine/ternary.h"
+#include "model_helpers.h"
+#include "random_model.h"
+
+namespace {
+
+using namespace atome;
+
+struct Matrix {
+  std::vector<uint8_t> packed;
+  std::vector<float> x, out;
+  atome_trits view{};
+  Matrix(uint32_t rows, uint32_t cols) {
+    std::mt19937_64 rng(1);
+    const uint32_t row_bytes = (cols + 3) / 4;
+    packed.resize(static_cast<size_t>(rows) * row_bytes);
+    for (auto& b : packed) {
+      uint8_t v = static_cast<uint8_t>(rng());
+      v &= static_cast<uint8_t>(~((v >> 1) & ~v & 0x55u) << 1);  // no invalid 10 codes
+      b = v;
+    }
+    x.resize(cols, 0.5f);
+    out.resize(rows);
+    view = {packed.data(), rows, cols, row_bytes, 0.01f};
+  }
+};
+
+void BM_MatvecPortable(benchmark::State& state) {
+  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
+  for (auto _ : state) {
+    ternary_matvec_portable(m.out.data(), m.view, m.x.data());
+    benchmark::DoNotOptimize(m.out.data());
+  }
+  state.counters["trits/s"] = benchmark::Counter(
+      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatvecPortable)->Args({256, 256})->Args({64, 256})->Args({256, 64});
+
+#if defined(ATOME_HAVE_AVX2)
+void BM_MatvecAvx2(benchmark::State& state) {
+  if (!__builtin_cpu_supports("avx2")) {
+    state.SkipWithError("no AVX2 on this CPU");
+    return;
+  }
+  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
+  for (auto _ : state) {
+    ternary_matvec_avx2(m.out.data(), m.view, m.x.data());
+    benchmark::DoNotOptimize(m.out.data());
+  }
+  state.counters["trits/s"] = benchmark::Counter(
+      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatvecAvx2)->Args({256, 256})->Args({64, 256})->Args({256, 64});
+#endif
+
+test::LoadedModel model_944k() {
+  const char* env = std::getenv("ATOME_SHARED_DIR");
+  const std::string path = std::string(env ? env : ATOME_DEFAULT_SHARED_DIR) +
+                           "/reference/original-models/atome_944k.atome01";
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) return test::load_legacy_as_native(path);
+  return test::load_native_image(write_native(test::random_model(test::small_config(256, 8, 64, 5, 4), 1)));
+}
+
+// 240 greedy tokens after a 16-byte prompt, window 256 (the original needs 112 s for this).
+void BM_Greedy944k(benchmark::State& state) {
+  static const test::LoadedModel m = model_944k();
+  test::Session session(m.model, 256);
+  const char prompt[] = "Once upon a time";
+  for (auto _ : state) {
+    atome_session_reset(session.s);
+    const float* logits = nullptr;
+    for (const char* p = prompt; *p; ++p) atome_step(session.s, static_cast<uint8_t>(*p), &logits);
+    for (int i = 0; i < 240; ++i) atome_step(session.s, atome_argmax(logits, 256), &logits);
+    benchmark::DoNotOptimize(logits);
+  }
+  state.counters["tok/s"] = benchmark::Counter(240.0 + 16.0, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Greedy944k)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

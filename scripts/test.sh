@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: installs what it needs, builds, and runs every test —
+#   1. release build, whole CTest suite (golden parity, incremental == recompute, kernels, loader
+#      robustness, CLI);
+#   2. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. a short libFuzzer run of each loader (seed corpus from a generated model).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+jobs=$(nproc)
+
+echo "== release build + tests"
+cmake --preset release >/dev/null
+cmake --build --preset release -j"$jobs"
+ctest --preset release -j"$jobs"
+
+echo "== ASan + UBSan build + tests"
+cmake --preset asan >/dev/null
+cmake --build --preset asan -j"$jobs"
+ctest --preset asan -j"$jobs"
+
+if [ -x fuzz/smoke.sh ]; then
+  echo "== fuzz smoke"
+  fuzz/smoke.sh
+fi

@@ -1,0 +1,108 @@
+// Every ternary kernel gives the same bits as the portable one (the summation-order contract),
+// and the portable one computes sum(trit * x) as its definition says.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "engine/ternary.h"
+
+namespace atome {
+namespace {
+
+struct RandomMatrix {
+  std::vector<uint8_t> packed;
+  std::vector<int> trits;
+  atome_trits view{};
+};
+
+RandomMatrix make_matrix(uint32_t rows, uint32_t cols, std::mt19937_64& rng) {
+  RandomMatrix m;
+  const uint32_t row_bytes = (cols + 3) / 4;
+  m.packed.assign(static_cast<size_t>(rows) * row_bytes, 0);
+  m.trits.resize(static_cast<size_t>(rows) * cols);
+  std::uniform_int_distribution<int> trit(-1, 1);
+  for (uint32_t r = 0; r < rows; ++r) {
+    for (uint32_t j = 0; j < cols; ++j) {
+      const int v = trit(rng);
+      m.trits[r * cols + j] = v;
+      const unsigned code = v == 0 ? 0u : (v > 0 ? 1u : 3u);
+      m.packed[r * row_bytes + j / 4] |= static_cast<uint8_t>(code << (2 * (j % 4)));
+    }
+  }
+  m.view = {m.packed.data(), rows, cols, row_bytes, 0.0371f};
+  return m;
+}
+
+std::vector<float> random_vector(uint32_t n, std::mt19937_64& rng) {
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  std::vector<float> x(n);
+  for (auto& v : x) v = normal(rng);
+  return x;
+}
+
+TEST(Kernel, PortableMatchesDefinitionInContractOrder) {
+  std::mt19937_64 rng(1);
+  for (uint32_t cols : {1u, 3u, 4u, 7u, 8u, 9u, 16u, 33u, 64u, 256u}) {
+    RandomMatrix m = make_matrix(5, cols, rng);
+    const std::vector<float> x = random_vector(cols, rng);
+    std::vector<float> out(5);
+    ternary_matvec_portable(out.data(), m.view, x.data());
+    for (uint32_t r = 0; r < 5; ++r) {
+      float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (uint32_t j = 0; j < cols; ++j) {
+        const int t = m.trits[r * cols + j];
+        if (t > 0) lane[j % 8] += x[j];
+        if (t < 0) lane[j % 8] += -x[j];
+        if (t == 0) lane[j % 8] += 0.0f;
+      }
+      const float expect = m.view.scale * reduce_lanes8(lane);
+      EXPECT_EQ(std::memcmp(&out[r], &expect, 4), 0) << "cols " << cols << " row " << r;
+    }
+  }
+}
+
+TEST(Kernel, Avx2MatchesPortableBitForBit) {
+#if defined(ATOME_HAVE_AVX2)
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  std::mt19937_64 rng(2);
+  for (uint32_t rows : {1u, 3u, 4u, 5u, 16u, 64u, 256u}) {
+    for (uint32_t cols : {1u, 2u, 5u, 8u, 12u, 15u, 16u, 17u, 63u, 64u, 100u, 256u, 1000u}) {
+      RandomMatrix m = make_matrix(rows, cols, rng);
+      const std::vector<float> x = random_vector(cols, rng);
+      std::vector<float> a(rows), b(rows);
+      ternary_matvec_portable(a.data(), m.view, x.data());
+      ternary_matvec_avx2(b.data(), m.view, x.data());
+      ASSERT_EQ(std::memcmp(a.data(), b.data(), rows * sizeof(float)), 0)
+          << rows << "x" << cols;
+    }
+  }
+#else
+  GTEST_SKIP() << "built without the AVX2 kernel (not an x86-64 AVX2 build machine)";
+#endif
+}
+
+TEST(Kernel, DotAvx2MatchesPortableBitForBit) {
+#if defined(ATOME_HAVE_AVX2)
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  std::mt19937_64 rng(3);
+  for (uint32_t n : {1u, 7u, 8u, 9u, 16u, 63u, 64u, 65u, 256u}) {
+    for (int rep = 0; rep < 20; ++rep) {
+      const std::vector<float> a = random_vector(n, rng), b = random_vector(n, rng);
+      const float p = dot_portable(a.data(), b.data(), n), v = dot_avx2(a.data(), b.data(), n);
+      ASSERT_EQ(std::memcmp(&p, &v, 4), 0) << "n " << n;
+    }
+  }
+#else
+  GTEST_SKIP() << "built without the AVX2 kernel (not an x86-64 AVX2 build machine)";
+#endif
+}
+
+TEST(Kernel, SelectedKernelIsNamed) {
+  const std::string name = ternary_kernel_name();
+  EXPECT_TRUE(name == "portable" || name == "avx2") << name;
+}
+
+}  // namespace
+}  // namespace atome

@@ -1,0 +1,67 @@
+// Random models of any shape, for tests that must not depend on fixtures (odd widths, ablations).
+#pragma once
+
+#include <random>
+
+#include "engine/format.h"
+#include "format/model_data.h"
+
+namespace atome::test {
+
+inline atome_config small_config(uint32_t d, uint32_t layers, uint32_t d_head, uint32_t kernel,
+                                 uint32_t top_k, uint32_t pathways = ATOME_PATH_ALL,
+                                 uint32_t n_classes = 0) {
+  atome_config c{};
+  c.arch = n_classes ? ATOME_ARCH_CLASSIFIER : ATOME_ARCH_LM;
+  c.vocab_size = 256;
+  c.d_model = d;
+  c.n_layers = layers;
+  c.pathways = pathways;
+  c.n_paths = (pathways & 1u) + ((pathways >> 1) & 1u) + ((pathways >> 2) & 1u);
+  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
+  c.top_k = (pathways & ATOME_PATH_ATTN) ? top_k : 0;
+  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? kernel : 0;
+  c.n_classes = n_classes;
+  c.act_bits = 32;
+  c.norm_eps = 1e-5f;
+  return c;
+}
+
+// Trits uniform in {-1, 0, 1}, scales ~ 1/sqrt(cols), norms near (1, 0), SSM a around 1.5.
+inline HostModel random_model(const atome_config& c, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> trit(-1, 1);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  HostModel m;
+  m.config = c;
+  const uint32_t n = format::tensor_count(c);
+  for (uint32_t i = 0; i < n; ++i) {
+    const format::TensorSpec s = format::canonical_tensor(c, i);
+    HostTensor t;
+    t.kind = s.kind;
+    t.layer = s.layer;
+    t.dtype = s.dtype;
+    t.rows = s.rows;
+    t.cols = s.cols;
+    const size_t count = static_cast<size_t>(s.rows) * s.cols;
+    if (s.dtype == format::kDtypeTrit2) {
+      t.trits.resize(count);
+      for (auto& v : t.trits) v = static_cast<int8_t>(trit(rng));
+      t.scale = 1.0f / std::sqrt(static_cast<float>(s.cols)) * (0.5f + 0.5f * std::fabs(normal(rng)));
+    } else {
+      t.values.resize(count);
+      for (auto& v : t.values) {
+        switch (s.kind) {
+          case format::kNormGamma:
+          case format::kFinalGamma: v = 1.0f + 0.1f * normal(rng); break;
+          case format::kSsmA: v = 1.5f + 0.5f * normal(rng); break;
+          default: v = 0.3f * normal(rng); break;
+        }
+      }
+    }
+    m.tensors.push_back(std::move(t));
+  }
+  return m;
+}
+
+}  // namespace atome::test
