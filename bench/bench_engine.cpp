@@ -64,6 +64,23 @@ void BM_MatvecAvx2(benchmark::State& state) {
 BENCHMARK(BM_MatvecAvx2)->Args({256, 256})->Args({64, 256})->Args({256, 64});
 #endif
 
+#if defined(ATOME_HAVE_AVX512)
+void BM_MatvecAvx512(benchmark::State& state) {
+  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq")) {
+    state.SkipWithError("no AVX-512 on this CPU");
+    return;
+  }
+  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
+  for (auto _ : state) {
+    ternary_matvec_avx512(m.out.data(), m.view, m.x.data());
+    benchmark::DoNotOptimize(m.out.data());
+  }
+  state.counters["trits/s"] = benchmark::Counter(
+      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_MatvecAvx512)->Args({256, 256})->Args({64, 256})->Args({256, 64});
+#endif
+
 test::LoadedModel model_944k() {
   const char* env = std::getenv("ATOME_SHARED_DIR");
   const std::string path = std::string(env ? env : ATOME_DEFAULT_SHARED_DIR) +

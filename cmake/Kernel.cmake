@@ -1,7 +1,9 @@
-# Chooses the ternary kernel at configure time. "auto" picks AVX2 when the compiler accepts it
-# and this build machine can run it; the portable kernel is always built (tests compare them).
+# Chooses the ternary kernel at configure time. "auto" picks the widest kernel that the compiler
+# accepts and this build machine can run (avx512 > avx2 > portable). Every kernel this machine can
+# run is compiled, so that tests compare them bit for bit with the portable one.
 include(CheckCXXSourceRuns)
 set(ATOME_HAVE_AVX2 OFF)
+set(ATOME_HAVE_AVX512 OFF)
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|amd64")
   set(CMAKE_REQUIRED_FLAGS "-mavx2")
   check_cxx_source_runs("
@@ -10,18 +12,37 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64|amd64")
       __m256i v = _mm256_srlv_epi32(_mm256_set1_epi32(12), _mm256_set1_epi32(2));
       return _mm256_extract_epi32(v, 0) == 3 ? 0 : 1;
     }" ATOME_AVX2_RUNS)
+  set(CMAKE_REQUIRED_FLAGS "-mavx512f -mavx512dq")
+  check_cxx_source_runs("
+    #include <immintrin.h>
+    int main() {
+      __m512 x = _mm512_broadcast_f32x8(_mm256_set1_ps(2.0f));
+      __mmask16 k = _mm512_test_epi32_mask(_mm512_set1_epi32(5), _mm512_set1_epi32(4));
+      __m512 y = _mm512_mask_add_ps(x, k, x, x);
+      return _mm512_reduce_add_ps(y) == 64.0f ? 0 : 1;
+    }" ATOME_AVX512_RUNS)
   unset(CMAKE_REQUIRED_FLAGS)
   if(ATOME_AVX2_RUNS)
     set(ATOME_HAVE_AVX2 ON)
+    if(ATOME_AVX512_RUNS)
+      set(ATOME_HAVE_AVX512 ON)
+    endif()
   endif()
 endif()
 
 if(ATOME_KERNEL STREQUAL "auto")
-  if(ATOME_HAVE_AVX2)
+  if(ATOME_HAVE_AVX512)
+    set(ATOME_KERNEL_SELECTED avx512)
+  elseif(ATOME_HAVE_AVX2)
     set(ATOME_KERNEL_SELECTED avx2)
   else()
     set(ATOME_KERNEL_SELECTED portable)
   endif()
+elseif(ATOME_KERNEL STREQUAL "avx512")
+  if(NOT ATOME_HAVE_AVX512)
+    message(FATAL_ERROR "ATOME_KERNEL=avx512 but this compiler/machine cannot build or run AVX-512")
+  endif()
+  set(ATOME_KERNEL_SELECTED avx512)
 elseif(ATOME_KERNEL STREQUAL "avx2")
   if(NOT ATOME_HAVE_AVX2)
     message(FATAL_ERROR "ATOME_KERNEL=avx2 but this compiler/machine cannot build or run AVX2")
@@ -30,6 +51,7 @@ elseif(ATOME_KERNEL STREQUAL "avx2")
 elseif(ATOME_KERNEL STREQUAL "portable")
   set(ATOME_KERNEL_SELECTED portable)
 else()
-  message(FATAL_ERROR "ATOME_KERNEL must be auto, portable or avx2")
+  message(FATAL_ERROR "ATOME_KERNEL must be auto, portable, avx2 or avx512")
 endif()
-message(STATUS "Atome ternary kernel: ${ATOME_KERNEL_SELECTED} (AVX2 available: ${ATOME_HAVE_AVX2})")
+message(STATUS "Atome ternary kernel: ${ATOME_KERNEL_SELECTED} "
+               "(AVX2 available: ${ATOME_HAVE_AVX2}, AVX-512: ${ATOME_HAVE_AVX512})")

@@ -26,10 +26,15 @@ void ternary_matvec_portable(float* out, const atome_trits& w, const float* x);
 #if defined(ATOME_HAVE_AVX2)
 void ternary_matvec_avx2(float* out, const atome_trits& w, const float* x);
 #endif
+#if defined(ATOME_HAVE_AVX512)
+void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x);
+#endif
 
-// The kernel this build selected (ATOME_KERNEL_AVX2 at configure time, else portable).
+// The kernel this build selected at configure time (-DATOME_KERNEL=...).
 inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
-#if defined(ATOME_USE_AVX2)
+#if defined(ATOME_USE_AVX512)
+  ternary_matvec_avx512(out, w, x);
+#elif defined(ATOME_USE_AVX2)
   ternary_matvec_avx2(out, w, x);
 #else
   ternary_matvec_portable(out, w, x);

@@ -43,7 +43,9 @@ void ternary_matvec_portable(float* out, const atome_trits& w, const float* x) {
 float dot_portable(const float* a, const float* b, uint32_t n) { return dot(a, b, n); }
 
 const char* ternary_kernel_name() {
-#if defined(ATOME_USE_AVX2)
+#if defined(ATOME_USE_AVX512)
+  return "avx512";
+#elif defined(ATOME_USE_AVX2)
   return "avx2";
 #else
   return "portable";
