@@ -172,6 +172,13 @@ uint32_t atome_sample(atome_sampler* sampler, const float* logits, uint32_t n,
 
 uint32_t atome_argmax(const float* values, uint32_t n);
 
+/* The ternary matvec kernel compiled in: "portable", "avx2" or "avx512" (all give identical bits). */
+const char* atome_kernel_name(void);
+
+/* Nonzero when this CPU can run the compiled kernel (always, except an x86 build with a SIMD
+ * kernel run on an older CPU). Hosts check it at start-up to fail with a message, not SIGILL. */
+int atome_kernel_supported(void);
+
 /* CRC-32 (IEEE 802.3, reflected, init and final xor 0xFFFFFFFF), as used by the model format. */
 uint32_t atome_crc32(uint32_t crc, const void* data, size_t bytes);
 

@@ -71,7 +71,7 @@ atome_status validate_config(const atome_config& c) {
   if (c.arch == ATOME_ARCH_CLASSIFIER && (c.n_classes == 0 || c.n_classes > kMaxClasses))
     return ATOME_ERR_BAD_CONFIG;
   if (c.act_bits != 32) return ATOME_ERR_BAD_CONFIG;
-  // eps must be a positive finite float (the comparison is false for NaN).
+  // eps must be in (0, 1) (the comparison is false for NaN).
   if (!(c.norm_eps > 0.0f && c.norm_eps < 1.0f)) return ATOME_ERR_BAD_CONFIG;
   return ATOME_OK;
 }

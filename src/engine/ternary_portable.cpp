@@ -42,6 +42,23 @@ void ternary_matvec_portable(float* out, const atome_trits& w, const float* x) {
 
 float dot_portable(const float* a, const float* b, uint32_t n) { return dot(a, b, n); }
 
+}  // namespace atome
+
+extern "C" const char* atome_kernel_name(void) { return atome::ternary_kernel_name(); }
+
+extern "C" int atome_kernel_supported(void) {
+#if defined(ATOME_USE_AVX512) && (defined(__x86_64__) || defined(__i386__))
+  return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+         __builtin_cpu_supports("avx2");
+#elif defined(ATOME_USE_AVX2) && (defined(__x86_64__) || defined(__i386__))
+  return __builtin_cpu_supports("avx2");
+#else
+  return 1;
+#endif
+}
+
+namespace atome {
+
 const char* ternary_kernel_name() {
 #if defined(ATOME_USE_AVX512)
   return "avx512";

@@ -47,6 +47,8 @@ struct Reader {
       if (code == 2) throw FormatError(std::string("invalid trit code 0b10 in ") + what);
       t.trits[i] = code == 0 ? 0 : (code == 1 ? 1 : -1);
     }
+    if (!(t.scale >= 0.0f && t.scale - t.scale == 0.0f))
+      throw FormatError(std::string("negative or non-finite scale in ") + what);
     pos += (n + 3) / 4;
     return t;
   }
@@ -190,6 +192,9 @@ std::vector<uint8_t> write_legacy(const HostModel& m) {
     throw FormatError("legacy ATOME01 cannot hold an ablated model (all three pathways needed)");
   if (c.vocab_size != 256) throw FormatError("legacy ATOME01 needs a 256-byte vocabulary");
   if (c.n_classes > 16) throw FormatError("legacy ATOMECL01 holds at most 16 classes");
+  // The original engine compiles these in; a file with other values would run differently there.
+  if (c.conv_kernel != 5 || c.top_k != 4 || c.norm_eps != 1e-5f)
+    throw FormatError("legacy ATOME01 needs conv kernel 5, top-k 4 and LayerNorm eps 1e-5");
   std::vector<uint8_t> out;
   auto put = [&](const void* p, size_t n) {
     const uint8_t* b = static_cast<const uint8_t*>(p);

@@ -66,7 +66,8 @@ HostModel read_native(const std::vector<uint8_t>& file);
 std::string to_c_header(const std::vector<uint8_t>& image, const std::string& symbol);
 
 std::vector<uint8_t> read_file(const std::string& path);
-// Writes via a temporary file and rename, so a crash never leaves a half-written model.
+// Writes a unique temporary file, fsyncs it and renames it over `path` (then fsyncs the
+// directory), so a crash never leaves a half-written model.
 void write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace atome

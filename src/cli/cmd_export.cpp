@@ -1,0 +1,70 @@
+// atome export --model F [--c-header OUT.h [--symbol NAME]] [--native OUT]
+//
+// Writes the model's native image — the file itself, or the conversion of a legacy file — as a
+// C header for firmware (a 16-byte-aligned `static const uint8_t NAME[]` plus NAME_len, via
+// atome::to_c_header) and/or as a native model file. At least one output is required. The image
+// is validated with atome_model_load first, so an export never embeds a model the engine would
+// refuse at boot. Outputs are written atomically.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/model_file.h"
+#include "cli/cli_error.h"
+#include "format/model_data.h"
+
+namespace atome::cli {
+namespace {
+
+struct ExportOptions {
+  std::string model;
+  std::string c_header;
+  std::string native;
+  std::string symbol = "atome_model_image";
+};
+
+bool is_c_identifier(const std::string& s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  for (char c : s) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void run_export(const ExportOptions& o) {
+  if (o.c_header.empty() && o.native.empty())
+    throw UsageError("nothing to export: give --c-header OUT.h and/or --native OUT");
+  if (!is_c_identifier(o.symbol))
+    throw UsageError("--symbol must be a C identifier (got '" + o.symbol + "')");
+
+  const NativeImage native = read_as_native(o.model);
+  validate_image(native.bytes, o.model);
+
+  if (!o.c_header.empty()) {
+    const std::string text = to_c_header(native.bytes, o.symbol);
+    write_file_atomic(o.c_header, std::vector<uint8_t>(text.begin(), text.end()));
+    std::printf("%s: C header, symbol %s, %zu image bytes\n", o.c_header.c_str(), o.symbol.c_str(),
+                native.bytes.size());
+  }
+  if (!o.native.empty()) {
+    write_file_atomic(o.native, native.bytes);
+    std::printf("%s: native model, %zu bytes\n", o.native.c_str(), native.bytes.size());
+  }
+}
+
+}  // namespace
+
+void add_export_command(CLI::App& app) {
+  auto o = std::make_shared<ExportOptions>();
+  CLI::App* cmd = app.add_subcommand("export", "Export a model as a C header and/or native file");
+  cmd->add_option("--model", o->model, "Model file (native or legacy)")->required();
+  cmd->add_option("--c-header", o->c_header, "Write the native image as a C array header here");
+  cmd->add_option("--symbol", o->symbol, "Array name in the C header")->capture_default_str();
+  cmd->add_option("--native", o->native, "Write the native model file here");
+  cmd->callback([o] { run_export(*o); });
+}
+
+}  // namespace atome::cli

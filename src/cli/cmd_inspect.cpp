@@ -1,0 +1,218 @@
+// atome inspect FILE [--json]
+//
+// Everything a native image says about itself: format version, architecture config, pathways,
+// parameter count, sizes, CRC-32, signature block, the tensor table, and the session memory for a
+// few windows. A legacy file is converted in memory first and the report describes that native
+// image (it says so, with the dimensions used); its CRC is then the image's, not the file's.
+// Only valid models are inspected: atome_model_load must accept the image, so a damaged file is
+// reported as an error (for a CRC mismatch, with the stored and computed values).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/text_format.h"
+#include "cli/json_f32.h"
+#include "cli/model_file.h"
+#include "engine/bytes.h"
+#include "engine/format.h"
+
+namespace atome::cli {
+namespace {
+
+using namespace format;
+
+constexpr uint32_t kReportWindows[] = {64, 256, 1024};
+
+struct InspectOptions {
+  std::string path;
+  bool json = false;
+};
+
+// One tensor table entry, decoded (the engine exposes only the raw table).
+struct TensorRow {
+  uint32_t index;
+  uint16_t kind;
+  uint16_t layer;
+  uint8_t dtype;
+  uint32_t rows, cols;
+  float scale;
+  uint32_t offset, bytes;
+};
+
+TensorRow tensor_row(const atome_model& m, uint32_t i) {
+  const uint8_t* e = m.tensor_table + static_cast<size_t>(i) * kTensorEntryBytes;
+  return TensorRow{i, read_u16(e + kTeKind), read_u16(e + kTeLayer), e[kTeDtype],
+                   read_u32(e + kTeRows), read_u32(e + kTeCols), read_f32(e + kTeScale),
+                   read_u32(e + kTeOffset), read_u32(e + kTeBytes)};
+}
+
+const char* kind_name(uint16_t kind) {
+  switch (kind) {
+    case kEmbed: return "embed";
+    case kNormGamma: return "norm_gamma";
+    case kNormBeta: return "norm_beta";
+    case kConv: return "conv";
+    case kSsmA: return "ssm_a";
+    case kSsmB: return "ssm_b";
+    case kSsmC: return "ssm_c";
+    case kWq: return "wq";
+    case kWk: return "wk";
+    case kWv: return "wv";
+    case kRouter: return "router";
+    case kFinalGamma: return "final_gamma";
+    case kFinalBeta: return "final_beta";
+    case kUnembed: return "unembed";
+    case kHead: return "head";
+  }
+  return "?";
+}
+
+const char* dtype_name(uint8_t dtype) {
+  return dtype == kDtypeF32 ? "f32" : dtype == kDtypeTrit2 ? "trit2" : "?";
+}
+
+const char* arch_name(uint32_t arch) {
+  return arch == ATOME_ARCH_LM ? "lm" : arch == ATOME_ARCH_CLASSIFIER ? "classifier" : "?";
+}
+
+std::string pathway_names(uint32_t mask) {
+  std::string s;
+  const char* names[] = {"conv", "ssm", "attn"};
+  for (int b = 0; b < 3; ++b) {
+    if (mask & (1u << b)) s += (s.empty() ? "" : "+") + std::string(names[b]);
+  }
+  return s.empty() ? "none" : s;
+}
+
+std::string version_string(const atome_model& m) {
+  return std::to_string(read_u16(m.image + kOffVersionMajor)) + "." + std::to_string(m.format_minor);
+}
+
+// The public key of the signature block (the engine checks the block's shape, not the
+// signature: verifying needs a key the user trusts, which is outside this tool).
+std::string signature_key(const atome_model& m) {
+  return hex_bytes(m.image + m.signed_bytes + 16, 32);
+}
+
+JsonF32 config_json(const atome_config& c) {
+  return JsonF32{{"arch", c.arch},         {"vocab_size", c.vocab_size}, {"d_model", c.d_model},
+                 {"n_layers", c.n_layers}, {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
+                 {"top_k", c.top_k},       {"pathways", c.pathways},     {"n_paths", c.n_paths},
+                 {"n_classes", c.n_classes}, {"act_bits", c.act_bits},   {"context_len", c.context_len},
+                 {"norm_eps", c.norm_eps}};
+}
+
+void print_json(const ModelFile& f) {
+  const atome_model& m = f.model;
+  JsonF32 j;
+  j["path"] = f.path;
+  j["source_format"] = source_format_name(f.source);
+  j["converted_in_memory"] = f.source != SourceFormat::kNative;
+  if (f.source != SourceFormat::kNative) {
+    const LegacyDims& d = f.legacy_dims;
+    j["legacy_dims"] = {{"d_model", d.d_model}, {"n_layers", d.n_layers}, {"d_head", d.d_head},
+                        {"conv_kernel", d.conv_kernel}, {"top_k", d.top_k}};
+  }
+  j["format_version"] = version_string(m);
+  j["file_bytes"] = f.file_bytes;
+  j["image_bytes"] = m.image_bytes;
+  j["arch"] = arch_name(m.config.arch);
+  j["config"] = config_json(m.config);
+  j["pathways"] = pathway_names(m.config.pathways);
+  j["param_count"] = atome_model_param_count(&m);
+  j["crc32"] = {{"stored", hex32(read_u32(m.image + kOffCrc))}, {"ok", true}};
+  j["signature"] = {{"present", m.has_signature != 0}, {"signed_bytes", m.signed_bytes}};
+  if (m.has_signature) j["signature"]["public_key"] = signature_key(m);
+  JsonF32 state = JsonF32::object();
+  for (uint32_t w : kReportWindows) state[std::to_string(w)] = atome_state_bytes(&m, w);
+  j["state_bytes"] = state;
+  JsonF32 tensors = JsonF32::array();
+  for (uint32_t i = 0; i < m.tensor_count; ++i) {
+    const TensorRow t = tensor_row(m, i);
+    tensors.push_back({{"index", t.index},
+                       {"kind", kind_name(t.kind)},
+                       {"layer", t.layer == kGlobalLayer ? JsonF32(nullptr) : JsonF32(t.layer)},
+                       {"dtype", dtype_name(t.dtype)},
+                       {"rows", t.rows},
+                       {"cols", t.cols},
+                       {"scale", t.scale},
+                       {"offset", t.offset},
+                       {"bytes", t.bytes}});
+  }
+  j["tensors"] = tensors;
+  std::printf("%s\n", j.dump(2).c_str());
+}
+
+void print_text(const ModelFile& f) {
+  const atome_model& m = f.model;
+  const atome_config& c = m.config;
+  std::printf("file:            %s\n", f.path.c_str());
+  if (f.source == SourceFormat::kNative) {
+    std::printf("format:          native %s\n", version_string(m).c_str());
+  } else {
+    std::printf("format:          %s, converted in memory to native %s (%s);\n"
+                "                 everything below describes the converted image\n",
+                source_format_name(f.source), version_string(m).c_str(),
+                describe_dims(f.legacy_dims).c_str());
+  }
+  std::printf("file bytes:      %llu\n", static_cast<unsigned long long>(f.file_bytes));
+  if (f.source != SourceFormat::kNative) std::printf("image bytes:     %zu\n", m.image_bytes);
+  std::printf("arch:            %s (%u)\n", arch_name(c.arch), c.arch);
+  std::printf("vocab_size:      %u\n", c.vocab_size);
+  std::printf("d_model:         %u\n", c.d_model);
+  std::printf("n_layers:        %u\n", c.n_layers);
+  std::printf("d_head:          %u\n", c.d_head);
+  std::printf("conv_kernel:     %u\n", c.conv_kernel);
+  std::printf("top_k:           %u\n", c.top_k);
+  std::printf("pathways:        %s (mask %u, n_paths %u)\n", pathway_names(c.pathways).c_str(),
+              c.pathways, c.n_paths);
+  std::printf("n_classes:       %u\n", c.n_classes);
+  std::printf("act_bits:        %u\n", c.act_bits);
+  std::printf("context_len:     %u%s\n", c.context_len, c.context_len ? "" : " (unknown)");
+  std::printf("norm_eps:        %s\n", short_float(c.norm_eps).c_str());
+  std::printf("parameters:      %llu\n",
+              static_cast<unsigned long long>(atome_model_param_count(&m)));
+  std::printf("crc32:           %s (ok)\n", hex32(read_u32(m.image + kOffCrc)).c_str());
+  if (m.has_signature) {
+    std::printf("signature:       present, covers %u bytes, public key %s (not verified)\n",
+                m.signed_bytes, signature_key(m).c_str());
+  } else {
+    std::printf("signature:       none\n");
+  }
+  std::printf("state bytes:    ");
+  for (uint32_t w : kReportWindows)
+    std::printf(" window %u: %zu;", w, atome_state_bytes(&m, w));
+  std::printf("\n\ntensors (%u):\n", m.tensor_count);
+  std::printf("  %5s  %-11s  %5s  %-5s  %11s  %13s  %8s  %8s\n", "index", "kind", "layer", "dtype",
+              "shape", "scale", "offset", "bytes");
+  for (uint32_t i = 0; i < m.tensor_count; ++i) {
+    const TensorRow t = tensor_row(m, i);
+    const std::string layer = t.layer == kGlobalLayer ? "-" : std::to_string(t.layer);
+    const std::string shape = std::to_string(t.rows) + "x" + std::to_string(t.cols);
+    // f32 tensors have no scale (the file stores 1.0).
+    const std::string scale = t.dtype == kDtypeTrit2 ? short_float(t.scale) : "-";
+    std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index, kind_name(t.kind),
+                layer.c_str(), dtype_name(t.dtype), shape.c_str(), scale.c_str(), t.offset, t.bytes);
+  }
+}
+
+}  // namespace
+
+void add_inspect_command(CLI::App& app) {
+  auto o = std::make_shared<InspectOptions>();
+  CLI::App* cmd = app.add_subcommand("inspect", "Describe a model file (native or legacy)");
+  cmd->add_option("FILE", o->path, "Model file")->required();
+  cmd->add_flag("--json", o->json, "Print one JSON object instead of text");
+  cmd->callback([o] {
+    const ModelFile f = load_model_file(o->path);
+    if (o->json) {
+      print_json(f);
+    } else {
+      print_text(f);
+    }
+  });
+}
+
+}  // namespace atome::cli

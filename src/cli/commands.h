@@ -1,0 +1,18 @@
+// The subcommands. Each add_*_command registers its flags on the root app and a callback that
+// does the work; callbacks report failure by throwing (cli_error.h), main.cpp turns that into the
+// one-line error and the exit code.
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace atome::cli {
+
+void add_convert_command(CLI::App& app);
+void add_inspect_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_export_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+
+}  // namespace atome::cli
