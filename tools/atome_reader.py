@@ -1,0 +1,718 @@
+#!/usr/bin/env python3
+"""Independent reader for the Atome native model format ATOMENAT v1.x.
+
+Written from docs/FORMAT.md alone (Python 3 standard library only), to check that the
+specification is complete.  Sub-commands:
+
+  validate FILE                 run the checks of FORMAT.md section 9 in order; print the status
+  inspect FILE                  validate, then print a JSON description of the file
+  forward FILE --prompt TEXT    validate, then run the float32 forward pass of section 11 over
+                                the prompt bytes and print the 256 logits after the last byte
+
+Known deviation from FORMAT.md (found by bit-exact comparison with the reference engine):
+LayerNorm's two sums (sum of x, sum of squares) use the eight-lane scheme of the ternary product
+(lane i % 8, same reduction tree), not the single "left to right" accumulator that section 11.1
+describes.  Everything else follows the document as written.
+
+Exit status: 0 on success, 1 if the file is rejected (the status name and number of section 9 are
+printed on stderr), 2 on a usage or I/O error.
+"""
+
+import argparse
+import json
+import math
+import struct
+import sys
+import zlib
+from fractions import Fraction
+
+# --------------------------------------------------------------------------------------------
+# Status codes (FORMAT.md section 9)
+
+STATUS = {
+    0: "ATOME_OK",
+    1: "ATOME_ERR_NULL_ARGUMENT",
+    2: "ATOME_ERR_MISALIGNED",
+    3: "ATOME_ERR_TRUNCATED",
+    4: "ATOME_ERR_BAD_MAGIC",
+    5: "ATOME_ERR_VERSION",
+    6: "ATOME_ERR_SIZE_MISMATCH",
+    7: "ATOME_ERR_CHECKSUM",
+    8: "ATOME_ERR_BAD_HEADER",
+    9: "ATOME_ERR_BAD_CONFIG",
+    10: "ATOME_ERR_BAD_TENSOR",
+    11: "ATOME_ERR_BAD_WEIGHTS",
+    12: "ATOME_ERR_BAD_SIGNATURE_BLOCK",
+}
+OK, TRUNCATED, BAD_MAGIC, VERSION, SIZE_MISMATCH, CHECKSUM = 0, 3, 4, 5, 6, 7
+BAD_HEADER, BAD_CONFIG, BAD_TENSOR, BAD_WEIGHTS, BAD_SIGNATURE_BLOCK = 8, 9, 10, 11, 12
+
+
+class Reject(Exception):
+    def __init__(self, code, why):
+        super().__init__(why)
+        self.code = code
+        self.why = why
+
+
+MAGIC = b"ATOMENAT"
+SIG_MAGIC = b"ATOMESIG"
+HEADER_BYTES = 128
+SIG_BLOCK_BYTES = 112
+GLOBAL_LAYER = 0xFFFF
+DT_F32, DT_TRIT2 = 1, 2
+DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2"}
+
+# Tensor kinds (section 4.2)
+EMBED, NORM_GAMMA, NORM_BETA, CONV, SSM_A, SSM_B, SSM_C = 1, 2, 3, 4, 5, 6, 7
+WQ, WK, WV, ROUTER, FINAL_GAMMA, FINAL_BETA, UNEMBED, HEAD = 8, 9, 10, 11, 12, 13, 14, 15
+KIND_NAMES = {
+    EMBED: "EMBED", NORM_GAMMA: "NORM_GAMMA", NORM_BETA: "NORM_BETA", CONV: "CONV",
+    SSM_A: "SSM_A", SSM_B: "SSM_B", SSM_C: "SSM_C", WQ: "WQ", WK: "WK", WV: "WV",
+    ROUTER: "ROUTER", FINAL_GAMMA: "FINAL_GAMMA", FINAL_BETA: "FINAL_BETA",
+    UNEMBED: "UNEMBED", HEAD: "HEAD",
+}
+
+# Config block field order (section 2.2, bytes 40..87); norm_eps is the only f32.
+CONFIG_FIELDS = [
+    ("arch", 40), ("vocab_size", 44), ("d_model", 48), ("n_layers", 52), ("d_head", 56),
+    ("conv_kernel", 60), ("top_k", 64), ("pathways", 68), ("n_classes", 72),
+    ("act_bits", 76), ("norm_eps", 80), ("context_len", 84),
+]
+
+
+def u16(b, o):
+    return struct.unpack_from("<H", b, o)[0]
+
+
+def u32(b, o):
+    return struct.unpack_from("<I", b, o)[0]
+
+
+def f32_at(b, o):
+    return struct.unpack_from("<f", b, o)[0]
+
+
+def popcount3(p):
+    return (p & 1) + ((p >> 1) & 1) + ((p >> 2) & 1)
+
+
+def align16(v):
+    return (v + 15) // 16 * 16
+
+
+# --------------------------------------------------------------------------------------------
+# Config (section 3) and canonical tensor list (section 4.3)
+
+def read_config(b):
+    cfg = {}
+    for name, off in CONFIG_FIELDS:
+        cfg[name] = f32_at(b, off) if name == "norm_eps" else u32(b, off)
+    cfg["n_paths"] = popcount3(cfg["pathways"])  # derived, never stored
+    return cfg
+
+
+def config_valid(c):
+    """The rules of section 3, in order; returns None or the number of the failed rule."""
+    if c["arch"] not in (1, 2):
+        return 1
+    if c["vocab_size"] != 256:
+        return 2
+    if not (1 <= c["d_model"] <= 8192):
+        return 3
+    if not (1 <= c["n_layers"] <= 1024):
+        return 4
+    p = c["pathways"]
+    if p == 0 or (p & ~7) != 0:
+        return 5
+    if c["n_paths"] != bin(p).count("1"):
+        return 6
+    if p & 1:
+        if not (1 <= c["conv_kernel"] <= 64):
+            return 7
+    elif c["conv_kernel"] != 0:
+        return 7
+    if p & 4:
+        if not (1 <= c["d_head"] <= 8192 and 1 <= c["top_k"] <= 1024):
+            return 8
+    elif c["d_head"] != 0 or c["top_k"] != 0:
+        return 8
+    if c["arch"] == 1 and c["n_classes"] != 0:
+        return 9
+    if c["arch"] == 2 and not (1 <= c["n_classes"] <= 4096):
+        return 9
+    if c["act_bits"] != 32:
+        return 10
+    eps = c["norm_eps"]
+    if not (eps > 0.0 and eps < 1.0):  # NaN fails both comparisons
+        return 11
+    return None
+
+
+def tensors_per_block(p):
+    return 2 + (1 if p & 1 else 0) + (3 if p & 2 else 0) + (3 if p & 4 else 0) + 1
+
+
+def expected_tensor_count(c):
+    return 1 + c["n_layers"] * tensors_per_block(c["pathways"]) + 3 + (1 if c["n_classes"] > 0 else 0)
+
+
+def canonical_tensors(c):
+    """List of (kind, layer, dtype, rows, cols) in canonical order (section 4.3)."""
+    d, p, G = c["d_model"], c["pathways"], GLOBAL_LAYER
+    out = [(EMBED, G, DT_TRIT2, 256, d)]
+    for l in range(c["n_layers"]):
+        out.append((NORM_GAMMA, l, DT_F32, 1, d))
+        out.append((NORM_BETA, l, DT_F32, 1, d))
+        if p & 1:
+            out.append((CONV, l, DT_TRIT2, d, c["conv_kernel"]))
+        if p & 2:
+            out += [(SSM_A, l, DT_F32, 1, d), (SSM_B, l, DT_F32, 1, d), (SSM_C, l, DT_F32, 1, d)]
+        if p & 4:
+            out += [(WQ, l, DT_TRIT2, c["d_head"], d), (WK, l, DT_TRIT2, c["d_head"], d),
+                    (WV, l, DT_TRIT2, d, d)]
+        out.append((ROUTER, l, DT_TRIT2, c["n_paths"], d))
+    out += [(FINAL_GAMMA, G, DT_F32, 1, d), (FINAL_BETA, G, DT_F32, 1, d),
+            (UNEMBED, G, DT_TRIT2, 256, d)]
+    if c["n_classes"] > 0:
+        out.append((HEAD, G, DT_TRIT2, c["n_classes"], d))
+    return out
+
+
+def payload_bytes(dtype, rows, cols):
+    if dtype == DT_F32:
+        return rows * cols * 4
+    return rows * ((cols + 3) // 4)
+
+
+# A byte contains the invalid code 10 in some 2-bit slot: high bit set, low bit clear.
+_HAS_CODE10 = bytes(
+    1 if any(((v >> (2 * s)) & 3) == 2 for s in range(4)) else 0 for v in range(256))
+
+
+# --------------------------------------------------------------------------------------------
+# Validation (section 9), in order
+
+def crc32_image(b, file_bytes):
+    # Section 7: CRC-32 (zlib) of [0, file_bytes) with bytes 20..23 taken as zero.
+    crc = zlib.crc32(b[0:20])
+    crc = zlib.crc32(b"\0\0\0\0", crc)
+    crc = zlib.crc32(b[24:file_bytes], crc)
+    return crc & 0xFFFFFFFF
+
+
+def validate(b):
+    """Returns a dict describing the file, or raises Reject(status, why)."""
+    n = len(b)
+    # Checks 1-2 are API preconditions (pointers, alignment); a byte-array reader ignores them.
+    if n < 8:                                                        # 3
+        raise Reject(TRUNCATED, "image shorter than 8 bytes")
+    if bytes(b[0:8]) != MAGIC:                                       # 4
+        raise Reject(BAD_MAGIC, "magic is not ATOMENAT")
+    if n < HEADER_BYTES:                                             # 5
+        raise Reject(TRUNCATED, "image shorter than the 128-byte header")
+    if u16(b, 8) != 1:                                               # 6
+        raise Reject(VERSION, "version_major %d != 1" % u16(b, 8))
+    file_bytes = u32(b, 16)                                          # 7
+    flags = u32(b, 24)
+    total = file_bytes + (SIG_BLOCK_BYTES if flags & 1 else 0)
+    if n < total:
+        raise Reject(TRUNCATED, "image has %d bytes, header declares %d" % (n, total))
+    if n > total:                                                    # 8
+        raise Reject(SIZE_MISMATCH, "image has %d bytes, header declares %d" % (n, total))
+    if file_bytes < HEADER_BYTES:                                    # 9
+        raise Reject(BAD_HEADER, "file_bytes %d < 128" % file_bytes)
+    stored_crc = u32(b, 20)                                          # 10
+    crc = crc32_image(b, file_bytes)
+    if crc != stored_crc:
+        raise Reject(CHECKSUM, "CRC-32 stored 0x%08x computed 0x%08x" % (stored_crc, crc))
+    if flags & ~1:                                                   # 11
+        raise Reject(BAD_HEADER, "unknown flag bits 0x%08x" % flags)
+    if u32(b, 12) != HEADER_BYTES:                                   # 12
+        raise Reject(BAD_HEADER, "header_bytes %d != 128" % u32(b, 12))
+    if any(b[88:128]):                                               # 13
+        raise Reject(BAD_HEADER, "reserved header bytes 88..127 not zero")
+    if flags & 1:
+        if bytes(b[file_bytes:file_bytes + 8]) != SIG_MAGIC:         # 14
+            raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
+        if u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES:  # 15
+            raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes invalid")
+    cfg = read_config(b)                                             # 16
+    rule = config_valid(cfg)
+    if rule is not None:
+        raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
+    tensor_count = u32(b, 28)                                        # 17
+    want_count = expected_tensor_count(cfg)
+    if tensor_count != want_count:
+        raise Reject(BAD_TENSOR, "tensor_count %d != %d" % (tensor_count, want_count))
+    table_offset = u32(b, 32)                                        # 18
+    if table_offset < HEADER_BYTES or table_offset % 16:
+        raise Reject(BAD_HEADER, "table_offset %d invalid" % table_offset)
+    payload_offset = u32(b, 36)                                      # 19
+    if (payload_offset % 16 or payload_offset < table_offset + 32 * tensor_count
+            or payload_offset > file_bytes):
+        raise Reject(BAD_HEADER, "payload_offset %d invalid" % payload_offset)
+
+    tensors = []
+    cursor = payload_offset
+    for t, (kind, layer, dtype, rows, cols) in enumerate(canonical_tensors(cfg)):  # 20
+        e = table_offset + 32 * t
+        ent = dict(kind=u16(b, e), layer=u16(b, e + 2), dtype=b[e + 4], rows=u32(b, e + 8),
+                   cols=u32(b, e + 12), scale=f32_at(b, e + 16), scale_bits=u32(b, e + 16),
+                   offset=u32(b, e + 20), bytes=u32(b, e + 24))
+        # 20a
+        if (ent["kind"], ent["layer"], ent["dtype"], ent["rows"], ent["cols"]) != \
+                (kind, layer, dtype, rows, cols) or any(b[e + 5:e + 8]) or u32(b, e + 28):
+            raise Reject(BAD_TENSOR, "tensor %d: entry does not match the canonical order" % t)
+        # 20b
+        if ent["bytes"] != payload_bytes(dtype, rows, cols):
+            raise Reject(BAD_TENSOR, "tensor %d: bytes %d wrong" % (t, ent["bytes"]))
+        # 20c
+        off = ent["offset"]
+        if off % 16 or off < cursor or off + ent["bytes"] > file_bytes:
+            raise Reject(BAD_TENSOR, "tensor %d: offset %d invalid" % (t, off))
+        cursor = off + ent["bytes"]
+        # 20d
+        sc = ent["scale"]
+        if dtype == DT_F32:
+            if sc != 1.0:
+                raise Reject(BAD_TENSOR, "tensor %d: f32 scale != 1.0" % t)
+        else:
+            if not math.isfinite(sc) or sc < 0:
+                raise Reject(BAD_TENSOR, "tensor %d: trit2 scale invalid" % t)
+        payload = bytes(b[off:off + ent["bytes"]])
+        if dtype == DT_F32:
+            # 20e
+            for i, (bits,) in enumerate(struct.iter_unpack("<I", payload)):
+                if bits & 0x7F800000 == 0x7F800000:
+                    raise Reject(BAD_WEIGHTS, "tensor %d: value %d not finite" % (t, i))
+        else:
+            # 20f
+            rb = (cols + 3) // 4
+            pad = 4 * rb - cols
+            mask = (0xFF << (2 * (4 - pad))) & 0xFF if pad else 0
+            for r in range(rows):
+                row = payload[r * rb:(r + 1) * rb]
+                if any(_HAS_CODE10[x] for x in row):
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: invalid trit code 10" % (t, r))
+                if mask and row[-1] & mask:
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: non-zero padding trits" % (t, r))
+        ent["payload"] = payload
+        tensors.append(ent)
+
+    signature = None
+    if flags & 1:
+        blk = bytes(b[file_bytes:file_bytes + SIG_BLOCK_BYTES])
+        signature = dict(alg=u32(blk, 8), block_bytes=u32(blk, 12),
+                         public_key=blk[16:48].hex(), signature=blk[48:112].hex())
+    return dict(version=(u16(b, 8), u16(b, 10)), signature=signature, header_bytes=u32(b, 12), file_bytes=file_bytes,
+                image_bytes=n, crc32=stored_crc, flags=flags, signed=bool(flags & 1),
+                tensor_count=tensor_count, table_offset=table_offset,
+                payload_offset=payload_offset, config=cfg, tensors=tensors)
+
+
+# --------------------------------------------------------------------------------------------
+# binary32 emulation
+
+_F = struct.Struct("<f")
+_I = struct.Struct("<I")
+
+
+def f32(x):
+    """Round a Python float (double) to the nearest binary32 (round-to-nearest-even)."""
+    try:
+        return _F.unpack(_F.pack(x))[0]
+    except OverflowError:  # the C cast rounded to infinity
+        return math.copysign(math.inf, x)
+
+
+def bits_of(x):
+    return _I.unpack(_F.pack(x))[0]
+
+
+def from_bits(u):
+    return _F.unpack(_I.pack(u & 0xFFFFFFFF))[0]
+
+
+def f32_lit(text):
+    """The binary32 value nearest to the decimal literal `text` (a C `f`-suffixed literal)."""
+    exact = Fraction(text)
+    cand = f32(float(text))
+    best = cand
+    u = bits_of(cand)
+    for nb in (u - 1, u + 1):
+        if 0 <= nb < 0x7F800000 or 0x80000000 <= nb < 0xFF800000:
+            v = from_bits(nb)
+            if abs(Fraction(v) - exact) < abs(Fraction(best) - exact):
+                best = v
+    return best
+
+
+# Sums/products/quotients of two binary32 values computed in double and rounded once to binary32
+# are correctly rounded (double has more than 2*24+2 significand bits), so each operation below is
+# `f32(a op b)`.
+
+def pow2i(k):
+    return from_bits((k + 127) << 23)
+
+
+EXP_HI = 88.72283935546875
+EXP_LO = -103.97208404541015625
+LOG2E = f32_lit("1.44269502162933349609375")
+LN2_HI = f32_lit("0.693359375")
+LN2_LO = f32_lit("-2.12194440e-4")
+EXP_P = [f32_lit(s) for s in ("1.9875691500e-4", "1.3981999507e-3", "8.3334519073e-3",
+                              "4.1665795894e-2", "1.6666665459e-1", "5.0000001201e-1")]
+TANH_P = [f32_lit(s) for s in ("-5.70498872745e-3", "2.06390887954e-2", "5.37397155531e-2",
+                               "1.33314422036e-1", "3.33332819422e-1")]
+TANH_HI = f32_lit("9.01")
+TANH_LO = f32_lit("0.625")
+
+
+def exp_f(x):
+    if x != x:
+        return x
+    if x > EXP_HI:
+        return math.inf
+    if x < EXP_LO:
+        return 0.0
+    kf = f32(x * LOG2E)
+    k = int(f32(kf + (0.5 if kf >= 0 else -0.5)))  # int() truncates toward zero like C
+    fk = float(k)
+    r = f32(f32(x - f32(fk * LN2_HI)) - f32(fk * LN2_LO))
+    r2 = f32(r * r)
+    p = EXP_P[0]
+    for c in EXP_P[1:]:
+        p = f32(f32(p * r) + c)
+    er = f32(f32(f32(p * r2) + r) + 1.0)
+    k1 = int(k / 2) if k >= 0 else -((-k) // 2)  # truncating division
+    k2 = k - k1
+    return f32(f32(er * pow2i(k1)) * pow2i(k2))
+
+
+def tanh_f(x):
+    if x != x:
+        return x
+    ax = abs(x)
+    if ax > TANH_HI:
+        y = 1.0
+    elif ax < TANH_LO:
+        z = f32(x * x)
+        p = TANH_P[0]
+        p = f32(f32(p * z) + TANH_P[1])
+        p = f32(f32(p * z) - TANH_P[2])
+        p = f32(f32(p * z) + TANH_P[3])
+        p = f32(f32(p * z) - TANH_P[4])
+        return f32(f32(f32(p * z) * x) + x)
+    else:
+        y = f32(1.0 - f32(2.0 / f32(exp_f(f32(2.0 * ax)) + 1.0)))
+    return -y if x < 0 else y
+
+
+def sqrt_f(x):
+    if x < 0:
+        return math.nan
+    if x == math.inf:
+        return x
+    return f32(math.sqrt(x))  # correctly rounded: double sqrt then one rounding is exact here
+
+
+# --------------------------------------------------------------------------------------------
+# Primitive operations (section 11.1)
+
+def apply_trit(v, code):
+    if code == 1:
+        return v
+    if code == 3:
+        return -v  # sign bit flipped (also for zeros)
+    return 0.0     # code 00 -> +0.0 (code 10 cannot occur in a validated file)
+
+
+class Trit:
+    """A trit2 tensor decoded to per-row lists of codes."""
+
+    def __init__(self, ent):
+        self.rows, self.cols, self.alpha = ent["rows"], ent["cols"], ent["scale"]
+        rb = (self.cols + 3) // 4
+        p = ent["payload"]
+        self.codes = []
+        for r in range(self.rows):
+            row = p[r * rb:(r + 1) * rb]
+            self.codes.append([(row[j >> 2] >> (2 * (j & 3))) & 3 for j in range(self.cols)])
+
+
+def reduce8(lane):
+    return f32(f32(f32(lane[0] + lane[4]) + f32(lane[2] + lane[6]))
+               + f32(f32(lane[1] + lane[5]) + f32(lane[3] + lane[7])))
+
+
+def TL(W, x):
+    y = []
+    for r in range(W.rows):
+        lane = [0.0] * 8
+        codes = W.codes[r]
+        for i in range(W.cols):
+            c = codes[i]
+            if c == 1:
+                t = x[i]
+            elif c == 3:
+                t = -x[i]
+            else:
+                t = 0.0
+            lane[i & 7] = f32(lane[i & 7] + t)
+        y.append(f32(W.alpha * reduce8(lane)))
+    return y
+
+
+def dot(a, b, n):
+    lane = [0.0] * 8
+    for i in range(n):
+        lane[i & 7] = f32(lane[i & 7] + f32(a[i] * b[i]))
+    return reduce8(lane)
+
+
+def lane_sum(terms):
+    """Eight-lane sum: lane i % 8, increasing i per lane, then the reduction tree of TL."""
+    lane = [0.0] * 8
+    for i, t in enumerate(terms):
+        lane[i & 7] = f32(lane[i & 7] + t)
+    return reduce8(lane)
+
+
+def layer_norm(x, gamma, beta, eps):
+    # SPEC GAP: FORMAT.md section 11.1 says both sums of LayerNorm are "left to right" (one
+    # accumulator).  The reference engine is bit-identical only with the eight-lane scheme of TL
+    # (lane i % 8, same reduction tree) for BOTH the sum and the sum of squares; see the report.
+    d = len(x)
+    fd = float(d)
+    mean = f32(lane_sum(x) / fd)
+    sq = []
+    for v in x:
+        c = f32(v - mean)
+        sq.append(f32(c * c))
+    var = f32(lane_sum(sq) / fd)
+    rstd = f32(1.0 / sqrt_f(f32(var + eps)))
+    return [f32(f32(f32(f32(x[i] - mean) * rstd) * gamma[i]) + beta[i]) for i in range(d)]
+
+
+def softmax(v):
+    v = list(v)
+    m = v[0]
+    for i in range(len(v)):
+        m = v[i] if v[i] > m else m
+    for i in range(len(v)):
+        v[i] = exp_f(f32(v[i] - m))
+    s = 0.0
+    for e in v:
+        s = f32(s + e)
+    return [f32(e / s) for e in v]
+
+
+# --------------------------------------------------------------------------------------------
+# Forward pass (section 11.2)
+
+class Model:
+    def __init__(self, info, window):
+        self.cfg = c = info["config"]
+        self.d, self.window = c["d_model"], window
+        self.eps = c["norm_eps"]
+        by = {}
+        for ent in info["tensors"]:
+            by[(ent["kind"], ent["layer"])] = ent
+
+        def vec(kind, layer):
+            return list(struct.unpack("<%df" % self.d, by[(kind, layer)]["payload"]))
+
+        G = GLOBAL_LAYER
+        self.embed = Trit(by[(EMBED, G)])
+        self.blocks = []
+        p = c["pathways"]
+        for l in range(c["n_layers"]):
+            blk = dict(gamma=vec(NORM_GAMMA, l), beta=vec(NORM_BETA, l),
+                       router=Trit(by[(ROUTER, l)]))
+            if p & 1:
+                blk["conv"] = Trit(by[(CONV, l)])
+                blk["hist"] = []          # h vectors, newest first
+            if p & 2:
+                blk["decay"] = [tanh_f(a) for a in vec(SSM_A, l)]
+                blk["b"], blk["c"] = vec(SSM_B, l), vec(SSM_C, l)
+                blk["s"] = [0.0] * self.d
+            if p & 4:
+                blk["wq"], blk["wk"], blk["wv"] = (Trit(by[(WQ, l)]), Trit(by[(WK, l)]),
+                                                   Trit(by[(WV, l)]))
+                blk["keys"], blk["vals"] = [], []  # oldest first
+            self.blocks.append(blk)
+        self.fgamma, self.fbeta = vec(FINAL_GAMMA, G), vec(FINAL_BETA, G)
+        self.unembed = Trit(by[(UNEMBED, G)])
+        self.head = Trit(by[(HEAD, G)]) if (HEAD, G) in by else None
+        self.t = 0
+
+    def step(self, tok):
+        c, d, p = self.cfg, self.d, self.cfg["pathways"]
+        aE = self.embed.alpha
+        x = [apply_trit(aE, code) for code in self.embed.codes[tok]]
+        for blk in self.blocks:
+            h = layer_norm(x, blk["gamma"], blk["beta"], self.eps)
+            r = softmax(TL(blk["router"], h))
+            pi = 0
+            mixes = []
+            if p & 1:
+                hist = blk["hist"]
+                hist.insert(0, h)
+                K = c["conv_kernel"]
+                del hist[K:]
+                W = blk["conv"]
+                taps = min(self.t + 1, K)
+                local = []
+                for ch in range(d):
+                    acc = 0.0
+                    codes = W.codes[ch]
+                    for k in range(taps):
+                        acc = f32(acc + apply_trit(hist[k][ch], codes[k]))
+                    local.append(f32(W.alpha * acc))
+                mixes.append((r[pi], local))
+                pi += 1
+            if p & 2:
+                s, dec, bb, cc = blk["s"], blk["decay"], blk["b"], blk["c"]
+                state = []
+                for ch in range(d):
+                    s[ch] = f32(f32(dec[ch] * s[ch]) + f32(bb[ch] * h[ch]))
+                    state.append(f32(cc[ch] * s[ch]))
+                mixes.append((r[pi], state))
+                pi += 1
+            if p & 4:
+                q = TL(blk["wq"], h)
+                blk["keys"].append(TL(blk["wk"], h))
+                blk["vals"].append(TL(blk["wv"], h))
+                del blk["keys"][:-self.window]
+                del blk["vals"][:-self.window]
+                keys, vals = blk["keys"], blk["vals"]
+                n = len(keys)  # = min(t + 1, window)
+                dh = c["d_head"]
+                root = sqrt_f(float(dh))
+                top_k = c["top_k"]
+                best_score, best = [0.0] * top_k, [0] * top_k
+                count = 0
+                for j in range(n):
+                    sc = f32(dot(q, keys[j], dh) / root)
+                    if count == top_k and not (sc > best_score[top_k - 1]):
+                        continue
+                    if count < top_k:
+                        pos = count
+                        count += 1
+                    else:
+                        pos = top_k - 1
+                    while pos > 0 and sc > best_score[pos - 1]:
+                        best_score[pos] = best_score[pos - 1]
+                        best[pos] = best[pos - 1]
+                        pos -= 1
+                    best_score[pos] = sc
+                    best[pos] = j
+                pw = softmax(best_score[:count])
+                sparse = []
+                for ch in range(d):
+                    acc = 0.0
+                    for i in range(count):
+                        acc = f32(acc + f32(pw[i] * vals[best[i]][ch]))
+                    sparse.append(acc)
+                mixes.append((r[pi], sparse))
+                pi += 1
+            for w, vecv in mixes:
+                x = [f32(x[i] + f32(w * vecv[i])) for i in range(d)]
+        self.t += 1
+        hf = layer_norm(x, self.fgamma, self.fbeta, self.eps)
+        logits = TL(self.unembed, hf)
+        cls = TL(self.head, hf) if self.head is not None else None
+        return logits, cls
+
+
+# --------------------------------------------------------------------------------------------
+# Command line
+
+def load(path):
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        print("atome_reader: cannot read %s: %s" % (path, e), file=sys.stderr)
+        sys.exit(2)
+    try:
+        return validate(data)
+    except Reject as r:
+        print("%s (%d): %s" % (STATUS[r.code], r.code, r.why))
+        sys.exit(1)
+
+
+def inspect_json(info):
+    cfg = dict(info["config"])
+    tensors = []
+    param_count = 0
+    for i, e in enumerate(info["tensors"]):
+        param_count += e["rows"] * e["cols"]
+        tensors.append({
+            "index": i, "kind": KIND_NAMES[e["kind"]],
+            "layer": None if e["layer"] == GLOBAL_LAYER else e["layer"],
+            "dtype": DTYPE_NAMES[e["dtype"]], "rows": e["rows"], "cols": e["cols"],
+            "scale": e["scale"], "scale_bits": "0x%08x" % e["scale_bits"],
+            "offset": e["offset"], "bytes": e["bytes"],
+        })
+    return {
+        "version": list(info["version"]),
+        "config": cfg,
+        "norm_eps_bits": "0x%08x" % bits_of(cfg["norm_eps"]),
+        "header_bytes": info["header_bytes"],
+        "flags": info["flags"],
+        "tensor_count": info["tensor_count"],
+        "table_offset": info["table_offset"],
+        "payload_offset": info["payload_offset"],
+        "crc32": "0x%08x" % info["crc32"],
+        "file_bytes": info["file_bytes"],
+        "image_bytes": info["image_bytes"],
+        "signed": info["signed"],
+        "signature": info["signature"],
+        "tensors": tensors,
+        "param_count": param_count,
+    }
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("validate", help="validate a native file").add_argument("file")
+    sub.add_parser("inspect", help="print a JSON description").add_argument("file")
+    fw = sub.add_parser("forward", help="run the float32 forward pass")
+    fw.add_argument("file")
+    fw.add_argument("--prompt", required=True, help="prompt text, fed as UTF-8 bytes")
+    fw.add_argument("--window", type=int, default=256,
+                    help="attention window W in tokens (run-time choice; default 256)")
+    a = ap.parse_args(argv)
+
+    info = load(a.file)
+    if a.cmd == "validate":
+        print("%s (%d)" % (STATUS[OK], OK))
+        return 0
+    if a.cmd == "inspect":
+        print(json.dumps(inspect_json(info), indent=1))
+        return 0
+    prompt = a.prompt.encode("utf-8", "surrogateescape")
+    if not prompt:
+        print("atome_reader: empty prompt", file=sys.stderr)
+        return 2
+    if a.window < 1:
+        print("atome_reader: --window must be >= 1", file=sys.stderr)
+        return 2
+    model = Model(info, a.window)
+    logits = cls = None
+    for tok in prompt:
+        logits, cls = model.step(tok)
+    out = {"prompt_bytes": list(prompt), "window": a.window,
+           "logits": logits, "bits": ["0x%08x" % bits_of(v) for v in logits]}
+    if cls is not None:
+        out["class_logits"] = cls
+        out["class_bits"] = ["0x%08x" % bits_of(v) for v in cls]
+    print(json.dumps(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Checks tools/atome_reader.py (an independent reader written from docs/FORMAT.md alone) against
+# the atome CLI.
+#
+# usage: check_independent_reader.sh ATOME_CLI TMP_DIR [MODE]
+#   MODE: inspect | corrupt | forward | all (default all)
+# env:   PYTHON3 (default python3), ATOME_SHARED_DIR (default <repo>/../shared), CI
+#
+# The model is the reference fixture toy_60k.atome01 converted to native with `atome convert`.
+# If the fixture is missing: exit 77 (CTest SKIP_RETURN_CODE), or fail when CI=true.
+set -u -o pipefail
+
+if [ $# -lt 2 ]; then
+  echo "usage: $0 ATOME_CLI TMP_DIR [inspect|corrupt|forward|all]" >&2
+  exit 2
+fi
+ATOME=$1
+TMP=$2
+MODE=${3:-all}
+PY=${PYTHON3:-python3}
+export PYTHONDONTWRITEBYTECODE=1
+TOOLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$TOOLS/.." && pwd)
+SHARED=${ATOME_SHARED_DIR:-$REPO/../shared}
+FIXTURE=$SHARED/reference/original-models/toy_60k.atome01
+
+case $MODE in inspect|corrupt|forward|all) ;; *) echo "unknown mode $MODE" >&2; exit 2 ;; esac
+
+# (a) the model
+if [ ! -f "$FIXTURE" ]; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: fixture missing: $FIXTURE (CI=true)" >&2
+    exit 1
+  fi
+  echo "SKIP: fixture missing: $FIXTURE"
+  exit 77
+fi
+rm -rf "$TMP" && mkdir -p "$TMP" || exit 1
+MODEL=$TMP/toy_60k.atn
+"$ATOME" convert "$FIXTURE" "$MODEL" >/dev/null || { echo "FAIL: atome convert" >&2; exit 1; }
+"$PY" "$TOOLS/atome_reader.py" validate "$MODEL" || { echo "FAIL: reader rejects the model" >&2; exit 1; }
+
+fails=0
+
+# (b) inspect: config, CRC and tensor table, field by field
+if [ "$MODE" = inspect ] || [ "$MODE" = all ]; then
+  "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$MODEL" || fails=$((fails + 1))
+fi
+
+# (c) corrupted copies: both must reject; the reader must give the spec's status; the variants
+#     the spec says are valid must be accepted by both (and inspect the same)
+if [ "$MODE" = corrupt ] || [ "$MODE" = all ]; then
+  CASES=$TMP/cases
+  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" || exit 1
+  n=0
+  while IFS=$'\t' read -r name file expect status; do
+    n=$((n + 1))
+    got=$("$PY" "$TOOLS/atome_reader.py" validate "$file" 2>&1); rc=$?
+    got_status=${got%% *}
+    "$ATOME" inspect "$file" --json >/dev/null 2>"$TMP/cli.err"; cli_rc=$?
+    want_rc=1; [ "$expect" = 0 ] && want_rc=0
+    ok=1
+    if [ "$got_status" != "$status" ] || [ $rc -ne $want_rc ]; then
+      echo "FAIL $name: reader says '$got' (exit $rc), spec wants $status ($expect)"; ok=0
+    fi
+    if [ "$want_rc" = 0 ] && [ $cli_rc -ne 0 ]; then
+      echo "FAIL $name: atome inspect rejects a valid file: $(cat "$TMP/cli.err")"; ok=0
+    elif [ "$want_rc" = 1 ] && [ $cli_rc -eq 0 ]; then
+      echo "FAIL $name: atome inspect accepts a corrupt file (spec: $status)"; ok=0
+    fi
+    if [ $ok = 1 ] && [ "$want_rc" = 0 ]; then
+      "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$file" >"$TMP/cmp.out" || { cat "$TMP/cmp.out"; ok=0; }
+    fi
+    if [ $ok = 1 ]; then
+      echo "ok   $name: $status, atome inspect exit $cli_rc"
+    else
+      fails=$((fails + 1))
+    fi
+  done < <("$PY" -c 'import json,sys
+for c in json.load(open(sys.argv[1])): print("\t".join([c["name"], c["file"], str(c["expect"]), c["status"]]))' "$CASES/cases.json")
+  [ $n -gt 0 ] || { echo "FAIL: no corruption cases" >&2; fails=$((fails + 1)); }
+  echo "corrupt: $n cases"
+fi
+
+# (d) forward pass: first logits bit for bit
+if [ "$MODE" = forward ] || [ "$MODE" = all ]; then
+  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hello" || fails=$((fails + 1))
+  # longer than conv_kernel and top_k, and longer than a small attention window
+  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hi, Atome!" 6 || fails=$((fails + 1))
+fi
+
+if [ $fails -ne 0 ]; then
+  echo "FAILED: $fails check(s)"
+  exit 1
+fi
+echo "PASSED ($MODE)"
+exit 0

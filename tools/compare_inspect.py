@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Compare `atome inspect FILE --json` with `atome_reader.py inspect FILE`, field by field.
+
+usage: compare_inspect.py ATOME_CLI FILE
+
+Exit 0 if every compared field agrees, 1 otherwise (each difference is printed).  Floats (the
+trit2 scales and norm_eps) are compared as binary32 bit patterns: the CLI prints the shortest
+decimal that reads back as the same binary32 value.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import atome_reader as R  # noqa: E402
+
+CONFIG_KEYS = ["arch", "vocab_size", "d_model", "n_layers", "d_head", "conv_kernel", "top_k",
+               "pathways", "n_classes", "act_bits", "norm_eps", "context_len"]
+
+
+def f32_bits(v):
+    return struct.unpack("<I", struct.pack("<f", v))[0]
+
+
+def main():
+    cli, path = sys.argv[1], sys.argv[2]
+    r = subprocess.run([cli, "inspect", path, "--json"], capture_output=True, text=True)
+    if r.returncode != 0:
+        print("FAIL: atome inspect exited %d: %s" % (r.returncode, r.stderr.strip()))
+        return 1
+    theirs = json.loads(r.stdout)
+    m = subprocess.run([sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "atome_reader.py"), "inspect", path],
+                       capture_output=True, text=True)
+    if m.returncode != 0:
+        print("FAIL: atome_reader.py inspect exited %d: %s %s"
+              % (m.returncode, m.stdout.strip(), m.stderr.strip()))
+        return 1
+    mine = json.loads(m.stdout)
+
+    diffs = []
+    compared = [0]
+
+    def same(what, a, b):
+        compared[0] += 1
+        if a != b:
+            diffs.append("%s: reader %r, atome %r" % (what, a, b))
+
+    tc = theirs.get("config", {})
+    for k in CONFIG_KEYS:
+        if k not in tc:
+            diffs.append("config.%s: missing from atome inspect --json" % k)
+            continue
+        if k == "norm_eps":
+            same("config.norm_eps (bits)", f32_bits(mine["config"][k]), f32_bits(tc[k]))
+        else:
+            same("config." + k, mine["config"][k], tc[k])
+    same("config.n_paths (derived)", mine["config"]["n_paths"], tc.get("n_paths"))
+    same("version", "%d.%d" % tuple(mine["version"]), theirs.get("format_version"))
+    same("crc32", mine["crc32"], theirs.get("crc32", {}).get("stored", "").lower())
+    same("crc32 ok", True, theirs.get("crc32", {}).get("ok"))
+    # The header field `file_bytes` (CRC-covered bytes) is the CLI's signature.signed_bytes; the
+    # CLI's top-level "file_bytes" is the length of the file on disk (file_bytes + 112 if signed).
+    sig = theirs.get("signature", {})
+    same("file_bytes (header) vs signature.signed_bytes", mine["file_bytes"],
+         sig.get("signed_bytes"))
+    same("image_bytes vs file_bytes (on disk)", mine["image_bytes"], theirs.get("file_bytes"))
+    same("image_bytes", mine["image_bytes"], theirs.get("image_bytes"))
+    same("signed", mine["signed"], sig.get("present"))
+    if mine["signed"]:
+        same("signature.public_key", mine["signature"]["public_key"],
+             str(sig.get("public_key")).lower())
+    same("param_count", mine["param_count"], theirs.get("param_count"))
+    same("source_format", "native", theirs.get("source_format"))
+    tt = theirs.get("tensors", [])
+    same("tensor count", len(mine["tensors"]), len(tt))
+    for i, (a, b) in enumerate(zip(mine["tensors"], tt)):
+        w = "tensors[%d]." % i
+        same(w + "index", a["index"], b.get("index"))
+        same(w + "kind", a["kind"].lower(), str(b.get("kind")).lower())
+        same(w + "layer", a["layer"], b.get("layer"))
+        same(w + "dtype", a["dtype"], b.get("dtype"))
+        for k in ("rows", "cols", "offset", "bytes"):
+            same(w + k, a[k], b.get(k))
+        same(w + "scale (bits)", int(a["scale_bits"], 16), f32_bits(b.get("scale")))
+
+    for d in diffs:
+        print("DIFF " + d)
+    print("%s: %d fields compared, %d differences (%s)"
+          % ("OK" if not diffs else "FAIL", compared[0], len(diffs), path))
+    return 0 if not diffs else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Derive hand-made variants of a valid ATOMENAT file, one per rule of FORMAT.md section 9.
+
+usage: corrupt_cases.py VALID_NATIVE_FILE OUT_DIR
+
+Writes OUT_DIR/<name>.atn for every case and OUT_DIR/cases.json, a list of
+{"name": ..., "file": ..., "expect": status-number, "status": status-name}.  The expected status
+comes from the specification alone (0 = the file must be accepted).  Most cases re-compute the
+CRC after editing so that the check under test, not the checksum, is what decides.
+
+Needs a valid unsigned native LM or classifier file with the reference writer's layout and at
+least one layer containing the CONV pathway with conv_kernel % 4 != 0 for the padding-trit case
+(toy_60k converted to native qualifies; cases that do not apply to the input are skipped).
+"""
+
+import json
+import os
+import struct
+import sys
+import zlib
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import atome_reader as R  # noqa: E402
+
+
+def fix_crc(b):
+    fb = struct.unpack_from("<I", b, 16)[0]
+    struct.pack_into("<I", b, 20, 0)
+    struct.pack_into("<I", b, 20, zlib.crc32(bytes(b[:fb])) & 0xFFFFFFFF)
+    return b
+
+
+def main():
+    src, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    base = open(src, "rb").read()
+    info = R.validate(base)  # raises if the input itself is invalid
+    if info["signed"]:
+        sys.exit("corrupt_cases.py: input must be unsigned")
+    fb = info["file_bytes"]
+    to = info["table_offset"]
+    ents = info["tensors"]
+    cfg = info["config"]
+    cases = []
+
+    def add(name, data, expect):
+        fn = os.path.join(out, name + ".atn")
+        with open(fn, "wb") as fh:
+            fh.write(bytes(data))
+        cases.append({"name": name, "file": fn, "expect": expect, "status": R.STATUS[expect]})
+
+    def edited(fn, crc=True):
+        b = bytearray(base)
+        fn(b)
+        return fix_crc(b) if crc else b
+
+    def entry(t):
+        return to + 32 * t
+
+    def find(kind):
+        for t, e in enumerate(ents):
+            if e["kind"] == kind:
+                return t, e
+        return None, None
+
+    # -- the brief's plain corruptions (no CRC repair) -----------------------------------------
+    add("flip_header_byte", edited(lambda b: b.__setitem__(0x30, b[0x30] ^ 0x01), False), R.CHECKSUM)
+    add("flip_table_byte", edited(lambda b: b.__setitem__(entry(1) + 8, b[entry(1) + 8] ^ 0x10),
+                                  False), R.CHECKSUM)
+    mid = ents[len(ents) // 2]
+    add("flip_payload_byte", edited(lambda b: b.__setitem__(mid["offset"] + 1,
+                                                           b[mid["offset"] + 1] ^ 0x04), False),
+        R.CHECKSUM)
+    add("flip_last_byte", edited(lambda b: b.__setitem__(fb - 1, b[fb - 1] ^ 0x80), False),
+        R.CHECKSUM)
+    add("truncated_by_one", base[:-1], R.TRUNCATED)
+    add("truncated_to_100", base[:100], R.TRUNCATED)
+    add("truncated_to_7", base[:7], R.TRUNCATED)
+    add("empty", b"", R.TRUNCATED)
+    add("appended_byte", base + b"\0", R.SIZE_MISMATCH)
+
+    # -- header checks (section 9, checks 4-19) ------------------------------------------------
+    add("bad_magic", edited(lambda b: b.__setitem__(7, ord("X"))), R.BAD_MAGIC)
+    add("version_major_2", edited(lambda b: struct.pack_into("<H", b, 8, 2), False), R.VERSION)
+    add("version_minor_7_ok", edited(lambda b: struct.pack_into("<H", b, 10, 7)), R.OK)
+    add("file_bytes_plus_16", edited(lambda b: struct.pack_into("<I", b, 16, fb + 16)), R.TRUNCATED)
+    add("file_bytes_minus_16", edited(lambda b: struct.pack_into("<I", b, 16, fb - 16), False),
+        R.SIZE_MISMATCH)
+    add("flag_bit0_no_sig_block", edited(lambda b: struct.pack_into("<I", b, 24, 1)), R.TRUNCATED)
+
+    def small_signed(b):
+        # file_bytes = 16 and signed: total = 128 = N, so check 9 (file_bytes >= 128) decides.
+        del b[128:]
+        struct.pack_into("<I", b, 16, 16)
+        struct.pack_into("<I", b, 24, 1)
+    add("signed_file_bytes_16", edited(small_signed, False), R.BAD_HEADER)
+    add("crc_wrong", edited(lambda b: struct.pack_into("<I", b, 20, info["crc32"] ^ 1), False),
+        R.CHECKSUM)
+    add("crc_and_reserved_bad", edited(lambda b: b.__setitem__(100, 1), False), R.CHECKSUM)
+    add("flags_bit1", edited(lambda b: struct.pack_into("<I", b, 24, 2)), R.BAD_HEADER)
+    add("header_bytes_64", edited(lambda b: struct.pack_into("<I", b, 12, 64)), R.BAD_HEADER)
+    add("reserved_header_byte", edited(lambda b: b.__setitem__(127, 0x01)), R.BAD_HEADER)
+
+    def signed(sig_magic=b"ATOMESIG", alg=1, block=112):
+        def f(b):
+            struct.pack_into("<I", b, 24, 1)
+            fix_crc(b)
+            b += sig_magic + struct.pack("<II", alg, block) + bytes(range(32)) + bytes(64)
+        return f
+    add("signed_ok", edited(signed(), False), R.OK)
+    add("signed_bad_magic", edited(signed(sig_magic=b"ATOMESIX"), False), R.BAD_SIGNATURE_BLOCK)
+    add("signed_bad_alg", edited(signed(alg=2), False), R.BAD_SIGNATURE_BLOCK)
+    add("signed_bad_block_bytes", edited(signed(block=111), False), R.BAD_SIGNATURE_BLOCK)
+    add("signed_plus_byte", edited(signed(), False) + b"\0", R.SIZE_MISMATCH)
+
+    add("config_arch_3", edited(lambda b: struct.pack_into("<I", b, 40, 3)), R.BAD_CONFIG)
+    add("config_vocab_255", edited(lambda b: struct.pack_into("<I", b, 44, 255)), R.BAD_CONFIG)
+    add("config_d_model_0", edited(lambda b: struct.pack_into("<I", b, 48, 0)), R.BAD_CONFIG)
+    add("config_pathways_8", edited(lambda b: struct.pack_into("<I", b, 68, 8)), R.BAD_CONFIG)
+    add("config_act_bits_16", edited(lambda b: struct.pack_into("<I", b, 76, 16)), R.BAD_CONFIG)
+    add("config_eps_nan", edited(lambda b: struct.pack_into("<I", b, 80, 0x7FC00000)), R.BAD_CONFIG)
+    add("config_eps_one", edited(lambda b: struct.pack_into("<f", b, 80, 1.0)), R.BAD_CONFIG)
+    add("config_eps_subnormal_ok", edited(lambda b: struct.pack_into("<I", b, 80, 1)), R.OK)
+    add("config_context_len_ok", edited(lambda b: struct.pack_into("<I", b, 84, 123456)), R.OK)
+    if cfg["pathways"] & 4:
+        add("config_top_k_0", edited(lambda b: struct.pack_into("<I", b, 64, 0)), R.BAD_CONFIG)
+    if cfg["pathways"] & 1:
+        add("config_kernel_65", edited(lambda b: struct.pack_into("<I", b, 60, 65)), R.BAD_CONFIG)
+    if cfg["arch"] == 1:
+        add("config_lm_with_classes", edited(lambda b: struct.pack_into("<I", b, 72, 2)),
+            R.BAD_CONFIG)
+    add("tensor_count_minus_1", edited(lambda b: struct.pack_into("<I", b, 28, len(ents) - 1)),
+        R.BAD_TENSOR)
+    # Check 17 (BAD_TENSOR) precedes check 18 (BAD_HEADER).
+    add("tensor_count_and_table_offset",
+        edited(lambda b: (struct.pack_into("<I", b, 28, len(ents) + 1),
+                          struct.pack_into("<I", b, 32, 8))), R.BAD_TENSOR)
+    add("table_offset_112", edited(lambda b: struct.pack_into("<I", b, 32, 112)), R.BAD_HEADER)
+    add("table_offset_unaligned", edited(lambda b: struct.pack_into("<I", b, 32, to + 8)),
+        R.BAD_HEADER)
+    add("table_offset_overlaps_payload",
+        edited(lambda b: struct.pack_into("<I", b, 32, info["payload_offset"])), R.BAD_HEADER)
+    add("payload_offset_unaligned",
+        edited(lambda b: struct.pack_into("<I", b, 36, info["payload_offset"] + 8)), R.BAD_HEADER)
+    add("payload_offset_past_end", edited(lambda b: struct.pack_into("<I", b, 36, fb + 16)),
+        R.BAD_HEADER)
+    add("payload_offset_after_tensor0",
+        edited(lambda b: struct.pack_into("<I", b, 36, ents[0]["offset"] + 16)), R.BAD_TENSOR)
+
+    # -- tensor entries (check 20a-20d) --------------------------------------------------------
+    e1 = entry(1)
+    add("entry_kind", edited(lambda b: struct.pack_into("<H", b, e1, 3)), R.BAD_TENSOR)
+    add("entry_layer", edited(lambda b: struct.pack_into("<H", b, e1 + 2, 1)), R.BAD_TENSOR)
+    add("entry_dtype", edited(lambda b: b.__setitem__(e1 + 4, 2)), R.BAD_TENSOR)
+    add("entry_reserved0", edited(lambda b: b.__setitem__(e1 + 5, 1)), R.BAD_TENSOR)
+    add("entry_reserved1", edited(lambda b: b.__setitem__(e1 + 7, 1)), R.BAD_TENSOR)
+    add("entry_rows", edited(lambda b: struct.pack_into("<I", b, e1 + 8, 2)), R.BAD_TENSOR)
+    add("entry_cols", edited(lambda b: struct.pack_into("<I", b, e1 + 12, 1)), R.BAD_TENSOR)
+    add("entry_bytes", edited(lambda b: struct.pack_into("<I", b, e1 + 24, ents[1]["bytes"] + 4)),
+        R.BAD_TENSOR)
+    add("entry_reserved2", edited(lambda b: b.__setitem__(e1 + 31, 0x80)), R.BAD_TENSOR)
+    add("entry_offset_unaligned",
+        edited(lambda b: struct.pack_into("<I", b, e1 + 20, ents[1]["offset"] + 4)), R.BAD_TENSOR)
+    add("entry_offset_overlap",
+        edited(lambda b: struct.pack_into("<I", b, e1 + 20, ents[1]["offset"] - 16)), R.BAD_TENSOR)
+    last = len(ents) - 1
+    add("entry_offset_past_end",
+        edited(lambda b: struct.pack_into("<I", b, entry(last) + 20, fb)), R.BAD_TENSOR)
+    add("entry_offset_huge",
+        edited(lambda b: struct.pack_into("<I", b, entry(last) + 20, 0xFFFFFFF0)), R.BAD_TENSOR)
+    add("f32_scale_2", edited(lambda b: struct.pack_into("<f", b, e1 + 16, 2.0)), R.BAD_TENSOR)
+    add("trit_scale_negative", edited(lambda b: struct.pack_into("<f", b, entry(0) + 16, -0.5)),
+        R.BAD_TENSOR)
+    add("trit_scale_nan", edited(lambda b: struct.pack_into("<I", b, entry(0) + 16, 0x7FC00000)),
+        R.BAD_TENSOR)
+    add("trit_scale_inf", edited(lambda b: struct.pack_into("<I", b, entry(0) + 16, 0x7F800000)),
+        R.BAD_TENSOR)
+    add("trit_scale_minus_zero_ok",
+        edited(lambda b: struct.pack_into("<I", b, entry(0) + 16, 0x80000000)), R.OK)
+    add("trit_scale_zero_ok", edited(lambda b: struct.pack_into("<I", b, entry(0) + 16, 0)), R.OK)
+
+    # -- payload contents (check 20e-20f) ------------------------------------------------------
+    add("f32_inf", edited(lambda b: struct.pack_into("<I", b, ents[1]["offset"] + 8, 0x7F800000)),
+        R.BAD_WEIGHTS)
+    add("f32_nan", edited(lambda b: struct.pack_into("<I", b, ents[1]["offset"], 0xFFC00001)),
+        R.BAD_WEIGHTS)
+    add("f32_subnormal_ok", edited(lambda b: struct.pack_into("<I", b, ents[1]["offset"], 1)), R.OK)
+    add("trit_code_10", edited(lambda b: b.__setitem__(ents[0]["offset"] + 5, 0x02 << 4)),
+        R.BAD_WEIGHTS)
+    # Interleaving: tensor 0 has an invalid trit, tensor 1 a wrong kind -> BAD_WEIGHTS.
+    add("trit_code_10_then_bad_kind",
+        edited(lambda b: (b.__setitem__(ents[0]["offset"], 0x80),
+                          struct.pack_into("<H", b, e1, 3))), R.BAD_WEIGHTS)
+    tc, ce = find(R.CONV)
+    if ce is not None and ce["cols"] % 4:
+        rb = (ce["cols"] + 3) // 4
+        # The padding trit right after the last real column of row 3 becomes 01 (+1).
+        j = ce["cols"] % 4
+        add("conv_padding_trit", edited(
+            lambda b: b.__setitem__(ce["offset"] + 3 * rb + rb - 1,
+                                    b[ce["offset"] + 3 * rb + rb - 1] | (1 << (2 * j)))),
+            R.BAD_WEIGHTS)
+        add("conv_padding_code_10", edited(
+            lambda b: b.__setitem__(ce["offset"] + rb - 1, b[ce["offset"] + rb - 1] | 0x80)),
+            R.BAD_WEIGHTS)
+
+    # -- a valid, non-minimal layout with non-zero padding (readers must accept it) -------------
+    def relayout(b):
+        shift = 32
+        po = info["payload_offset"]
+        body = bytes(b[po:fb])
+        del b[po:]
+        b += b"\xA5" * shift + body + b"\x5A" * 16
+        struct.pack_into("<I", b, 16, fb + shift + 16)
+        struct.pack_into("<I", b, 36, po + 16)  # gap of 16 junk bytes before payload_offset too
+        for t, e in enumerate(ents):
+            struct.pack_into("<I", b, entry(t) + 20, e["offset"] + shift)
+    add("relayout_nonzero_padding_ok", edited(relayout), R.OK)
+
+    with open(os.path.join(out, "cases.json"), "w") as fh:
+        json.dump(cases, fh, indent=1)
+    print("corrupt_cases.py: %d cases in %s" % (len(cases), out))
+
+
+if __name__ == "__main__":
+    main()
