@@ -1,0 +1,31 @@
+#!/bin/sh
+# Writes the fuzz seed corpora:  fuzz/make_corpus.sh [BUILD_DIR] [OUT_DIR]
+#   BUILD_DIR  the fuzz build (default build/fuzz, from `cmake --preset fuzz`)
+#   OUT_DIR    default BUILD_DIR/corpus; gets model_load/ and legacy_read/
+# Uses the fuzz_make_seeds helper (tiny synthetic models + the published ones converted). Without
+# it, falls back to the `atome` CLI: `atome convert` of the published models only.
+# The published models are test fixtures (../shared/reference): keep the corpus out of the repo.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(dirname "$here")
+build=${1:-$repo/build/fuzz}
+out=${2:-$build/corpus}
+ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
+mkdir -p "$out/model_load" "$out/legacy_read"
+
+if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
+  "$build/fuzz/fuzz_make_seeds" "$out" "$ref"
+elif [ -x "$build/src/cli/atome" ] || command -v atome >/dev/null 2>&1; then
+  cli=$build/src/cli/atome
+  [ -x "$cli" ] || cli=atome
+  "$cli" convert "$ref/original-models/toy_60k.atome01" "$out/model_load/toy_60k.atome"
+  for head in motion voice air; do
+    "$cli" convert "$ref/original-superesp/$head.atomecl" "$out/model_load/$head.atome"
+    cp "$ref/original-superesp/$head.atomecl" "$out/legacy_read/"
+    chmod u+w "$out/legacy_read/$head.atomecl"
+  done
+  echo "wrote seeds with $cli to $out (no tiny synthetic models: build fuzz_make_seeds for those)"
+else
+  echo "neither $build/fuzz/fuzz_make_seeds nor the atome CLI found: build the fuzz preset first" >&2
+  exit 1
+fi

@@ -1,0 +1,162 @@
+// Writes seed corpora for the fuzz targets (run by fuzz/make_corpus.sh):
+//   OUT/model_load/   native images: tiny synthetic models (every pathway mask, LM and
+//                     classifier, signed), plus the published toy and superesp models converted
+//   OUT/legacy_read/  legacy files: tiny synthetic ones behind the 4-byte dimension prefix that
+//                     fuzz_legacy_read decodes, plus the published superesp heads as they are
+// Usage: fuzz_make_seeds OUT_DIR [REFERENCE_DIR]   (REFERENCE_DIR: ../shared/reference)
+// The published models are test fixtures: the corpus belongs in a build directory, not the repo.
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <random>
+#include <string>
+#include <sys/stat.h>
+#include <vector>
+
+#include "engine/format.h"
+#include "format/model_data.h"
+
+namespace {
+
+using atome::HostModel;
+using atome::HostTensor;
+using namespace atome::format;
+
+HostModel synthetic(uint32_t d, uint32_t layers, uint32_t pathways, uint32_t conv_kernel,
+                    uint32_t d_head, uint32_t top_k, uint32_t n_classes, std::mt19937& rng) {
+  HostModel m;
+  atome_config& c = m.config;
+  c.arch = n_classes > 0 ? ATOME_ARCH_CLASSIFIER : ATOME_ARCH_LM;
+  c.vocab_size = 256;
+  c.d_model = d;
+  c.n_layers = layers;
+  c.pathways = pathways;
+  c.n_paths = (pathways & 1u) + ((pathways >> 1) & 1u) + ((pathways >> 2) & 1u);
+  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? conv_kernel : 0;
+  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
+  c.top_k = (pathways & ATOME_PATH_ATTN) ? top_k : 0;
+  c.n_classes = n_classes;
+  c.act_bits = 32;
+  c.norm_eps = 1e-5f;
+  c.context_len = 64;
+  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
+  for (uint32_t i = 0; i < tensor_count(c); ++i) {
+    const TensorSpec s = canonical_tensor(c, i);
+    HostTensor t;
+    t.kind = s.kind;
+    t.layer = s.layer;
+    t.dtype = s.dtype;
+    t.rows = s.rows;
+    t.cols = s.cols;
+    const size_t n = static_cast<size_t>(s.rows) * s.cols;
+    if (s.dtype == kDtypeTrit2) {
+      t.scale = 0.05f * static_cast<float>(1 + rng() % 20);
+      t.trits.resize(n);
+      for (auto& v : t.trits) v = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+    } else {
+      t.values.resize(n);
+      for (auto& v : t.values) v = (s.kind == kNormGamma || s.kind == kFinalGamma) ? 1.0f + 0.1f * uni(rng) : uni(rng);
+    }
+    m.tensors.push_back(std::move(t));
+  }
+  return m;
+}
+
+void write(const std::string& path, const std::vector<uint8_t>& bytes) {
+  FILE* f = std::fopen(path.c_str(), "wb");
+  if (f == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size()) {
+    std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    std::exit(1);
+  }
+  std::fclose(f);
+}
+
+void put_u32(std::vector<uint8_t>& b, size_t off, uint32_t v) {
+  for (int i = 0; i < 4; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// A native image with a well-formed (unverified) signature block appended.
+std::vector<uint8_t> with_signature_block(std::vector<uint8_t> img) {
+  put_u32(img, kOffFlags, kFlagSigned);
+  put_u32(img, kOffCrc, 0);
+  const uint32_t file_bytes = static_cast<uint32_t>(img.size());
+  put_u32(img, kOffCrc, atome_crc32(0, img.data(), file_bytes));
+  std::vector<uint8_t> block(kSigBlockBytes, 0x5A);
+  for (int i = 0; i < 8; ++i) block[i] = static_cast<uint8_t>(kSigMagic[i]);
+  put_u32(block, 8, kSigAlgEd25519);
+  put_u32(block, 12, kSigBlockBytes);
+  img.insert(img.end(), block.begin(), block.end());
+  return img;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s OUT_DIR [REFERENCE_DIR]\n", argv[0]);
+    return 2;
+  }
+  const std::string out = argv[1];
+  const std::string ref = argc > 2 ? argv[2] : "";
+  const std::string native_dir = out + "/model_load";
+  const std::string legacy_dir = out + "/legacy_read";
+  ::mkdir(out.c_str(), 0755);
+  ::mkdir(native_dir.c_str(), 0755);
+  ::mkdir(legacy_dir.c_str(), 0755);
+  std::mt19937 rng(20240601u);
+  int native_count = 0, legacy_count = 0;
+
+  // Tiny native models: every pathway mask, an LM and a classifier, and a signed one.
+  for (uint32_t p = 1; p <= 7; ++p) {
+    for (uint32_t classes : {0u, 3u}) {
+      const HostModel m = synthetic(4 + p % 3, 1 + p % 2, p, 2 + p % 3, 2, 2, classes, rng);
+      const std::vector<uint8_t> img = atome::write_native(m);
+      write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) + ".atome", img);
+      ++native_count;
+      if (p == 7 && classes == 0) {
+        write(native_dir + "/tiny_signed.atome", with_signature_block(img));
+        ++native_count;
+      }
+    }
+  }
+  // Tiny legacy files behind fuzz_legacy_read's 3-byte prefix:
+  //   d = 1 + b0 % 16, layers = 1 + b1 % 3, d_head = 1 + b2 % 8 (conv kernel 5, top-k 4 fixed).
+  struct Tiny { uint32_t d, layers, d_head, classes; };
+  for (const Tiny& t : {Tiny{2, 1, 1, 0}, Tiny{3, 1, 2, 0}, Tiny{4, 2, 4, 0}, Tiny{5, 1, 3, 2},
+                        Tiny{8, 3, 8, 16}}) {
+    const HostModel m = synthetic(t.d, t.layers, ATOME_PATH_ALL, 5, t.d_head, 4, t.classes, rng);
+    std::vector<uint8_t> file = {static_cast<uint8_t>(t.d - 1), static_cast<uint8_t>(t.layers - 1),
+                                 static_cast<uint8_t>(t.d_head - 1)};
+    const std::vector<uint8_t> legacy = atome::write_legacy(m);
+    file.insert(file.end(), legacy.begin(), legacy.end());
+    write(legacy_dir + "/tiny_d" + std::to_string(t.d) + "_c" + std::to_string(t.classes) + ".bin", file);
+    ++legacy_count;
+  }
+
+  // The published models, when the reference directory is given.
+  if (!ref.empty()) {
+    const std::vector<std::string> classifiers = {"motion", "voice", "air"};
+    try {
+      const std::string toy = ref + "/original-models/toy_60k.atome01";
+      atome::LegacyDims dims;
+      const std::vector<uint8_t> legacy = atome::read_file(toy);
+      if (atome::guess_legacy_dims(legacy, &dims)) {
+        write(native_dir + "/toy_60k.atome", atome::write_native(atome::read_legacy(legacy, dims)));
+        ++native_count;
+      }
+      for (const std::string& name : classifiers) {
+        const std::vector<uint8_t> cl = atome::read_file(ref + "/original-superesp/" + name + ".atomecl");
+        if (!atome::guess_legacy_dims(cl, &dims)) continue;
+        write(native_dir + "/" + name + ".atome", atome::write_native(atome::read_legacy(cl, dims)));
+        write(legacy_dir + "/" + name + ".atomecl", cl);
+        ++native_count;
+        ++legacy_count;
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "reference models skipped: %s\n", e.what());
+    }
+  }
+  std::printf("wrote %d native seeds to %s and %d legacy seeds to %s\n", native_count,
+              native_dir.c_str(), legacy_count, legacy_dir.c_str());
+  return 0;
+}
