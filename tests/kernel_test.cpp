@@ -106,19 +106,50 @@ TEST(Kernel, Avx512MatchesPortableBitForBit) {
 #endif
 }
 
-TEST(Kernel, DotAvx2MatchesPortableBitForBit) {
+TEST(Kernel, ScoresAvx2MatchesPortableBitForBit) {
 #if defined(ATOME_HAVE_AVX2)
   if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
   std::mt19937_64 rng(3);
   for (uint32_t n : {1u, 7u, 8u, 9u, 16u, 63u, 64u, 65u, 256u}) {
     for (int rep = 0; rep < 20; ++rep) {
       const std::vector<float> a = random_vector(n, rng), b = random_vector(n, rng);
-      const float p = dot_portable(a.data(), b.data(), n), v = dot_avx2(a.data(), b.data(), n);
-      ASSERT_EQ(std::memcmp(&p, &v, 4), 0) << "n " << n;
+      const uint32_t count = 1 + rep % 5;
+      const std::vector<float> keys = random_vector(n * count, rng);
+      std::vector<float> p(count), v(count);
+      scores_portable(p.data(), a.data(), keys.data(), count, n, 8.0f);
+      scores_avx2(v.data(), a.data(), keys.data(), count, n, 8.0f);
+      ASSERT_EQ(std::memcmp(p.data(), v.data(), count * 4), 0) << "n " << n;
     }
   }
 #else
   GTEST_SKIP() << "built without the AVX2 kernel (not an x86-64 AVX2 build machine)";
+#endif
+}
+
+TEST(Kernel, ConvTapsAvx2MatchesPortableBitForBit) {
+#if defined(ATOME_HAVE_AVX2)
+  if (!__builtin_cpu_supports("avx2")) GTEST_SKIP() << "this CPU has no AVX2";
+  std::mt19937_64 rng(5);
+  for (uint32_t channels : {1u, 7u, 8u, 9u, 64u, 100u, 256u}) {
+    for (uint32_t kernel : {1u, 3u, 4u, 5u, 8u, 9u, 13u}) {
+      RandomMatrix m = make_matrix(channels, kernel, rng);
+      std::vector<std::vector<float>> history(kernel);
+      std::vector<const float*> lag(kernel);
+      for (uint32_t k = 0; k < kernel; ++k) {
+        history[k] = random_vector(channels, rng);
+        lag[k] = history[k].data();
+      }
+      for (uint32_t taps = 1; taps <= kernel; ++taps) {
+        std::vector<float> a(channels), b(channels);
+        conv_taps_portable(a.data(), m.view, lag.data(), taps);
+        conv_taps_avx2(b.data(), m.view, lag.data(), taps);
+        ASSERT_EQ(std::memcmp(a.data(), b.data(), channels * sizeof(float)), 0)
+            << channels << " channels, K " << kernel << ", taps " << taps;
+      }
+    }
+  }
+#else
+  GTEST_SKIP() << "built without the AVX2 kernels (not an x86-64 AVX2 build machine)";
 #endif
 }
 

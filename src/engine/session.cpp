@@ -159,19 +159,14 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const uint32_t slot = static_cast<uint32_t>(s->position % K);
   __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->h, d * sizeof(float));
   const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
-  // Lag by lag (k = 0 first, the order of the sum), every channel at once: no ring index per tap.
-  for (uint32_t ch = 0; ch < d; ++ch) s->local[ch] = 0.0f;
+  // Where each lag's h lives (k = 0: the current token), resolved once instead of per channel.
+  const float* lag_h[format::kMaxConvKernel];
   uint32_t lag_slot = slot;
   for (uint32_t k = 0; k < taps; ++k) {
-    const float* h_lag = history + static_cast<uint64_t>(lag_slot) * d;
-    const uint8_t* code_byte = lw.conv.data + (k >> 2);
-    const uint32_t shift = (k & 3u) * 2u;
-    for (uint32_t ch = 0; ch < d; ++ch) {
-      s->local[ch] += apply_trit(h_lag[ch], code_byte[ch * lw.conv.row_bytes] >> shift);
-    }
+    lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
     lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
   }
-  for (uint32_t ch = 0; ch < d; ++ch) s->local[ch] = lw.conv.scale * s->local[ch];
+  conv_taps(s->local, lw.conv, lag_h, taps);
 }
 
 // s = tanh(a) * s + b * h;  y = c * s.
@@ -198,13 +193,14 @@ void attention_forward(atome_session* s, uint32_t layer) {
   ternary_matvec(keys + static_cast<uint64_t>(slot) * dh, lw.wk, s->h);
   ternary_matvec(values + static_cast<uint64_t>(slot) * d, lw.wv, s->h);
 
-  // Scores oldest first, so that "earlier position wins ties" is "lower index wins".
+  // Scores oldest first, so that "earlier position wins ties" is "lower index wins". The kept
+  // positions occupy slots [oldest, W) then [0, slot] once the ring has wrapped.
   const uint32_t n = s->position + 1 < W ? static_cast<uint32_t>(s->position + 1) : W;
-  uint32_t oldest = slot + 1 == n ? 0 : (slot + 1) % W;  // slot of the oldest kept position
-  if (n < W) oldest = 0;
-  for (uint32_t j = 0, sl = oldest; j < n; ++j, sl = sl + 1 == W ? 0 : sl + 1) {
-    s->scores[j] = dot_f32(s->q, keys + static_cast<uint64_t>(sl) * dh, dh) / s->sqrt_d_head;
-  }
+  const uint32_t oldest = n < W ? 0 : (slot + 1 == W ? 0 : slot + 1);
+  const uint32_t first_run = oldest + n <= W ? n : W - oldest;
+  attention_scores(s->scores, s->q, keys + static_cast<uint64_t>(oldest) * dh, first_run, dh,
+                   s->sqrt_d_head);
+  if (first_run < n) attention_scores(s->scores + first_run, s->q, keys, n - first_run, dh, s->sqrt_d_head);
   const uint32_t kept = top_k_select(s->scores, n, c.top_k, s->top_index, s->top_score);
   softmax(s->top_score, kept);
   for (uint32_t ch = 0; ch < d; ++ch) s->sparse[ch] = 0.0f;

@@ -41,18 +41,39 @@ inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
 #endif
 }
 
-// Float dot product in the same lane order (term i to lane i % 8, then reduce_lanes8): the
-// attention scores. Portable and AVX2 versions, bit-identical.
+// Attention scores: out[j] = dot(q, keys + j * n) / divisor for j < count, where dot is the float
+// dot product in the same lane order (term i to lane i % 8, then reduce_lanes8). Portable and
+// AVX2 versions, bit-identical.
 float dot_portable(const float* a, const float* b, uint32_t n);
+void scores_portable(float* out, const float* q, const float* keys, uint32_t count, uint32_t n,
+                     float divisor);
 #if defined(ATOME_HAVE_AVX2)
-float dot_avx2(const float* a, const float* b, uint32_t n);
+void scores_avx2(float* out, const float* q, const float* keys, uint32_t count, uint32_t n,
+                 float divisor);
 #endif
 
-inline float dot_f32(const float* a, const float* b, uint32_t n) {
+inline void attention_scores(float* out, const float* q, const float* keys, uint32_t count,
+                             uint32_t n, float divisor) {
 #if defined(ATOME_USE_AVX2)
-  return dot_avx2(a, b, n);
+  scores_avx2(out, q, keys, count, n, divisor);
 #else
-  return dot_portable(a, b, n);
+  scores_portable(out, q, keys, count, n, divisor);
+#endif
+}
+
+// Depthwise causal ternary conv for one position: out[ch] = scale * sum over k < taps (k = 0
+// first, from +0.0) of apply_trit(lag_h[k][ch], code(W, ch, k)). W is (channels, K), one row per
+// channel; lag_h[k] is the normed input k tokens back. Portable and AVX2 versions, bit-identical.
+void conv_taps_portable(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps);
+#if defined(ATOME_HAVE_AVX2)
+void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps);
+#endif
+
+inline void conv_taps(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps) {
+#if defined(ATOME_USE_AVX2)
+  conv_taps_avx2(out, w, lag_h, taps);
+#else
+  conv_taps_portable(out, w, lag_h, taps);
 #endif
 }
 

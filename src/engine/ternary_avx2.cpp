@@ -97,16 +97,56 @@ inline void rows_kernel(float* out, const atome_trits& w, uint32_t first_row, co
 
 }  // namespace
 
-float dot_avx2(const float* a, const float* b, uint32_t n) {
-  __m256 acc = _mm256_setzero_ps();
-  uint32_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+void scores_avx2(float* out, const float* q, const float* keys, uint32_t count, uint32_t n,
+                 float divisor) {
+  const uint32_t blocks = n / 8;
+  for (uint32_t j = 0; j < count; ++j) {
+    const float* k = keys + static_cast<size_t>(j) * n;
+    __m256 acc = _mm256_setzero_ps();
+    for (uint32_t b = 0; b < blocks; ++b) {
+      acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(q + 8 * b), _mm256_loadu_ps(k + 8 * b)));
+    }
+    alignas(32) float lane[8];
+    _mm256_store_ps(lane, acc);
+    for (uint32_t i = 8 * blocks; i < n; ++i) lane[i & 7u] += q[i] * k[i];
+    out[j] = reduce_lanes8(lane) / divisor;
   }
-  alignas(32) float lane[8];
-  _mm256_store_ps(lane, acc);
-  for (; i < n; ++i) lane[i & 7u] += a[i] * b[i];
-  return reduce_lanes8(lane);
+}
+
+// Eight channels at a time: their conv rows are 8 * row_bytes contiguous bytes, so one load and a
+// zero-extension give each lane its own channel's code word; lag k's code is then at bits 2k.
+void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps) {
+  if (w.row_bytes > 2) {  // K > 8: rare; the portable loop
+    conv_taps_portable(out, w, lag_h, taps);
+    return;
+  }
+  const __m256i sign_bit = _mm256_set1_epi32(static_cast<int>(0x80000000u));
+  const __m256 scale = _mm256_set1_ps(w.scale);
+  uint32_t ch = 0;
+  for (; ch + 8 <= w.rows; ch += 8) {
+    const uint8_t* rows = w.data + static_cast<size_t>(ch) * w.row_bytes;
+    const __m256i words =
+        w.row_bytes == 2
+            ? _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows)))
+            : _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(rows)));
+    __m256 acc = _mm256_setzero_ps();
+    for (uint32_t k = 0; k < taps; ++k) {
+      const __m128i keep_shift = _mm_cvtsi32_si128(static_cast<int>(31 - 2 * k));
+      const __m128i sign_shift = _mm_cvtsi32_si128(static_cast<int>(30 - 2 * k));
+      const __m256i keep = _mm256_srai_epi32(_mm256_sll_epi32(words, keep_shift), 31);
+      const __m256i sign = _mm256_and_si256(_mm256_sll_epi32(words, sign_shift), sign_bit);
+      const __m256i h = _mm256_castps_si256(_mm256_loadu_ps(lag_h[k] + ch));
+      acc = _mm256_add_ps(acc, _mm256_castsi256_ps(_mm256_xor_si256(_mm256_and_si256(h, keep), sign)));
+    }
+    _mm256_storeu_ps(out + ch, _mm256_mul_ps(scale, acc));
+  }
+  if (ch < w.rows) {  // the last channels (fewer than eight)
+    const float* rest_h[64];
+    for (uint32_t k = 0; k < taps; ++k) rest_h[k] = lag_h[k] + ch;
+    const atome_trits rest{w.data + static_cast<size_t>(ch) * w.row_bytes, w.rows - ch, w.cols,
+                           w.row_bytes, w.scale};
+    conv_taps_portable(out + ch, rest, rest_h, taps);
+  }
 }
 
 void ternary_matvec_avx2(float* out, const atome_trits& w, const float* x) {

@@ -40,7 +40,22 @@ void ternary_matvec_portable(float* out, const atome_trits& w, const float* x) {
   }
 }
 
+void conv_taps_portable(float* out, const atome_trits& w, const float* const* lag_h,
+                        uint32_t taps) {
+  const uint8_t* row = w.data;
+  for (uint32_t ch = 0; ch < w.rows; ++ch, row += w.row_bytes) {
+    float acc = 0.0f;
+    for (uint32_t k = 0; k < taps; ++k) acc += apply_trit(lag_h[k][ch], trit_code(row, k));
+    out[ch] = w.scale * acc;
+  }
+}
+
 float dot_portable(const float* a, const float* b, uint32_t n) { return dot(a, b, n); }
+
+void scores_portable(float* out, const float* q, const float* keys, uint32_t count, uint32_t n,
+                     float divisor) {
+  for (uint32_t j = 0; j < count; ++j) out[j] = dot(q, keys + static_cast<size_t>(j) * n, n) / divisor;
+}
 
 }  // namespace atome
 
