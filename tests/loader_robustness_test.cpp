@@ -257,7 +257,7 @@ void run_session_on(const atome_model& model, std::mt19937_64& rng, CorruptionSt
   if (!finite) stats.nonfinite_sessions += 1;
 }
 
-void corrupt_many(const char* relative, uint64_t seed, int iterations) {
+void corrupt_many(const char* relative, uint64_t seed, int iterations, bool plain_only = false) {
   const NativeImage& img = native(relative);
   const Bytes& original = img.bytes;
   const size_t size = original.size();
@@ -348,7 +348,7 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations) {
     touched_lo = size;
     touched_hi = 0;
     bool fix = true;
-    switch (it % 10) {
+    switch (plain_only ? it % 3 : it % 10) {
       case 0: fix = false; flip_bit(0, size); break;
       case 1: fix = false; overwrite_byte(0, size); break;
       case 2: fix = false; burst(0, size); break;
@@ -411,6 +411,11 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations) {
   std::printf("[corruption]   sessions run on accepted images: %llu (%llu with non-finite logits)\n",
               static_cast<unsigned long long>(stats.sessions_run),
               static_cast<unsigned long long>(stats.nonfinite_sessions));
+  if (plain_only) {  // nothing repaired the CRC: every single trial must have been rejected
+    EXPECT_EQ(stats.by_status[ATOME_OK], 0u);
+    EXPECT_EQ(stats.crc_fixed, 0u);
+    return;
+  }
   // The mix must actually reach the deep checks, not only the CRC.
   for (atome_status st : {ATOME_ERR_CHECKSUM, ATOME_ERR_BAD_HEADER, ATOME_ERR_BAD_CONFIG,
                           ATOME_ERR_BAD_TENSOR, ATOME_ERR_BAD_WEIGHTS, ATOME_OK}) {
@@ -421,6 +426,18 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations) {
 TEST(LoaderRobustness, RandomCorruptionsOfToy) {
   REQUIRE_TOY();
   corrupt_many(kToy, 0x70795f3630ull, 10000);
+}
+
+// The acceptance check as stated: 10,000 random corruptions (bit flips, byte overwrites, bursts)
+// of each reference model, CRC left alone: every one is rejected with an error code.
+TEST(LoaderRobustness, TenThousandPlainCorruptionsOfToyAllRejected) {
+  REQUIRE_TOY();
+  corrupt_many(kToy, 0x706c61696eull, 10000, /*plain_only=*/true);
+}
+
+TEST(LoaderRobustness, TenThousandPlainCorruptionsOf944kAllRejected) {
+  ATOME_REQUIRE_FIXTURE(reference_path(k944k));
+  corrupt_many(k944k, 0x706c61693944ull, 10000, /*plain_only=*/true);
 }
 
 TEST(LoaderRobustness, RandomCorruptionsOf944k) {
