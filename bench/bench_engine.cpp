@@ -4,10 +4,10 @@
 // The 944K reference model is used when ../shared is present (ATOME_SHARED_DIR overrides);
 // otherwise a random model of the same shape (same cost: the work does not depend on values).
 #include <benchmark/benchmark.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <random>
-#include <sys/stat.h>
 
 #include "engine/ternary.h"
 #include "model_helpers.h"
@@ -42,8 +42,9 @@ void BM_MatvecPortable(benchmark::State& state) {
     ternary_matvec_portable(m.out.data(), m.view, m.x.data());
     benchmark::DoNotOptimize(m.out.data());
   }
-  state.counters["trits/s"] = benchmark::Counter(
-      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["trits/s"] =
+      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MatvecPortable)->Args({256, 256})->Args({64, 256})->Args({256, 64});
 
@@ -58,8 +59,9 @@ void BM_MatvecAvx2(benchmark::State& state) {
     ternary_matvec_avx2(m.out.data(), m.view, m.x.data());
     benchmark::DoNotOptimize(m.out.data());
   }
-  state.counters["trits/s"] = benchmark::Counter(
-      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["trits/s"] =
+      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MatvecAvx2)->Args({256, 256})->Args({64, 256})->Args({256, 64});
 #endif
@@ -75,8 +77,9 @@ void BM_MatvecAvx512(benchmark::State& state) {
     ternary_matvec_avx512(m.out.data(), m.view, m.x.data());
     benchmark::DoNotOptimize(m.out.data());
   }
-  state.counters["trits/s"] = benchmark::Counter(
-      static_cast<double>(state.range(0) * state.range(1)), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["trits/s"] =
+      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_MatvecAvx512)->Args({256, 256})->Args({64, 256})->Args({256, 64});
 #endif
@@ -87,7 +90,8 @@ test::LoadedModel model_944k() {
                            "/reference/original-models/atome_944k.atome01";
   struct stat st;
   if (::stat(path.c_str(), &st) == 0) return test::load_legacy_as_native(path);
-  return test::load_native_image(write_native(test::random_model(test::small_config(256, 8, 64, 5, 4), 1)));
+  return test::load_native_image(
+      write_native(test::random_model(test::small_config(256, 8, 64, 5, 4), 1)));
 }
 
 // 240 greedy tokens after a 16-byte prompt, window 256 (the original needs 112 s for this).
@@ -102,7 +106,8 @@ void BM_Greedy944k(benchmark::State& state) {
     for (int i = 0; i < 240; ++i) atome_step(session.s, atome_argmax(logits, 256), &logits);
     benchmark::DoNotOptimize(logits);
   }
-  state.counters["tok/s"] = benchmark::Counter(240.0 + 16.0, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["tok/s"] =
+      benchmark::Counter(240.0 + 16.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Greedy944k)->Unit(benchmark::kMillisecond);
 

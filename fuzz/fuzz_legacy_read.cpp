@@ -27,7 +27,9 @@ using atome::LegacyDims;
   std::abort();
 }
 
-bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+bool same_bits(float a, float b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
 
 bool same_model(const HostModel& a, const HostModel& b) {
   if (std::memcmp(&a.config, &b.config, sizeof a.config) != 0) return false;

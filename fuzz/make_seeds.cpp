@@ -5,12 +5,13 @@
 //                     fuzz_legacy_read decodes, plus the published superesp heads as they are
 // Usage: fuzz_make_seeds OUT_DIR [REFERENCE_DIR]   (REFERENCE_DIR: ../shared/reference)
 // The published models are test fixtures: the corpus belongs in a build directory, not the repo.
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <random>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 #include "engine/format.h"
@@ -55,7 +56,8 @@ HostModel synthetic(uint32_t d, uint32_t layers, uint32_t pathways, uint32_t con
       for (auto& v : t.trits) v = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
     } else {
       t.values.resize(n);
-      for (auto& v : t.values) v = (s.kind == kNormGamma || s.kind == kFinalGamma) ? 1.0f + 0.1f * uni(rng) : uni(rng);
+      for (auto& v : t.values)
+        v = (s.kind == kNormGamma || s.kind == kFinalGamma) ? 1.0f + 0.1f * uni(rng) : uni(rng);
     }
     m.tensors.push_back(std::move(t));
   }
@@ -111,7 +113,8 @@ int main(int argc, char** argv) {
     for (uint32_t classes : {0u, 3u}) {
       const HostModel m = synthetic(4 + p % 3, 1 + p % 2, p, 2 + p % 3, 2, 2, classes, rng);
       const std::vector<uint8_t> img = atome::write_native(m);
-      write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) + ".atome", img);
+      write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) + ".atome",
+            img);
       ++native_count;
       if (p == 7 && classes == 0) {
         write(native_dir + "/tiny_signed.atome", with_signature_block(img));
@@ -121,7 +124,9 @@ int main(int argc, char** argv) {
   }
   // Tiny legacy files behind fuzz_legacy_read's 3-byte prefix:
   //   d = 1 + b0 % 16, layers = 1 + b1 % 3, d_head = 1 + b2 % 8 (conv kernel 5, top-k 4 fixed).
-  struct Tiny { uint32_t d, layers, d_head, classes; };
+  struct Tiny {
+    uint32_t d, layers, d_head, classes;
+  };
   for (const Tiny& t : {Tiny{2, 1, 1, 0}, Tiny{3, 1, 2, 0}, Tiny{4, 2, 4, 0}, Tiny{5, 1, 3, 2},
                         Tiny{8, 3, 8, 16}}) {
     const HostModel m = synthetic(t.d, t.layers, ATOME_PATH_ALL, 5, t.d_head, 4, t.classes, rng);
@@ -129,7 +134,8 @@ int main(int argc, char** argv) {
                                  static_cast<uint8_t>(t.d_head - 1)};
     const std::vector<uint8_t> legacy = atome::write_legacy(m);
     file.insert(file.end(), legacy.begin(), legacy.end());
-    write(legacy_dir + "/tiny_d" + std::to_string(t.d) + "_c" + std::to_string(t.classes) + ".bin", file);
+    write(legacy_dir + "/tiny_d" + std::to_string(t.d) + "_c" + std::to_string(t.classes) + ".bin",
+          file);
     ++legacy_count;
   }
 
@@ -145,9 +151,11 @@ int main(int argc, char** argv) {
         ++native_count;
       }
       for (const std::string& name : classifiers) {
-        const std::vector<uint8_t> cl = atome::read_file(ref + "/original-superesp/" + name + ".atomecl");
+        const std::vector<uint8_t> cl =
+            atome::read_file(ref + "/original-superesp/" + name + ".atomecl");
         if (!atome::guess_legacy_dims(cl, &dims)) continue;
-        write(native_dir + "/" + name + ".atome", atome::write_native(atome::read_legacy(cl, dims)));
+        write(native_dir + "/" + name + ".atome",
+              atome::write_native(atome::read_legacy(cl, dims)));
         write(legacy_dir + "/" + name + ".atomecl", cl);
         ++native_count;
         ++legacy_count;

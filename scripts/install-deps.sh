@@ -7,7 +7,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev libfmt-dev
   clang libclang-rt-14-dev
-  python3
+  python3 clang-format
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -26,7 +26,8 @@ TEST(Golden, SuperEspClassifiersMatchOriginalEngine) {
     const auto j = nlohmann::json::parse(line);
     const std::string head = j.at("head");
     if (!heads.count(head))
-      heads.emplace(head, load_legacy_as_native(reference_path("original-superesp/" + head + ".atomecl")));
+      heads.emplace(
+          head, load_legacy_as_native(reference_path("original-superesp/" + head + ".atomecl")));
     const LoadedModel& m = heads.at(head);
     ASSERT_EQ(m.model.config.arch, static_cast<uint32_t>(ATOME_ARCH_CLASSIFIER));
     Session session(m.model, 32);
@@ -38,7 +39,8 @@ TEST(Golden, SuperEspClassifiersMatchOriginalEngine) {
     ASSERT_EQ(atome_session_class_logits(session.s, got.data(), static_cast<uint32_t>(got.size())),
               ATOME_OK);
     for (size_t i = 0; i < got.size(); ++i) worst = std::fmax(worst, std::fabs(got[i] - want[i]));
-    EXPECT_EQ(atome_argmax(got.data(), static_cast<uint32_t>(got.size())), j.at("class").get<uint32_t>())
+    EXPECT_EQ(atome_argmax(got.data(), static_cast<uint32_t>(got.size())),
+              j.at("class").get<uint32_t>())
         << head;
     ++cases;
   }

@@ -3,6 +3,7 @@
 // export, bench, and the error contract (one "atome: error:" line on stderr, nonzero exit, no
 // crash).
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -12,7 +13,6 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <sys/wait.h>
 #include <vector>
 
 #include "atome/atome.h"
@@ -67,8 +67,7 @@ class CliTest : public ::testing::Test {
   // Runs `atome <args>` (args already shell-quoted where needed).
   CliResult run(const std::string& args) const {
     const std::string err_file = path("stderr.txt");
-    const std::string cmd =
-        shell_quote(ATOME_CLI) + " " + args + " 2>" + shell_quote(err_file);
+    const std::string cmd = shell_quote(ATOME_CLI) + " " + args + " 2>" + shell_quote(err_file);
     CliResult r;
     FILE* pipe = ::popen(cmd.c_str(), "r");
     if (pipe == nullptr) return r;
@@ -85,7 +84,9 @@ class CliTest : public ::testing::Test {
   std::string dir_;
 };
 
-std::string model_path() { return reference_path(kToyModel); }
+std::string model_path() {
+  return reference_path(kToyModel);
+}
 
 // The failure contract: nonzero exit, no crash, nothing on stdout, exactly one stderr line.
 void expect_one_line_error(const CliResult& r, int expected_code, const std::string& needle) {
@@ -134,7 +135,8 @@ TEST_F(CliTest, ConvertLegacyThenInspectShowsConfig) {
   EXPECT_EQ(j["signature"]["present"], false);
   EXPECT_EQ(j["crc32"]["ok"], true);
   ASSERT_TRUE(j["tensors"].is_array());
-  EXPECT_EQ(j["tensors"].size(), 2u + 4u * 10u + 2u);  // embed, 4 x 10 per block, final norm, unembed
+  EXPECT_EQ(j["tensors"].size(),
+            2u + 4u * 10u + 2u);  // embed, 4 x 10 per block, final norm, unembed
   EXPECT_EQ(j["tensors"][0]["kind"], "embed");
   EXPECT_GT(j["state_bytes"]["1024"].get<uint64_t>(), j["state_bytes"]["64"].get<uint64_t>());
 }
@@ -150,7 +152,8 @@ TEST_F(CliTest, ConvertBackToLegacyIsByteIdentical) {
   ATOME_REQUIRE_FIXTURE(model_path());
   const std::string native = path("toy.atn"), legacy = path("toy.atome01");
   ASSERT_EQ(run("convert " + shell_quote(model_path()) + " " + shell_quote(native)).exit_code, 0);
-  const CliResult r = run("convert --to atome01 " + shell_quote(native) + " " + shell_quote(legacy));
+  const CliResult r =
+      run("convert --to atome01 " + shell_quote(native) + " " + shell_quote(legacy));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_bytes(legacy), read_bytes(model_path()));
 }
@@ -163,9 +166,8 @@ TEST_F(CliTest, GenerateGreedyMatchesOriginalEngine) {
   const auto want = golden.at("greedy").get<std::vector<uint32_t>>();
   const auto want_logits = golden.at("first_step_logits").get<std::vector<float>>();
 
-  const CliResult r = run("generate --model " + shell_quote(model_path()) +
-                          " --prompt Hello -n " + std::to_string(want.size()) +
-                          " --temperature 0 --json");
+  const CliResult r = run("generate --model " + shell_quote(model_path()) + " --prompt Hello -n " +
+                          std::to_string(want.size()) + " --temperature 0 --json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);  // throws unless exactly one value
   ASSERT_TRUE(j.is_object());
@@ -197,9 +199,9 @@ TEST_F(CliTest, GenerateJsonLogitsRoundTripFloat32) {
 TEST_F(CliTest, SameSeedSameOutputDifferentSeedsDiffer) {
   ATOME_REQUIRE_FIXTURE(model_path());
   auto sample = [&](int seed) {
-    const CliResult r = run("generate --model " + shell_quote(model_path()) +
-                            " --prompt 'Once upon a time' -n 48 --temperature 0.8 --seed " +
-                            std::to_string(seed));
+    const CliResult r =
+        run("generate --model " + shell_quote(model_path()) +
+            " --prompt 'Once upon a time' -n 48 --temperature 0.8 --seed " + std::to_string(seed));
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   };
@@ -214,8 +216,9 @@ TEST_F(CliTest, SameSeedSameOutputDifferentSeedsDiffer) {
 TEST_F(CliTest, ExportWritesHeaderAndNative) {
   ATOME_REQUIRE_FIXTURE(model_path());
   const std::string header = path("toy.h"), native = path("toy.atn"), ref = path("ref.atn");
-  const CliResult r = run("export --model " + shell_quote(model_path()) + " --c-header " +
-                          shell_quote(header) + " --symbol toy_model --native " + shell_quote(native));
+  const CliResult r =
+      run("export --model " + shell_quote(model_path()) + " --c-header " + shell_quote(header) +
+          " --symbol toy_model --native " + shell_quote(native));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(run("convert " + shell_quote(model_path()) + " " + shell_quote(ref)).exit_code, 0);
   EXPECT_EQ(read_bytes(native), read_bytes(ref));
@@ -241,30 +244,35 @@ TEST_F(CliTest, BenchJsonHasTheDocumentedFields) {
 }
 
 TEST_F(CliTest, ErrorNonexistentModel) {
-  expect_one_line_error(run("generate --model " + shell_quote(path("missing.atn")) + " --prompt Hi"),
-                        1, "missing.atn");
+  expect_one_line_error(
+      run("generate --model " + shell_quote(path("missing.atn")) + " --prompt Hi"), 1,
+      "missing.atn");
   expect_one_line_error(run("inspect " + shell_quote(path("missing.atn"))), 1, "missing.atn");
 }
 
 TEST_F(CliTest, ErrorTruncatedModel) {
   ATOME_REQUIRE_FIXTURE(model_path());
-  const std::string native = path("toy.atn"), cut = path("cut.atn"), cut_legacy = path("cut.atome01");
+  const std::string native = path("toy.atn"), cut = path("cut.atn"),
+                    cut_legacy = path("cut.atome01");
   ASSERT_EQ(run("convert " + shell_quote(model_path()) + " " + shell_quote(native)).exit_code, 0);
   std::vector<uint8_t> bytes = read_bytes(native);
   bytes.resize(bytes.size() / 2);
-  std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                             static_cast<std::streamsize>(bytes.size()));
-  expect_one_line_error(run("inspect " + shell_quote(cut)), 1, atome_status_str(ATOME_ERR_TRUNCATED));
+  std::ofstream(cut, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+  expect_one_line_error(run("inspect " + shell_quote(cut)), 1,
+                        atome_status_str(ATOME_ERR_TRUNCATED));
   expect_one_line_error(run("generate --model " + shell_quote(cut) + " --prompt Hi"), 1,
                         "truncated");
 
   // A truncated legacy file matches no known size: the message names the flags to pass.
   std::vector<uint8_t> legacy = read_bytes(model_path());
   legacy.resize(legacy.size() - 100);
-  std::ofstream(cut_legacy, std::ios::binary).write(reinterpret_cast<const char*>(legacy.data()),
-                                                    static_cast<std::streamsize>(legacy.size()));
-  expect_one_line_error(run("convert " + shell_quote(cut_legacy) + " " + shell_quote(path("o.atn"))),
-                        2, "--d");
+  std::ofstream(cut_legacy, std::ios::binary)
+      .write(reinterpret_cast<const char*>(legacy.data()),
+             static_cast<std::streamsize>(legacy.size()));
+  expect_one_line_error(
+      run("convert " + shell_quote(cut_legacy) + " " + shell_quote(path("o.atn"))), 2, "--d");
   EXPECT_FALSE(fs::exists(path("o.atn")));
 }
 
@@ -273,15 +281,17 @@ TEST_F(CliTest, ErrorCorruptedModelChecksum) {
   const std::string native = path("toy.atn");
   ASSERT_EQ(run("convert " + shell_quote(model_path()) + " " + shell_quote(native)).exit_code, 0);
   // Flip the lowest mantissa bit of final_gamma[0]: still a finite float, so only the CRC can tell.
-  const nlohmann::json info = nlohmann::json::parse(run("inspect --json " + shell_quote(native)).out);
+  const nlohmann::json info =
+      nlohmann::json::parse(run("inspect --json " + shell_quote(native)).out);
   size_t offset = 0;
   for (const auto& t : info["tensors"])
     if (t["kind"] == "final_gamma") offset = t["offset"].get<size_t>();
   ASSERT_GT(offset, 0u);
   std::vector<uint8_t> bytes = read_bytes(native);
   bytes[offset] ^= 0x01;
-  std::ofstream(native, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()),
-                                                static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(native, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
   expect_one_line_error(run("inspect " + shell_quote(native)), 1, "CRC-32");
 }
 
@@ -296,7 +306,8 @@ TEST_F(CliTest, ErrorBadFlagValues) {
   expect_one_line_error(run(gen + "--seed -3"), 2, "--seed");
   expect_one_line_error(run(gen + "--no-such-flag"), 2, "--no-such-flag");
   expect_one_line_error(run("generate --model " + shell_quote(model_path())), 2, "--prompt");
-  expect_one_line_error(run("bench --model " + shell_quote(model_path()) + " --repeat 0"), 2, "--repeat");
+  expect_one_line_error(run("bench --model " + shell_quote(model_path()) + " --repeat 0"), 2,
+                        "--repeat");
   expect_one_line_error(run("export --model " + shell_quote(model_path())), 2, "nothing to export");
   expect_one_line_error(run(""), 2, "subcommand");
 }

@@ -70,7 +70,8 @@ std::string last_field(const std::string& line) {
   const size_t end = line.find_last_not_of(" \t\r");
   if (end == std::string::npos) return "";
   const size_t start = line.find_last_of(" \t", end);
-  return line.substr(start == std::string::npos ? 0 : start + 1, end - (start == std::string::npos ? 0 : start + 1) + 1);
+  return line.substr(start == std::string::npos ? 0 : start + 1,
+                     end - (start == std::string::npos ? 0 : start + 1) + 1);
 }
 
 // Symbol names (last column) of `nm -A <flags> lib`.
@@ -93,18 +94,21 @@ std::string demangle(const std::string& sym) {
   return d;
 }
 
-#define REQUIRE_TOOL(tool)                                                                   \
-  do {                                                                                       \
-    if (!have_tool(tool)) {                                                                  \
-      if (::atome::test::in_ci()) FAIL() << tool << " not found (CI=true)";                  \
-      GTEST_SKIP() << tool << " not found: cannot inspect " << ATOME_ENGINE_LIB;             \
-    }                                                                                        \
+#define REQUIRE_TOOL(tool)                                                       \
+  do {                                                                           \
+    if (!have_tool(tool)) {                                                      \
+      if (::atome::test::in_ci()) FAIL() << tool << " not found (CI=true)";      \
+      GTEST_SKIP() << tool << " not found: cannot inspect " << ATOME_ENGINE_LIB; \
+    }                                                                            \
   } while (0)
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool any_prefix(const std::string& s, std::initializer_list<const char*> prefixes) {
@@ -122,9 +126,9 @@ bool is_integer_helper(const std::string& sym) {
   const char mode = sym[sym.size() - 3];
   if (arity < '2' || arity > '4' || i != 'i' || (mode != 's' && mode != 'd' && mode != 't'))
     return false;
-  static const std::set<std::string> kOps = {"div", "udiv", "mod", "umod", "mul", "udivmod",
-                                             "divmod", "mulo", "popcount", "clz", "ctz", "ffs",
-                                             "parity", "ashl", "ashr", "lshr", "neg", "cmp", "ucmp"};
+  static const std::set<std::string> kOps = {
+      "div", "udiv", "mod",    "umod", "mul",  "udivmod", "divmod", "mulo", "popcount", "clz",
+      "ctz", "ffs",  "parity", "ashl", "ashr", "lshr",    "neg",    "cmp",  "ucmp"};
   return kOps.count(sym.substr(2, sym.size() - 5)) > 0;
 }
 
@@ -133,7 +137,7 @@ bool allowed_external(const std::string& sym) {
   if (kMem.count(sym)) return true;
   // Compiler runtime (libgcc / compiler-rt builtins and the stack protector), not libc.
   static const std::set<std::string> kRuntime = {
-      "__stack_chk_fail", "__stack_chk_fail_local", "__stack_chk_guard", "_GLOBAL_OFFSET_TABLE_",
+      "__stack_chk_fail", "__stack_chk_fail_local", "__stack_chk_guard",    "_GLOBAL_OFFSET_TABLE_",
       "__cpu_model",      "__cpu_features2",        "__cpu_indicator_init", "__extendhfsf2",
       "__truncsfhf2"};
   if (kRuntime.count(sym) || is_integer_helper(sym)) return true;
@@ -142,9 +146,9 @@ bool allowed_external(const std::string& sym) {
 }
 
 bool is_heap(const std::string& sym) {
-  static const std::set<std::string> kHeap = {"malloc", "calloc",   "realloc", "free",
-                                              "aligned_alloc", "posix_memalign", "memalign",
-                                              "valloc", "pvalloc", "reallocarray"};
+  static const std::set<std::string> kHeap = {
+      "malloc",         "calloc",   "realloc", "free",    "aligned_alloc",
+      "posix_memalign", "memalign", "valloc",  "pvalloc", "reallocarray"};
   // _Znw*/_Zna*: operator new / new[]; _Zdl*/_Zda*: operator delete / delete[].
   return kHeap.count(sym) > 0 || any_prefix(sym, {"_Znw", "_Zna", "_Zdl", "_Zda"});
 }
@@ -157,11 +161,11 @@ bool is_cxx_runtime(const std::string& sym) {
 
 bool is_libm(const std::string& sym) {
   static const std::set<std::string> kLibm = {
-      "exp",   "exp2",  "expm1", "log",   "log2",  "log10",  "log1p", "pow",   "sqrt",
-      "cbrt",  "tanh",  "sinh",  "cosh",  "sin",   "cos",    "tan",   "asin",  "acos",
-      "atan",  "atan2", "floor", "ceil",  "round", "lround", "trunc", "fmod",  "fabs",
-      "fmin",  "fmax",  "frexp", "ldexp", "erf",   "erfc",   "hypot", "nearbyint", "rint",
-      "lrint", "modf",  "scalbn", "sincos"};
+      "exp",   "exp2",  "expm1",     "log",   "log2",  "log10", "log1p",  "pow",
+      "sqrt",  "cbrt",  "tanh",      "sinh",  "cosh",  "sin",   "cos",    "tan",
+      "asin",  "acos",  "atan",      "atan2", "floor", "ceil",  "round",  "lround",
+      "trunc", "fmod",  "fabs",      "fmin",  "fmax",  "frexp", "ldexp",  "erf",
+      "erfc",  "hypot", "nearbyint", "rint",  "lrint", "modf",  "scalbn", "sincos"};
   if (kLibm.count(sym)) return true;
   if (!sym.empty() && (sym.back() == 'f' || sym.back() == 'l') &&
       kLibm.count(sym.substr(0, sym.size() - 1)))

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <string>
-#include <sys/stat.h>
 
 namespace atome::test {
 
@@ -32,15 +32,15 @@ inline bool in_ci() {
 }  // namespace atome::test
 
 // Use at the top of a test: fails under CI=true, skips elsewhere, when the fixture is absent.
-#define ATOME_REQUIRE_FIXTURE(path)                                                          \
-  do {                                                                                       \
-    const std::string atome_fixture_path_ = (path);                                          \
-    if (!::atome::test::file_exists(atome_fixture_path_)) {                                  \
-      if (::atome::test::in_ci()) {                                                          \
-        FAIL() << "fixture missing (CI=true): " << atome_fixture_path_;                      \
-      } else {                                                                               \
-        GTEST_SKIP() << "fixture not found, skipping (set ATOME_SHARED_DIR): "               \
-                     << atome_fixture_path_;                                                 \
-      }                                                                                      \
-    }                                                                                        \
+#define ATOME_REQUIRE_FIXTURE(path)                                            \
+  do {                                                                         \
+    const std::string atome_fixture_path_ = (path);                            \
+    if (!::atome::test::file_exists(atome_fixture_path_)) {                    \
+      if (::atome::test::in_ci()) {                                            \
+        FAIL() << "fixture missing (CI=true): " << atome_fixture_path_;        \
+      } else {                                                                 \
+        GTEST_SKIP() << "fixture not found, skipping (set ATOME_SHARED_DIR): " \
+                     << atome_fixture_path_;                                   \
+      }                                                                        \
+    }                                                                          \
   } while (0)

@@ -50,7 +50,8 @@ void check_golden(const std::string& model_file, const std::string& golden_file)
     for (uint32_t t : c.prompt) ASSERT_EQ(atome_step(session.s, t, &logits), ATOME_OK);
     ASSERT_EQ(c.first_logits.size(), 256u);
     float max_diff = 0.0f;
-    for (size_t i = 0; i < 256; ++i) max_diff = std::fmax(max_diff, std::fabs(logits[i] - c.first_logits[i]));
+    for (size_t i = 0; i < 256; ++i)
+      max_diff = std::fmax(max_diff, std::fabs(logits[i] - c.first_logits[i]));
     EXPECT_LE(max_diff, 1e-4f) << model_file;
     std::vector<uint32_t> greedy;
     for (size_t step = 0; step < c.greedy.size(); ++step) {
@@ -60,11 +61,12 @@ void check_golden(const std::string& model_file, const std::string& golden_file)
     }
     EXPECT_EQ(greedy, c.greedy) << model_file;
     ::testing::Test::RecordProperty("max_abs_logit_diff", std::to_string(max_diff));
-    std::printf("[golden] %s prompt of %zu bytes: max |dlogit| = %.3g, %zu/%zu greedy tokens\n",
-                model_file.c_str(), c.prompt.size(), max_diff,
-                static_cast<size_t>(std::mismatch(greedy.begin(), greedy.end(), c.greedy.begin()).first -
-                                    greedy.begin()),
-                c.greedy.size());
+    std::printf(
+        "[golden] %s prompt of %zu bytes: max |dlogit| = %.3g, %zu/%zu greedy tokens\n",
+        model_file.c_str(), c.prompt.size(), max_diff,
+        static_cast<size_t>(std::mismatch(greedy.begin(), greedy.end(), c.greedy.begin()).first -
+                            greedy.begin()),
+        c.greedy.size());
   }
 }
 

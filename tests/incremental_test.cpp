@@ -35,11 +35,13 @@ void expect_incremental_matches(const atome_model& model, const std::vector<uint
 }
 
 TEST(Incremental, EqualsFullRecomputeOnReferenceModels) {
-  for (const char* file : {"original-models/toy_60k.atome01", "original-models/atome_944k.atome01"}) {
+  for (const char* file :
+       {"original-models/toy_60k.atome01", "original-models/atome_944k.atome01"}) {
     ATOME_REQUIRE_FIXTURE(reference_path(file));
     const LoadedModel m = load_legacy_as_native(reference_path(file));
     // A prefix that fits the window: incremental == full recompute.
-    expect_incremental_matches(m.model, text_tokens("Once upon a time, there was a cat. ", 96), 256);
+    expect_incremental_matches(m.model, text_tokens("Once upon a time, there was a cat. ", 96),
+                               256);
   }
 }
 
@@ -48,19 +50,23 @@ TEST(Incremental, EqualsFullRecomputeOnOddShapesAndAblations) {
     uint32_t d, layers, d_head, kernel, top_k, pathways;
   };
   const Shape shapes[] = {
-      {64, 4, 16, 5, 4, ATOME_PATH_ALL},  {12, 2, 5, 3, 2, ATOME_PATH_ALL},
-      {20, 1, 7, 1, 9, ATOME_PATH_ALL},   {16, 2, 8, 4, 3, ATOME_PATH_CONV | ATOME_PATH_SSM},
-      {16, 2, 8, 4, 3, ATOME_PATH_SSM | ATOME_PATH_ATTN}, {16, 2, 8, 4, 3, ATOME_PATH_CONV | ATOME_PATH_ATTN},
-      {16, 1, 8, 5, 4, ATOME_PATH_CONV},  {16, 1, 8, 5, 4, ATOME_PATH_SSM},
+      {64, 4, 16, 5, 4, ATOME_PATH_ALL},
+      {12, 2, 5, 3, 2, ATOME_PATH_ALL},
+      {20, 1, 7, 1, 9, ATOME_PATH_ALL},
+      {16, 2, 8, 4, 3, ATOME_PATH_CONV | ATOME_PATH_SSM},
+      {16, 2, 8, 4, 3, ATOME_PATH_SSM | ATOME_PATH_ATTN},
+      {16, 2, 8, 4, 3, ATOME_PATH_CONV | ATOME_PATH_ATTN},
+      {16, 1, 8, 5, 4, ATOME_PATH_CONV},
+      {16, 1, 8, 5, 4, ATOME_PATH_SSM},
       {16, 1, 8, 5, 4, ATOME_PATH_ATTN},
   };
   uint64_t seed = 1;
   for (const Shape& s : shapes) {
-    SCOPED_TRACE(testing::Message() << "d=" << s.d << " L=" << s.layers << " dh=" << s.d_head
-                                    << " K=" << s.kernel << " topk=" << s.top_k
-                                    << " paths=" << s.pathways);
-    const LoadedModel m = load_native_image(write_native(
-        random_model(small_config(s.d, s.layers, s.d_head, s.kernel, s.top_k, s.pathways), seed++)));
+    SCOPED_TRACE(testing::Message()
+                 << "d=" << s.d << " L=" << s.layers << " dh=" << s.d_head << " K=" << s.kernel
+                 << " topk=" << s.top_k << " paths=" << s.pathways);
+    const LoadedModel m = load_native_image(write_native(random_model(
+        small_config(s.d, s.layers, s.d_head, s.kernel, s.top_k, s.pathways), seed++)));
     expect_incremental_matches(m.model, text_tokens("The quick brown fox. ", 40), 64);
   }
 }

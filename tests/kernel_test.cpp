@@ -75,8 +75,7 @@ TEST(Kernel, Avx2MatchesPortableBitForBit) {
       std::vector<float> a(rows), b(rows);
       ternary_matvec_portable(a.data(), m.view, x.data());
       ternary_matvec_avx2(b.data(), m.view, x.data());
-      ASSERT_EQ(std::memcmp(a.data(), b.data(), rows * sizeof(float)), 0)
-          << rows << "x" << cols;
+      ASSERT_EQ(std::memcmp(a.data(), b.data(), rows * sizeof(float)), 0) << rows << "x" << cols;
     }
   }
 #else

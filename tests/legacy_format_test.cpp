@@ -22,9 +22,9 @@ using Bytes = std::vector<uint8_t>;
 
 constexpr const char* kToy = "original-models/toy_60k.atome01";
 constexpr const char* k944k = "original-models/atome_944k.atome01";
-constexpr const char* kSuperesp[] = {"agri",   "air",         "anomaly",  "forecast",
-                                     "motion", "occupancy",   "os_telem", "power",
-                                     "sound_scene", "voice",  "water",    "wearable"};
+constexpr const char* kSuperesp[] = {"agri",        "air",       "anomaly",  "forecast",
+                                     "motion",      "occupancy", "os_telem", "power",
+                                     "sound_scene", "voice",     "water",    "wearable"};
 
 std::string superesp(const char* name) {
   return std::string("original-superesp/") + name + ".atomecl";
@@ -36,7 +36,7 @@ std::vector<std::string> all_legacy_files() {
   return files;
 }
 
-#define REQUIRE_ALL_LEGACY()                                          \
+#define REQUIRE_ALL_LEGACY() \
   for (const std::string& f : all_legacy_files()) ATOME_REQUIRE_FIXTURE(reference_path(f))
 
 HostModel read_guessed(const Bytes& file) {
@@ -113,9 +113,10 @@ void check_every_truncation_throws(const std::string& relative) {
     }
   }
   EXPECT_EQ(wrong, 0u);
-  std::printf("[legacy-truncation] %s: %zu prefixes rejected; %zu had the size of another "
-              "published configuration\n",
-              relative.c_str(), full.size(), coincidences);
+  std::printf(
+      "[legacy-truncation] %s: %zu prefixes rejected; %zu had the size of another "
+      "published configuration\n",
+      relative.c_str(), full.size(), coincidences);
 }
 
 TEST(LegacyFormat, EveryTruncationOfToyThrows) {
@@ -129,7 +130,9 @@ TEST(LegacyFormat, EveryTruncationOfAClassifierThrows) {
 }
 
 // Byte offset of the first trit byte of the embedding (after the magic, [n_classes], alpha).
-size_t first_embed_trit_byte(const Bytes& file) { return (is_legacy_classifier(file) ? 13 : 7) + 4; }
+size_t first_embed_trit_byte(const Bytes& file) {
+  return (is_legacy_classifier(file) ? 13 : 7) + 4;
+}
 
 TEST(LegacyFormat, InvalidTritCodeThrows) {
   ATOME_REQUIRE_FIXTURE(reference_path(kToy));

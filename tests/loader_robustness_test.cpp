@@ -66,13 +66,16 @@ void put_f32(Bytes& b, size_t off, float f) {
 void fix_crc(uint8_t* data, size_t size) {
   if (size < kHeaderBytes) return;
   uint32_t file_bytes = 0;
-  for (int i = 0; i < 4; ++i) file_bytes |= static_cast<uint32_t>(data[kOffFileBytes + i]) << (8 * i);
+  for (int i = 0; i < 4; ++i)
+    file_bytes |= static_cast<uint32_t>(data[kOffFileBytes + i]) << (8 * i);
   if (file_bytes < kOffCrc + 4 || file_bytes > size) return;
   std::memset(data + kOffCrc, 0, 4);
   const uint32_t crc = atome_crc32(0, data, file_bytes);
   for (int i = 0; i < 4; ++i) data[kOffCrc + i] = static_cast<uint8_t>(crc >> (8 * i));
 }
-void fix_crc(Bytes& b) { fix_crc(b.data(), b.size()); }
+void fix_crc(Bytes& b) {
+  fix_crc(b.data(), b.size());
+}
 
 // An exactly sized heap copy (new[] is 16-aligned; ASan's redzone starts right after `size`).
 struct ExactBuffer {
@@ -93,11 +96,25 @@ atome_status load(const Bytes& image, atome_model* out = nullptr) {
 }
 
 std::string status_name(atome_status st) {
-  static const char* const names[] = {
-      "OK",          "NULL_ARGUMENT", "MISALIGNED",   "TRUNCATED",   "BAD_MAGIC",
-      "VERSION",     "SIZE_MISMATCH", "CHECKSUM",     "BAD_HEADER",  "BAD_CONFIG",
-      "BAD_TENSOR",  "BAD_WEIGHTS",   "BAD_SIGNATURE_BLOCK", "BUFFER_TOO_SMALL", "BAD_WINDOW",
-      "BAD_TOKEN",   "NOT_CLASSIFIER", "NO_TOKENS",   "BAD_ARGUMENT"};
+  static const char* const names[] = {"OK",
+                                      "NULL_ARGUMENT",
+                                      "MISALIGNED",
+                                      "TRUNCATED",
+                                      "BAD_MAGIC",
+                                      "VERSION",
+                                      "SIZE_MISMATCH",
+                                      "CHECKSUM",
+                                      "BAD_HEADER",
+                                      "BAD_CONFIG",
+                                      "BAD_TENSOR",
+                                      "BAD_WEIGHTS",
+                                      "BAD_SIGNATURE_BLOCK",
+                                      "BUFFER_TOO_SMALL",
+                                      "BAD_WINDOW",
+                                      "BAD_TOKEN",
+                                      "NOT_CLASSIFIER",
+                                      "NO_TOKENS",
+                                      "BAD_ARGUMENT"};
   const unsigned i = static_cast<unsigned>(st);
   return i < sizeof names / sizeof names[0] ? names[i] : "status " + std::to_string(i);
 }
@@ -153,14 +170,22 @@ constexpr size_t kFreshTruncationLimit = 65536;
 #endif
 #ifdef ATOME_TEST_ASAN
 constexpr bool kAsan = true;
-void poison(const void* p, size_t n) { __asan_poison_memory_region(p, n); }
-void unpoison(const void* p, size_t n) { __asan_unpoison_memory_region(p, n); }
-bool poisoned(const void* p) { return __asan_address_is_poisoned(p) != 0; }
+void poison(const void* p, size_t n) {
+  __asan_poison_memory_region(p, n);
+}
+void unpoison(const void* p, size_t n) {
+  __asan_unpoison_memory_region(p, n);
+}
+bool poisoned(const void* p) {
+  return __asan_address_is_poisoned(p) != 0;
+}
 #else
 constexpr bool kAsan = false;
 void poison(const void*, size_t) {}
 void unpoison(const void*, size_t) {}
-bool poisoned(const void*) { return true; }
+bool poisoned(const void*) {
+  return true;
+}
 #endif
 
 // ---- truncation ----------------------------------------------------------------------------
@@ -246,7 +271,8 @@ void run_session_on(const atome_model& model, std::mt19937_64& rng, CorruptionSt
     const float* logits = nullptr;
     ASSERT_EQ(atome_step(s, static_cast<uint32_t>(rng() % 256), &logits), ATOME_OK);
     ASSERT_NE(logits, nullptr);
-    for (uint32_t v = 0; v < model.config.vocab_size; ++v) finite = finite && std::isfinite(logits[v]);
+    for (uint32_t v = 0; v < model.config.vocab_size; ++v)
+      finite = finite && std::isfinite(logits[v]);
     (void)atome_argmax(logits, model.config.vocab_size);
   }
   if (model.config.n_classes > 0) {
@@ -294,10 +320,21 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations, bool plai
     const size_t pos = 4 * pick(0, img.payload / 4);
     uint32_t old = 0;
     for (int i = 0; i < 4; ++i) old |= static_cast<uint32_t>(w[pos + i]) << (8 * i);
-    const uint32_t candidates[] = {0u,          1u,          0xFFFFFFFFu, 0x80000000u,
-                                   0x7FFFFFFFu, old + 1,     old - 1,     old + 16,
-                                   old - 16,    img.file_bytes, img.file_bytes + 16,
-                                   0xFFFFFFF0u, 16u,         128u,        256u,
+    const uint32_t candidates[] = {0u,
+                                   1u,
+                                   0xFFFFFFFFu,
+                                   0x80000000u,
+                                   0x7FFFFFFFu,
+                                   old + 1,
+                                   old - 1,
+                                   old + 16,
+                                   old - 16,
+                                   img.file_bytes,
+                                   img.file_bytes + 16,
+                                   0xFFFFFFF0u,
+                                   16u,
+                                   128u,
+                                   256u,
                                    static_cast<uint32_t>(rng())};
     const uint32_t v = candidates[rng() % (sizeof candidates / sizeof candidates[0])];
     for (int i = 0; i < 4; ++i) w[pos + i] = static_cast<uint8_t>(v >> (8 * i));
@@ -309,8 +346,8 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations, bool plai
     do t = static_cast<uint32_t>(rng() % img.count);
     while (img.dtype(t) != kDtypeF32);
     const size_t pos = img.offset(t) + 4 * pick(0, img.nbytes(t) / 4);
-    const float candidates[] = {3.0e38f, -3.0e38f, 1.0e-45f, 0.0f, -0.0f, 1.0e20f, -1.0e20f,
-                                65504.0f, NAN, INFINITY, -INFINITY};
+    const float candidates[] = {3.0e38f,  -3.0e38f, 1.0e-45f, 0.0f,     -0.0f,    1.0e20f,
+                                -1.0e20f, 65504.0f, NAN,      INFINITY, -INFINITY};
     const float v = candidates[rng() % (sizeof candidates / sizeof candidates[0])];
     uint32_t u;
     std::memcpy(&u, &v, 4);
@@ -349,24 +386,55 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations, bool plai
     touched_hi = 0;
     bool fix = true;
     switch (plain_only ? it % 3 : it % 10) {
-      case 0: fix = false; flip_bit(0, size); break;
-      case 1: fix = false; overwrite_byte(0, size); break;
-      case 2: fix = false; burst(0, size); break;
-      case 3: flip_bit(0, region_hi()); break;
-      case 4: overwrite_byte(0, region_hi()); break;
-      case 5: burst(0, region_hi()); break;
-      case 6: smash_field(); break;
-      case 7: smash_float(); break;
-      case 8: smash_trits(); break;
+      case 0:
+        fix = false;
+        flip_bit(0, size);
+        break;
+      case 1:
+        fix = false;
+        overwrite_byte(0, size);
+        break;
+      case 2:
+        fix = false;
+        burst(0, size);
+        break;
+      case 3:
+        flip_bit(0, region_hi());
+        break;
+      case 4:
+        overwrite_byte(0, region_hi());
+        break;
+      case 5:
+        burst(0, region_hi());
+        break;
+      case 6:
+        smash_field();
+        break;
+      case 7:
+        smash_float();
+        break;
+      case 8:
+        smash_trits();
+        break;
       default: {
         const int n = 2 + static_cast<int>(rng() % 3);
         for (int k = 0; k < n; ++k) {
           switch (rng() % 5) {
-            case 0: flip_bit(0, img.payload); break;
-            case 1: overwrite_byte(0, size); break;
-            case 2: smash_field(); break;
-            case 3: smash_float(); break;
-            default: smash_trits(); break;
+            case 0:
+              flip_bit(0, img.payload);
+              break;
+            case 1:
+              overwrite_byte(0, size);
+              break;
+            case 2:
+              smash_field();
+              break;
+            case 3:
+              smash_float();
+              break;
+            default:
+              smash_trits();
+              break;
           }
         }
       }
@@ -408,9 +476,10 @@ void corrupt_many(const char* relative, uint64_t seed, int iterations, bool plai
     ::testing::Test::RecordProperty(std::string("status_") + status_name(status),
                                     std::to_string(n));
   }
-  std::printf("[corruption]   sessions run on accepted images: %llu (%llu with non-finite logits)\n",
-              static_cast<unsigned long long>(stats.sessions_run),
-              static_cast<unsigned long long>(stats.nonfinite_sessions));
+  std::printf(
+      "[corruption]   sessions run on accepted images: %llu (%llu with non-finite logits)\n",
+      static_cast<unsigned long long>(stats.sessions_run),
+      static_cast<unsigned long long>(stats.nonfinite_sessions));
   if (plain_only) {  // nothing repaired the CRC: every single trial must have been rejected
     EXPECT_EQ(stats.by_status[ATOME_OK], 0u);
     EXPECT_EQ(stats.crc_fixed, 0u);
@@ -482,13 +551,15 @@ class Hostile : public ::testing::Test {
 
 TEST_F(Hostile, BaselineLoadsAndCrcRepairIsFaithful) {
   expect(ATOME_OK, "unchanged image", [](Bytes&) {});
-  expect(ATOME_OK, "context_len is only a hint", [](Bytes& b) { put_u32(b, kOffContextLen, 4096); });
-  expect(ATOME_ERR_CHECKSUM, "context_len changed without a new CRC",
-         [](Bytes& b) { put_u32(b, kOffContextLen, 4096); }, false);
-  expect(ATOME_ERR_CHECKSUM, "CRC field itself altered",
-         [](Bytes& b) { b[kOffCrc] ^= 1; }, false);
-  expect(ATOME_ERR_CHECKSUM, "last payload byte altered",
-         [](Bytes& b) { b.back() ^= 0x80; }, false);
+  expect(ATOME_OK, "context_len is only a hint",
+         [](Bytes& b) { put_u32(b, kOffContextLen, 4096); });
+  expect(
+      ATOME_ERR_CHECKSUM, "context_len changed without a new CRC",
+      [](Bytes& b) { put_u32(b, kOffContextLen, 4096); }, false);
+  expect(
+      ATOME_ERR_CHECKSUM, "CRC field itself altered", [](Bytes& b) { b[kOffCrc] ^= 1; }, false);
+  expect(
+      ATOME_ERR_CHECKSUM, "last payload byte altered", [](Bytes& b) { b.back() ^= 0x80; }, false);
   // docs/FORMAT.md §7: the check value, and the converted toy model's size and CRC.
   EXPECT_EQ(atome_crc32(0, "123456789", 9), 0xCBF43926u);
   EXPECT_EQ(img().file_bytes, 22208u);
@@ -505,7 +576,8 @@ TEST_F(Hostile, BaselineLoadsAndCrcRepairIsFaithful) {
 TEST_F(Hostile, Magic) {
   expect(ATOME_ERR_BAD_MAGIC, "first byte", [](Bytes& b) { b[0] = 'a'; });
   expect(ATOME_ERR_BAD_MAGIC, "last magic byte", [](Bytes& b) { b[7] ^= 0x20; });
-  expect(ATOME_ERR_BAD_MAGIC, "legacy magic", [](Bytes& b) { std::memcpy(b.data(), "ATOME01", 7); });
+  expect(ATOME_ERR_BAD_MAGIC, "legacy magic",
+         [](Bytes& b) { std::memcpy(b.data(), "ATOME01", 7); });
 }
 
 TEST_F(Hostile, Version) {
@@ -652,9 +724,8 @@ TEST_F(Hostile, WeightPayload) {
   const uint32_t fbeta = m.first_of_kind(kFinalBeta);
   expect(ATOME_ERR_BAD_WEIGHTS, "trit code 0b10 in the first embed byte",
          [&](Bytes& b) { b[m.offset(0)] = 0x02; });
-  expect(ATOME_ERR_BAD_WEIGHTS, "trit code 0b10 in the last trit of unembed", [&](Bytes& b) {
-    b[m.offset(unembed) + m.nbytes(unembed) - 1] = 0x80;
-  });
+  expect(ATOME_ERR_BAD_WEIGHTS, "trit code 0b10 in the last trit of unembed",
+         [&](Bytes& b) { b[m.offset(unembed) + m.nbytes(unembed) - 1] = 0x80; });
   expect(ATOME_ERR_BAD_WEIGHTS, "trit code 0b10 in a conv row",
          [&](Bytes& b) { b[m.offset(conv) + 2 * 7] = 0x08; });
   // Padding trits (columns 5..7 of a conv row: bits 2..7 of the row's second byte).
@@ -719,7 +790,8 @@ TEST_F(Hostile, Config) {
            [eps](Bytes& b) { put_f32(b, kOffNormEps, eps); });
   }
   // A valid config change that only the tensor table contradicts.
-  field(ATOME_ERR_BAD_TENSOR, "conv_kernel 4 (valid, disagrees with the conv tensors)", kOffConvKernel, 4);
+  field(ATOME_ERR_BAD_TENSOR, "conv_kernel 4 (valid, disagrees with the conv tensors)",
+        kOffConvKernel, 4);
   field(ATOME_OK, "top_k 8 (no tensor depends on it)", kOffTopK, 8);
 }
 
@@ -794,11 +866,14 @@ TEST_F(Hostile, SignatureBlock) {
     put_u32(b, fb + 12, 0xFFFFFFFFu);
   });
   // The signature block is outside the CRC: altering its key bytes does not break the load.
-  expect(ATOME_OK, "signature bytes altered (not CRC-covered)", [&](Bytes& b) {
-    with_block(b, true);
-    fix_crc(b);
-    b[fb + 16] ^= 0xFF;
-  }, false);
+  expect(
+      ATOME_OK, "signature bytes altered (not CRC-covered)",
+      [&](Bytes& b) {
+        with_block(b, true);
+        fix_crc(b);
+        b[fb + 16] ^= 0xFF;
+      },
+      false);
 }
 
 // docs/FORMAT.md §9: the first failing check in the specified order decides the status.
@@ -813,10 +888,12 @@ TEST_F(Hostile, CheckOrder) {
            put_u16(b, kOffVersionMajor, 9);
            b.resize(b.size() - 16);
          });
-  expect(ATOME_ERR_TRUNCATED, "truncated and a bad CRC",
-         [](Bytes& b) { b.resize(b.size() - 1); }, false);
-  expect(ATOME_ERR_CHECKSUM, "bad CRC and a non-zero reserved byte (CRC first)",
-         [](Bytes& b) { b[kOffReserved] = 1; }, false);
+  expect(
+      ATOME_ERR_TRUNCATED, "truncated and a bad CRC", [](Bytes& b) { b.resize(b.size() - 1); },
+      false);
+  expect(
+      ATOME_ERR_CHECKSUM, "bad CRC and a non-zero reserved byte (CRC first)",
+      [](Bytes& b) { b[kOffReserved] = 1; }, false);
   expect(ATOME_ERR_BAD_SIGNATURE_BLOCK, "bad signature block and a bad config (block first)",
          [](Bytes& b) {
            put_u32(b, kOffFlags, kFlagSigned);
@@ -931,7 +1008,8 @@ TEST(SessionErrors, InitArguments) {
   EXPECT_EQ(atome_session_init(&s, &model, 0xFFFFFFFFu, buf, need), ATOME_ERR_BAD_WINDOW);
   EXPECT_EQ(atome_session_init(&s, &model, 16, buf, need - 1), ATOME_ERR_BUFFER_TOO_SMALL);
   EXPECT_EQ(atome_session_init(&s, &model, 16, buf, 0), ATOME_ERR_BUFFER_TOO_SMALL);
-  EXPECT_EQ(atome_session_init(&s, &model, ATOME_MAX_WINDOW, buf, need), ATOME_ERR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(atome_session_init(&s, &model, ATOME_MAX_WINDOW, buf, need),
+            ATOME_ERR_BUFFER_TOO_SMALL);
   for (size_t shift : {1, 2, 4, 8, 15}) {
     EXPECT_EQ(atome_session_init(&s, &model, 16, buf + shift, need), ATOME_ERR_MISALIGNED)
         << "shift " << shift;

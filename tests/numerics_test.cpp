@@ -1,4 +1,6 @@
 // The engine's own exp / tanh / sqrt against the host libm, and the CRC-32 check value.
+#include "engine/numerics.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 #include <random>
 
 #include "atome/atome.h"
-#include "engine/numerics.h"
 
 namespace atome {
 namespace {

@@ -47,15 +47,22 @@ inline HostModel random_model(const atome_config& c, uint64_t seed) {
     if (s.dtype == format::kDtypeTrit2) {
       t.trits.resize(count);
       for (auto& v : t.trits) v = static_cast<int8_t>(trit(rng));
-      t.scale = 1.0f / std::sqrt(static_cast<float>(s.cols)) * (0.5f + 0.5f * std::fabs(normal(rng)));
+      t.scale =
+          1.0f / std::sqrt(static_cast<float>(s.cols)) * (0.5f + 0.5f * std::fabs(normal(rng)));
     } else {
       t.values.resize(count);
       for (auto& v : t.values) {
         switch (s.kind) {
           case format::kNormGamma:
-          case format::kFinalGamma: v = 1.0f + 0.1f * normal(rng); break;
-          case format::kSsmA: v = 1.5f + 0.5f * normal(rng); break;
-          default: v = 0.3f * normal(rng); break;
+          case format::kFinalGamma:
+            v = 1.0f + 0.1f * normal(rng);
+            break;
+          case format::kSsmA:
+            v = 1.5f + 0.5f * normal(rng);
+            break;
+          default:
+            v = 0.3f * normal(rng);
+            break;
         }
       }
     }

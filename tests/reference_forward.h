@@ -38,8 +38,8 @@ struct TensorViews {
 };
 
 // Logits (T x vocab) for every position of `tokens`, attention limited to the last `window`.
-inline std::vector<float> reference_forward(const atome_model& m, const std::vector<uint32_t>& tokens,
-                                            uint32_t window) {
+inline std::vector<float> reference_forward(const atome_model& m,
+                                            const std::vector<uint32_t>& tokens, uint32_t window) {
   const atome_config& c = m.config;
   const uint32_t T = static_cast<uint32_t>(tokens.size()), d = c.d_model, V = c.vocab_size;
   const TensorViews tv{m};
@@ -94,8 +94,10 @@ inline std::vector<float> reference_forward(const atome_model& m, const std::vec
       for (uint32_t t = 0; t < T; ++t) {
         const uint32_t first = t + 1 > window ? t + 1 - window : 0;
         const uint32_t n = t + 1 - first;
-        for (uint32_t j = 0; j < n; ++j) scores[j] = dot(&Q[t * dh], &K[(first + j) * dh], dh) / scale;
-        const uint32_t kept = top_k_select(scores.data(), n, c.top_k, best.data(), best_score.data());
+        for (uint32_t j = 0; j < n; ++j)
+          scores[j] = dot(&Q[t * dh], &K[(first + j) * dh], dh) / scale;
+        const uint32_t kept =
+            top_k_select(scores.data(), n, c.top_k, best.data(), best_score.data());
         softmax(best_score.data(), kept);
         for (uint32_t ch = 0; ch < d; ++ch) sparse[t * d + ch] = 0.0f;
         for (uint32_t i = 0; i < kept; ++i)

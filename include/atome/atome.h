@@ -21,35 +21,31 @@ extern "C" {
 
 typedef enum atome_status {
   ATOME_OK = 0,
-  ATOME_ERR_NULL_ARGUMENT = 1,   /* a required pointer was NULL */
-  ATOME_ERR_MISALIGNED = 2,      /* model image or state buffer not aligned as required */
-  ATOME_ERR_TRUNCATED = 3,       /* image shorter than its header or its declared size */
-  ATOME_ERR_BAD_MAGIC = 4,       /* not an Atome native model */
-  ATOME_ERR_VERSION = 5,         /* unsupported format major version */
-  ATOME_ERR_SIZE_MISMATCH = 6,   /* image longer than declared (trailing bytes) */
-  ATOME_ERR_CHECKSUM = 7,        /* CRC-32 mismatch: the image was altered or damaged */
-  ATOME_ERR_BAD_HEADER = 8,      /* header offsets/flags/reserved fields invalid */
-  ATOME_ERR_BAD_CONFIG = 9,      /* architecture config out of range or inconsistent */
-  ATOME_ERR_BAD_TENSOR = 10,     /* tensor table entry wrong (kind, order, shape, dtype, bounds) */
-  ATOME_ERR_BAD_WEIGHTS = 11,    /* a packed trit uses the invalid code 0b10, or a float is not finite */
+  ATOME_ERR_NULL_ARGUMENT = 1, /* a required pointer was NULL */
+  ATOME_ERR_MISALIGNED = 2,    /* model image or state buffer not aligned as required */
+  ATOME_ERR_TRUNCATED = 3,     /* image shorter than its header or its declared size */
+  ATOME_ERR_BAD_MAGIC = 4,     /* not an Atome native model */
+  ATOME_ERR_VERSION = 5,       /* unsupported format major version */
+  ATOME_ERR_SIZE_MISMATCH = 6, /* image longer than declared (trailing bytes) */
+  ATOME_ERR_CHECKSUM = 7,      /* CRC-32 mismatch: the image was altered or damaged */
+  ATOME_ERR_BAD_HEADER = 8,    /* header offsets/flags/reserved fields invalid */
+  ATOME_ERR_BAD_CONFIG = 9,    /* architecture config out of range or inconsistent */
+  ATOME_ERR_BAD_TENSOR = 10,   /* tensor table entry wrong (kind, order, shape, dtype, bounds) */
+  ATOME_ERR_BAD_WEIGHTS =
+      11, /* a packed trit uses the invalid code 0b10, or a float is not finite */
   ATOME_ERR_BAD_SIGNATURE_BLOCK = 12, /* signature block present but malformed */
-  ATOME_ERR_BUFFER_TOO_SMALL = 13, /* caller buffer smaller than atome_state_bytes() */
-  ATOME_ERR_BAD_WINDOW = 14,     /* window is 0 or too large */
-  ATOME_ERR_BAD_TOKEN = 15,      /* token id >= vocab size */
-  ATOME_ERR_NOT_CLASSIFIER = 16, /* classifier call on a model without a class head */
-  ATOME_ERR_NO_TOKENS = 17,      /* operation needs at least one token fed */
-  ATOME_ERR_BAD_ARGUMENT = 18    /* other argument out of range */
+  ATOME_ERR_BUFFER_TOO_SMALL = 13,    /* caller buffer smaller than atome_state_bytes() */
+  ATOME_ERR_BAD_WINDOW = 14,          /* window is 0 or too large */
+  ATOME_ERR_BAD_TOKEN = 15,           /* token id >= vocab size */
+  ATOME_ERR_NOT_CLASSIFIER = 16,      /* classifier call on a model without a class head */
+  ATOME_ERR_NO_TOKENS = 17,           /* operation needs at least one token fed */
+  ATOME_ERR_BAD_ARGUMENT = 18         /* other argument out of range */
 } atome_status;
 
 const char* atome_status_str(atome_status status);
 
 /* Which pathways a block has (the file says; ablations drop some). */
-enum {
-  ATOME_PATH_CONV = 1u,
-  ATOME_PATH_SSM = 2u,
-  ATOME_PATH_ATTN = 4u,
-  ATOME_PATH_ALL = 7u
-};
+enum { ATOME_PATH_CONV = 1u, ATOME_PATH_SSM = 2u, ATOME_PATH_ATTN = 4u, ATOME_PATH_ALL = 7u };
 
 enum { ATOME_ARCH_LM = 1u, ATOME_ARCH_CLASSIFIER = 2u };
 
@@ -83,18 +79,18 @@ typedef struct atome_trits {
  * views are built inside the session buffer. Treat fields as read-only. */
 typedef struct atome_model {
   atome_config config;
-  const uint8_t* image;      /* the whole file, used in place */
+  const uint8_t* image; /* the whole file, used in place */
   size_t image_bytes;
   const uint8_t* tensor_table;
   uint32_t tensor_count;
   uint32_t format_minor;
-  uint32_t has_signature;    /* a signature block follows the CRC-covered bytes */
-  uint32_t signed_bytes;     /* bytes covered by the CRC (and by the signature) */
-  atome_trits embed;         /* (vocab, d) */
-  const float* final_gamma;  /* (d) */
-  const float* final_beta;   /* (d) */
-  atome_trits unembed;       /* (vocab, d) */
-  atome_trits head;          /* (n_classes, d); data NULL for a pure LM */
+  uint32_t has_signature;   /* a signature block follows the CRC-covered bytes */
+  uint32_t signed_bytes;    /* bytes covered by the CRC (and by the signature) */
+  atome_trits embed;        /* (vocab, d) */
+  const float* final_gamma; /* (d) */
+  const float* final_beta;  /* (d) */
+  atome_trits unembed;      /* (vocab, d) */
+  atome_trits head;         /* (n_classes, d); data NULL for a pure LM */
 } atome_model;
 
 /* Validates every byte of a native model image (header, config, tensor table, bounds, trit
@@ -142,8 +138,7 @@ const float* atome_session_router(const atome_session* session, uint32_t layer);
 
 /* Classifier head applied to the final-normed hidden state of the last token fed:
  * n_classes logits into out. */
-atome_status atome_session_class_logits(const atome_session* session, float* out,
-                                        uint32_t out_len);
+atome_status atome_session_class_logits(const atome_session* session, float* out, uint32_t out_len);
 
 /* ---------------------------------------------------------------------------------------------
  * Sampler: temperature 0 = argmax (ties: the lowest token id). Otherwise softmax(logits / T),
@@ -172,7 +167,8 @@ uint32_t atome_sample(atome_sampler* sampler, const float* logits, uint32_t n,
 
 uint32_t atome_argmax(const float* values, uint32_t n);
 
-/* The ternary matvec kernel compiled in: "portable", "avx2" or "avx512" (all give identical bits). */
+/* The ternary matvec kernel compiled in: "portable", "avx2" or "avx512" (all give identical bits).
+ */
 const char* atome_kernel_name(void);
 
 /* Nonzero when this CPU can run the compiled kernel (always, except an x86 build with a SIMD

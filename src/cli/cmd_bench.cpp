@@ -42,10 +42,10 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/text_format.h"
 #include "cli/machine_info.h"
 #include "cli/model_file.h"
 #include "cli/session.h"
+#include "cli/text_format.h"
 #include "cli/validate.h"
 #include "engine/ternary.h"
 
@@ -97,7 +97,9 @@ double median(std::vector<double> v) {
 }
 
 // tokens / milliseconds, as tokens per second; a phase too fast for the clock counts as 1 ns.
-double rate(double tokens, double ms) { return tokens / (std::max(ms, 1e-6) / 1000.0); }
+double rate(double tokens, double ms) {
+  return tokens / (std::max(ms, 1e-6) / 1000.0);
+}
 
 void run_bench(const BenchOptions& o) {
   const uint32_t n = parse_u32(o.tokens, "--tokens", 1, 100000000);
@@ -114,7 +116,8 @@ void run_bench(const BenchOptions& o) {
   std::vector<uint8_t> generated;
   run_once(session, o.prompt, n, vocab, &generated);  // warm-up, not reported
   std::vector<RunTiming> runs;
-  for (uint32_t r = 0; r < repeat; ++r) runs.push_back(run_once(session, o.prompt, n, vocab, &generated));
+  for (uint32_t r = 0; r < repeat; ++r)
+    runs.push_back(run_once(session, o.prompt, n, vocab, &generated));
 
   std::vector<double> prefill_rate, decode_rate, ms_per_token;
   for (const RunTiming& t : runs) {
@@ -130,30 +133,31 @@ void run_bench(const BenchOptions& o) {
   if (o.json) {
     nlohmann::ordered_json runs_json = nlohmann::ordered_json::array();
     for (size_t i = 0; i < runs.size(); ++i)
-      runs_json.push_back({{"prefill_ms", runs[i].prefill_ms}, {"prefill_tok_s", prefill_rate[i]},
-                           {"decode_ms", runs[i].decode_ms}, {"decode_tok_s", decode_rate[i]}});
-    const nlohmann::ordered_json j = {
-        {"model", o.model},
-        {"source_format", source_format_name(f.source)},
-        {"model_bytes", f.model.image_bytes},
-        {"file_bytes", f.file_bytes},
-        {"param_count", atome_model_param_count(&f.model)},
-        {"window", window},
-        {"state_bytes", session.state_bytes()},
-        {"prompt_tokens", o.prompt.size()},
-        {"tokens", n},
-        {"repeat", repeat},
-        {"threads", 1},
-        {"kernel", ternary_kernel_name()},
-        {"cpu", machine.cpu},
-        {"nproc", machine.logical_cpus},
-        {"runs", runs_json},
-        {"prefill_tok_s_median", median(prefill_rate)},
-        {"decode_tok_s_median", median(decode_rate)},
-        {"decode_tok_s_min", decode_min},
-        {"decode_tok_s_max", decode_max},
-        {"ms_per_token_median", median(ms_per_token)},
-        {"generated_crc32", crc}};
+      runs_json.push_back({{"prefill_ms", runs[i].prefill_ms},
+                           {"prefill_tok_s", prefill_rate[i]},
+                           {"decode_ms", runs[i].decode_ms},
+                           {"decode_tok_s", decode_rate[i]}});
+    const nlohmann::ordered_json j = {{"model", o.model},
+                                      {"source_format", source_format_name(f.source)},
+                                      {"model_bytes", f.model.image_bytes},
+                                      {"file_bytes", f.file_bytes},
+                                      {"param_count", atome_model_param_count(&f.model)},
+                                      {"window", window},
+                                      {"state_bytes", session.state_bytes()},
+                                      {"prompt_tokens", o.prompt.size()},
+                                      {"tokens", n},
+                                      {"repeat", repeat},
+                                      {"threads", 1},
+                                      {"kernel", ternary_kernel_name()},
+                                      {"cpu", machine.cpu},
+                                      {"nproc", machine.logical_cpus},
+                                      {"runs", runs_json},
+                                      {"prefill_tok_s_median", median(prefill_rate)},
+                                      {"decode_tok_s_median", median(decode_rate)},
+                                      {"decode_tok_s_min", decode_min},
+                                      {"decode_tok_s_max", decode_max},
+                                      {"ms_per_token_median", median(ms_per_token)},
+                                      {"generated_crc32", crc}};
     std::printf("%s\n", j.dump(2).c_str());
     return;
   }
@@ -169,10 +173,10 @@ void run_bench(const BenchOptions& o) {
   for (size_t i = 0; i < runs.size(); ++i)
     std::printf("  %3zu  %13.1f  %12.1f  %8.4f\n", i + 1, prefill_rate[i], decode_rate[i],
                 ms_per_token[i]);
-  std::printf("\ndecode tok/s: median %.1f (min %.1f, max %.1f); ms/token median %.4f; "
-              "prefill tok/s median %.1f\n",
-              median(decode_rate), decode_min, decode_max, median(ms_per_token),
-              median(prefill_rate));
+  std::printf(
+      "\ndecode tok/s: median %.1f (min %.1f, max %.1f); ms/token median %.4f; "
+      "prefill tok/s median %.1f\n",
+      median(decode_rate), decode_min, decode_max, median(ms_per_token), median(prefill_rate));
   std::printf("generated bytes CRC-32: %s\n", crc.c_str());
 }
 
@@ -182,10 +186,16 @@ void add_bench_command(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure single-threaded greedy generation speed");
   cmd->add_option("--model", o->model, "Model file (native or legacy)")->required();
-  cmd->add_option("--tokens", o->tokens, "Tokens generated per run")->type_name("UINT")->capture_default_str();
+  cmd->add_option("--tokens", o->tokens, "Tokens generated per run")
+      ->type_name("UINT")
+      ->capture_default_str();
   cmd->add_option("--prompt", o->prompt, "Prompt fed before generating")->capture_default_str();
-  cmd->add_option("--window", o->window, "Attention window in tokens")->type_name("UINT")->capture_default_str();
-  cmd->add_option("--repeat", o->repeat, "Timed runs (after one warm-up run)")->type_name("UINT")->capture_default_str();
+  cmd->add_option("--window", o->window, "Attention window in tokens")
+      ->type_name("UINT")
+      ->capture_default_str();
+  cmd->add_option("--repeat", o->repeat, "Timed runs (after one warm-up run)")
+      ->type_name("UINT")
+      ->capture_default_str();
   cmd->add_flag("--json", o->json, "Print one JSON object (fields: see cmd_bench.cpp)");
   cmd->callback([o] { run_bench(*o); });
 }

@@ -39,7 +39,8 @@ void run_convert(const ConvertOptions& o) {
   const NativeImage native = read_as_native(o.in, flags);
   if (native.source == SourceFormat::kNative &&
       (flags.d_model || flags.n_layers || flags.d_head || flags.conv_kernel || flags.top_k))
-    throw UsageError(o.in + " is a native model: --d, --layers, --d-head, --kernel and --top-k"
+    throw UsageError(o.in +
+                     " is a native model: --d, --layers, --d-head, --kernel and --top-k"
                      " apply only to legacy input");
   // Validate before writing anything, whatever the direction: never emit a model the engine
   // would refuse.
@@ -57,9 +58,11 @@ void run_convert(const ConvertOptions& o) {
   write_file_atomic(o.out, out);
 
   std::string from = source_format_name(native.source);
-  if (native.source != SourceFormat::kNative) from += " (" + describe_dims(native.legacy_dims) + ")";
-  const char* to = o.to == "native" ? "native"
-                   : host.config.n_classes > 0 ? "legacy ATOMECL01" : "legacy ATOME01";
+  if (native.source != SourceFormat::kNative)
+    from += " (" + describe_dims(native.legacy_dims) + ")";
+  const char* to = o.to == "native"            ? "native"
+                   : host.config.n_classes > 0 ? "legacy ATOMECL01"
+                                               : "legacy ATOME01";
   std::printf("%s: %s, %llu bytes -> %s: %s, %zu bytes\n", o.in.c_str(), from.c_str(),
               static_cast<unsigned long long>(native.file_bytes), o.out.c_str(), to, out.size());
 }
@@ -78,9 +81,15 @@ void add_convert_command(CLI::App& app) {
   const char* group = "Legacy input dimensions (default: guessed from the file size)";
   cmd->add_option("--d", o->d_model, "Residual width d_model")->type_name("UINT")->group(group);
   cmd->add_option("--layers", o->n_layers, "Number of blocks")->type_name("UINT")->group(group);
-  cmd->add_option("--d-head", o->d_head, "Width of attention q and k")->type_name("UINT")->group(group);
-  cmd->add_option("--kernel", o->conv_kernel, "Conv taps (published models: 5)")->type_name("UINT")->group(group);
-  cmd->add_option("--top-k", o->top_k, "Attention top-k (published models: 4)")->type_name("UINT")->group(group);
+  cmd->add_option("--d-head", o->d_head, "Width of attention q and k")
+      ->type_name("UINT")
+      ->group(group);
+  cmd->add_option("--kernel", o->conv_kernel, "Conv taps (published models: 5)")
+      ->type_name("UINT")
+      ->group(group);
+  cmd->add_option("--top-k", o->top_k, "Attention top-k (published models: 4)")
+      ->type_name("UINT")
+      ->group(group);
   cmd->callback([o] { run_convert(*o); });
 }
 

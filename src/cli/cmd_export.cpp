@@ -10,9 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "cli/cli_error.h"
 #include "cli/commands.h"
 #include "cli/model_file.h"
-#include "cli/cli_error.h"
 #include "format/model_data.h"
 
 namespace atome::cli {
@@ -28,7 +28,8 @@ struct ExportOptions {
 bool is_c_identifier(const std::string& s) {
   if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
   for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;

@@ -12,9 +12,9 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/text_format.h"
 #include "cli/json_f32.h"
 #include "cli/model_file.h"
+#include "cli/text_format.h"
 #include "engine/bytes.h"
 #include "engine/format.h"
 
@@ -43,28 +43,49 @@ struct TensorRow {
 
 TensorRow tensor_row(const atome_model& m, uint32_t i) {
   const uint8_t* e = m.tensor_table + static_cast<size_t>(i) * kTensorEntryBytes;
-  return TensorRow{i, read_u16(e + kTeKind), read_u16(e + kTeLayer), e[kTeDtype],
-                   read_u32(e + kTeRows), read_u32(e + kTeCols), read_f32(e + kTeScale),
-                   read_u32(e + kTeOffset), read_u32(e + kTeBytes)};
+  return TensorRow{i,
+                   read_u16(e + kTeKind),
+                   read_u16(e + kTeLayer),
+                   e[kTeDtype],
+                   read_u32(e + kTeRows),
+                   read_u32(e + kTeCols),
+                   read_f32(e + kTeScale),
+                   read_u32(e + kTeOffset),
+                   read_u32(e + kTeBytes)};
 }
 
 const char* kind_name(uint16_t kind) {
   switch (kind) {
-    case kEmbed: return "embed";
-    case kNormGamma: return "norm_gamma";
-    case kNormBeta: return "norm_beta";
-    case kConv: return "conv";
-    case kSsmA: return "ssm_a";
-    case kSsmB: return "ssm_b";
-    case kSsmC: return "ssm_c";
-    case kWq: return "wq";
-    case kWk: return "wk";
-    case kWv: return "wv";
-    case kRouter: return "router";
-    case kFinalGamma: return "final_gamma";
-    case kFinalBeta: return "final_beta";
-    case kUnembed: return "unembed";
-    case kHead: return "head";
+    case kEmbed:
+      return "embed";
+    case kNormGamma:
+      return "norm_gamma";
+    case kNormBeta:
+      return "norm_beta";
+    case kConv:
+      return "conv";
+    case kSsmA:
+      return "ssm_a";
+    case kSsmB:
+      return "ssm_b";
+    case kSsmC:
+      return "ssm_c";
+    case kWq:
+      return "wq";
+    case kWk:
+      return "wk";
+    case kWv:
+      return "wv";
+    case kRouter:
+      return "router";
+    case kFinalGamma:
+      return "final_gamma";
+    case kFinalBeta:
+      return "final_beta";
+    case kUnembed:
+      return "unembed";
+    case kHead:
+      return "head";
   }
   return "?";
 }
@@ -87,7 +108,8 @@ std::string pathway_names(uint32_t mask) {
 }
 
 std::string version_string(const atome_model& m) {
-  return std::to_string(read_u16(m.image + kOffVersionMajor)) + "." + std::to_string(m.format_minor);
+  return std::to_string(read_u16(m.image + kOffVersionMajor)) + "." +
+         std::to_string(m.format_minor);
 }
 
 // The public key of the signature block (the engine checks the block's shape, not the
@@ -97,11 +119,12 @@ std::string signature_key(const atome_model& m) {
 }
 
 JsonF32 config_json(const atome_config& c) {
-  return JsonF32{{"arch", c.arch},         {"vocab_size", c.vocab_size}, {"d_model", c.d_model},
-                 {"n_layers", c.n_layers}, {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
-                 {"top_k", c.top_k},       {"pathways", c.pathways},     {"n_paths", c.n_paths},
-                 {"n_classes", c.n_classes}, {"act_bits", c.act_bits},   {"context_len", c.context_len},
-                 {"norm_eps", c.norm_eps}};
+  return JsonF32{
+      {"arch", c.arch},           {"vocab_size", c.vocab_size}, {"d_model", c.d_model},
+      {"n_layers", c.n_layers},   {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
+      {"top_k", c.top_k},         {"pathways", c.pathways},     {"n_paths", c.n_paths},
+      {"n_classes", c.n_classes}, {"act_bits", c.act_bits},     {"context_len", c.context_len},
+      {"norm_eps", c.norm_eps}};
 }
 
 void print_json(const ModelFile& f) {
@@ -112,8 +135,11 @@ void print_json(const ModelFile& f) {
   j["converted_in_memory"] = f.source != SourceFormat::kNative;
   if (f.source != SourceFormat::kNative) {
     const LegacyDims& d = f.legacy_dims;
-    j["legacy_dims"] = {{"d_model", d.d_model}, {"n_layers", d.n_layers}, {"d_head", d.d_head},
-                        {"conv_kernel", d.conv_kernel}, {"top_k", d.top_k}};
+    j["legacy_dims"] = {{"d_model", d.d_model},
+                        {"n_layers", d.n_layers},
+                        {"d_head", d.d_head},
+                        {"conv_kernel", d.conv_kernel},
+                        {"top_k", d.top_k}};
   }
   j["format_version"] = version_string(m);
   j["file_bytes"] = f.file_bytes;
@@ -152,10 +178,11 @@ void print_text(const ModelFile& f) {
   if (f.source == SourceFormat::kNative) {
     std::printf("format:          native %s\n", version_string(m).c_str());
   } else {
-    std::printf("format:          %s, converted in memory to native %s (%s);\n"
-                "                 everything below describes the converted image\n",
-                source_format_name(f.source), version_string(m).c_str(),
-                describe_dims(f.legacy_dims).c_str());
+    std::printf(
+        "format:          %s, converted in memory to native %s (%s);\n"
+        "                 everything below describes the converted image\n",
+        source_format_name(f.source), version_string(m).c_str(),
+        describe_dims(f.legacy_dims).c_str());
   }
   std::printf("file bytes:      %llu\n", static_cast<unsigned long long>(f.file_bytes));
   if (f.source != SourceFormat::kNative) std::printf("image bytes:     %zu\n", m.image_bytes);
@@ -182,8 +209,7 @@ void print_text(const ModelFile& f) {
     std::printf("signature:       none\n");
   }
   std::printf("state bytes:    ");
-  for (uint32_t w : kReportWindows)
-    std::printf(" window %u: %zu;", w, atome_state_bytes(&m, w));
+  for (uint32_t w : kReportWindows) std::printf(" window %u: %zu;", w, atome_state_bytes(&m, w));
   std::printf("\n\ntensors (%u):\n", m.tensor_count);
   std::printf("  %5s  %-11s  %5s  %-5s  %11s  %13s  %8s  %8s\n", "index", "kind", "layer", "dtype",
               "shape", "scale", "offset", "bytes");
@@ -194,7 +220,8 @@ void print_text(const ModelFile& f) {
     // f32 tensors have no scale (the file stores 1.0).
     const std::string scale = t.dtype == kDtypeTrit2 ? short_float(t.scale) : "-";
     std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index, kind_name(t.kind),
-                layer.c_str(), dtype_name(t.dtype), shape.c_str(), scale.c_str(), t.offset, t.bytes);
+                layer.c_str(), dtype_name(t.dtype), shape.c_str(), scale.c_str(), t.offset,
+                t.bytes);
   }
 }
 

@@ -12,7 +12,7 @@
 
 namespace atome::cli {
 
-using JsonF32 = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std::string, bool, std::int64_t,
-                                     std::uint64_t, float>;
+using JsonF32 = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std::string, bool,
+                                     std::int64_t, std::uint64_t, float>;
 
 }  // namespace atome::cli

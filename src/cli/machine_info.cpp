@@ -2,10 +2,11 @@
 // than a failure, since a benchmark is still worth reporting without it.
 #include "cli/machine_info.h"
 
-#include <fstream>
 #include <sched.h>
-#include <thread>
 #include <unistd.h>
+
+#include <fstream>
+#include <thread>
 
 namespace atome::cli {
 namespace {
@@ -39,6 +40,8 @@ unsigned online_cpus() {
 
 }  // namespace
 
-MachineInfo machine_info() { return MachineInfo{cpu_model_name(), online_cpus()}; }
+MachineInfo machine_info() {
+  return MachineInfo{cpu_model_name(), online_cpus()};
+}
 
 }  // namespace atome::cli

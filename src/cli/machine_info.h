@@ -6,8 +6,8 @@
 namespace atome::cli {
 
 struct MachineInfo {
-  std::string cpu;       // /proc/cpuinfo "model name" (or "unknown")
-  unsigned logical_cpus; // CPUs this process may use, as `nproc` prints
+  std::string cpu;        // /proc/cpuinfo "model name" (or "unknown")
+  unsigned logical_cpus;  // CPUs this process may use, as `nproc` prints
 };
 
 MachineInfo machine_info();

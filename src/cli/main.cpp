@@ -53,7 +53,8 @@ int run(int argc, char** argv) {
     return report(e.what(), kExitUsage);
   }
   // A full disk or closed pipe shows up only here, for output written with stdio.
-  if (std::fflush(stdout) != 0 || std::ferror(stdout)) return report("cannot write to stdout", kExitFailure);
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    return report("cannot write to stdout", kExitFailure);
   return 0;
 }
 

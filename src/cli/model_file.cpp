@@ -1,10 +1,11 @@
 // See model_file.h.
 #include "cli/model_file.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <ios>
-#include <sys/stat.h>
 
 #include "cli/cli_error.h"
 #include "cli/text_format.h"
@@ -51,9 +52,12 @@ std::vector<uint8_t> read_model_bytes(const std::string& path) {
 
 const char* source_format_name(SourceFormat format) {
   switch (format) {
-    case SourceFormat::kNative: return "native";
-    case SourceFormat::kLegacyLm: return "legacy ATOME01";
-    case SourceFormat::kLegacyClassifier: return "legacy ATOMECL01";
+    case SourceFormat::kNative:
+      return "native";
+    case SourceFormat::kLegacyLm:
+      return "legacy ATOME01";
+    case SourceFormat::kLegacyClassifier:
+      return "legacy ATOMECL01";
   }
   return "?";
 }
@@ -90,7 +94,8 @@ LegacyDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::stri
   if (!missing.empty())
     throw UsageError(path + ": legacy file of " + std::to_string(file.size()) +
                      " bytes matches no published configuration; give its dimensions with"
-                     " `atome convert` flags" + missing + " (and --kernel/--top-k if not 5/4)");
+                     " `atome convert` flags" +
+                     missing + " (and --kernel/--top-k if not 5/4)");
   return dims;
 }
 
@@ -112,7 +117,8 @@ NativeImage read_as_native(const std::string& path, const LegacyDimFlags& flags)
   return out;
 }
 
-void load_or_throw(atome_model* model, const uint8_t* image, size_t bytes, const std::string& path) {
+void load_or_throw(atome_model* model, const uint8_t* image, size_t bytes,
+                   const std::string& path) {
   const atome_status st = atome_model_load(model, image, bytes);
   if (st == ATOME_OK) return;
   std::string msg = path + ": " + atome_status_str(st);

@@ -41,9 +41,9 @@ LegacyDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::stri
 // A file read from disk, with its native image (the file itself, or the in-memory conversion).
 struct NativeImage {
   SourceFormat source = SourceFormat::kNative;
-  uint64_t file_bytes = 0;        // size on disk
-  LegacyDims legacy_dims;         // meaningful only for legacy sources
-  std::vector<uint8_t> bytes;     // the native image
+  uint64_t file_bytes = 0;     // size on disk
+  LegacyDims legacy_dims;      // meaningful only for legacy sources
+  std::vector<uint8_t> bytes;  // the native image
 };
 
 NativeImage read_as_native(const std::string& path, const LegacyDimFlags& flags = {});

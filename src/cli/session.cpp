@@ -10,7 +10,8 @@ Session::Session(const atome_model& model, uint32_t window) {
     throw UsageError("--window must be in [1, " + std::to_string(ATOME_MAX_WINDOW) + "] (got " +
                      std::to_string(window) + ")");
   state_bytes_ = atome_state_bytes(&model, window);
-  if (state_bytes_ == 0) throw CliError("cannot size a session for window " + std::to_string(window));
+  if (state_bytes_ == 0)
+    throw CliError("cannot size a session for window " + std::to_string(window));
   storage_.resize(state_bytes_);
   check_status(atome_session_init(&session_, &model, window, storage_.data(), storage_.size()),
                "session init");

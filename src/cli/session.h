@@ -13,7 +13,7 @@ class Session {
  public:
   // Throws UsageError for a window the engine rejects, CliError for any other init failure.
   Session(const atome_model& model, uint32_t window);
-  Session(const Session&) = delete;             // handle points into storage_
+  Session(const Session&) = delete;  // handle points into storage_
   Session& operator=(const Session&) = delete;
 
   atome_session* get() { return session_; }

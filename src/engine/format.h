@@ -11,10 +11,10 @@ namespace atome::format {
 constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'N', 'A', 'T'};
 constexpr uint16_t kVersionMajor = 1;
 constexpr uint16_t kVersionMinor = 0;
-constexpr uint32_t kAlign = 16;          // tensor offsets, table offset, payload offset
-constexpr uint32_t kHeaderBytes = 128;   // fixed header (including the config block)
+constexpr uint32_t kAlign = 16;         // tensor offsets, table offset, payload offset
+constexpr uint32_t kHeaderBytes = 128;  // fixed header (including the config block)
 constexpr uint32_t kTensorEntryBytes = 32;
-constexpr uint32_t kFlagSigned = 1u;     // an Ed25519 signature block follows the signed bytes
+constexpr uint32_t kFlagSigned = 1u;  // an Ed25519 signature block follows the signed bytes
 constexpr uint32_t kKnownFlags = kFlagSigned;
 
 // Header field offsets.
@@ -22,8 +22,8 @@ constexpr uint32_t kOffMagic = 0;
 constexpr uint32_t kOffVersionMajor = 8;   // u16
 constexpr uint32_t kOffVersionMinor = 10;  // u16
 constexpr uint32_t kOffHeaderBytes = 12;
-constexpr uint32_t kOffFileBytes = 16;     // bytes covered by the CRC (and the signature)
-constexpr uint32_t kOffCrc = 20;           // CRC-32 of [0, file_bytes) with these 4 bytes as zero
+constexpr uint32_t kOffFileBytes = 16;  // bytes covered by the CRC (and the signature)
+constexpr uint32_t kOffCrc = 20;        // CRC-32 of [0, file_bytes) with these 4 bytes as zero
 constexpr uint32_t kOffFlags = 24;
 constexpr uint32_t kOffTensorCount = 28;
 constexpr uint32_t kOffTableOffset = 32;
@@ -39,41 +39,41 @@ constexpr uint32_t kOffTopK = 64;
 constexpr uint32_t kOffPathways = 68;
 constexpr uint32_t kOffClasses = 72;
 constexpr uint32_t kOffActBits = 76;
-constexpr uint32_t kOffNormEps = 80;       // f32
+constexpr uint32_t kOffNormEps = 80;  // f32
 constexpr uint32_t kOffContextLen = 84;
-constexpr uint32_t kOffReserved = 88;      // up to kHeaderBytes: must be zero in version 1.0
+constexpr uint32_t kOffReserved = 88;  // up to kHeaderBytes: must be zero in version 1.0
 
 // Tensor table entry field offsets.
-constexpr uint32_t kTeKind = 0;    // u16
-constexpr uint32_t kTeLayer = 2;   // u16, kGlobalLayer for non-block tensors
-constexpr uint32_t kTeDtype = 4;   // u8
-constexpr uint32_t kTeRes0 = 5;    // u8 + u16 zero
+constexpr uint32_t kTeKind = 0;   // u16
+constexpr uint32_t kTeLayer = 2;  // u16, kGlobalLayer for non-block tensors
+constexpr uint32_t kTeDtype = 4;  // u8
+constexpr uint32_t kTeRes0 = 5;   // u8 + u16 zero
 constexpr uint32_t kTeRows = 8;
 constexpr uint32_t kTeCols = 12;
-constexpr uint32_t kTeScale = 16;  // f32
-constexpr uint32_t kTeOffset = 20; // absolute byte offset, multiple of kAlign
+constexpr uint32_t kTeScale = 16;   // f32
+constexpr uint32_t kTeOffset = 20;  // absolute byte offset, multiple of kAlign
 constexpr uint32_t kTeBytes = 24;
-constexpr uint32_t kTeRes1 = 28;   // u32 zero
+constexpr uint32_t kTeRes1 = 28;  // u32 zero
 constexpr uint16_t kGlobalLayer = 0xFFFF;
 
 enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2 };
 
 enum Kind : uint16_t {
-  kEmbed = 1,       // trit (vocab, d)
-  kNormGamma = 2,   // f32 (1, d)
-  kNormBeta = 3,    // f32 (1, d)
-  kConv = 4,        // trit (d, K): row = channel, column k = lag (k = 0 is the current token)
-  kSsmA = 5,        // f32 (1, d): raw; decay = tanh(a)
-  kSsmB = 6,        // f32 (1, d)
-  kSsmC = 7,        // f32 (1, d)
-  kWq = 8,          // trit (d_head, d)
-  kWk = 9,          // trit (d_head, d)
-  kWv = 10,         // trit (d, d)
-  kRouter = 11,     // trit (n_paths, d)
-  kFinalGamma = 12, // f32 (1, d)
-  kFinalBeta = 13,  // f32 (1, d)
-  kUnembed = 14,    // trit (vocab, d)
-  kHead = 15,       // trit (n_classes, d)
+  kEmbed = 1,        // trit (vocab, d)
+  kNormGamma = 2,    // f32 (1, d)
+  kNormBeta = 3,     // f32 (1, d)
+  kConv = 4,         // trit (d, K): row = channel, column k = lag (k = 0 is the current token)
+  kSsmA = 5,         // f32 (1, d): raw; decay = tanh(a)
+  kSsmB = 6,         // f32 (1, d)
+  kSsmC = 7,         // f32 (1, d)
+  kWq = 8,           // trit (d_head, d)
+  kWk = 9,           // trit (d_head, d)
+  kWv = 10,          // trit (d, d)
+  kRouter = 11,      // trit (n_paths, d)
+  kFinalGamma = 12,  // f32 (1, d)
+  kFinalBeta = 13,   // f32 (1, d)
+  kUnembed = 14,     // trit (vocab, d)
+  kHead = 15,        // trit (n_classes, d)
 };
 
 // Signature block (present when kFlagSigned): right after the signed bytes.
@@ -97,8 +97,6 @@ constexpr uint32_t tensors_per_block(uint32_t pathways) {
 }
 
 }  // namespace atome::format
-
-
 
 #include "atome/atome.h"
 

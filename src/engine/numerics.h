@@ -21,10 +21,14 @@ inline float bits_float(uint32_t u) {
   return f;
 }
 
-inline bool is_finite(float f) { return (float_bits(f) & 0x7F800000u) != 0x7F800000u; }
+inline bool is_finite(float f) {
+  return (float_bits(f) & 0x7F800000u) != 0x7F800000u;
+}
 
 // 2^k for k in [-126, 127], exactly.
-inline float pow2i(int k) { return bits_float(static_cast<uint32_t>(k + 127) << 23); }
+inline float pow2i(int k) {
+  return bits_float(static_cast<uint32_t>(k + 127) << 23);
+}
 
 // e^x, within about 1 ulp (Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7
 // polynomial; Cephes' coefficients). Exact 0 below -103.97, +inf above 88.72.
@@ -33,7 +37,7 @@ inline float exp_f(float x) {
   if (x > 88.72283935546875f) return bits_float(0x7F800000u);
   if (x < -103.97208404541015625f) return 0.0f;
   const float kLog2e = 1.44269502162933349609375f;
-  const float kLn2Hi = 0.693359375f;                   // few bits: k * kLn2Hi is exact
+  const float kLn2Hi = 0.693359375f;  // few bits: k * kLn2Hi is exact
   const float kLn2Lo = -2.12194440e-4f;
   const float kf = x * kLog2e;
   const int k = static_cast<int>(kf + (kf >= 0.0f ? 0.5f : -0.5f));
@@ -80,12 +84,12 @@ inline float tanh_f(float x) {
 // of the significand: exact everywhere, no FPU sqrt needed.
 inline float sqrt_f(float x) {
   const uint32_t bits = float_bits(x);
-  if (x != x || x == 0.0f) return x;                     // NaN, +-0
-  if (bits >> 31) return bits_float(0x7FC00000u);        // negative: NaN
-  if ((bits & 0x7F800000u) == 0x7F800000u) return x;     // +inf
+  if (x != x || x == 0.0f) return x;                  // NaN, +-0
+  if (bits >> 31) return bits_float(0x7FC00000u);     // negative: NaN
+  if ((bits & 0x7F800000u) == 0x7F800000u) return x;  // +inf
   int exponent = static_cast<int>((bits >> 23) & 0xFF);
   uint64_t significand = bits & 0x7FFFFFu;
-  if (exponent == 0) {                                   // subnormal: normalise
+  if (exponent == 0) {  // subnormal: normalise
     exponent = 1;
     while ((significand & 0x800000u) == 0) {
       significand <<= 1;

@@ -67,7 +67,8 @@ uint32_t atome_sample(atome_sampler* s, const float* logits, uint32_t n,
                       atome_sampler_scratch* scratch) {
   if (n == 0 || logits == nullptr) return 0;
   if (n > 256) n = 256;
-  if (s == nullptr || scratch == nullptr || !(s->temperature > 0.0f)) return atome_argmax(logits, n);
+  if (s == nullptr || scratch == nullptr || !(s->temperature > 0.0f))
+    return atome_argmax(logits, n);
   const uint32_t best = atome_argmax(logits, n);
   const float max = logits[best];
   float sum = 0.0f;
@@ -103,25 +104,44 @@ uint32_t atome_sample(atome_sampler* s, const float* logits, uint32_t n,
 
 const char* atome_status_str(atome_status status) {
   switch (status) {
-    case ATOME_OK: return "ok";
-    case ATOME_ERR_NULL_ARGUMENT: return "a required pointer is NULL";
-    case ATOME_ERR_MISALIGNED: return "buffer is not aligned as required";
-    case ATOME_ERR_TRUNCATED: return "model image is truncated";
-    case ATOME_ERR_BAD_MAGIC: return "not an Atome native model (bad magic)";
-    case ATOME_ERR_VERSION: return "unsupported model format version";
-    case ATOME_ERR_SIZE_MISMATCH: return "model image has trailing bytes beyond its declared size";
-    case ATOME_ERR_CHECKSUM: return "model checksum (CRC-32) mismatch: file damaged or altered";
-    case ATOME_ERR_BAD_HEADER: return "invalid model header";
-    case ATOME_ERR_BAD_CONFIG: return "invalid model architecture config";
-    case ATOME_ERR_BAD_TENSOR: return "invalid tensor table entry";
-    case ATOME_ERR_BAD_WEIGHTS: return "invalid weight data (bad trit code or non-finite float)";
-    case ATOME_ERR_BAD_SIGNATURE_BLOCK: return "malformed signature block";
-    case ATOME_ERR_BUFFER_TOO_SMALL: return "buffer too small";
-    case ATOME_ERR_BAD_WINDOW: return "invalid attention window";
-    case ATOME_ERR_BAD_TOKEN: return "token id out of range";
-    case ATOME_ERR_NOT_CLASSIFIER: return "model has no classifier head";
-    case ATOME_ERR_NO_TOKENS: return "no token has been fed";
-    case ATOME_ERR_BAD_ARGUMENT: return "invalid argument";
+    case ATOME_OK:
+      return "ok";
+    case ATOME_ERR_NULL_ARGUMENT:
+      return "a required pointer is NULL";
+    case ATOME_ERR_MISALIGNED:
+      return "buffer is not aligned as required";
+    case ATOME_ERR_TRUNCATED:
+      return "model image is truncated";
+    case ATOME_ERR_BAD_MAGIC:
+      return "not an Atome native model (bad magic)";
+    case ATOME_ERR_VERSION:
+      return "unsupported model format version";
+    case ATOME_ERR_SIZE_MISMATCH:
+      return "model image has trailing bytes beyond its declared size";
+    case ATOME_ERR_CHECKSUM:
+      return "model checksum (CRC-32) mismatch: file damaged or altered";
+    case ATOME_ERR_BAD_HEADER:
+      return "invalid model header";
+    case ATOME_ERR_BAD_CONFIG:
+      return "invalid model architecture config";
+    case ATOME_ERR_BAD_TENSOR:
+      return "invalid tensor table entry";
+    case ATOME_ERR_BAD_WEIGHTS:
+      return "invalid weight data (bad trit code or non-finite float)";
+    case ATOME_ERR_BAD_SIGNATURE_BLOCK:
+      return "malformed signature block";
+    case ATOME_ERR_BUFFER_TOO_SMALL:
+      return "buffer too small";
+    case ATOME_ERR_BAD_WINDOW:
+      return "invalid attention window";
+    case ATOME_ERR_BAD_TOKEN:
+      return "token id out of range";
+    case ATOME_ERR_NOT_CLASSIFIER:
+      return "model has no classifier head";
+    case ATOME_ERR_NO_TOKENS:
+      return "no token has been fed";
+    case ATOME_ERR_BAD_ARGUMENT:
+      return "invalid argument";
   }
   return "unknown status";
 }

@@ -30,29 +30,29 @@ struct LayerWeights {
 };
 
 struct atome_session {
-  atome_model model;       // copy of the caller's (small, fixed-size) model view
-  uint32_t window;         // attention context W
-  uint64_t position;       // tokens fed since reset
-  float sqrt_d_head;       // score divisor
-  LayerWeights* layers;    // (L)
+  atome_model model;     // copy of the caller's (small, fixed-size) model view
+  uint32_t window;       // attention context W
+  uint64_t position;     // tokens fed since reset
+  float sqrt_d_head;     // score divisor
+  LayerWeights* layers;  // (L)
   // Carried state, per layer.
-  float* conv_history;     // (L, K, d)  h of the last K positions, slot = position % K
-  float* ssm_decay;        // (L, d)     tanh(a), computed once at init
-  float* ssm_state;        // (L, d)
-  float* key_cache;        // (L, W, d_head)  slot = position % W
-  float* value_cache;      // (L, W, d)
-  float* router_probs;     // (L, n_paths)  mixture of the last step
+  float* conv_history;  // (L, K, d)  h of the last K positions, slot = position % K
+  float* ssm_decay;     // (L, d)     tanh(a), computed once at init
+  float* ssm_state;     // (L, d)
+  float* key_cache;     // (L, W, d_head)  slot = position % W
+  float* value_cache;   // (L, W, d)
+  float* router_probs;  // (L, n_paths)  mixture of the last step
   // Scratch for one position.
-  float* x;                // (d) residual stream
-  float* h;                // (d) normed input of the current block / final-normed output
-  float* local;            // (d) conv pathway
-  float* ssm_out;          // (d) SSM pathway
-  float* sparse;           // (d) attention pathway
-  float* q;                // (d_head)
-  float* scores;           // (W)
-  float* top_score;        // (top_k)
-  uint32_t* top_index;     // (top_k)
-  float* logits;           // (vocab)
+  float* x;             // (d) residual stream
+  float* h;             // (d) normed input of the current block / final-normed output
+  float* local;         // (d) conv pathway
+  float* ssm_out;       // (d) SSM pathway
+  float* sparse;        // (d) attention pathway
+  float* q;             // (d_head)
+  float* scores;        // (W)
+  float* top_score;     // (top_k)
+  uint32_t* top_index;  // (top_k)
+  float* logits;        // (vocab)
 };
 
 namespace {
@@ -200,7 +200,8 @@ void attention_forward(atome_session* s, uint32_t layer) {
   const uint32_t first_run = oldest + n <= W ? n : W - oldest;
   attention_scores(s->scores, s->q, keys + static_cast<uint64_t>(oldest) * dh, first_run, dh,
                    s->sqrt_d_head);
-  if (first_run < n) attention_scores(s->scores + first_run, s->q, keys, n - first_run, dh, s->sqrt_d_head);
+  if (first_run < n)
+    attention_scores(s->scores + first_run, s->q, keys, n - first_run, dh, s->sqrt_d_head);
   const uint32_t kept = top_k_select(s->scores, n, c.top_k, s->top_index, s->top_score);
   softmax(s->top_score, kept);
   for (uint32_t ch = 0; ch < d; ++ch) s->sparse[ch] = 0.0f;
@@ -263,8 +264,8 @@ size_t atome_state_bytes(const atome_model* model, uint32_t window) {
   return static_cast<size_t>(bytes);
 }
 
-atome_status atome_session_init(atome_session** session, const atome_model* model,
-                                uint32_t window, void* buffer, size_t buffer_bytes) {
+atome_status atome_session_init(atome_session** session, const atome_model* model, uint32_t window,
+                                void* buffer, size_t buffer_bytes) {
   if (session == nullptr || model == nullptr || buffer == nullptr) return ATOME_ERR_NULL_ARGUMENT;
   *session = nullptr;
   if (model->image == nullptr) return ATOME_ERR_BAD_ARGUMENT;
@@ -325,7 +326,9 @@ atome_status atome_step_no_logits(atome_session* s, uint32_t token) {
   return ATOME_OK;
 }
 
-uint64_t atome_session_position(const atome_session* s) { return s ? s->position : 0; }
+uint64_t atome_session_position(const atome_session* s) {
+  return s ? s->position : 0;
+}
 
 const float* atome_session_router(const atome_session* s, uint32_t layer) {
   if (s == nullptr || s->position == 0 || layer >= s->model.config.n_layers) return nullptr;

@@ -83,8 +83,8 @@ const char* ternary_kernel_name();
 // Sign-and-mask x by a 2-bit trit code: +x (01), -x (11) or +0.0 (00) — no multiply, no branch.
 // Only bits 0 and 1 of `code` are used.
 inline float apply_trit(float x, uint32_t code) {
-  const uint32_t keep = 0u - (code & 1u);           // all ones when the trit is non-zero
-  const uint32_t sign = ((code >> 1) & 1u) << 31;   // sign bit when the trit is -1
+  const uint32_t keep = 0u - (code & 1u);          // all ones when the trit is non-zero
+  const uint32_t sign = ((code >> 1) & 1u) << 31;  // sign bit when the trit is -1
   return bits_float((float_bits(x) & keep) ^ sign);
 }
 

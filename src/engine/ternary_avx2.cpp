@@ -104,7 +104,8 @@ void scores_avx2(float* out, const float* q, const float* keys, uint32_t count, 
     const float* k = keys + static_cast<size_t>(j) * n;
     __m256 acc = _mm256_setzero_ps();
     for (uint32_t b = 0; b < blocks; ++b) {
-      acc = _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(q + 8 * b), _mm256_loadu_ps(k + 8 * b)));
+      acc =
+          _mm256_add_ps(acc, _mm256_mul_ps(_mm256_loadu_ps(q + 8 * b), _mm256_loadu_ps(k + 8 * b)));
     }
     alignas(32) float lane[8];
     _mm256_store_ps(lane, acc);
@@ -136,7 +137,8 @@ void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h,
       const __m256i keep = _mm256_srai_epi32(_mm256_sll_epi32(words, keep_shift), 31);
       const __m256i sign = _mm256_and_si256(_mm256_sll_epi32(words, sign_shift), sign_bit);
       const __m256i h = _mm256_castps_si256(_mm256_loadu_ps(lag_h[k] + ch));
-      acc = _mm256_add_ps(acc, _mm256_castsi256_ps(_mm256_xor_si256(_mm256_and_si256(h, keep), sign)));
+      acc = _mm256_add_ps(acc,
+                          _mm256_castsi256_ps(_mm256_xor_si256(_mm256_and_si256(h, keep), sign)));
     }
     _mm256_storeu_ps(out + ch, _mm256_mul_ps(scale, acc));
   }

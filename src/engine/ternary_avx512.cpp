@@ -49,8 +49,8 @@ inline __m512 step8(__m512 acc, uint32_t codes, __m512 xv, __m512 neg_xv, __m512
 void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x) {
   // Lane j tests bit 2j (non-zero) / 2j + 1 (sign) of row A's half-word; lane 8 + j, row B's.
   const __m512i nonzero_bits =
-      _mm512_setr_epi32(1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14,
-                        1 << 16, 1 << 18, 1 << 20, 1 << 22, 1 << 24, 1 << 26, 1 << 28, 1 << 30);
+      _mm512_setr_epi32(1 << 0, 1 << 2, 1 << 4, 1 << 6, 1 << 8, 1 << 10, 1 << 12, 1 << 14, 1 << 16,
+                        1 << 18, 1 << 20, 1 << 22, 1 << 24, 1 << 26, 1 << 28, 1 << 30);
   const __m512i sign_bits = _mm512_slli_epi32(nonzero_bits, 1);
   const __m512 sign_bit = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(0x80000000u)));
   const uint32_t blocks16 = w.cols / 16;

@@ -50,16 +50,21 @@ void conv_taps_portable(float* out, const atome_trits& w, const float* const* la
   }
 }
 
-float dot_portable(const float* a, const float* b, uint32_t n) { return dot(a, b, n); }
+float dot_portable(const float* a, const float* b, uint32_t n) {
+  return dot(a, b, n);
+}
 
 void scores_portable(float* out, const float* q, const float* keys, uint32_t count, uint32_t n,
                      float divisor) {
-  for (uint32_t j = 0; j < count; ++j) out[j] = dot(q, keys + static_cast<size_t>(j) * n, n) / divisor;
+  for (uint32_t j = 0; j < count; ++j)
+    out[j] = dot(q, keys + static_cast<size_t>(j) * n, n) / divisor;
 }
 
 }  // namespace atome
 
-extern "C" const char* atome_kernel_name(void) { return atome::ternary_kernel_name(); }
+extern "C" const char* atome_kernel_name(void) {
+  return atome::ternary_kernel_name();
+}
 
 extern "C" int atome_kernel_supported(void) {
 #if defined(ATOME_USE_AVX512) && (defined(__x86_64__) || defined(__i386__))

@@ -12,8 +12,8 @@
 namespace atome {
 namespace {
 
-constexpr char kLmMagic[] = "ATOME01";      // 7 bytes
-constexpr char kClMagic[] = "ATOMECL01";    // 9 bytes
+constexpr char kLmMagic[] = "ATOME01";    // 7 bytes
+constexpr char kClMagic[] = "ATOMECL01";  // 9 bytes
 
 struct Reader {
   const std::vector<uint8_t>& bytes;
@@ -65,7 +65,9 @@ struct Reader {
   }
 };
 
-uint64_t trit_bytes(uint64_t n) { return 4 + (n + 3) / 4; }
+uint64_t trit_bytes(uint64_t n) {
+  return 4 + (n + 3) / 4;
+}
 
 bool starts_with(const std::vector<uint8_t>& f, const char* magic, size_t n) {
   return f.size() >= n && std::memcmp(f.data(), magic, n) == 0;
@@ -102,8 +104,12 @@ uint64_t legacy_file_bytes(const LegacyDims& dims, uint32_t n_classes) {
   return bytes;
 }
 
-bool is_legacy_lm(const std::vector<uint8_t>& f) { return starts_with(f, kLmMagic, 7); }
-bool is_legacy_classifier(const std::vector<uint8_t>& f) { return starts_with(f, kClMagic, 9); }
+bool is_legacy_lm(const std::vector<uint8_t>& f) {
+  return starts_with(f, kLmMagic, 7);
+}
+bool is_legacy_classifier(const std::vector<uint8_t>& f) {
+  return starts_with(f, kClMagic, 9);
+}
 
 bool guess_legacy_dims(const std::vector<uint8_t>& file, LegacyDims* dims) {
   const LegacyDims presets[] = {{64, 4, 16, 5, 4}, {256, 8, 64, 5, 4}, {32, 2, 8, 5, 4}};
@@ -149,8 +155,7 @@ HostModel read_legacy(const std::vector<uint8_t>& file, const LegacyDims& dims) 
   if (file.size() != expect) {
     throw FormatError("legacy file is " + std::to_string(file.size()) + " bytes; dimensions d=" +
                       std::to_string(dims.d_model) + " layers=" + std::to_string(dims.n_layers) +
-                      " d_head=" + std::to_string(dims.d_head) + " need " +
-                      std::to_string(expect));
+                      " d_head=" + std::to_string(dims.d_head) + " need " + std::to_string(expect));
   }
   const uint32_t d = dims.d_model, dh = dims.d_head;
   Reader r{file, pos};

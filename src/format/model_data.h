@@ -23,9 +23,9 @@ struct HostTensor {
   uint8_t dtype = 0;  // format::kDtypeF32 or format::kDtypeTrit2
   uint32_t rows = 0;
   uint32_t cols = 0;
-  float scale = 1.0f;          // alpha for trits
-  std::vector<int8_t> trits;   // rows * cols, when dtype is trit2
-  std::vector<float> values;   // rows * cols, when dtype is f32
+  float scale = 1.0f;         // alpha for trits
+  std::vector<int8_t> trits;  // rows * cols, when dtype is trit2
+  std::vector<float> values;  // rows * cols, when dtype is f32
 };
 
 struct HostModel {

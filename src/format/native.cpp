@@ -1,16 +1,16 @@
 // Native format writer and host-side reader (docs/FORMAT.md). The engine's own loader
 // (src/engine/model_load.cpp) is the validating reader used everywhere; read_native() runs it
 // first and then unpacks the tensors for host tools.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "engine/format.h"
 #include "format/model_data.h"
@@ -36,7 +36,9 @@ uint32_t get_u32(const uint8_t* p) {
   return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
          (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
 }
-size_t align_up(size_t v) { return (v + kAlign - 1) / kAlign * kAlign; }
+size_t align_up(size_t v) {
+  return (v + kAlign - 1) / kAlign * kAlign;
+}
 
 }  // namespace
 
@@ -190,7 +192,8 @@ std::vector<uint8_t> read_file(const std::string& path) {
   if (!S_ISREG(st.st_mode)) throw FormatError("cannot read " + path + ": not a regular file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FormatError("cannot open " + path + ": " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) throw FormatError("cannot read " + path);
   return bytes;
 }
@@ -200,10 +203,13 @@ std::vector<uint8_t> read_file(const std::string& path) {
 // old file or the complete new one, never a torn write.
 void write_file_atomic(const std::string& path, const std::vector<uint8_t>& bytes) {
   const size_t slash = path.find_last_of('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string dir =
+      slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string tmp = path + ".tmp.XXXXXX";
   const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) throw FormatError("cannot create a temporary file next to " + path + ": " + std::strerror(errno));
+  if (fd < 0)
+    throw FormatError("cannot create a temporary file next to " + path + ": " +
+                      std::strerror(errno));
   size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
