@@ -16,6 +16,7 @@
 
 #include "engine/format.h"
 #include "format/model_data.h"
+#include "random_model.h"
 
 namespace {
 
@@ -23,45 +24,13 @@ using atome::HostModel;
 using atome::HostTensor;
 using namespace atome::format;
 
+// A tiny random model of the given shape (tests/random_model.h does the filling).
 HostModel synthetic(uint32_t d, uint32_t layers, uint32_t pathways, uint32_t conv_kernel,
                     uint32_t d_head, uint32_t top_k, uint32_t n_classes, std::mt19937& rng) {
-  HostModel m;
-  atome_config& c = m.config;
-  c.arch = n_classes > 0 ? ATOME_ARCH_CLASSIFIER : ATOME_ARCH_LM;
-  c.vocab_size = 256;
-  c.d_model = d;
-  c.n_layers = layers;
-  c.pathways = pathways;
-  c.n_paths = (pathways & 1u) + ((pathways >> 1) & 1u) + ((pathways >> 2) & 1u);
-  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? conv_kernel : 0;
-  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
-  c.top_k = (pathways & ATOME_PATH_ATTN) ? top_k : 0;
-  c.n_classes = n_classes;
-  c.act_bits = 32;
-  c.norm_eps = 1e-5f;
+  atome_config c =
+      atome::test::small_config(d, layers, d_head, conv_kernel, top_k, pathways, n_classes);
   c.context_len = 64;
-  std::uniform_real_distribution<float> uni(-1.0f, 1.0f);
-  for (uint32_t i = 0; i < tensor_count(c); ++i) {
-    const TensorSpec s = canonical_tensor(c, i);
-    HostTensor t;
-    t.kind = s.kind;
-    t.layer = s.layer;
-    t.dtype = s.dtype;
-    t.rows = s.rows;
-    t.cols = s.cols;
-    const size_t n = static_cast<size_t>(s.rows) * s.cols;
-    if (s.dtype == kDtypeTrit2) {
-      t.scale = 0.05f * static_cast<float>(1 + rng() % 20);
-      t.trits.resize(n);
-      for (auto& v : t.trits) v = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
-    } else {
-      t.values.resize(n);
-      for (auto& v : t.values)
-        v = (s.kind == kNormGamma || s.kind == kFinalGamma) ? 1.0f + 0.1f * uni(rng) : uni(rng);
-    }
-    m.tensors.push_back(std::move(t));
-  }
-  return m;
+  return atome::test::random_model(c, rng());
 }
 
 void write(const std::string& path, const std::vector<uint8_t>& bytes) {

@@ -1,6 +1,7 @@
 // Random models of any shape, for tests that must not depend on fixtures (odd widths, ablations).
 #pragma once
 
+#include <cmath>
 #include <random>
 
 #include "engine/format.h"
