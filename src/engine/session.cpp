@@ -72,17 +72,17 @@ struct Carver {
   }
 };
 
-// Lays out every array of the session; returns the bytes needed.
-uint64_t layout(const atome_config& c, uint32_t window, uint8_t* base, atome_session* s) {
+// Lays out every array of the session after the session struct itself and returns the bytes
+// needed. With base == nullptr it only counts: the pointers then go to a scratch struct.
+uint64_t layout(const atome_config& c, uint32_t window, uint8_t* base) {
   Carver carve{base, 0};
   atome_session* head = carve.take<atome_session>(1);
-  if (s == nullptr) s = head;  // sizing only: pointers written to a dummy are discarded
+  atome_session sizing_only;
+  atome_session* out = base != nullptr ? head : &sizing_only;
   const uint64_t d = c.d_model, L = c.n_layers, W = window;
   const bool conv = c.pathways & ATOME_PATH_CONV;
   const bool ssm = c.pathways & ATOME_PATH_SSM;
   const bool attn = c.pathways & ATOME_PATH_ATTN;
-  atome_session dummy;
-  atome_session* out = base ? s : &dummy;
   out->layers = carve.take<LayerWeights>(L);
   out->conv_history = carve.take<float>(conv ? L * c.conv_kernel * d : 0);
   out->ssm_decay = carve.take<float>(ssm ? L * d : 0);
@@ -259,7 +259,7 @@ extern "C" {
 size_t atome_state_bytes(const atome_model* model, uint32_t window) {
   if (model == nullptr || model->image == nullptr) return 0;
   if (window == 0 || window > ATOME_MAX_WINDOW) return 0;
-  const uint64_t bytes = layout(model->config, window, nullptr, nullptr);
+  const uint64_t bytes = layout(model->config, window, nullptr);
   if (bytes > static_cast<uint64_t>(static_cast<size_t>(-1))) return 0;
   return static_cast<size_t>(bytes);
 }
@@ -277,7 +277,7 @@ atome_status atome_session_init(atome_session** session, const atome_model* mode
   if (buffer_bytes < need) return ATOME_ERR_BUFFER_TOO_SMALL;
   uint8_t* base = static_cast<uint8_t*>(buffer);
   atome_session* s = reinterpret_cast<atome_session*>(base);
-  layout(model->config, window, base, s);
+  layout(model->config, window, base);
   s->model = *model;
   s->window = window;
   const atome_config& c = model->config;
