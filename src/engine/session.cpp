@@ -298,17 +298,17 @@ atome_status atome_session_init(atome_session** session, const atome_model* mode
 void atome_session_reset(atome_session* s) {
   if (s == nullptr) return;
   const atome_config& c = s->model.config;
-  const uint64_t d = c.d_model, L = c.n_layers;
+  // Every size below fits size_t: atome_session_init checked the whole layout does.
+  const size_t d = c.d_model, L = c.n_layers, W = s->window, f = sizeof(float);
   s->position = 0;
-  if (c.pathways & ATOME_PATH_CONV)
-    __builtin_memset(s->conv_history, 0, L * c.conv_kernel * d * sizeof(float));
-  if (c.pathways & ATOME_PATH_SSM) __builtin_memset(s->ssm_state, 0, L * d * sizeof(float));
+  if (c.pathways & ATOME_PATH_CONV) __builtin_memset(s->conv_history, 0, L * c.conv_kernel * d * f);
+  if (c.pathways & ATOME_PATH_SSM) __builtin_memset(s->ssm_state, 0, L * d * f);
   if (c.pathways & ATOME_PATH_ATTN) {
-    __builtin_memset(s->key_cache, 0, L * s->window * c.d_head * sizeof(float));
-    __builtin_memset(s->value_cache, 0, L * s->window * d * sizeof(float));
+    __builtin_memset(s->key_cache, 0, L * W * c.d_head * f);
+    __builtin_memset(s->value_cache, 0, L * W * d * f);
   }
-  __builtin_memset(s->router_probs, 0, L * c.n_paths * sizeof(float));
-  __builtin_memset(s->h, 0, d * sizeof(float));
+  __builtin_memset(s->router_probs, 0, L * c.n_paths * f);
+  __builtin_memset(s->h, 0, d * f);
 }
 
 atome_status atome_step(atome_session* s, uint32_t token, const float** logits) {
