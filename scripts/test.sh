@@ -2,8 +2,9 @@
 # The README's test command: installs what it needs, builds, and runs every test —
 #   1. release build, whole CTest suite (golden parity, incremental == recompute, kernels, loader
 #      robustness, CLI);
-#   2. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   3. a short libFuzzer run of each loader (seed corpus from a generated model).
+#   2. the portable-kernel build (the code path microcontrollers run), whole suite again;
+#   3. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   4. a short libFuzzer run of each loader (seed corpus from a generated model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -13,6 +14,11 @@ echo "== release build + tests"
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$jobs"
 ctest --preset release -j"$jobs"
+
+echo "== portable kernel build + tests"
+cmake --preset portable >/dev/null
+cmake --build --preset portable -j"$jobs"
+ctest --preset portable -j"$jobs"
 
 echo "== ASan + UBSan build + tests"
 cmake --preset asan >/dev/null
