@@ -37,8 +37,9 @@ inline float dot(const float* a, const float* b, uint32_t n) {
 
 // out = (x - mean) * (1 / sqrt(var + eps)) * gamma + beta, with mean = sum(x) / d and
 // var = sum((x - mean)^2) / d, both sums in the lane order above.
+// The trainer's backward needs mean and rstd: pass stats (2 floats) to receive them.
 inline void layer_norm(float* out, const float* x, const float* gamma, const float* beta,
-                       uint32_t d, float eps) {
+                       uint32_t d, float eps, float* stats = nullptr) {
   const float mean = sum_lanes8(x, d) / static_cast<float>(d);
   float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   uint32_t i = 0;
@@ -55,6 +56,10 @@ inline void layer_norm(float* out, const float* x, const float* gamma, const flo
   const float var = reduce8(lane) / static_cast<float>(d);
   const float rstd = 1.0f / sqrt_f(var + eps);
   for (uint32_t k = 0; k < d; ++k) out[k] = (x[k] - mean) * rstd * gamma[k] + beta[k];
+  if (stats != nullptr) {
+    stats[0] = mean;
+    stats[1] = rstd;
+  }
 }
 
 // In-place softmax over n values: max-subtracted, sum left to right, then a divide each.

@@ -1,0 +1,177 @@
+// Trainer ops: every backward against central finite differences of its forward (in double
+// where the op allows), and the forwards against the engine's arithmetic bit for bit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <vector>
+
+#include "engine/ops.h"
+#include "engine/ternary.h"
+#include "train/ops.h"
+
+namespace atome::train {
+namespace {
+
+std::vector<float> randn(size_t n, std::mt19937& rng, float scale = 1.0f) {
+  std::normal_distribution<float> normal(0.0f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = normal(rng);
+  return v;
+}
+
+// Scalar objective L = sum(out * probe), so that dL/dout = probe.
+double dot_probe(const std::vector<float>& out, const std::vector<float>& probe) {
+  double s = 0.0;
+  for (size_t i = 0; i < out.size(); ++i) s += static_cast<double>(out[i]) * probe[i];
+  return s;
+}
+
+// Checks an analytic gradient against central differences of `loss` with respect to `x`.
+void expect_gradient(std::vector<float>& x, const std::vector<float>& analytic,
+                     const std::function<double()>& loss, float h, double tolerance) {
+  ASSERT_EQ(x.size(), analytic.size());
+  double worst = 0.0;
+  for (size_t i = 0; i < x.size(); ++i) {
+    const float saved = x[i];
+    x[i] = saved + h;
+    const double up = loss();
+    x[i] = saved - h;
+    const double down = loss();
+    x[i] = saved;
+    const double numeric = (up - down) / (2.0 * h);
+    const double err = std::fabs(numeric - analytic[i]) / std::fmax(1.0, std::fabs(numeric));
+    worst = std::fmax(worst, err);
+    EXPECT_LE(err, tolerance) << "element " << i << ": numeric " << numeric << " analytic "
+                              << analytic[i];
+  }
+  std::printf("[gradcheck] worst relative error %.2e over %zu elements\n", worst, x.size());
+}
+
+TEST(TrainOps, RoundHalfEven) {
+  EXPECT_EQ(round_half_even(0.5f), 0.0f);
+  EXPECT_EQ(round_half_even(1.5f), 2.0f);
+  EXPECT_EQ(round_half_even(-0.5f), -0.0f);
+  EXPECT_EQ(round_half_even(-1.5f), -2.0f);
+  EXPECT_EQ(round_half_even(0.49999997f), 0.0f);
+  EXPECT_EQ(round_half_even(2.6f), 3.0f);
+}
+
+TEST(TrainOps, QuantizeIsAbsmeanRoundClip) {
+  const float w[6] = {0.9f, -0.1f, 0.3f, -2.0f, 0.0f, 0.5f};
+  Ternary q;
+  quantize_ternary(q, w, 2, 3);
+  EXPECT_FLOAT_EQ(q.alpha, (0.9f + 0.1f + 0.3f + 2.0f + 0.0f + 0.5f) / 6.0f);  // 0.6333
+  const int8_t want[6] = {1, 0, 0, -1, 0, 1};  // 0.9/0.633=1.42, 0.3/0.633=0.47, 0.5/0.633=0.79
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(q.trits[i], want[i]) << i;
+  const float zero[4] = {0, 0, 0, 0};
+  quantize_ternary(q, zero, 1, 4);
+  EXPECT_FLOAT_EQ(q.alpha, 1e-5f);
+}
+
+TEST(TrainOps, TernaryLinearForwardIsTheEngineKernel) {
+  std::mt19937 rng(1);
+  const uint32_t in_dim = 37, out_dim = 11;
+  const size_t n = 5;
+  const std::vector<float> w = randn(in_dim * out_dim, rng), x = randn(n * in_dim, rng);
+  Ternary q;
+  quantize_ternary(q, w.data(), out_dim, in_dim);
+  std::vector<float> out(n * out_dim), engine(out_dim);
+  ternary_linear_forward(out.data(), x.data(), q, n);
+  for (size_t i = 0; i < n; ++i) {
+    ternary_matvec(engine.data(), q.view(), x.data() + i * in_dim);  // the build's kernel
+    EXPECT_EQ(std::memcmp(engine.data(), out.data() + i * out_dim, out_dim * 4), 0);
+  }
+}
+
+// Straight-through: with the quantised weights held fixed, din is exact; dW equals the gradient
+// of the same product with the float weights in place of the quantised ones.
+TEST(TrainOps, TernaryLinearBackward) {
+  std::mt19937 rng(2);
+  const uint32_t in_dim = 9, out_dim = 6;
+  const size_t n = 3;
+  std::vector<float> w = randn(in_dim * out_dim, rng), x = randn(n * in_dim, rng);
+  const std::vector<float> probe = randn(n * out_dim, rng);
+  Ternary q;
+  quantize_ternary(q, w.data(), out_dim, in_dim);
+  std::vector<float> din(x.size(), 0.0f), dw(w.size(), 0.0f);
+  ternary_linear_backward(din.data(), dw.data(), probe.data(), x.data(), q, n);
+  expect_gradient(
+      x, din,
+      [&] {
+        std::vector<float> out(n * out_dim);
+        ternary_linear_forward(out.data(), x.data(), q, n);
+        return dot_probe(out, probe);
+      },
+      1e-2f, 2e-3);
+  // dW (STE) = d/dW of sum(probe * (W x)) with float W.
+  expect_gradient(
+      w, dw,
+      [&] {
+        double s = 0.0;
+        for (size_t i = 0; i < n; ++i)
+          for (uint32_t r = 0; r < out_dim; ++r)
+            for (uint32_t c = 0; c < in_dim; ++c)
+              s += static_cast<double>(probe[i * out_dim + r]) * w[r * in_dim + c] *
+                   x[i * in_dim + c];
+        return s;
+      },
+      1e-2f, 1e-3);
+}
+
+TEST(TrainOps, LayerNormForwardIsTheEngines) {
+  std::mt19937 rng(3);
+  const uint32_t d = 24;
+  const std::vector<float> x = randn(2 * d, rng, 3.0f), g = randn(d, rng), b = randn(d, rng);
+  std::vector<float> out(2 * d), mean(2), rstd(2), engine(d);
+  layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), g.data(), b.data(), 2, d,
+                    1e-5f);
+  layer_norm(engine.data(), x.data() + d, g.data(), b.data(), d, 1e-5f);
+  EXPECT_EQ(std::memcmp(engine.data(), out.data() + d, d * 4), 0);
+}
+
+TEST(TrainOps, LayerNormBackward) {
+  std::mt19937 rng(4);
+  const uint32_t d = 16;
+  const size_t n = 3;
+  std::vector<float> x = randn(n * d, rng, 2.0f), g = randn(d, rng), b = randn(d, rng);
+  const std::vector<float> probe = randn(n * d, rng);
+  std::vector<float> out(n * d), mean(n), rstd(n);
+  layernorm_forward(out.data(), mean.data(), rstd.data(), x.data(), g.data(), b.data(), n, d,
+                    1e-5f);
+  std::vector<float> dx(x.size(), 0.0f), dg(d, 0.0f), db(d, 0.0f);
+  layernorm_backward(dx.data(), dg.data(), db.data(), probe.data(), x.data(), g.data(), mean.data(),
+                     rstd.data(), n, d);
+  auto loss = [&] {
+    std::vector<float> o(n * d), m(n), r(n);
+    layernorm_forward(o.data(), m.data(), r.data(), x.data(), g.data(), b.data(), n, d, 1e-5f);
+    return dot_probe(o, probe);
+  };
+  expect_gradient(x, dx, loss, 1e-2f, 5e-3);
+  expect_gradient(g, dg, loss, 1e-2f, 5e-3);
+  expect_gradient(b, db, loss, 1e-2f, 5e-3);
+}
+
+TEST(TrainOps, CrossEntropyBackward) {
+  std::mt19937 rng(5);
+  const uint32_t V = 10;
+  const size_t n = 4;
+  std::vector<float> logits = randn(n * V, rng, 2.0f);
+  const uint8_t targets[4] = {3, 0, 9, 3};
+  std::vector<float> probs(n * V), dlogits(n * V, 0.0f);
+  const double loss0 = cross_entropy_forward(probs.data(), logits.data(), targets, n, V);
+  EXPECT_GT(loss0, 0.0);
+  cross_entropy_backward(dlogits.data(), probs.data(), targets, n, V, 1.0f);
+  expect_gradient(
+      logits, dlogits,
+      [&] {
+        std::vector<float> p(n * V);
+        return cross_entropy_forward(p.data(), logits.data(), targets, n, V);
+      },
+      1e-2f, 2e-3);
+}
+
+}  // namespace
+}  // namespace atome::train
