@@ -36,52 +36,37 @@ struct Matrix {
   }
 };
 
-void BM_MatvecPortable(benchmark::State& state) {
+// One 256x256-ish matvec per iteration with the given kernel; skipped where the CPU lacks it.
+void BM_Matvec(benchmark::State& state, MatvecFn kernel, bool cpu_supported) {
+  if (!cpu_supported) {
+    state.SkipWithError("this CPU lacks the kernel's instructions");
+    return;
+  }
   Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
   for (auto _ : state) {
-    ternary_matvec_portable(m.out.data(), m.view, m.x.data());
+    kernel(m.out.data(), m.view, m.x.data());
     benchmark::DoNotOptimize(m.out.data());
   }
   state.counters["trits/s"] =
       benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
                          benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_MatvecPortable)->Args({256, 256})->Args({64, 256})->Args({256, 64});
-
+BENCHMARK_CAPTURE(BM_Matvec, Portable, ternary_matvec_portable, true)
+    ->Args({256, 256})
+    ->Args({64, 256})
+    ->Args({256, 64});
 #if defined(ATOME_HAVE_AVX2)
-void BM_MatvecAvx2(benchmark::State& state) {
-  if (!__builtin_cpu_supports("avx2")) {
-    state.SkipWithError("no AVX2 on this CPU");
-    return;
-  }
-  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
-  for (auto _ : state) {
-    ternary_matvec_avx2(m.out.data(), m.view, m.x.data());
-    benchmark::DoNotOptimize(m.out.data());
-  }
-  state.counters["trits/s"] =
-      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
-                         benchmark::Counter::kIsIterationInvariantRate);
-}
-BENCHMARK(BM_MatvecAvx2)->Args({256, 256})->Args({64, 256})->Args({256, 64});
+BENCHMARK_CAPTURE(BM_Matvec, Avx2, ternary_matvec_avx2, __builtin_cpu_supports("avx2"))
+    ->Args({256, 256})
+    ->Args({64, 256})
+    ->Args({256, 64});
 #endif
-
 #if defined(ATOME_HAVE_AVX512)
-void BM_MatvecAvx512(benchmark::State& state) {
-  if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512dq")) {
-    state.SkipWithError("no AVX-512 on this CPU");
-    return;
-  }
-  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
-  for (auto _ : state) {
-    ternary_matvec_avx512(m.out.data(), m.view, m.x.data());
-    benchmark::DoNotOptimize(m.out.data());
-  }
-  state.counters["trits/s"] =
-      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
-                         benchmark::Counter::kIsIterationInvariantRate);
-}
-BENCHMARK(BM_MatvecAvx512)->Args({256, 256})->Args({64, 256})->Args({256, 64});
+BENCHMARK_CAPTURE(BM_Matvec, Avx512, ternary_matvec_avx512,
+                  __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+    ->Args({256, 256})
+    ->Args({64, 256})
+    ->Args({256, 64});
 #endif
 
 test::LoadedModel model_944k() {

@@ -18,23 +18,8 @@ namespace atome::test {
 
 struct TensorViews {
   const atome_model& m;
-  const uint8_t* entry(uint32_t i) const { return m.tensor_table + i * format::kTensorEntryBytes; }
-  atome_trits trits(uint32_t i) const {
-    atome_trits w;
-    uint32_t off;
-    std::memcpy(&off, entry(i) + format::kTeOffset, 4);
-    std::memcpy(&w.rows, entry(i) + format::kTeRows, 4);
-    std::memcpy(&w.cols, entry(i) + format::kTeCols, 4);
-    std::memcpy(&w.scale, entry(i) + format::kTeScale, 4);
-    w.data = m.image + off;
-    w.row_bytes = (w.cols + 3) / 4;
-    return w;
-  }
-  const float* floats(uint32_t i) const {
-    uint32_t off;
-    std::memcpy(&off, entry(i) + format::kTeOffset, 4);
-    return reinterpret_cast<const float*>(m.image + off);
-  }
+  atome_trits trits(uint32_t i) const { return format::tensor_trits(m, i); }
+  const float* floats(uint32_t i) const { return format::tensor_floats(m, i); }
 };
 
 // Logits (T x vocab) for every position of `tokens`, attention limited to the last `window`.

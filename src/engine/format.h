@@ -123,5 +123,10 @@ uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols);
 // Checks a config's ranges and internal consistency (n_paths must already equal popcount).
 atome_status validate_config(const atome_config& config);
 
+// Views of tensor `index` of a loaded model, straight from its tensor table (the loader has
+// checked every entry, so these read without checks). One place for the entry layout.
+atome_trits tensor_trits(const atome_model& model, uint32_t index);
+const float* tensor_floats(const atome_model& model, uint32_t index);
+
 }  // namespace atome::format
 #endif  // ATOME_ENGINE_FORMAT_H

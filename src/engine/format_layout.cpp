@@ -1,5 +1,6 @@
 // The canonical tensor order of a native model file (docs/FORMAT.md §4), shared by the loader
 // and the writer so that both sides agree on one list.
+#include "engine/bytes.h"
 #include "engine/format.h"
 
 namespace atome::format {
@@ -74,6 +75,22 @@ atome_status validate_config(const atome_config& c) {
   // eps must be in (0, 1) (the comparison is false for NaN).
   if (!(c.norm_eps > 0.0f && c.norm_eps < 1.0f)) return ATOME_ERR_BAD_CONFIG;
   return ATOME_OK;
+}
+
+atome_trits tensor_trits(const atome_model& model, uint32_t index) {
+  const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
+  atome_trits w;
+  w.data = model.image + read_u32(e + kTeOffset);
+  w.rows = read_u32(e + kTeRows);
+  w.cols = read_u32(e + kTeCols);
+  w.row_bytes = (w.cols + 3u) / 4u;
+  w.scale = read_f32(e + kTeScale);
+  return w;
+}
+
+const float* tensor_floats(const atome_model& model, uint32_t index) {
+  const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
+  return reinterpret_cast<const float*>(model.image + read_u32(e + kTeOffset));
 }
 
 }  // namespace atome::format

@@ -152,26 +152,12 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   model->has_signature = (flags & kFlagSigned) ? 1u : 0u;
   model->signed_bytes = static_cast<uint32_t>(file_bytes);
 
-  auto trits_at = [&](uint32_t index) {
-    const uint8_t* e = model->tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
-    atome_trits w;
-    w.data = image + read_u32(e + kTeOffset);
-    w.rows = read_u32(e + kTeRows);
-    w.cols = read_u32(e + kTeCols);
-    w.row_bytes = (w.cols + 3u) / 4u;
-    w.scale = read_f32(e + kTeScale);
-    return w;
-  };
-  auto floats_at = [&](uint32_t index) {
-    const uint8_t* e = model->tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
-    return reinterpret_cast<const float*>(image + read_u32(e + kTeOffset));
-  };
   const uint32_t after_blocks = 1u + config.n_layers * tensors_per_block(config.pathways);
-  model->embed = trits_at(0);
-  model->final_gamma = floats_at(after_blocks);
-  model->final_beta = floats_at(after_blocks + 1);
-  model->unembed = trits_at(after_blocks + 2);
-  if (config.n_classes > 0) model->head = trits_at(after_blocks + 3);
+  model->embed = tensor_trits(*model, 0);
+  model->final_gamma = tensor_floats(*model, after_blocks);
+  model->final_beta = tensor_floats(*model, after_blocks + 1);
+  model->unembed = tensor_trits(*model, after_blocks + 2);
+  if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 3);
   return ATOME_OK;
 }
 

@@ -108,25 +108,8 @@ void bind_layers(atome_session* s) {
   const atome_model& m = s->model;
   const atome_config& c = m.config;
   const uint32_t per_block = tensors_per_block(c.pathways);
-  auto entry = [&](uint32_t index) { return m.tensor_table + index * kTensorEntryBytes; };
-  auto floats = [&](uint32_t index) {
-    const uint8_t* e = entry(index);
-    uint32_t off;
-    __builtin_memcpy(&off, e + kTeOffset, 4);
-    return reinterpret_cast<const float*>(m.image + off);
-  };
-  auto trits = [&](uint32_t index) {
-    const uint8_t* e = entry(index);
-    atome_trits w;
-    uint32_t off;
-    __builtin_memcpy(&off, e + kTeOffset, 4);
-    __builtin_memcpy(&w.rows, e + kTeRows, 4);
-    __builtin_memcpy(&w.cols, e + kTeCols, 4);
-    __builtin_memcpy(&w.scale, e + kTeScale, 4);
-    w.data = m.image + off;
-    w.row_bytes = (w.cols + 3u) / 4u;
-    return w;
-  };
+  auto floats = [&](uint32_t index) { return tensor_floats(m, index); };
+  auto trits = [&](uint32_t index) { return tensor_trits(m, index); };
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     LayerWeights& lw = s->layers[l];
     __builtin_memset(&lw, 0, sizeof lw);
