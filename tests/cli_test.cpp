@@ -3,19 +3,18 @@
 // export, bench, and the error contract (one "atome: error:" line on stderr, nonzero exit, no
 // crash).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "atome/atome.h"
+#include "cli_run.h"
 #include "fixtures.h"
 
 namespace atome::test {
@@ -26,77 +25,8 @@ namespace fs = std::filesystem;
 const char* const kToyModel = "original-models/toy_60k.atome01";
 const char* const kToyGolden = "golden/toy60k-original-engine.jsonl";
 
-struct CliResult {
-  int exit_code = -1;     // -1 when the process did not exit normally
-  bool signaled = false;  // killed by a signal: a crash
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-std::vector<uint8_t> read_bytes(const std::string& path) {
-  const std::string s = read_text(path);
-  return std::vector<uint8_t>(s.begin(), s.end());
-}
-
-// A fresh directory per test, removed afterwards.
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    std::string tmpl = (fs::temp_directory_path() / "atome_cli_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-
-  std::string path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-
-  // Runs `atome <args>` (args already shell-quoted where needed).
-  CliResult run(const std::string& args) const {
-    const std::string err_file = path("stderr.txt");
-    const std::string cmd = shell_quote(ATOME_CLI) + " " + args + " 2>" + shell_quote(err_file);
-    CliResult r;
-    FILE* pipe = ::popen(cmd.c_str(), "r");
-    if (pipe == nullptr) return r;
-    char buf[4096];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-    const int status = ::pclose(pipe);
-    if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-    r.signaled = WIFSIGNALED(status);
-    r.err = read_text(err_file);
-    return r;
-  }
-
-  std::string dir_;
-};
-
 std::string model_path() {
   return reference_path(kToyModel);
-}
-
-// The failure contract: nonzero exit, no crash, nothing on stdout, exactly one stderr line.
-void expect_one_line_error(const CliResult& r, int expected_code, const std::string& needle) {
-  EXPECT_FALSE(r.signaled) << "crashed; stderr: " << r.err;
-  EXPECT_EQ(r.exit_code, expected_code) << r.err;
-  EXPECT_TRUE(r.out.empty()) << r.out;
-  EXPECT_EQ(r.err.rfind("atome: error: ", 0), 0u) << r.err;
-  ASSERT_FALSE(r.err.empty());
-  EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "more than one line: " << r.err;
-  EXPECT_NE(r.err.find(needle), std::string::npos) << "expected '" << needle << "' in: " << r.err;
 }
 
 nlohmann::json golden_case(const std::string& prompt) {
@@ -171,7 +101,8 @@ TEST_F(CliTest, GenerateGreedyMatchesOriginalEngine) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);  // throws unless exactly one value
   ASSERT_TRUE(j.is_object());
-  EXPECT_EQ(j.size(), 2u);
+  EXPECT_EQ(j.size(), 3u);
+  EXPECT_EQ(j.at("stopped"), "max_tokens");
   EXPECT_EQ(j.at("tokens").get<std::vector<uint32_t>>(), want);
   const auto logits = j.at("first_logits").get<std::vector<float>>();
   ASSERT_EQ(logits.size(), 256u);

@@ -14,5 +14,8 @@ void add_inspect_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_export_command(CLI::App& app);
 void add_bench_command(CLI::App& app);
+void add_eval_command(CLI::App& app);
+void add_plot_command(CLI::App& app);
+void add_train_command(CLI::App& app);
 
 }  // namespace atome::cli

@@ -1,4 +1,4 @@
-// atome — host command line tool: convert, inspect, generate, export, bench.
+// atome — host command line tool: convert, inspect, generate, export, bench, eval, plot.
 //
 // This file only builds the CLI11 app and maps failures to the CLI's error contract: whatever
 // goes wrong, the user gets exactly one line "atome: error: <message>" on stderr and a nonzero
@@ -43,6 +43,9 @@ int run(int argc, char** argv) {
   add_generate_command(app);
   add_export_command(app);
   add_bench_command(app);
+  add_eval_command(app);
+  add_plot_command(app);
+  add_train_command(app);
   // After the subcommands: CLI11 copies the parent's footer into subcommands created later.
   app.footer("Run 'atome <command> --help' for the flags of a command.");
   try {

@@ -1,11 +1,12 @@
 // Trainer ops: forward and backward of each op next to each other (see ops.h).
 #include "train/ops.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "engine/numerics.h"
 #include "engine/ops.h"
-#include "engine/ternary.h"
+#include "train/gemm.h"
 
 namespace atome::train {
 
@@ -36,12 +37,16 @@ void quantize_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
   q.trits.resize(n);
   const uint32_t row_bytes = (cols + 3) / 4;
   q.packed.assign(static_cast<size_t>(rows) * row_bytes, 0);
+  q.dense.resize(n);
+  q.dense_t.resize(n);
   for (uint32_t r = 0; r < rows; ++r) {
     for (uint32_t c = 0; c < cols; ++c) {
       float t = round_half_even(w[static_cast<size_t>(r) * cols + c] / q.alpha);
       t = t > 1.0f ? 1.0f : (t < -1.0f ? -1.0f : t);
       const int8_t v = static_cast<int8_t>(t);
       q.trits[static_cast<size_t>(r) * cols + c] = v;
+      q.dense[static_cast<size_t>(r) * cols + c] = q.alpha * t;
+      q.dense_t[static_cast<size_t>(c) * rows + r] = q.alpha * t;
       const unsigned code = v == 0 ? 0u : (v > 0 ? 1u : 3u);
       q.packed[static_cast<size_t>(r) * row_bytes + c / 4] |=
           static_cast<uint8_t>(code << (2 * (c % 4)));
@@ -49,37 +54,38 @@ void quantize_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
   }
 }
 
+void identity_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) {
+  const size_t n = static_cast<size_t>(rows) * cols;
+  q.alpha = 1.0f;
+  q.rows = rows;
+  q.cols = cols;
+  q.trits.clear();
+  q.packed.clear();
+  q.dense.assign(w, w + n);
+  q.dense_t.resize(n);
+  for (uint32_t r = 0; r < rows; ++r)
+    for (uint32_t c = 0; c < cols; ++c)
+      q.dense_t[static_cast<size_t>(c) * rows + r] = w[r * cols + c];
+}
+
 // ---- ternary linear (straight-through estimator)
 // -------------------------------------------------
 
 void ternary_linear_forward(float* out, const float* in, const Ternary& w, size_t n) {
-  const atome_trits v = w.view();
-  for (size_t i = 0; i < n; ++i) ternary_matvec_portable(out + i * w.rows, v, in + i * w.cols);
+  matmul_forward(out, in, w.dense_t.data(), n, w.cols, w.rows);
 }
 
 void ternary_linear_backward(float* din, float* dw, const float* dout, const float* in,
                              const Ternary& w, size_t n) {
-  for (size_t i = 0; i < n; ++i) {
-    const float* g = dout + i * w.rows;
-    const float* x = in + i * w.cols;
-    float* dx = din + i * w.cols;
-    for (uint32_t r = 0; r < w.rows; ++r) {
-      const float gr = g[r];
-      const int8_t* t = w.trits.data() + static_cast<size_t>(r) * w.cols;
-      float* dwr = dw + static_cast<size_t>(r) * w.cols;
-      const float ga = gr * w.alpha;
-      for (uint32_t c = 0; c < w.cols; ++c) {
-        dwr[c] += gr * x[c];  // STE: d(quantised W)/dW taken as 1
-        dx[c] += ga * static_cast<float>(t[c]);
-      }
-    }
-  }
+  matmul_backward_weight(dw, dout, in, n, w.rows, w.cols);
+  matmul_backward_input(din, dout, w.dense.data(), n, w.rows, w.cols);
 }
 
 // ---- LayerNorm ----------------------------------------------------------------------------------
 
 void layernorm_forward(float* out, float* mean, float* rstd, const float* in, const float* gamma,
                        const float* beta, size_t n, uint32_t d, float eps) {
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; ++i) {
     const float* x = in + i * d;
     float stats[2];
@@ -92,19 +98,27 @@ void layernorm_forward(float* out, float* mean, float* rstd, const float* in, co
 void layernorm_backward(float* din, float* dgamma, float* dbeta, const float* dout, const float* in,
                         const float* gamma, const float* mean, const float* rstd, size_t n,
                         uint32_t d) {
+  // dgamma and dbeta sum over rows: one thread, row order, so the bits never depend on threads.
+  for (size_t i = 0; i < n; ++i) {
+    const float* x = in + i * d;
+    const float* g = dout + i * d;
+    for (uint32_t k = 0; k < d; ++k) {
+      dgamma[k] += g[k] * ((x[k] - mean[i]) * rstd[i]);
+      dbeta[k] += g[k];
+    }
+  }
+  // dnorm = dout * gamma; dx = rstd * (dnorm - mean(dnorm) - norm * mean(dnorm * norm))
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; ++i) {
     const float* x = in + i * d;
     const float* g = dout + i * d;
     float* dx = din + i * d;
-    // dnorm = dout * gamma; dx = rstd * (dnorm - mean(dnorm) - norm * mean(dnorm * norm))
     float mean_dnorm = 0.0f, mean_dnorm_norm = 0.0f;
     for (uint32_t k = 0; k < d; ++k) {
       const float norm = (x[k] - mean[i]) * rstd[i];
       const float dnorm = g[k] * gamma[k];
       mean_dnorm += dnorm;
       mean_dnorm_norm += dnorm * norm;
-      dgamma[k] += g[k] * norm;
-      dbeta[k] += g[k];
     }
     mean_dnorm /= static_cast<float>(d);
     mean_dnorm_norm /= static_cast<float>(d);
@@ -118,24 +132,95 @@ void layernorm_backward(float* din, float* dgamma, float* dbeta, const float* do
 // ---- softmax cross-entropy ----------------------------------------------------------------------
 
 double cross_entropy_forward(float* probs, const float* logits, const uint8_t* targets, size_t n,
-                             uint32_t V) {
-  double loss = 0.0;
+                             uint32_t V, double* row_loss) {
+  std::vector<double> losses(row_loss ? 0 : n);
+  double* loss = row_loss ? row_loss : losses.data();
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; ++i) {
+    const float* l = logits + i * V;
     float* p = probs + i * V;
-    for (uint32_t v = 0; v < V; ++v) p[v] = logits[i * V + v];
-    softmax(p, V);
-    loss -= std::log(static_cast<double>(p[targets[i]]) + 1e-30);  // host code: libm is fine
+    float max = l[0];
+    for (uint32_t v = 1; v < V; ++v) max = l[v] > max ? l[v] : max;
+    float sum = 0.0f;
+    for (uint32_t v = 0; v < V; ++v) {
+      p[v] = exp_f(l[v] - max);
+      sum += p[v];
+    }
+    for (uint32_t v = 0; v < V; ++v) p[v] = p[v] / sum;
+    // -log softmax[target] = log(sum) - (l_t - max): finite even when p[target] underflows.
+    loss[i] = std::log(static_cast<double>(sum)) - (static_cast<double>(l[targets[i]]) - max);
   }
-  return loss;
+  double total = 0.0;
+  for (size_t i = 0; i < n; ++i) total += loss[i];  // row order: independent of threads
+  return total;
 }
 
 void cross_entropy_backward(float* dlogits, const float* probs, const uint8_t* targets, size_t n,
                             uint32_t V, float scale) {
+#pragma omp parallel for schedule(static)
   for (size_t i = 0; i < n; ++i) {
     for (uint32_t v = 0; v < V; ++v) {
       const float indicator = v == targets[i] ? 1.0f : 0.0f;
       dlogits[i * V + v] += (probs[i * V + v] - indicator) * scale;
     }
+  }
+}
+
+// ---- ternary embedding --------------------------------------------------------------------------
+
+void embedding_forward(float* out, const uint8_t* tokens, const Ternary& e, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float* row = e.dense.data() + static_cast<size_t>(tokens[i]) * e.cols;
+    std::copy(row, row + e.cols, out + i * e.cols);
+  }
+}
+
+void embedding_backward(float* de, const float* dout, const uint8_t* tokens, size_t n, uint32_t d) {
+  for (size_t i = 0; i < n; ++i) {
+    float* row = de + static_cast<size_t>(tokens[i]) * d;
+    for (uint32_t k = 0; k < d; ++k) row[k] += dout[i * d + k];
+  }
+}
+
+// ---- router and mix -----------------------------------------------------------------------------
+
+void router_mix_forward(float* x_out, float* probs, const float* x_in, const float* const* paths,
+                        uint32_t n_paths, size_t n, uint32_t d) {
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; ++i) {
+    float* r = probs + i * n_paths;
+    softmax(r, n_paths);
+    float* x = x_out + i * d;
+    std::copy(x_in + i * d, x_in + (i + 1) * d, x);
+    for (uint32_t p = 0; p < n_paths; ++p) {
+      const float* path = paths[p] + i * d;
+      for (uint32_t k = 0; k < d; ++k) x[k] = x[k] + r[p] * path[k];
+    }
+  }
+}
+
+void router_mix_backward(float* dlogits, float* const* dpaths, const float* dx_out,
+                         const float* probs, const float* const* paths, uint32_t n_paths, size_t n,
+                         uint32_t d) {
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; ++i) {
+    const float* g = dx_out + i * d;
+    const float* r = probs + i * n_paths;
+    float dr[8];  // n_paths <= 3
+    float weighted = 0.0f;
+    for (uint32_t p = 0; p < n_paths; ++p) {
+      const float* path = paths[p] + i * d;
+      float* dpath = dpaths[p] + i * d;
+      float s = 0.0f;
+      for (uint32_t k = 0; k < d; ++k) {
+        s += g[k] * path[k];
+        dpath[k] = r[p] * g[k];
+      }
+      dr[p] = s;
+      weighted += r[p] * s;
+    }
+    // softmax backward: dlogit_p = r_p * (dr_p - sum_q r_q dr_q)
+    for (uint32_t p = 0; p < n_paths; ++p) dlogits[i * n_paths + p] = r[p] * (dr[p] - weighted);
   }
 }
 

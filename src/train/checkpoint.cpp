@@ -1,0 +1,73 @@
+// Checkpoint file (see checkpoint.h).
+#include "train/checkpoint.h"
+
+#include <cstring>
+#include <stdexcept>
+
+#include "atome/atome.h"
+#include "format/model_data.h"
+
+namespace atome::train {
+namespace {
+
+constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'C', 'K', 'P'};
+constexpr uint32_t kVersion = 1;
+
+void put_u32(std::vector<uint8_t>& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+uint32_t get_u32(const uint8_t* p) {
+  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
+         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
+}
+void put_floats(std::vector<uint8_t>& out, const std::vector<float>& v) {
+  const size_t at = out.size();
+  out.resize(at + v.size() * sizeof(float));
+  std::memcpy(out.data() + at, v.data(), v.size() * sizeof(float));  // host is little-endian
+}
+
+}  // namespace
+
+void write_checkpoint(const std::string& path, const Checkpoint& ckpt) {
+  if (ckpt.adam_m.size() != ckpt.params.size() || ckpt.adam_v.size() != ckpt.params.size())
+    throw std::logic_error("checkpoint: moment sizes differ from the parameters");
+  std::vector<uint8_t> bytes(kMagic, kMagic + 8);
+  put_u32(bytes, kVersion);
+  put_u32(bytes, static_cast<uint32_t>(ckpt.json.size()));
+  bytes.insert(bytes.end(), ckpt.json.begin(), ckpt.json.end());
+  put_u32(bytes, static_cast<uint32_t>(ckpt.params.size()));
+  put_floats(bytes, ckpt.params);
+  put_floats(bytes, ckpt.adam_m);
+  put_floats(bytes, ckpt.adam_v);
+  put_u32(bytes, atome_crc32(0, bytes.data(), bytes.size()));
+  write_file_atomic(path, bytes);
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  auto fail = [&](const std::string& why) -> void {
+    throw std::runtime_error("checkpoint " + path + ": " + why);
+  };
+  if (bytes.size() < 8 + 4 + 4 + 4 + 4 || std::memcmp(bytes.data(), kMagic, 8) != 0)
+    fail("not an Atome checkpoint");
+  const size_t body = bytes.size() - 4;
+  if (get_u32(bytes.data() + body) != atome_crc32(0, bytes.data(), body))
+    fail("CRC mismatch (truncated or corrupted)");
+  if (get_u32(bytes.data() + 8) != kVersion) fail("unsupported checkpoint version");
+  const size_t json_bytes = get_u32(bytes.data() + 12);
+  if (16 + json_bytes + 4 > body) fail("truncated");
+  Checkpoint c;
+  c.json.assign(reinterpret_cast<const char*>(bytes.data() + 16), json_bytes);
+  size_t at = 16 + json_bytes;
+  const size_t n = get_u32(bytes.data() + at);
+  at += 4;
+  if ((body - at) != 3 * n * sizeof(float)) fail("array sizes do not match the file size");
+  for (std::vector<float>* v : {&c.params, &c.adam_m, &c.adam_v}) {
+    v->resize(n);
+    std::memcpy(v->data(), bytes.data() + at, n * sizeof(float));
+    at += n * sizeof(float);
+  }
+  return c;
+}
+
+}  // namespace atome::train

@@ -1,0 +1,365 @@
+// The Atome LM forward and backward over a batch (see model.h). Block maths, as the engine:
+//   h = LayerNorm(x); r = softmax(router(h))
+//   local = conv(h); state = ssm(h); sparse = topk_attention(Wq h, Wk h, Wv h)
+//   x += r0 * local + r1 * state + r2 * sparse        (present pathways, in that order)
+// and logits = unembed(LayerNorm(x)).
+#include "train/model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include "engine/numerics.h"
+
+namespace atome::train {
+namespace {
+
+// SplitMix64 and Box-Muller: initialisation that does not depend on the C++ library's
+// distributions.
+struct InitRng {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform() {
+    return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+  }
+  double normal() {
+    const double u1 = uniform(), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+};
+
+}  // namespace
+
+void validate_train_config(const atome_config& c) {
+  auto fail = [](const std::string& why) { throw std::invalid_argument("model config: " + why); };
+  if (c.arch != ATOME_ARCH_LM) fail("only language models (arch LM) can be trained");
+  if (c.vocab_size != 256) fail("vocabulary must be 256 bytes");
+  if (c.pathways == 0 || (c.pathways & ~static_cast<uint32_t>(ATOME_PATH_ALL)) != 0)
+    fail("pathways must be a non-empty subset of conv, ssm, attn");
+  if (format::validate_config(c) != ATOME_OK)
+    fail("dimensions out of range (d 1..8192, layers 1..1024, K 1..64, top-k 1..1024, ...)");
+}
+
+AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
+  validate_train_config(config_);
+  const uint32_t n = format::tensor_count(config_);
+  size_t offset = 0;
+  blocks_.assign(config_.n_layers, BlockParams{});
+  for (uint32_t i = 0; i < n; ++i) {
+    ParamTensor t;
+    t.spec = format::canonical_tensor(config_, i);
+    t.offset = offset;
+    t.count = static_cast<size_t>(t.spec.rows) * t.spec.cols;
+    t.ternary = t.spec.dtype == format::kDtypeTrit2;
+    t.weight_decay = t.ternary;
+    offset += t.count;
+    tensors_.push_back(t);
+    const int index = static_cast<int>(i);
+    if (t.spec.layer == format::kGlobalLayer) {
+      switch (t.spec.kind) {
+        case format::kEmbed:
+          embed_ = index;
+          break;
+        case format::kFinalGamma:
+          final_gamma_ = index;
+          break;
+        case format::kFinalBeta:
+          final_beta_ = index;
+          break;
+        case format::kUnembed:
+          unembed_ = index;
+          break;
+        default:
+          break;
+      }
+      continue;
+    }
+    BlockParams& bp = blocks_[t.spec.layer];
+    switch (t.spec.kind) {
+      case format::kNormGamma:
+        bp.gamma = index;
+        break;
+      case format::kNormBeta:
+        bp.beta = index;
+        break;
+      case format::kConv:
+        bp.conv = index;
+        break;
+      case format::kSsmA:
+        bp.ssm_a = index;
+        break;
+      case format::kSsmB:
+        bp.ssm_b = index;
+        break;
+      case format::kSsmC:
+        bp.ssm_c = index;
+        break;
+      case format::kWq:
+        bp.wq = index;
+        break;
+      case format::kWk:
+        bp.wk = index;
+        break;
+      case format::kWv:
+        bp.wv = index;
+        break;
+      case format::kRouter:
+        bp.router = index;
+        break;
+      default:
+        break;
+    }
+  }
+  params_.assign(offset, 0.0f);
+  grads_.assign(offset, 0.0f);
+  quantized_.resize(n);
+  decay_.assign(config_.n_layers, std::vector<float>(config_.d_model));
+  acts_.resize(config_.n_layers);
+  residual_.resize(config_.n_layers + 1);
+}
+
+void AtomeModel::init(uint64_t seed) {
+  InitRng rng{seed};
+  const float d = static_cast<float>(config_.d_model);
+  for (const ParamTensor& t : tensors_) {
+    float* w = params_.data() + t.offset;
+    auto fill_normal = [&](double stddev) {
+      for (size_t i = 0; i < t.count; ++i) w[i] = static_cast<float>(rng.normal() * stddev);
+    };
+    switch (t.spec.kind) {
+      case format::kNormGamma:
+      case format::kFinalGamma:
+        std::fill(w, w + t.count, 1.0f);
+        break;
+      case format::kNormBeta:
+      case format::kFinalBeta:
+        std::fill(w, w + t.count, 0.0f);
+        break;
+      case format::kSsmA:
+        std::fill(w, w + t.count, 1.5f);
+        break;
+      case format::kSsmB:
+      case format::kSsmC:
+        fill_normal(1.0 / std::sqrt(d));
+        break;
+      default:
+        fill_normal(1.0 / std::sqrt(static_cast<double>(t.spec.cols)));
+        break;  // fan_in
+    }
+  }
+}
+
+void AtomeModel::zero_grad() {
+  std::fill(grads_.begin(), grads_.end(), 0.0f);
+}
+
+void AtomeModel::quantize_all() {
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    const ParamTensor& t = tensors_[i];
+    if (!t.ternary) continue;
+    const float* w = param(static_cast<int>(i));
+    if (quantize_)
+      quantize_ternary(quantized_[i], w, t.spec.rows, t.spec.cols);
+    else
+      identity_ternary(quantized_[i], w, t.spec.rows, t.spec.cols);
+  }
+  if (config_.pathways & ATOME_PATH_SSM) {
+    for (uint32_t l = 0; l < config_.n_layers; ++l) {
+      const float* a = param(blocks_[l].ssm_a);
+      for (uint32_t c = 0; c < config_.d_model; ++c) decay_[l][c] = tanh_f(a[c]);  // as the engine
+    }
+  }
+}
+
+void AtomeModel::resize_activations(size_t n) {
+  const size_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
+  const size_t dh = config_.d_head;
+  const bool conv = config_.pathways & ATOME_PATH_CONV, ssm = config_.pathways & ATOME_PATH_SSM;
+  const bool attn = config_.pathways & ATOME_PATH_ATTN;
+  for (auto& r : residual_) r.resize(n * d);
+  for (BlockActs& a : acts_) {
+    a.h.resize(n * d);
+    a.mean.resize(n);
+    a.rstd.resize(n);
+    a.probs.resize(n * P);
+    a.local.resize(conv ? n * d : 0);
+    a.ssm_state.resize(ssm ? n * d : 0);
+    a.ssm_out.resize(ssm ? n * d : 0);
+    a.q.resize(attn ? n * dh : 0);
+    a.k.resize(attn ? n * dh : 0);
+    a.v.resize(attn ? n * d : 0);
+    a.sparse.resize(attn ? n * d : 0);
+  }
+  final_h_.resize(n * d);
+  final_mean_.resize(n);
+  final_rstd_.resize(n);
+  logits_.resize(n * V);
+  probs_.resize(n * V);
+}
+
+double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t B, size_t T,
+                           double* row_loss) {
+  const size_t N = B * T;
+  const uint32_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
+  B_ = B;
+  T_ = T;
+  tokens_.assign(tokens, tokens + N);
+  if (targets)
+    targets_.assign(targets, targets + N);
+  else
+    targets_.clear();
+  quantize_all();
+  resize_activations(N);
+
+  embedding_forward(residual_[0].data(), tokens, quantized_[embed_], N);
+  for (uint32_t l = 0; l < config_.n_layers; ++l) {
+    const BlockParams& bp = blocks_[l];
+    BlockActs& a = acts_[l];
+    const float* x_in = residual_[l].data();
+    layernorm_forward(a.h.data(), a.mean.data(), a.rstd.data(), x_in, param(bp.gamma),
+                      param(bp.beta), N, d, config_.norm_eps);
+    ternary_linear_forward(a.probs.data(), a.h.data(), quantized_[bp.router], N);
+    const float* paths[3];
+    uint32_t p = 0;
+    if (bp.conv >= 0) {
+      conv_forward(a.local.data(), a.h.data(), quantized_[bp.conv], B, T, d);
+      paths[p++] = a.local.data();
+    }
+    if (bp.ssm_a >= 0) {
+      ssm_forward(a.ssm_out.data(), a.ssm_state.data(), a.h.data(), decay_[l].data(),
+                  param(bp.ssm_b), param(bp.ssm_c), B, T, d);
+      paths[p++] = a.ssm_out.data();
+    }
+    if (bp.wq >= 0) {
+      ternary_linear_forward(a.q.data(), a.h.data(), quantized_[bp.wq], N);
+      ternary_linear_forward(a.k.data(), a.h.data(), quantized_[bp.wk], N);
+      ternary_linear_forward(a.v.data(), a.h.data(), quantized_[bp.wv], N);
+      attention_forward(a.sparse.data(), a.attn, a.q.data(), a.k.data(), a.v.data(), B, T,
+                        config_.d_head, d, config_.top_k);
+      paths[p++] = a.sparse.data();
+    }
+    router_mix_forward(residual_[l + 1].data(), a.probs.data(), x_in, paths, P, N, d);
+  }
+  layernorm_forward(final_h_.data(), final_mean_.data(), final_rstd_.data(),
+                    residual_[config_.n_layers].data(), param(final_gamma_), param(final_beta_), N,
+                    d, config_.norm_eps);
+  ternary_linear_forward(logits_.data(), final_h_.data(), quantized_[unembed_], N);
+  if (!targets) return 0.0;
+  const double total =
+      cross_entropy_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
+  return total / static_cast<double>(N);
+}
+
+void AtomeModel::backward() {
+  if (targets_.empty()) throw std::logic_error("backward() needs a forward() with targets");
+  const size_t B = B_, T = T_, N = B * T;
+  const uint32_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
+  const uint32_t dh = config_.d_head;
+  auto zeroed = [](std::vector<float>& v, size_t n) { v.assign(n, 0.0f); };
+
+  // Loss = mean over the N positions.
+  zeroed(d_logits_, N * V);
+  cross_entropy_backward(d_logits_.data(), probs_.data(), targets_.data(), N, V,
+                         1.0f / static_cast<float>(N));
+  zeroed(d_final_h_, N * d);
+  ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(), final_h_.data(),
+                          quantized_[unembed_], N);
+  zeroed(d_x_, N * d);  // d loss / d residual stream, carried down through the blocks
+  layernorm_backward(d_x_.data(), grad(final_gamma_), grad(final_beta_), d_final_h_.data(),
+                     residual_[config_.n_layers].data(), param(final_gamma_), final_mean_.data(),
+                     final_rstd_.data(), N, d);
+
+  for (uint32_t l = config_.n_layers; l-- > 0;) {
+    const BlockParams& bp = blocks_[l];
+    BlockActs& a = acts_[l];
+    // The mix: x_out = x_in + sum r_p path_p. d_x_ passes to x_in unchanged (the residual).
+    const float* paths[3];
+    float* d_paths[3];
+    uint32_t p = 0;
+    if (bp.conv >= 0) {
+      d_local_.resize(N * d);
+      paths[p] = a.local.data();
+      d_paths[p++] = d_local_.data();
+    }
+    if (bp.ssm_a >= 0) {
+      d_ssm_.resize(N * d);
+      paths[p] = a.ssm_out.data();
+      d_paths[p++] = d_ssm_.data();
+    }
+    if (bp.wq >= 0) {
+      d_sparse_.resize(N * d);
+      paths[p] = a.sparse.data();
+      d_paths[p++] = d_sparse_.data();
+    }
+    d_router_.resize(N * P);
+    router_mix_backward(d_router_.data(), d_paths, d_x_.data(), a.probs.data(), paths, P, N, d);
+
+    zeroed(d_h_, N * d);
+    if (bp.conv >= 0)
+      conv_backward(d_h_.data(), grad(bp.conv), d_local_.data(), a.h.data(), quantized_[bp.conv], B,
+                    T, d);
+    if (bp.ssm_a >= 0) {
+      zeroed(d_decay_, d);
+      ssm_backward(d_h_.data(), d_decay_.data(), grad(bp.ssm_b), grad(bp.ssm_c), d_ssm_.data(),
+                   a.ssm_state.data(), a.h.data(), decay_[l].data(), param(bp.ssm_b),
+                   param(bp.ssm_c), B, T, d);
+      float* da = grad(bp.ssm_a);
+      for (uint32_t c = 0; c < d; ++c) {
+        const float lambda = decay_[l][c];
+        da[c] += d_decay_[c] * (1.0f - lambda * lambda);  // d tanh(a) / da
+      }
+    }
+    if (bp.wq >= 0) {
+      zeroed(d_q_, N * dh);
+      zeroed(d_k_, N * dh);
+      zeroed(d_v_, N * d);
+      attention_backward(d_q_.data(), d_k_.data(), d_v_.data(), d_sparse_.data(), a.attn,
+                         a.q.data(), a.k.data(), a.v.data(), B, T, dh, d, config_.top_k);
+      ternary_linear_backward(d_h_.data(), grad(bp.wq), d_q_.data(), a.h.data(), quantized_[bp.wq],
+                              N);
+      ternary_linear_backward(d_h_.data(), grad(bp.wk), d_k_.data(), a.h.data(), quantized_[bp.wk],
+                              N);
+      ternary_linear_backward(d_h_.data(), grad(bp.wv), d_v_.data(), a.h.data(), quantized_[bp.wv],
+                              N);
+    }
+    ternary_linear_backward(d_h_.data(), grad(bp.router), d_router_.data(), a.h.data(),
+                            quantized_[bp.router], N);
+    layernorm_backward(d_x_.data(), grad(bp.gamma), grad(bp.beta), d_h_.data(), residual_[l].data(),
+                       param(bp.gamma), a.mean.data(), a.rstd.data(), N, d);
+  }
+  embedding_backward(grad(embed_), d_x_.data(), tokens_.data(), N, d);
+}
+
+HostModel AtomeModel::export_model(uint32_t context_len) const {
+  HostModel m;
+  m.config = config_;
+  m.config.context_len = context_len;
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    const ParamTensor& t = tensors_[i];
+    HostTensor ht;
+    ht.kind = t.spec.kind;
+    ht.layer = t.spec.layer;
+    ht.dtype = t.spec.dtype;
+    ht.rows = t.spec.rows;
+    ht.cols = t.spec.cols;
+    const float* w = params_.data() + t.offset;
+    if (t.ternary) {
+      Ternary q;
+      quantize_ternary(q, w, t.spec.rows, t.spec.cols);
+      ht.scale = q.alpha;
+      ht.trits = q.trits;
+    } else {
+      ht.values.assign(w, w + t.count);
+    }
+    m.tensors.push_back(std::move(ht));
+  }
+  return m;
+}
+
+}  // namespace atome::train

@@ -1,0 +1,111 @@
+// The Atome LM (DESIGN §2) for training: float master weights, quantised to ternary at the start
+// of every forward (the straight-through estimator passes gradients to the float weights), the
+// forward over a batch of sequences with every activation the backward needs, and the backward.
+//
+// Parameters are the tensors of the native file in its canonical order (format::canonical_tensor),
+// so export is a walk over the same list.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "atome/atome.h"
+#include "engine/format.h"
+#include "format/model_data.h"
+#include "train/ops.h"
+#include "train/sequence_ops.h"
+
+namespace atome::train {
+
+// One parameter tensor: where it sits in the flat parameter vector and how it is treated.
+struct ParamTensor {
+  format::TensorSpec spec;
+  size_t offset = 0;  // into params / grads
+  size_t count = 0;
+  bool ternary = false;       // quantised on the way to the forward
+  bool weight_decay = false;  // AdamW decays ternary matrices only (not norms, not SSM vectors)
+};
+
+// Checks that a config describes a trainable Atome LM; throws std::invalid_argument otherwise.
+void validate_train_config(const atome_config& config);
+
+class AtomeModel {
+ public:
+  explicit AtomeModel(const atome_config& config);
+
+  const atome_config& config() const { return config_; }
+  const std::vector<ParamTensor>& tensors() const { return tensors_; }
+  std::vector<float>& params() { return params_; }
+  const std::vector<float>& params() const { return params_; }
+  std::vector<float>& grads() { return grads_; }
+  size_t param_count() const { return params_.size(); }
+
+  // The original's initialisation: ternary weights ~ N(0, 1/fan_in), conv ~ N(0, 1/K),
+  // SSM a = 1.5, b, c ~ N(0, 1/d), LayerNorm gamma 1, beta 0.
+  void init(uint64_t seed);
+
+  // Forward over B sequences of T tokens (row b*T + t). With targets, returns the mean
+  // cross-entropy in nats and keeps what backward() needs; without, returns 0.
+  // row_loss (B*T), if given, receives each position's loss.
+  double forward(const uint8_t* tokens, const uint8_t* targets, size_t B, size_t T,
+                 double* row_loss = nullptr);
+  // Gradient of the last forward's mean loss, added into grads().
+  void backward();
+  void zero_grad();
+  // Off: the quantiser is the identity (identity_ternary), for whole-model gradient checks.
+  void set_quantization(bool on) { quantize_ = on; }
+
+  // Logits (B*T, vocab) of the last forward.
+  const float* logits() const { return logits_.data(); }
+
+  // The quantised model, ready for format::write_native / write_legacy. context_len is a hint.
+  HostModel export_model(uint32_t context_len) const;
+
+ private:
+  // Tensor indices of one block's parameters (-1: pathway absent).
+  struct BlockParams {
+    int gamma = -1, beta = -1, conv = -1, ssm_a = -1, ssm_b = -1, ssm_c = -1;
+    int wq = -1, wk = -1, wv = -1, router = -1;
+  };
+  // What one block's forward keeps for the backward, (N, width) each.
+  struct BlockActs {
+    std::vector<float> h, mean, rstd;  // normed input and its LayerNorm statistics
+    std::vector<float> probs;          // router logits, then softmax (N, P)
+    std::vector<float> local;          // conv pathway
+    std::vector<float> ssm_state, ssm_out;
+    std::vector<float> q, k, v, sparse;
+    AttentionSaved attn;
+  };
+
+  float* param(int index) { return params_.data() + tensors_[index].offset; }
+  const float* param(int index) const { return params_.data() + tensors_[index].offset; }
+  float* grad(int index) { return grads_.data() + tensors_[index].offset; }
+  void quantize_all();
+  void resize_activations(size_t n);
+
+  atome_config config_;
+  std::vector<ParamTensor> tensors_;
+  std::vector<BlockParams> blocks_;
+  int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;
+  std::vector<float> params_, grads_;
+  bool quantize_ = true;
+
+  // Quantised views of the ternary tensors (index = tensor index), and tanh(a) per block.
+  std::vector<Ternary> quantized_;
+  std::vector<std::vector<float>> decay_;
+
+  // Saved by forward() for backward().
+  size_t B_ = 0, T_ = 0;
+  std::vector<uint8_t> tokens_, targets_;
+  std::vector<std::vector<float>> residual_;  // L + 1 streams (N, d): block inputs, then final
+  std::vector<BlockActs> acts_;
+  std::vector<float> final_h_, final_mean_, final_rstd_;
+  std::vector<float> logits_, probs_;
+
+  // Backward scratch, shared by the blocks.
+  std::vector<float> d_logits_, d_final_h_, d_x_, d_h_, d_router_;
+  std::vector<float> d_local_, d_ssm_, d_sparse_, d_q_, d_k_, d_v_, d_decay_;
+};
+
+}  // namespace atome::train
