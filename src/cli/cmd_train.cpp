@@ -110,6 +110,10 @@ void run_train(const TrainFlags& f) {
                          "another --out");
       r = train::train(o, control);
     }
+  } catch (const UsageError&) {
+    throw;
+  } catch (const CliError&) {
+    throw;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const std::runtime_error& e) {

@@ -21,49 +21,54 @@
 namespace atome::train {
 namespace {
 
-// Rows [begin, end) of out = in · w_t: each output row is a sum of rows of w_t weighted by the
-// input row, so the inner loop runs along m and vectorises without reordering any sum.
-ATOME_TRAIN_CLONES
-void forward_rows(float* out, const float* in, const float* w_t, size_t begin, size_t end,
-                  uint32_t k, uint32_t m) {
-  for (size_t i = begin; i < end; ++i) {
-    float* o = out + i * m;
-    const float* x = in + i * k;
-    for (uint32_t j = 0; j < m; ++j) o[j] = 0.0f;
-    for (uint32_t c = 0; c < k; ++c) {
-      const float xc = x[c];
-      const float* w = w_t + static_cast<size_t>(c) * m;
-      for (uint32_t j = 0; j < m; ++j) o[j] += xc * w[j];
-    }
-  }
-}
+// The one kernel: rows [begin, end) of out (rows, cols) = (or +=) a (rows, inner) · b (inner,
+// cols). Register blocked: 4 rows by 32 columns of out stay in registers while the inner index
+// runs, so each loaded row piece of b feeds 4 multiply-adds. Every element is summed over the
+// inner index in increasing order; a row takes the same path whatever the thread split (splits
+// fall on multiples of kRowBlock), so results never depend on the thread count.
+constexpr size_t kRowBlock = 4;
+constexpr uint32_t kColBlock = 32;
 
 ATOME_TRAIN_CLONES
-void backward_input_rows(float* din, const float* dout, const float* w, size_t begin, size_t end,
-                         uint32_t m, uint32_t k) {
-  for (size_t i = begin; i < end; ++i) {
-    float* dx = din + i * k;
-    const float* g = dout + i * m;
-    for (uint32_t r = 0; r < m; ++r) {
-      const float gr = g[r];
-      const float* wr = w + static_cast<size_t>(r) * k;
-      for (uint32_t c = 0; c < k; ++c) dx[c] += gr * wr[c];
+void multiply_rows(float* out, const float* a, const float* b, size_t begin, size_t end,
+                   uint32_t inner, uint32_t cols, bool accumulate) {
+  size_t i = begin;
+  for (; i + kRowBlock <= end; i += kRowBlock) {
+    uint32_t j = 0;
+    for (; j + kColBlock <= cols; j += kColBlock) {
+      float acc[kRowBlock][kColBlock];
+      for (size_t r = 0; r < kRowBlock; ++r)
+        for (uint32_t jj = 0; jj < kColBlock; ++jj)
+          acc[r][jj] = accumulate ? out[(i + r) * cols + j + jj] : 0.0f;
+      for (uint32_t c = 0; c < inner; ++c) {
+        const float* brow = b + static_cast<size_t>(c) * cols + j;
+        for (size_t r = 0; r < kRowBlock; ++r) {
+          const float x = a[(i + r) * inner + c];
+          for (uint32_t jj = 0; jj < kColBlock; ++jj) acc[r][jj] += x * brow[jj];
+        }
+      }
+      for (size_t r = 0; r < kRowBlock; ++r)
+        for (uint32_t jj = 0; jj < kColBlock; ++jj) out[(i + r) * cols + j + jj] = acc[r][jj];
+    }
+    // Column tail: one column at a time, same inner order.
+    for (; j < cols; ++j) {
+      for (size_t r = 0; r < kRowBlock; ++r) {
+        float s = accumulate ? out[(i + r) * cols + j] : 0.0f;
+        for (uint32_t c = 0; c < inner; ++c)
+          s += a[(i + r) * inner + c] * b[static_cast<size_t>(c) * cols + j];
+        out[(i + r) * cols + j] = s;
+      }
     }
   }
-}
-
-// Rows [begin, end) of dw: dw[r] += sum over i of dout[i, r] * in[i]. dout is read down a column,
-// so it is first copied into a contiguous block of columns (dout_t), a few rows of dw at a time.
-ATOME_TRAIN_CLONES
-void backward_weight_rows(float* dw, const float* dout_t, const float* in, size_t n, uint32_t begin,
-                          uint32_t end, uint32_t k) {
-  for (uint32_t r = begin; r < end; ++r) {
-    float* dwr = dw + static_cast<size_t>(r) * k;
-    const float* g = dout_t + static_cast<size_t>(r - begin) * n;
-    for (size_t i = 0; i < n; ++i) {
-      const float gi = g[i];
-      const float* x = in + i * k;
-      for (uint32_t c = 0; c < k; ++c) dwr[c] += gi * x[c];
+  // Row tail (only at the end of the whole matrix): row by row, same inner order per element.
+  for (; i < end; ++i) {
+    float* o = out + i * cols;
+    if (!accumulate)
+      for (uint32_t jj = 0; jj < cols; ++jj) o[jj] = 0.0f;
+    for (uint32_t c = 0; c < inner; ++c) {
+      const float x = a[i * inner + c];
+      const float* brow = b + static_cast<size_t>(c) * cols;
+      for (uint32_t jj = 0; jj < cols; ++jj) o[jj] += x * brow[jj];
     }
   }
 }
@@ -78,9 +83,23 @@ int thread_count() {
 #endif
 }
 
-// Splits [0, count) into `parts` contiguous chunks.
+// Splits rows [0, count) into `parts` contiguous chunks whose boundaries are multiples of
+// kRowBlock (so no row changes kernel path with the thread count).
 size_t chunk_begin(size_t count, int parts, int index) {
-  return count * static_cast<size_t>(index) / static_cast<size_t>(parts);
+  if (index >= parts) return count;
+  const size_t blocks = count / kRowBlock;
+  return blocks * static_cast<size_t>(index) / static_cast<size_t>(parts) * kRowBlock;
+}
+
+// Runs out = (+=) a · b over all rows on the trainer's threads.
+void multiply(float* out, const float* a, const float* b, size_t rows, uint32_t inner,
+              uint32_t cols, bool accumulate) {
+  const int parts = static_cast<int>(
+      std::max<size_t>(1, std::min<size_t>(rows / kRowBlock, static_cast<size_t>(thread_count()))));
+#pragma omp parallel for schedule(static) num_threads(parts) if (parts > 1)
+  for (int p = 0; p < parts; ++p)
+    multiply_rows(out, a, b, chunk_begin(rows, parts, p), chunk_begin(rows, parts, p + 1), inner,
+                  cols, accumulate);
 }
 
 }  // namespace
@@ -98,37 +117,21 @@ void set_train_threads(int threads) {
 
 void matmul_forward(float* out, const float* in, const float* w_t, size_t n, uint32_t k,
                     uint32_t m) {
-  const int parts = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(thread_count())));
-#pragma omp parallel for schedule(static) num_threads(parts) if (parts > 1)
-  for (int p = 0; p < parts; ++p)
-    forward_rows(out, in, w_t, chunk_begin(n, parts, p), chunk_begin(n, parts, p + 1), k, m);
+  multiply(out, in, w_t, n, k, m, false);
 }
 
 void matmul_backward_input(float* din, const float* dout, const float* w, size_t n, uint32_t m,
                            uint32_t k) {
-  const int parts = static_cast<int>(std::min<size_t>(n, static_cast<size_t>(thread_count())));
-#pragma omp parallel for schedule(static) num_threads(parts) if (parts > 1)
-  for (int p = 0; p < parts; ++p)
-    backward_input_rows(din, dout, w, chunk_begin(n, parts, p), chunk_begin(n, parts, p + 1), m, k);
+  multiply(din, dout, w, n, m, k, true);
 }
 
 void matmul_backward_weight(float* dw, const float* dout, const float* in, size_t n, uint32_t m,
                             uint32_t k) {
-  // Rows of dw in blocks of 8: each block transposes its 8 columns of dout once.
-  constexpr uint32_t kBlock = 8;
-  const uint32_t blocks = (m + kBlock - 1) / kBlock;
-  const int parts = static_cast<int>(std::min<uint32_t>(blocks, thread_count()));
-#pragma omp parallel num_threads(parts) if (parts > 1)
-  {
-    std::vector<float> dout_t(static_cast<size_t>(kBlock) * n);
-#pragma omp for schedule(static)
-    for (uint32_t b = 0; b < blocks; ++b) {
-      const uint32_t begin = b * kBlock, end = std::min(m, begin + kBlock);
-      for (uint32_t r = begin; r < end; ++r)
-        for (size_t i = 0; i < n; ++i) dout_t[(r - begin) * n + i] = dout[i * m + r];
-      backward_weight_rows(dw, dout_t.data(), in, n, begin, end, k);
-    }
-  }
+  // dw = dout^T · in: transpose dout once, then the same kernel (rows m, inner n, cols k).
+  std::vector<float> dout_t(static_cast<size_t>(m) * n);
+  for (size_t i = 0; i < n; ++i)
+    for (uint32_t r = 0; r < m; ++r) dout_t[static_cast<size_t>(r) * n + i] = dout[i * m + r];
+  multiply(dw, dout_t.data(), in, m, static_cast<uint32_t>(n), k, true);
 }
 
 }  // namespace atome::train

@@ -39,6 +39,7 @@ void quantize_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
   q.packed.assign(static_cast<size_t>(rows) * row_bytes, 0);
   q.dense.resize(n);
   q.dense_t.resize(n);
+#pragma omp parallel for schedule(static)
   for (uint32_t r = 0; r < rows; ++r) {
     for (uint32_t c = 0; c < cols; ++c) {
       float t = round_half_even(w[static_cast<size_t>(r) * cols + c] / q.alpha);

@@ -10,12 +10,6 @@
 namespace atome::train {
 namespace {
 
-// Adds per-sequence partial gradients (B, n) into grad (n), sequence 0 first.
-void add_partials(float* grad, const std::vector<float>& partial, size_t B, size_t n) {
-  for (size_t b = 0; b < B; ++b)
-    for (size_t i = 0; i < n; ++i) grad[i] += partial[b * n + i];
-}
-
 // Number of positions top-k attention keeps at position t.
 uint32_t kept_at(size_t t, uint32_t top_k) {
   return t + 1 < top_k ? static_cast<uint32_t>(t + 1) : top_k;
@@ -26,52 +20,71 @@ uint32_t kept_at(size_t t, uint32_t top_k) {
 // ---- depthwise causal conv
 // ------------------------------------------------------------------------
 
+// Per lag k, the weights of all channels as a contiguous row (K, d), so that the loops below run
+// along channels (vectorised) while each channel still adds its lags in order k = 0, 1, ...
+namespace {
+std::vector<float> lag_major(const Ternary& conv, bool use_trits) {
+  const uint32_t d = conv.rows, K = conv.cols;
+  std::vector<float> w(static_cast<size_t>(K) * d);
+  for (uint32_t c = 0; c < d; ++c)
+    for (uint32_t k = 0; k < K; ++k)
+      w[static_cast<size_t>(k) * d + c] =
+          use_trits ? static_cast<float>(conv.trits[static_cast<size_t>(c) * K + k])
+                    : conv.dense[static_cast<size_t>(c) * K + k];
+  return w;
+}
+}  // namespace
+
 void conv_forward(float* out, const float* h, const Ternary& conv, size_t B, size_t T, uint32_t d) {
   const uint32_t K = conv.cols;
+  // Quantised: the sum of +-h first, the scale after, as the engine's conv_taps. With
+  // identity_ternary (no trits; gradient checks) the float weights themselves, scale 1.
+  const bool trits = !conv.trits.empty();
+  const std::vector<float> w = lag_major(conv, trits);
+  const float scale = trits ? conv.alpha : 1.0f;
 #pragma omp parallel for schedule(static)
-  for (size_t b = 0; b < B; ++b) {
-    for (size_t t = 0; t < T; ++t) {
-      const size_t row = b * T + t;
-      const uint32_t taps = t + 1 < K ? static_cast<uint32_t>(t + 1) : K;
-      for (uint32_t c = 0; c < d; ++c) {
-        float acc = 0.0f;
-        if (conv.trits.empty()) {  // identity_ternary (gradient checks)
-          const float* w = conv.dense.data() + static_cast<size_t>(c) * K;
-          for (uint32_t k = 0; k < taps; ++k) acc += w[k] * h[(row - k) * d + c];
-          out[row * d + c] = acc;
-          continue;
-        }
-        // The sum of +-h first, the scale after: as the engine's conv_taps.
-        const int8_t* trit = conv.trits.data() + static_cast<size_t>(c) * K;
-        for (uint32_t k = 0; k < taps; ++k)
-          acc += static_cast<float>(trit[k]) * h[(row - k) * d + c];
-        out[row * d + c] = conv.alpha * acc;
-      }
+  for (size_t row = 0; row < B * T; ++row) {
+    const size_t t = row % T;
+    const uint32_t taps = t + 1 < K ? static_cast<uint32_t>(t + 1) : K;
+    float* o = out + row * d;
+    for (uint32_t c = 0; c < d; ++c) o[c] = 0.0f;
+    for (uint32_t k = 0; k < taps; ++k) {
+      const float* wk = w.data() + static_cast<size_t>(k) * d;
+      const float* hk = h + (row - k) * d;
+      for (uint32_t c = 0; c < d; ++c) o[c] += wk[c] * hk[c];
     }
+    for (uint32_t c = 0; c < d; ++c) o[c] = scale * o[c];
   }
 }
 
 void conv_backward(float* dh, float* dconv, const float* dout, const float* h, const Ternary& conv,
                    size_t B, size_t T, uint32_t d) {
   const uint32_t K = conv.cols;
-  std::vector<float> partial(B * d * K, 0.0f);
+  const std::vector<float> w = lag_major(conv, false);  // alpha * trit (or the float weights)
+  std::vector<float> partial(B * K * d, 0.0f);          // per sequence, (K, d)
 #pragma omp parallel for schedule(static)
   for (size_t b = 0; b < B; ++b) {
-    float* dc = partial.data() + b * d * K;
+    float* dw = partial.data() + b * K * d;
     for (size_t t = 0; t < T; ++t) {
       const size_t row = b * T + t;
       const uint32_t taps = t + 1 < K ? static_cast<uint32_t>(t + 1) : K;
-      for (uint32_t c = 0; c < d; ++c) {
-        const float g = dout[row * d + c];
-        const float* w = conv.dense.data() + static_cast<size_t>(c) * K;
-        for (uint32_t k = 0; k < taps; ++k) {
-          dh[(row - k) * d + c] += w[k] * g;
-          dc[c * K + k] += g * h[(row - k) * d + c];
+      const float* g = dout + row * d;
+      for (uint32_t k = 0; k < taps; ++k) {
+        const float* wk = w.data() + static_cast<size_t>(k) * d;
+        const float* hk = h + (row - k) * d;
+        float* dhk = dh + (row - k) * d;
+        float* dwk = dw + static_cast<size_t>(k) * d;
+        for (uint32_t c = 0; c < d; ++c) {
+          dhk[c] += wk[c] * g[c];
+          dwk[c] += g[c] * hk[c];
         }
       }
     }
   }
-  add_partials(dconv, partial, B, static_cast<size_t>(d) * K);
+  for (size_t b = 0; b < B; ++b)  // sequence order, then back to the (d, K) layout
+    for (uint32_t k = 0; k < K; ++k)
+      for (uint32_t c = 0; c < d; ++c)
+        dconv[static_cast<size_t>(c) * K + k] += partial[(b * K + k) * d + c];
 }
 
 // ---- diagonal SSM -------------------------------------------------------------------------------

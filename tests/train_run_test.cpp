@@ -1,0 +1,286 @@
+// Whole training runs on a tiny model (seconds): a run killed with SIGKILL resumes to
+// bit-identical weights, the same seed gives the same weights for any thread count, the exported
+// file runs in the engine with the trainer's logits and greedy tokens (the parity promise), the
+// legacy export equals the native one, validation bpb equals `atome eval`, and bad input fails
+// with one clear line.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "atome/atome.h"
+#include "cli_run.h"
+#include "format/model_data.h"
+#include "model_helpers.h"
+#include "train/checkpoint.h"
+#include "train/model.h"
+#include "train/trainer.h"
+
+extern char** environ;
+
+namespace atome::test {
+namespace {
+
+// A learnable corpus: short stories from a small grammar, separated as TinyStories is.
+std::string synthetic_stories(int count, uint32_t seed) {
+  const char* names[] = {"Tom", "Mia", "Ben", "Lily", "Sam"};
+  const char* things[] = {"ball", "cat", "kite", "cake", "boat"};
+  const char* colors[] = {"red", "blue", "big", "small", "green"};
+  std::mt19937 rng(seed);
+  std::string text;
+  for (int s = 0; s < count; ++s) {
+    const std::string name = names[rng() % 5], thing = things[rng() % 5], color = colors[rng() % 5];
+    text += "Once upon a time, " + name + " had a " + color + " " + thing + ". " + name +
+            " liked the " + thing + " a lot.\nOne day the " + thing + " was gone. " + name +
+            " was sad.\n<|endoftext|>\n";
+  }
+  return text;
+}
+
+class TrainRunTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    corpus_ = path("stories.txt");
+    const std::string text = synthetic_stories(120, 7);
+    write_bytes(corpus_, std::vector<uint8_t>(text.begin(), text.end()));
+    valid_ = path("valid.txt");
+    const std::string v = synthetic_stories(10, 8);
+    write_bytes(valid_, std::vector<uint8_t>(v.begin(), v.end()));
+  }
+
+  // Tiny model flags (the original's block: all pathways, K 5, top-k 4, so --legacy works).
+  std::string tiny_run(const std::string& out, int steps) const {
+    return "train --train " + shell_quote(corpus_) + " --out " + shell_quote(out) +
+           " --d 16 --layers 2 --d-head 8 --batch 4 --seq 32 --lr 3e-3 --warmup 5 --steps " +
+           std::to_string(steps) + " --checkpoint-every 7 --quiet --no-plot";
+  }
+
+  train::TrainOptions tiny_options(int steps) const {
+    train::TrainOptions o;
+    o.model = atome_config{};
+    o.model.arch = ATOME_ARCH_LM;
+    o.model.vocab_size = 256;
+    o.model.d_model = 32;
+    o.model.n_layers = 2;
+    o.model.d_head = 16;
+    o.model.conv_kernel = 5;
+    o.model.top_k = 4;
+    o.model.pathways = ATOME_PATH_ALL;
+    o.model.n_paths = 3;
+    o.model.act_bits = 32;
+    o.model.norm_eps = 1e-5f;
+    o.train_path = corpus_;
+    o.batch = 8;
+    o.seq_len = 64;
+    o.steps = steps;
+    o.adam.lr = 3e-3f;
+    o.warmup = 20;
+    o.checkpoint_every = 1000;
+    return o;
+  }
+
+  std::string corpus_, valid_;
+};
+
+std::vector<uint8_t> file_bytes(const std::string& p) {
+  return read_bytes(p);
+}
+
+// ---- resume after SIGKILL ---------------------------------------------------------------------
+
+TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
+  const int steps = 60;
+  const std::string a = path("a"), b = path("b");
+  ASSERT_EQ(run(tiny_run(a, steps)).exit_code, 0);
+
+  // Run b slowly (20 ms per step), kill it with SIGKILL once a checkpoint exists mid-run.
+  const std::string args = tiny_run(b, steps) + " --step-delay-ms 20";
+  const std::string cmd = shell_quote(ATOME_CLI) + " " + args + " 2>/dev/null";
+  pid_t pid = 0;
+  const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
+  // exec, so that the shell is replaced by atome and the signal reaches the trainer itself.
+  const std::string exec_cmd = "exec " + cmd;
+  argv[2] = exec_cmd.c_str();
+  ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
+  const std::string ckpt = b + "/checkpoint.bin";
+  for (int i = 0; i < 1000 && ::access(ckpt.c_str(), F_OK) != 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a few steps past it
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the run finished before it could be killed";
+  const nlohmann::json at_kill = nlohmann::json::parse(train::read_checkpoint(ckpt).json);
+  const int killed_at = at_kill["step"].get<int>();
+  ASSERT_GT(killed_at, 0);
+  ASSERT_LT(killed_at, steps);
+  std::printf("[resume] killed after the checkpoint of step %d of %d\n", killed_at, steps);
+
+  const CliResult resumed = run("train --resume --out " + shell_quote(b) + " --quiet --no-plot");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+
+  const train::Checkpoint ca = train::read_checkpoint(a + "/checkpoint.bin");
+  const train::Checkpoint cb = train::read_checkpoint(ckpt);
+  ASSERT_EQ(ca.params.size(), cb.params.size());
+  EXPECT_EQ(std::memcmp(ca.params.data(), cb.params.data(), ca.params.size() * 4), 0);
+  EXPECT_EQ(std::memcmp(ca.adam_m.data(), cb.adam_m.data(), ca.adam_m.size() * 4), 0);
+  EXPECT_EQ(std::memcmp(ca.adam_v.data(), cb.adam_v.data(), ca.adam_v.size() * 4), 0);
+  EXPECT_EQ(file_bytes(a + "/model.atome"), file_bytes(b + "/model.atome"));
+
+  // The metrics file: a resume event, and every logged step once.
+  const std::string metrics = read_text(b + "/metrics.jsonl");
+  EXPECT_NE(metrics.find("\"event\":\"resume\""), std::string::npos);
+  std::vector<int> logged;
+  std::istringstream lines(metrics);
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("train_loss")) logged.push_back(j["step"].get<int>());
+  }
+  for (size_t i = 1; i < logged.size(); ++i)
+    EXPECT_LT(logged[i - 1], logged[i]) << "step logged twice";
+}
+
+TEST_F(TrainRunTest, CorruptCheckpointIsAClearError) {
+  const std::string a = path("a");
+  ASSERT_EQ(run(tiny_run(a, 7)).exit_code, 0);
+  std::vector<uint8_t> bytes = read_bytes(a + "/checkpoint.bin");
+  bytes[bytes.size() / 2] ^= 0x40;
+  write_bytes(a + "/checkpoint.bin", bytes);
+  expect_one_line_error(run("train --resume --out " + shell_quote(a) + " --quiet"), 1, "CRC");
+  bytes.resize(bytes.size() / 3);
+  write_bytes(a + "/checkpoint.bin", bytes);
+  expect_one_line_error(run("train --resume --out " + shell_quote(a) + " --quiet"), 1,
+                        "checkpoint");
+}
+
+TEST_F(TrainRunTest, BadFlagsAndInputsFailWithOneLine) {
+  expect_one_line_error(run(tiny_run(path("x"), 10) + " --lr -1"), 2, "--lr");
+  expect_one_line_error(run(tiny_run(path("x"), 10) + " --warmup 10"), 2, "--warmup");
+  expect_one_line_error(run("train --train " + shell_quote(path("missing.txt")) + " --out " +
+                            shell_quote(path("y")) + " --quiet"),
+                        1, "missing.txt");
+  expect_one_line_error(run("train --resume --out " + shell_quote(path("nothing")) + " --quiet"), 1,
+                        "checkpoint");
+  const std::string a = path("a");
+  ASSERT_EQ(run(tiny_run(a, 7)).exit_code, 0);
+  expect_one_line_error(run(tiny_run(a, 7)), 2, "--resume");  // never overwrite a run
+  // --legacy needs the original's block.
+  expect_one_line_error(run(tiny_run(path("z"), 7) + " --kernel 3 --legacy"), 2, "--legacy");
+}
+
+// ---- determinism ------------------------------------------------------------------------------
+
+TEST_F(TrainRunTest, SameSeedSameWeightsForAnyThreadCount) {
+  std::vector<float> weights[2];
+  for (int threads : {1, 2}) {
+    const std::string out = path("t" + std::to_string(threads));
+    ::mkdir(out.c_str(), 0777);
+    train::RunControl control;
+    control.out_dir = out;
+    control.threads = threads;
+    control.quiet = true;
+    train::train(tiny_options(25), control);
+    weights[threads - 1] = train::read_checkpoint(out + "/checkpoint.bin").params;
+  }
+  ASSERT_EQ(weights[0].size(), weights[1].size());
+  EXPECT_EQ(std::memcmp(weights[0].data(), weights[1].data(), weights[0].size() * 4), 0);
+}
+
+// ---- parity: trainer forward vs engine on the exported file
+// --------------------------------------
+
+TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
+  const std::string out = path("p");
+  ::mkdir(out.c_str(), 0777);
+  train::RunControl control;
+  control.out_dir = out;
+  control.quiet = true;
+  train::TrainOptions o = tiny_options(300);
+  o.legacy = true;
+  const train::TrainResult r = train::train(o, control);
+  std::printf("[parity] tiny model trained to %.3f bpb in %.1f s\n", r.train_loss / std::log(2.0),
+              r.seconds);
+
+  // Engine: the prompt, then 48 greedy tokens, keeping every step's logits.
+  const std::vector<uint8_t> file = read_bytes(out + "/model.atome");
+  const LoadedModel engine_model = load_native_image(file);
+  const std::string prompt = "Once upon a time, ";
+  const size_t steps = 48;
+  Session session(engine_model.model, 256);
+  ASSERT_NE(session.s, nullptr);
+  std::vector<uint8_t> seq(prompt.begin(), prompt.end());
+  std::vector<std::vector<float>> engine_logits;
+  const float* logits = nullptr;
+  for (uint8_t t : seq) ASSERT_EQ(atome_step(session.s, t, &logits), ATOME_OK);
+  for (size_t i = 0; i < steps; ++i) {
+    engine_logits.emplace_back(logits, logits + 256);
+    const uint8_t next = static_cast<uint8_t>(atome_argmax(logits, 256));
+    seq.push_back(next);
+    ASSERT_EQ(atome_step(session.s, next, &logits), ATOME_OK);
+  }
+
+  // Trainer: one forward over the whole sequence with the trained master weights.
+  train::AtomeModel model(o.model);
+  model.params() = train::read_checkpoint(out + "/checkpoint.bin").params;
+  const size_t T = seq.size() - 1;
+  model.forward(seq.data(), nullptr, 1, T);
+  double worst = 0.0;
+  size_t same_tokens = 0;
+  for (size_t i = 0; i < steps; ++i) {
+    const size_t pos = prompt.size() - 1 + i;  // logits at pos predict seq[pos + 1]
+    const float* mine = model.logits() + pos * 256;
+    for (int v = 0; v < 256; ++v)
+      worst = std::fmax(worst, std::fabs(static_cast<double>(mine[v]) - engine_logits[i][v]));
+    if (atome_argmax(mine, 256) == seq[pos + 1]) ++same_tokens;
+  }
+  std::printf("[parity] max |logit trainer - engine| %.3g over %zu steps; greedy %zu/%zu: \"%s\"\n",
+              worst, steps, same_tokens, steps,
+              std::string(seq.begin() + prompt.size(), seq.end()).c_str());
+  EXPECT_LE(worst, 1e-4);
+  EXPECT_EQ(same_tokens, steps);
+
+  // The legacy ATOME01 export holds the same model.
+  LegacyDims dims;
+  dims.d_model = o.model.d_model;
+  dims.n_layers = o.model.n_layers;
+  dims.d_head = o.model.d_head;
+  HostModel legacy = read_legacy(read_bytes(out + "/model.atome01"), dims);
+  legacy.config.context_len = o.seq_len;
+  EXPECT_EQ(write_native(legacy), file);
+}
+
+// ---- validation bpb equals `atome eval` -------------------------------------------------------
+
+TEST_F(TrainRunTest, ValidationBpbEqualsAtomeEval) {
+  const std::string a = path("v");
+  ASSERT_EQ(run(tiny_run(a, 30) + " --valid " + shell_quote(valid_)).exit_code, 0);
+  double trainer_bpb = -1.0;
+  std::istringstream lines(read_text(a + "/metrics.jsonl"));
+  for (std::string line; std::getline(lines, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j.contains("valid_bpb")) trainer_bpb = j["valid_bpb"].get<double>();
+  }
+  ASSERT_GT(trainer_bpb, 0.0);
+  const CliResult e = run("eval --json --model " + shell_quote(a + "/model.atome") + " --data " +
+                          shell_quote(valid_));
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const double engine_bpb = nlohmann::json::parse(e.out)["bpb"].get<double>();
+  std::printf("[eval] trainer %.6f bpb, engine %.6f bpb\n", trainer_bpb, engine_bpb);
+  EXPECT_NEAR(trainer_bpb, engine_bpb, 1e-4 * engine_bpb);
+}
+
+}  // namespace
+}  // namespace atome::test
