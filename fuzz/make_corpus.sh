@@ -1,9 +1,10 @@
 #!/bin/sh
 # Writes the fuzz seed corpora:  fuzz/make_corpus.sh [BUILD_DIR] [OUT_DIR]
 #   BUILD_DIR  the fuzz build (default build/fuzz, from `cmake --preset fuzz`)
-#   OUT_DIR    default BUILD_DIR/corpus; gets model_load/ and legacy_read/
-# Uses the fuzz_make_seeds helper (tiny synthetic models + the published ones converted). Without
-# it, falls back to the `atome` CLI: `atome convert` of the published models only.
+#   OUT_DIR    default BUILD_DIR/corpus; gets model_load/, legacy_read/ and train_inputs/
+# Uses the fuzz_make_seeds helper (tiny synthetic models + the published ones converted, trainer
+# inputs). Without it, falls back to the `atome` CLI: `atome convert` of the published models
+# only (and one text seed for train_inputs/).
 # The published models are test fixtures (../shared/reference): keep the corpus out of the repo.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,7 +12,7 @@ repo=$(dirname "$here")
 build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
-mkdir -p "$out/model_load" "$out/legacy_read"
+mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"
@@ -24,6 +25,8 @@ elif [ -x "$build/src/cli/atome" ] || command -v atome >/dev/null 2>&1; then
     cp "$ref/original-superesp/$head.atomecl" "$out/legacy_read/"
     chmod u+w "$out/legacy_read/$head.atomecl"
   done
+  # fuzz_train_inputs: selector byte 1 (text corpus) + a text with a story separator.
+  printf '\001Once upon a time.\n<|endoftext|>\nThe end.\n' >"$out/train_inputs/stories.txt"
   echo "wrote seeds with $cli to $out (no tiny synthetic models: build fuzz_make_seeds for those)"
 else
   echo "neither $build/fuzz/fuzz_make_seeds nor the atome CLI found: build the fuzz preset first" >&2

@@ -3,6 +3,8 @@
 //                     classifier, signed), plus the published toy and superesp models converted
 //   OUT/legacy_read/  legacy files: tiny synthetic ones behind the 4-byte dimension prefix that
 //                     fuzz_legacy_read decodes, plus the published superesp heads as they are
+//   OUT/train_inputs/ fuzz_train_inputs: selector byte + a checkpoint image (0), a text with
+//                     story separators (1), run options JSON from options_to_json (2)
 // Usage: fuzz_make_seeds OUT_DIR [REFERENCE_DIR]   (REFERENCE_DIR: ../shared/reference)
 // The published models are test fixtures: the corpus belongs in a build directory, not the repo.
 #include <sys/stat.h>
@@ -17,6 +19,8 @@
 #include "engine/format.h"
 #include "format/model_data.h"
 #include "random_model.h"
+#include "train/checkpoint.h"
+#include "train/trainer.h"
 
 namespace {
 
@@ -74,6 +78,8 @@ int main(int argc, char** argv) {
   ::mkdir(out.c_str(), 0755);
   ::mkdir(native_dir.c_str(), 0755);
   ::mkdir(legacy_dir.c_str(), 0755);
+  const std::string train_dir = out + "/train_inputs";
+  ::mkdir(train_dir.c_str(), 0755);
   std::mt19937 rng(20240601u);
   int native_count = 0, legacy_count = 0;
 
@@ -108,6 +114,50 @@ int main(int argc, char** argv) {
     ++legacy_count;
   }
 
+  // fuzz_train_inputs: the first byte selects the loader (byte % 3), the rest is its input.
+  int train_count = 0;
+  auto write_train = [&](const std::string& name, uint8_t selector, const std::string& body) {
+    std::vector<uint8_t> file = {selector};
+    file.insert(file.end(), body.begin(), body.end());
+    write(train_dir + "/" + name, file);
+    ++train_count;
+  };
+  {
+    atome::train::Checkpoint ckpt;
+    ckpt.json = R"({"best_step":0,"best_valid_bpb":-1.0,"elapsed_s":0.5,"step":2})";
+    std::normal_distribution<float> normal(0.0f, 0.1f);
+    for (int i = 0; i < 6; ++i) {
+      ckpt.params.push_back(normal(rng));
+      ckpt.adam_m.push_back(normal(rng) * 0.01f);
+      ckpt.adam_v.push_back(normal(rng) * normal(rng));
+    }
+    const std::vector<uint8_t> image = atome::train::serialize_checkpoint(ckpt);
+    write_train("checkpoint.bin", 0, std::string(image.begin(), image.end()));
+    const std::vector<uint8_t> empty = atome::train::serialize_checkpoint({});
+    write_train("checkpoint_empty.bin", 0, std::string(empty.begin(), empty.end()));
+  }
+  write_train("stories.txt", 1,
+              "Once upon a time there was a cat.\n<|endoftext|>\nThe end came.\n\n"
+              "<|endoftext|>\n  \n<|endoftext|>\nLast one, no newline");
+  write_train("stories_crlf.txt", 1, "<|endoftext|>\r\nA CRLF story.\r\n<|endoftext|>\r\n");
+  {
+    atome::train::TrainOptions o;
+    o.model.d_model = 64;
+    o.model.n_layers = 2;
+    o.model.d_head = 16;
+    o.model.conv_kernel = 5;
+    o.model.top_k = 4;
+    o.model.pathways = ATOME_PATH_ALL;
+    o.model.norm_eps = 1e-5f;
+    o.train_path = "data/train.txt";
+    o.valid_path = "data/valid.txt";
+    write_train("run.json", 2, atome::train::options_to_json(o));
+    o.schedule = atome::train::LrSchedule::Kind::kConstant;
+    o.valid_path.clear();
+    o.legacy = true;
+    write_train("run_constant.json", 2, atome::train::options_to_json(o));
+  }
+
   // The published models, when the reference directory is given.
   if (!ref.empty()) {
     const std::vector<std::string> classifiers = {"motion", "voice", "air"};
@@ -133,7 +183,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "reference models skipped: %s\n", e.what());
     }
   }
-  std::printf("wrote %d native seeds to %s and %d legacy seeds to %s\n", native_count,
-              native_dir.c_str(), legacy_count, legacy_dir.c_str());
+  std::printf("wrote %d native seeds to %s, %d legacy seeds to %s and %d trainer seeds to %s\n",
+              native_count, native_dir.c_str(), legacy_count, legacy_dir.c_str(), train_count,
+              train_dir.c_str());
   return 0;
 }

@@ -13,6 +13,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cerrno>
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -30,8 +31,8 @@ struct TrainFlags {
   std::string train, valid, out, preset = "60k";
   std::string d, layers, d_head, kernel = "5", top_k = "4";
   std::string steps = "3000", batch = "16", seq = "64", seed = "1";
-  std::string lr = "3e-4", wd = "0.01", beta1 = "0.9", beta2 = "0.999", clip = "1";
-  std::string schedule = "cosine", warmup = "0", min_lr_ratio = "0.1";
+  std::string lr, wd = "0.01", beta1 = "0.9", beta2 = "0.999", clip = "1";
+  std::string schedule = "cosine", warmup = "auto", min_lr_ratio = "0.1";
   std::string eval_every = "0", checkpoint_every = "100", log_every = "10";
   std::string threads = "0", step_delay_ms = "0";
   bool legacy = false, resume = false, quiet = false, no_plot = false;
@@ -88,13 +89,17 @@ void run_train(const TrainFlags& f) {
       o.steps = static_cast<int>(parse_u32(f.steps, "--steps", 1, 100000000));
       o.batch = parse_u32(f.batch, "--batch", 1, 65536);
       o.seq_len = parse_u32(f.seq, "--seq", 2, 65536);
-      o.adam.lr = parse_float(f.lr, "--lr", 0.0, true, 10.0);
+      // Defaults measured on valid.txt (docs/RESULTS.md §6): 3e-3 for the 60K model, 2e-3 wider.
+      o.adam.lr = f.lr.empty() ? (o.model.d_model <= 64 ? 3e-3f : 2e-3f)
+                               : parse_float(f.lr, "--lr", 0.0, true, 10.0);
       o.adam.weight_decay = parse_float(f.wd, "--wd", 0.0, false, 10.0);
       o.adam.beta1 = parse_float(f.beta1, "--beta1", 0.0, false, 0.9999);
       o.adam.beta2 = parse_float(f.beta2, "--beta2", 0.0, false, 0.99999);
       o.clip = parse_float(f.clip, "--clip", 0.0, false, 1e9);
       o.schedule = train::parse_schedule(f.schedule);
-      o.warmup = static_cast<int>(parse_u32(f.warmup, "--warmup", 0, 100000000));
+      o.warmup = f.warmup == "auto"
+                     ? std::min(500, o.steps / 20)
+                     : static_cast<int>(parse_u32(f.warmup, "--warmup", 0, 100000000));
       o.min_lr_ratio = parse_float(f.min_lr_ratio, "--min-lr-ratio", 0.0, false, 1.0);
       o.eval_every = static_cast<int>(parse_u32(f.eval_every, "--eval-every", 0, 100000000));
       o.checkpoint_every =
@@ -151,14 +156,15 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--seq", f->seq, "Sequence length (bytes predicted per sequence)")
       ->capture_default_str();
   cmd->add_option("--seed", f->seed, "Seed (initialisation and batches)")->capture_default_str();
-  cmd->add_option("--lr", f->lr, "Peak learning rate")->capture_default_str();
+  cmd->add_option("--lr", f->lr, "Peak learning rate [3e-3 for d <= 64, else 2e-3]");
   cmd->add_option("--wd", f->wd, "AdamW weight decay (ternary matrices only)")
       ->capture_default_str();
   cmd->add_option("--beta1", f->beta1, "AdamW beta1")->capture_default_str();
   cmd->add_option("--beta2", f->beta2, "AdamW beta2")->capture_default_str();
   cmd->add_option("--clip", f->clip, "Max global gradient norm (0: off)")->capture_default_str();
   cmd->add_option("--schedule", f->schedule, "constant or cosine")->capture_default_str();
-  cmd->add_option("--warmup", f->warmup, "Linear warmup steps")->capture_default_str();
+  cmd->add_option("--warmup", f->warmup, "Linear warmup steps (auto: min(500, steps / 20))")
+      ->capture_default_str();
   cmd->add_option("--min-lr-ratio", f->min_lr_ratio, "Cosine ends at lr * this")
       ->capture_default_str();
   cmd->add_option("--eval-every", f->eval_every, "Validate every N steps (0: at the end only)")

@@ -1,6 +1,7 @@
 // Checkpoint file (see checkpoint.h).
 #include "train/checkpoint.h"
 
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 
@@ -23,14 +24,17 @@ uint32_t get_u32(const uint8_t* p) {
 void put_floats(std::vector<uint8_t>& out, const std::vector<float>& v) {
   const size_t at = out.size();
   out.resize(at + v.size() * sizeof(float));
+  if (v.empty()) return;  // memcpy from a null data() is undefined even for 0 bytes
   std::memcpy(out.data() + at, v.data(), v.size() * sizeof(float));  // host is little-endian
 }
 
 }  // namespace
 
-void write_checkpoint(const std::string& path, const Checkpoint& ckpt) {
+std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ckpt) {
   if (ckpt.adam_m.size() != ckpt.params.size() || ckpt.adam_v.size() != ckpt.params.size())
     throw std::logic_error("checkpoint: moment sizes differ from the parameters");
+  if (ckpt.json.size() > UINT32_MAX || ckpt.params.size() > UINT32_MAX)
+    throw std::logic_error("checkpoint: too large for the u32 size fields");
   std::vector<uint8_t> bytes(kMagic, kMagic + 8);
   put_u32(bytes, kVersion);
   put_u32(bytes, static_cast<uint32_t>(ckpt.json.size()));
@@ -40,34 +44,48 @@ void write_checkpoint(const std::string& path, const Checkpoint& ckpt) {
   put_floats(bytes, ckpt.adam_m);
   put_floats(bytes, ckpt.adam_v);
   put_u32(bytes, atome_crc32(0, bytes.data(), bytes.size()));
-  write_file_atomic(path, bytes);
+  return bytes;
 }
 
-Checkpoint read_checkpoint(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
+void write_checkpoint(const std::string& path, const Checkpoint& ckpt) {
+  write_file_atomic(path, serialize_checkpoint(ckpt));
+}
+
+Checkpoint parse_checkpoint(const std::vector<uint8_t>& bytes, const std::string& name) {
   auto fail = [&](const std::string& why) -> void {
-    throw std::runtime_error("checkpoint " + path + ": " + why);
+    throw std::runtime_error("checkpoint " + name + ": " + why);
   };
-  if (bytes.size() < 8 + 4 + 4 + 4 + 4 || std::memcmp(bytes.data(), kMagic, 8) != 0)
+  // magic, version, json_bytes, n, crc: the smallest image (empty JSON, no parameters).
+  constexpr size_t kMinBytes = 8 + 4 + 4 + 4 + 4;
+  if (bytes.size() < kMinBytes || std::memcmp(bytes.data(), kMagic, 8) != 0)
     fail("not an Atome checkpoint");
-  const size_t body = bytes.size() - 4;
+  const size_t body = bytes.size() - 4;  // >= 20
   if (get_u32(bytes.data() + body) != atome_crc32(0, bytes.data(), body))
     fail("CRC mismatch (truncated or corrupted)");
   if (get_u32(bytes.data() + 8) != kVersion) fail("unsupported checkpoint version");
+  // Sizes come from the file: compare them with what is left, never add them up (no overflow
+  // whatever the width of size_t).
   const size_t json_bytes = get_u32(bytes.data() + 12);
-  if (16 + json_bytes + 4 > body) fail("truncated");
+  if (json_bytes > body - 16 - 4) fail("truncated");  // the JSON and the u32 n after it
   Checkpoint c;
   c.json.assign(reinterpret_cast<const char*>(bytes.data() + 16), json_bytes);
   size_t at = 16 + json_bytes;
   const size_t n = get_u32(bytes.data() + at);
   at += 4;
-  if ((body - at) != 3 * n * sizeof(float)) fail("array sizes do not match the file size");
+  constexpr size_t kPerParam = 3 * sizeof(float);  // param, adam_m, adam_v
+  const size_t rest = body - at;
+  if (rest % kPerParam != 0 || rest / kPerParam != n)
+    fail("array sizes do not match the file size");
   for (std::vector<float>* v : {&c.params, &c.adam_m, &c.adam_v}) {
     v->resize(n);
-    std::memcpy(v->data(), bytes.data() + at, n * sizeof(float));
+    if (n != 0) std::memcpy(v->data(), bytes.data() + at, n * sizeof(float));
     at += n * sizeof(float);
   }
   return c;
+}
+
+Checkpoint read_checkpoint(const std::string& path) {
+  return parse_checkpoint(read_file(path), path);
 }
 
 }  // namespace atome::train

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "format/model_data.h"
@@ -85,7 +87,7 @@ void truncate_metrics(const std::string& path, int step) {
   while (std::getline(in, line)) {
     const json j = json::parse(line, nullptr, false);
     if (!j.is_discarded() && j.is_object() && j.contains("step") && j["step"].is_number() &&
-        j["step"].get<long long>() > step)
+        j["step"].get<double>() > step)
       continue;
     kept += line + '\n';
   }
@@ -117,6 +119,8 @@ void write_models(const AtomeModel& model, const TrainOptions& o, const std::str
   if (legacy) write_file_atomic(path_in(dir, stem + ".atome01"), write_legacy(host));
 }
 
+Counters parse_counters(const std::string& checkpoint_json);  // below, with the JSON helpers
+
 TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* from) {
   check_options(o);
   set_train_threads(ctl.threads);
@@ -135,11 +139,10 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
     model.params() = from->params;
     adam.m() = from->adam_m;
     adam.v() = from->adam_v;
-    const json j = json::parse(from->json);
-    counters.step = j.at("step").get<int>();
-    counters.best_valid_bpb = j.at("best_valid_bpb").get<double>();
-    counters.best_step = j.at("best_step").get<int>();
-    counters.elapsed_s = j.at("elapsed_s").get<double>();
+    counters = parse_counters(from->json);
+    if (counters.step < 0 || counters.step > o.steps)
+      throw std::runtime_error("checkpoint step " + std::to_string(counters.step) +
+                               " is outside the run's " + std::to_string(o.steps) + " steps");
   } else {
     model.init(o.seed);
     write_text_file(path_in(ctl.out_dir, "run.json"), options_to_json(o) + "\n");
@@ -308,6 +311,60 @@ std::string options_to_json(const TrainOptions& o) {
   return j.dump(2);
 }
 
+namespace {
+
+// Typed reads for options_from_json. nlohmann's get<uint32_t>() / get<int>() wrap a negative or
+// too large number silently and get<float>() of a number beyond the float range is undefined, so
+// every field is range-checked here; a failure is std::invalid_argument naming the field.
+[[noreturn]] void bad_option(const std::string& key, const std::string& why) {
+  throw std::invalid_argument("run options: \"" + key + "\" " + why);
+}
+
+template <typename T>
+T option_int(const json& parent, const std::string& key) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  const json& v = parent.at(key);
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (i >= 0 ? static_cast<uint64_t>(i) <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+               : std::is_signed_v<T> && i >= static_cast<int64_t>(std::numeric_limits<T>::min()))
+      return static_cast<T>(i);
+  } else {
+    bad_option(key, "must be an integer");
+  }
+  bad_option(key, "is out of range: " + v.dump());
+}
+
+float option_float(const json& parent, const std::string& key) {
+  const json& v = parent.at(key);
+  if (!v.is_number()) bad_option(key, "must be a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+    bad_option(key, "must be a finite number in the float range: " + v.dump());
+  return static_cast<float>(d);
+}
+
+// The counters of a checkpoint's JSON; std::runtime_error on anything malformed.
+Counters parse_counters(const std::string& checkpoint_json) {
+  const json j = json::parse(checkpoint_json, nullptr, false);
+  try {
+    if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("not a JSON object");
+    Counters c;
+    c.step = option_int<int>(j, "step");
+    c.best_valid_bpb = option_float(j, "best_valid_bpb");
+    c.best_step = option_int<int>(j, "best_step");
+    c.elapsed_s = option_float(j, "elapsed_s");
+    return c;
+  } catch (const std::exception& e) {  // json::exception (a missing key) or invalid_argument
+    throw std::runtime_error(std::string("checkpoint counters: ") + e.what());
+  }
+}
+
+}  // namespace
+
 TrainOptions options_from_json(const std::string& text) {
   const json j = json::parse(text, nullptr, false);
   if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("run options: not JSON");
@@ -318,33 +375,33 @@ TrainOptions options_from_json(const std::string& text) {
     c = atome_config{};
     c.arch = ATOME_ARCH_LM;
     c.vocab_size = 256;
-    c.d_model = m.at("d_model").get<uint32_t>();
-    c.n_layers = m.at("n_layers").get<uint32_t>();
-    c.d_head = m.at("d_head").get<uint32_t>();
-    c.conv_kernel = m.at("conv_kernel").get<uint32_t>();
-    c.top_k = m.at("top_k").get<uint32_t>();
-    c.pathways = m.at("pathways").get<uint32_t>();
+    c.d_model = option_int<uint32_t>(m, "d_model");
+    c.n_layers = option_int<uint32_t>(m, "n_layers");
+    c.d_head = option_int<uint32_t>(m, "d_head");
+    c.conv_kernel = option_int<uint32_t>(m, "conv_kernel");
+    c.top_k = option_int<uint32_t>(m, "top_k");
+    c.pathways = option_int<uint32_t>(m, "pathways");
     c.n_paths = static_cast<uint32_t>(__builtin_popcount(c.pathways));
     c.act_bits = 32;
-    c.norm_eps = m.at("norm_eps").get<float>();
+    c.norm_eps = option_float(m, "norm_eps");
     o.train_path = j.at("train").get<std::string>();
     o.valid_path = j.at("valid").get<std::string>();
-    o.seed = j.at("seed").get<uint64_t>();
-    o.batch = j.at("batch").get<uint32_t>();
-    o.seq_len = j.at("seq_len").get<uint32_t>();
-    o.steps = j.at("steps").get<int>();
-    o.adam.lr = j.at("lr").get<float>();
-    o.adam.beta1 = j.at("beta1").get<float>();
-    o.adam.beta2 = j.at("beta2").get<float>();
-    o.adam.eps = j.at("eps").get<float>();
-    o.adam.weight_decay = j.at("weight_decay").get<float>();
+    o.seed = option_int<uint64_t>(j, "seed");
+    o.batch = option_int<uint32_t>(j, "batch");
+    o.seq_len = option_int<uint32_t>(j, "seq_len");
+    o.steps = option_int<int>(j, "steps");
+    o.adam.lr = option_float(j, "lr");
+    o.adam.beta1 = option_float(j, "beta1");
+    o.adam.beta2 = option_float(j, "beta2");
+    o.adam.eps = option_float(j, "eps");
+    o.adam.weight_decay = option_float(j, "weight_decay");
     o.schedule = parse_schedule(j.at("schedule").get<std::string>());
-    o.warmup = j.at("warmup").get<int>();
-    o.min_lr_ratio = j.at("min_lr_ratio").get<float>();
-    o.clip = j.at("clip").get<float>();
-    o.eval_every = j.at("eval_every").get<int>();
-    o.checkpoint_every = j.at("checkpoint_every").get<int>();
-    o.log_every = j.at("log_every").get<int>();
+    o.warmup = option_int<int>(j, "warmup");
+    o.min_lr_ratio = option_float(j, "min_lr_ratio");
+    o.clip = option_float(j, "clip");
+    o.eval_every = option_int<int>(j, "eval_every");
+    o.checkpoint_every = option_int<int>(j, "checkpoint_every");
+    o.log_every = option_int<int>(j, "log_every");
     o.legacy = j.at("legacy").get<bool>();
     return o;
   } catch (const json::exception& e) {
@@ -359,9 +416,14 @@ TrainResult train(const TrainOptions& options, const RunControl& control) {
 TrainResult resume(const RunControl& control) {
   const Checkpoint ckpt = read_checkpoint(path_in(control.out_dir, "checkpoint.bin"));
   const json j = json::parse(ckpt.json, nullptr, false);
-  if (j.is_discarded() || !j.contains("options"))
+  if (j.is_discarded() || !j.is_object() || !j.contains("options"))
     throw std::runtime_error("checkpoint in " + control.out_dir + " has no options");
-  const TrainOptions options = options_from_json(j["options"].dump());
+  TrainOptions options;
+  try {
+    options = options_from_json(j["options"].dump());
+  } catch (const std::invalid_argument& e) {  // a damaged file, not a bad flag
+    throw std::runtime_error("checkpoint in " + control.out_dir + ": " + e.what());
+  }
   return run(options, control, &ckpt);
 }
 
