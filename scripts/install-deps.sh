@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the host build, tests and fuzzers need (as root or via sudo).
-# Skips apt entirely when everything is already there.
+# With --firmware also the cross compilers and QEMU of the firmware tests (~1 GB; the test
+# command needs them, the first command does not). Skips apt when everything is already there.
 set -euo pipefail
 packages=(
   g++ cmake ninja-build make binutils pkg-config
@@ -9,6 +10,9 @@ packages=(
   clang libclang-rt-14-dev
   python3 clang-format
 )
+if [ "${1:-}" = "--firmware" ]; then
+  packages+=(gcc-arm-none-eabi gcc-riscv64-unknown-elf qemu-system-arm qemu-system-misc)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

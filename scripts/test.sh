@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The README's test command: installs what it needs, builds, and runs every test —
 #   1. release build, whole CTest suite (golden parity, incremental == recompute, kernels, loader
-#      robustness, CLI);
+#      robustness, CLI, trainer, and the firmware of every core under QEMU against the host);
 #   2. the portable-kernel build (the code path microcontrollers run), whole suite again;
 #   3. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   4. a short libFuzzer run of each loader (seed corpus from a generated model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --firmware
 jobs=$(nproc)
 
 echo "== release build + tests"

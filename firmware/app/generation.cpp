@@ -1,0 +1,79 @@
+// See generation.h. Freestanding: no printf, no heap; numbers are formatted by hand.
+#include "generation.h"
+
+#include "atome/atome.h"
+
+namespace {
+
+// Appends text to a fixed line buffer.
+struct Line {
+  char text[96];
+  uint32_t used = 0;
+  void put(const char* s) {
+    while (*s && used + 1 < sizeof text) text[used++] = *s++;
+    text[used] = 0;
+  }
+  void put_u32(uint32_t v) {
+    char digits[10];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
+    text[used] = 0;
+  }
+  void put_hex32(uint32_t v) {
+    for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
+      text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
+    text[used] = 0;
+  }
+};
+
+int report_error(atome_line_sink sink, const char* what, atome_status st) {
+  Line line;
+  line.put("error ");
+  line.put(what);
+  line.put(": ");
+  line.put(atome_status_str(st));
+  sink(line.text);
+  return static_cast<int>(st);
+}
+
+}  // namespace
+
+int atome_run_generation(const uint8_t* model_image, size_t model_bytes, void* arena,
+                         size_t arena_bytes, uint32_t window, const char* prompt, uint32_t n_tokens,
+                         atome_line_sink sink) {
+  atome_model model;
+  atome_status st = atome_model_load(&model, model_image, model_bytes);
+  if (st != ATOME_OK) return report_error(sink, "load", st);
+  atome_session* session = nullptr;
+  st = atome_session_init(&session, &model, window, arena, arena_bytes);
+  if (st != ATOME_OK) return report_error(sink, "session", st);
+  const uint32_t vocab = model.config.vocab_size;
+  const float* logits = nullptr;
+  for (const char* p = prompt; *p; ++p) {
+    st = atome_step(session, static_cast<uint8_t>(*p), &logits);
+    if (st != ATOME_OK) return report_error(sink, "prompt", st);
+  }
+  if (logits == nullptr) return report_error(sink, "prompt", ATOME_ERR_NO_TOKENS);
+  for (uint32_t i = 0; i < n_tokens; ++i) {
+    const uint32_t token = atome_argmax(logits, vocab);
+    Line line;
+    line.put("step ");
+    line.put_u32(i);
+    line.put(" token ");
+    line.put_u32(token);
+    line.put(" logits_crc32 ");
+    line.put_hex32(atome_crc32(0, logits, vocab * sizeof(float)));
+    sink(line.text);
+    st = atome_step(session, token, &logits);
+    if (st != ATOME_OK) return report_error(sink, "step", st);
+  }
+  Line done;
+  done.put("done ");
+  done.put_u32(n_tokens);
+  sink(done.text);
+  return 0;
+}

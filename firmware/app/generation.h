@@ -1,0 +1,20 @@
+// The firmware's job, shared word for word with its host twin (firmware/host_twin.cpp): load the
+// embedded model, feed a prompt, generate greedy tokens, and report every step as one line
+//   "step <i> token <t> logits_crc32 <8 hex digits>"
+// where the CRC-32 covers the raw bytes of all vocab_size float logits of that step, so two runs
+// agree on a line only if their logits are bit-identical. The last line is "done <n>".
+#ifndef ATOME_FIRMWARE_GENERATION_H
+#define ATOME_FIRMWARE_GENERATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Writes one NUL-terminated line (without newline; the sink adds it).
+typedef void (*atome_line_sink)(const char* line);
+
+// Returns 0 when every step ran; a nonzero atome_status otherwise (also reported as a line).
+int atome_run_generation(const uint8_t* model_image, size_t model_bytes, void* arena,
+                         size_t arena_bytes, uint32_t window, const char* prompt, uint32_t n_tokens,
+                         atome_line_sink sink);
+
+#endif  // ATOME_FIRMWARE_GENERATION_H

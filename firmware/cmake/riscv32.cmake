@@ -1,0 +1,13 @@
+# Cross toolchain for rv32imc (ESP32-C3 class) with Debian's riscv64-unknown-elf GCC.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR riscv32)
+set(CMAKE_C_COMPILER riscv64-unknown-elf-gcc)
+set(CMAKE_CXX_COMPILER riscv64-unknown-elf-g++)
+set(CMAKE_ASM_COMPILER riscv64-unknown-elf-gcc)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(ATOME_CORE rv32imc CACHE STRING "RISC-V core")
+set(ATOME_CPU_FLAGS "-march=rv32imc -mabi=ilp32 -mcmodel=medany")
+set(CMAKE_C_FLAGS_INIT "${ATOME_CPU_FLAGS}")
+set(CMAKE_CXX_FLAGS_INIT "${ATOME_CPU_FLAGS}")
+set(CMAKE_ASM_FLAGS_INIT "${ATOME_CPU_FLAGS}")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "${ATOME_CPU_FLAGS} -nostdlib -nostartfiles -Wl,--gc-sections -Wl,--no-warn-rwx-segments")
