@@ -32,12 +32,13 @@ if(NOT shared_dir)
   set(shared_dir ${PROJECT_SOURCE_DIR}/../shared)
 endif()
 set(toy_60k ${shared_dir}/reference/original-models/toy_60k.atome01)
+set(atome_944k ${shared_dir}/reference/original-models/atome_944k.atome01)
 set(default_model ${PROJECT_SOURCE_DIR}/models/atome-stories-944k.atome)
 
 # core, model name, model file, attention window, generated tokens. The micro:bit (M0) has 16 KB
 # of RAM: toy_60k's state at window 2 is 13,184 bytes, which leaves the stack ~3 KB; the 944K
 # default model (721,120 bytes of state at window 64, 280,832 bytes of weights) fits the 4 MB
-# MPS2 boards and RISC-V virt only.
+# MPS2 boards and RISC-V virt only, as does the original's atome_944k (converted from ATOME01).
 set(fw_runs
   "m0|toy_60k|${toy_60k}|2|32"
   "m3|toy_60k|${toy_60k}|64|32"
@@ -49,7 +50,12 @@ set(fw_runs
   "m4|default|${default_model}|64|16"
   "m4f|default|${default_model}|64|16"
   "m7|default|${default_model}|64|16"
-  "rv32imc|default|${default_model}|64|16")
+  "rv32imc|default|${default_model}|64|16"
+  "m3|atome_944k|${atome_944k}|64|8"
+  "m4|atome_944k|${atome_944k}|64|8"
+  "m4f|atome_944k|${atome_944k}|64|8"
+  "m7|atome_944k|${atome_944k}|64|8"
+  "rv32imc|atome_944k|${atome_944k}|64|8")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)
