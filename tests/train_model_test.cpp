@@ -215,8 +215,8 @@ void check_model_gradient(uint32_t pathways) {
       const double err = std::fabs(numeric - analytic[i]);
       worst = std::fmax(worst, err / (1e-3 + std::fabs(numeric)));
       EXPECT_LE(err, 2e-4 + 2e-2 * std::fabs(numeric))
-          << "tensor kind " << t.spec.kind << " layer " << t.spec.layer << " element "
-          << i - t.offset << ": numeric " << numeric << " analytic " << analytic[i];
+          << "tensor kind " << t.name << " element " << i - t.offset << ": numeric " << numeric
+          << " analytic " << analytic[i];
       ++checked;
     }
   }

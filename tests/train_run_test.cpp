@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
@@ -68,6 +69,15 @@ class TrainRunTest : public CliTest {
            std::to_string(steps) + " --checkpoint-every 7 --quiet --no-plot";
   }
 
+  // The flash-fair GPT baseline on the same corpus; it validates on 33-byte chunks.
+  std::string tiny_gpt_run(const std::string& out, int steps) const {
+    return "train --preset vanilla-6k --train " + shell_quote(corpus_) + " --out " +
+           shell_quote(out) + " --batch 4 --seq 32 --lr 3e-3 --warmup 5 --eval-chunk 33 --steps " +
+           std::to_string(steps) + " --checkpoint-every 7 --quiet --no-plot";
+  }
+  void expect_resume_bit_identical(
+      const std::function<std::string(const std::string&, int)>& run_args);
+  void expect_parity(const std::string& flags, uint32_t pathways, bool legacy);
   train::TrainOptions tiny_options(int steps) const {
     train::TrainOptions o;
     o.model = atome_config{};
@@ -101,13 +111,16 @@ std::vector<uint8_t> file_bytes(const std::string& p) {
 
 // ---- resume after SIGKILL ---------------------------------------------------------------------
 
-TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
+// Runs a (uninterrupted) and b (SIGKILLed mid-run, then resumed) with the flags run_args gives,
+// and checks they end with the same bits.
+void TrainRunTest::expect_resume_bit_identical(
+    const std::function<std::string(const std::string&, int)>& run_args) {
   const int steps = 60;
   const std::string a = path("a"), b = path("b");
-  ASSERT_EQ(run(tiny_run(a, steps)).exit_code, 0);
+  ASSERT_EQ(run(run_args(a, steps)).exit_code, 0);
 
   // Run b slowly (20 ms per step), kill it with SIGKILL once a checkpoint exists mid-run.
-  const std::string args = tiny_run(b, steps) + " --step-delay-ms 20";
+  const std::string args = run_args(b, steps) + " --step-delay-ms 20";
   const std::string cmd = shell_quote(ATOME_CLI) + " " + args + " 2>/dev/null";
   pid_t pid = 0;
   const char* argv[] = {"/bin/sh", "-c", cmd.c_str(), nullptr};
@@ -138,7 +151,11 @@ TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
   EXPECT_EQ(std::memcmp(ca.params.data(), cb.params.data(), ca.params.size() * 4), 0);
   EXPECT_EQ(std::memcmp(ca.adam_m.data(), cb.adam_m.data(), ca.adam_m.size() * 4), 0);
   EXPECT_EQ(std::memcmp(ca.adam_v.data(), cb.adam_v.data(), ca.adam_v.size() * 4), 0);
-  EXPECT_EQ(file_bytes(a + "/model.atome"), file_bytes(b + "/model.atome"));
+  EXPECT_EQ(file_bytes(a + "/model.atome"), file_bytes(b + "/model.atome"));  // both empty: GPT
+  const auto ra = nlohmann::json::parse(read_text(a + "/result.json"));
+  const auto rb = nlohmann::json::parse(read_text(b + "/result.json"));
+  EXPECT_EQ(ra["valid_bpb"], rb["valid_bpb"]);
+  EXPECT_EQ(ra["steps"].get<int>(), steps);
 
   // The metrics file: a resume event, and every logged step once.
   const std::string metrics = read_text(b + "/metrics.jsonl");
@@ -151,6 +168,18 @@ TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
   }
   for (size_t i = 1; i < logged.size(); ++i)
     EXPECT_LT(logged[i - 1], logged[i]) << "step logged twice";
+}
+
+TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
+  expect_resume_bit_identical([this](const std::string& out, int steps) {
+    return tiny_run(out, steps) + " --valid " + shell_quote(valid_);
+  });
+}
+
+TEST_F(TrainRunTest, GptResumeAfterSigkillIsBitIdentical) {
+  expect_resume_bit_identical([this](const std::string& out, int steps) {
+    return tiny_gpt_run(out, steps) + " --valid " + shell_quote(valid_);
+  });
 }
 
 TEST_F(TrainRunTest, CorruptCheckpointIsAClearError) {
@@ -202,21 +231,23 @@ TEST_F(TrainRunTest, SameSeedSameWeightsForAnyThreadCount) {
 // ---- parity: trainer forward vs engine on the exported file
 // --------------------------------------
 
-TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
-  const std::string out = path("p");
-  ::mkdir(out.c_str(), 0777);
-  train::RunControl control;
-  control.out_dir = out;
-  control.quiet = true;
-  train::TrainOptions o = tiny_options(300);
-  o.legacy = true;
-  const train::TrainResult r = train::train(o, control);
-  std::printf("[parity] tiny model trained to %.3f bpb in %.1f s\n", r.train_loss / std::log(2.0),
-              r.seconds);
+// Trains a model with `flags` through the CLI, then: the exported file says which pathways exist;
+// the engine's greedy generation on it (48 tokens) equals the trainer's argmax at every step and
+// its logits are within 1e-4 of the trainer's forward on the master weights.
+void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bool legacy) {
+  const std::string out = path("p" + std::to_string(pathways));
+  const CliResult trained =
+      run("train --train " + shell_quote(corpus_) + " --out " + shell_quote(out) +
+          " --d 32 --layers 2 --d-head 16 --batch 8 --seq 64 --lr 3e-3 --warmup 20"
+          " --checkpoint-every 1000 --quiet --no-plot " +
+          flags + (legacy ? " --legacy" : ""));
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
 
   // Engine: the prompt, then 48 greedy tokens, keeping every step's logits.
   const std::vector<uint8_t> file = read_bytes(out + "/model.atome");
   const LoadedModel engine_model = load_native_image(file);
+  const atome_config config = engine_model.model.config;
+  ASSERT_EQ(config.pathways, pathways);
   const std::string prompt = "Once upon a time, ";
   const size_t steps = 48;
   Session session(engine_model.model, 256);
@@ -233,7 +264,7 @@ TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
   }
 
   // Trainer: one forward over the whole sequence with the trained master weights.
-  train::AtomeModel model(o.model);
+  train::AtomeModel model(config);
   model.params() = train::read_checkpoint(out + "/checkpoint.bin").params;
   const size_t T = seq.size() - 1;
   model.forward(seq.data(), nullptr, 1, T);
@@ -246,20 +277,35 @@ TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
       worst = std::fmax(worst, std::fabs(static_cast<double>(mine[v]) - engine_logits[i][v]));
     if (atome_argmax(mine, 256) == seq[pos + 1]) ++same_tokens;
   }
-  std::printf("[parity] max |logit trainer - engine| %.3g over %zu steps; greedy %zu/%zu: \"%s\"\n",
-              worst, steps, same_tokens, steps,
-              std::string(seq.begin() + prompt.size(), seq.end()).c_str());
+  std::printf(
+      "[parity] pathways %u: max |logit trainer - engine| %.3g over %zu steps; greedy %zu/%zu: "
+      "\"%s\"\n",
+      pathways, worst, steps, same_tokens, steps,
+      std::string(seq.begin() + prompt.size(), seq.end()).c_str());
   EXPECT_LE(worst, 1e-4);
   EXPECT_EQ(same_tokens, steps);
 
+  if (!legacy) return;
   // The legacy ATOME01 export holds the same model.
   LegacyDims dims;
-  dims.d_model = o.model.d_model;
-  dims.n_layers = o.model.n_layers;
-  dims.d_head = o.model.d_head;
-  HostModel legacy = read_legacy(read_bytes(out + "/model.atome01"), dims);
-  legacy.config.context_len = o.seq_len;
-  EXPECT_EQ(write_native(legacy), file);
+  dims.d_model = config.d_model;
+  dims.n_layers = config.n_layers;
+  dims.d_head = config.d_head;
+  HostModel legacy_model = read_legacy(read_bytes(out + "/model.atome01"), dims);
+  legacy_model.config.context_len = 64;
+  EXPECT_EQ(write_native(legacy_model), file);
+}
+
+TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
+  expect_parity("--steps 300", ATOME_PATH_ALL, true);
+}
+
+// Ablations (--drop): the file lists the remaining pathways and the engine runs it with parity.
+TEST_F(TrainRunTest, AblatedModelsRunInTheEngineWithTheTrainersLogits) {
+  expect_parity("--steps 150 --drop conv", ATOME_PATH_SSM | ATOME_PATH_ATTN, false);
+  expect_parity("--steps 150 --drop ssm", ATOME_PATH_CONV | ATOME_PATH_ATTN, false);
+  expect_parity("--steps 150 --drop attn", ATOME_PATH_CONV | ATOME_PATH_SSM, false);
+  expect_parity("--steps 150 --drop conv,attn", ATOME_PATH_SSM, false);
 }
 
 // ---- validation bpb equals `atome eval` -------------------------------------------------------
@@ -280,6 +326,41 @@ TEST_F(TrainRunTest, ValidationBpbEqualsAtomeEval) {
   const double engine_bpb = nlohmann::json::parse(e.out)["bpb"].get<double>();
   std::printf("[eval] trainer %.6f bpb, engine %.6f bpb\n", trainer_bpb, engine_bpb);
   EXPECT_NEAR(trainer_bpb, engine_bpb, 1e-4 * engine_bpb);
+}
+
+TEST_F(TrainRunTest, ChunkValidationEqualsAtomeEvalChunk) {
+  const std::string a = path("c");
+  ASSERT_EQ(run(tiny_run(a, 30) + " --valid " + shell_quote(valid_) + " --eval-chunk 24").exit_code,
+            0);
+  const auto result = nlohmann::json::parse(read_text(a + "/result.json"));
+  EXPECT_EQ(result["valid_mode"], "chunk 24");
+  const double trainer_bpb = result["valid_bpb"].get<double>();
+  const CliResult e = run("eval --json --chunk 24 --model " + shell_quote(a + "/model.atome") +
+                          " --data " + shell_quote(valid_));
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const double engine_bpb = nlohmann::json::parse(e.out)["bpb"].get<double>();
+  std::printf("[eval] chunk 24: trainer %.6f bpb, engine %.6f bpb\n", trainer_bpb, engine_bpb);
+  EXPECT_NEAR(trainer_bpb, engine_bpb, 1e-4 * engine_bpb);
+}
+
+TEST_F(TrainRunTest, GptAndDropFlagsAreChecked) {
+  const std::string gpt = tiny_gpt_run(path("g"), 10);
+  expect_one_line_error(run(gpt + " --max-seq 16"), 2, "positions");  // --seq 32
+  expect_one_line_error(run(gpt + " --valid " + shell_quote(valid_) + " --eval-chunk 0"), 2,
+                        "chunk");
+  expect_one_line_error(run(gpt + " --legacy"), 2, "--legacy");
+  expect_one_line_error(run(gpt + " --drop conv"), 2, "--drop");
+  expect_one_line_error(run(gpt + " --heads 3"), 2, "--heads");
+  expect_one_line_error(run(tiny_run(path("d"), 10) + " --drop conv,ssm,attn"), 2, "pathway");
+  expect_one_line_error(run(tiny_run(path("d"), 10) + " --drop mlp"), 2, "--drop");
+  expect_one_line_error(run(tiny_run(path("d"), 10) + " --heads 2"), 2, "--heads");
+  // A GPT run writes its numbers but no model file.
+  ASSERT_EQ(run(gpt).exit_code, 0);
+  const auto result = nlohmann::json::parse(read_text(path("g") + "/result.json"));
+  EXPECT_EQ(result["arch"], "gpt");
+  EXPECT_EQ(result["params"].get<int>(), 5968);
+  EXPECT_EQ(result["model_bytes"].get<int>(), 5968 * 4);
+  EXPECT_NE(::access((path("g") + "/model.atome").c_str(), F_OK), 0);
 }
 
 }  // namespace

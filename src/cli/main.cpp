@@ -46,6 +46,7 @@ int run(int argc, char** argv) {
   add_eval_command(app);
   add_plot_command(app);
   add_train_command(app);
+  add_sweep_command(app);
   // After the subcommands: CLI11 copies the parent's footer into subcommands created later.
   app.footer("Run 'atome <command> --help' for the flags of a command.");
   try {

@@ -13,29 +13,6 @@
 #include "engine/numerics.h"
 
 namespace atome::train {
-namespace {
-
-// SplitMix64 and Box-Muller: initialisation that does not depend on the C++ library's
-// distributions.
-struct InitRng {
-  uint64_t state;
-  uint64_t next() {
-    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double uniform() {
-    return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
-  }
-  double normal() {
-    const double u1 = uniform(), u2 = uniform();
-    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  }
-};
-
-}  // namespace
-
 void validate_train_config(const atome_config& c) {
   auto fail = [](const std::string& why) { throw std::invalid_argument("model config: " + why); };
   if (c.arch != ATOME_ARCH_LM) fail("only language models (arch LM) can be trained");
@@ -49,20 +26,23 @@ void validate_train_config(const atome_config& c) {
 AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
   validate_train_config(config_);
   const uint32_t n = format::tensor_count(config_);
-  size_t offset = 0;
   blocks_.assign(config_.n_layers, BlockParams{});
+  std::vector<ParamTensor> tensors;
   for (uint32_t i = 0; i < n; ++i) {
+    const format::TensorSpec spec = format::canonical_tensor(config_, i);
     ParamTensor t;
-    t.spec = format::canonical_tensor(config_, i);
-    t.offset = offset;
-    t.count = static_cast<size_t>(t.spec.rows) * t.spec.cols;
-    t.ternary = t.spec.dtype == format::kDtypeTrit2;
+    t.name = "kind " + std::to_string(spec.kind) + " layer " + std::to_string(spec.layer);
+    t.rows = spec.rows;
+    t.cols = spec.cols;
+    t.kind = spec.kind;
+    t.layer = spec.layer;
+    t.dtype = spec.dtype;
+    t.ternary = spec.dtype == format::kDtypeTrit2;
     t.weight_decay = t.ternary;
-    offset += t.count;
-    tensors_.push_back(t);
+    tensors.push_back(t);
     const int index = static_cast<int>(i);
-    if (t.spec.layer == format::kGlobalLayer) {
-      switch (t.spec.kind) {
+    if (t.layer == format::kGlobalLayer) {
+      switch (t.kind) {
         case format::kEmbed:
           embed_ = index;
           break;
@@ -80,8 +60,8 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
       }
       continue;
     }
-    BlockParams& bp = blocks_[t.spec.layer];
-    switch (t.spec.kind) {
+    BlockParams& bp = blocks_[t.layer];
+    switch (t.kind) {
       case format::kNormGamma:
         bp.gamma = index;
         break;
@@ -116,8 +96,7 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
         break;
     }
   }
-  params_.assign(offset, 0.0f);
-  grads_.assign(offset, 0.0f);
+  allocate(std::move(tensors));
   quantized_.resize(n);
   decay_.assign(config_.n_layers, std::vector<float>(config_.d_model));
   acts_.resize(config_.n_layers);
@@ -132,7 +111,7 @@ void AtomeModel::init(uint64_t seed) {
     auto fill_normal = [&](double stddev) {
       for (size_t i = 0; i < t.count; ++i) w[i] = static_cast<float>(rng.normal() * stddev);
     };
-    switch (t.spec.kind) {
+    switch (t.kind) {
       case format::kNormGamma:
       case format::kFinalGamma:
         std::fill(w, w + t.count, 1.0f);
@@ -149,14 +128,10 @@ void AtomeModel::init(uint64_t seed) {
         fill_normal(1.0 / std::sqrt(d));
         break;
       default:
-        fill_normal(1.0 / std::sqrt(static_cast<double>(t.spec.cols)));
+        fill_normal(1.0 / std::sqrt(static_cast<double>(t.cols)));
         break;  // fan_in
     }
   }
-}
-
-void AtomeModel::zero_grad() {
-  std::fill(grads_.begin(), grads_.end(), 0.0f);
 }
 
 void AtomeModel::quantize_all() {
@@ -165,9 +140,9 @@ void AtomeModel::quantize_all() {
     if (!t.ternary) continue;
     const float* w = param(static_cast<int>(i));
     if (quantize_)
-      quantize_ternary(quantized_[i], w, t.spec.rows, t.spec.cols);
+      quantize_ternary(quantized_[i], w, t.rows, t.cols);
     else
-      identity_ternary(quantized_[i], w, t.spec.rows, t.spec.cols);
+      identity_ternary(quantized_[i], w, t.rows, t.cols);
   }
   if (config_.pathways & ATOME_PATH_SSM) {
     for (uint32_t l = 0; l < config_.n_layers; ++l) {
@@ -343,15 +318,15 @@ HostModel AtomeModel::export_model(uint32_t context_len) const {
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const ParamTensor& t = tensors_[i];
     HostTensor ht;
-    ht.kind = t.spec.kind;
-    ht.layer = t.spec.layer;
-    ht.dtype = t.spec.dtype;
-    ht.rows = t.spec.rows;
-    ht.cols = t.spec.cols;
+    ht.kind = t.kind;
+    ht.layer = t.layer;
+    ht.dtype = t.dtype;
+    ht.rows = t.rows;
+    ht.cols = t.cols;
     const float* w = params_.data() + t.offset;
     if (t.ternary) {
       Ternary q;
-      quantize_ternary(q, w, t.spec.rows, t.spec.cols);
+      quantize_ternary(q, w, t.rows, t.cols);
       ht.scale = q.alpha;
       ht.trits = q.trits;
     } else {

@@ -13,51 +13,33 @@
 #include "atome/atome.h"
 #include "engine/format.h"
 #include "format/model_data.h"
+#include "train/language_model.h"
 #include "train/ops.h"
 #include "train/sequence_ops.h"
 
 namespace atome::train {
 
-// One parameter tensor: where it sits in the flat parameter vector and how it is treated.
-struct ParamTensor {
-  format::TensorSpec spec;
-  size_t offset = 0;  // into params / grads
-  size_t count = 0;
-  bool ternary = false;       // quantised on the way to the forward
-  bool weight_decay = false;  // AdamW decays ternary matrices only (not norms, not SSM vectors)
-};
-
 // Checks that a config describes a trainable Atome LM; throws std::invalid_argument otherwise.
 void validate_train_config(const atome_config& config);
 
-class AtomeModel {
+class AtomeModel : public LanguageModel {
  public:
   explicit AtomeModel(const atome_config& config);
 
   const atome_config& config() const { return config_; }
-  const std::vector<ParamTensor>& tensors() const { return tensors_; }
-  std::vector<float>& params() { return params_; }
-  const std::vector<float>& params() const { return params_; }
-  std::vector<float>& grads() { return grads_; }
-  size_t param_count() const { return params_.size(); }
 
   // The original's initialisation: ternary weights ~ N(0, 1/fan_in), conv ~ N(0, 1/K),
   // SSM a = 1.5, b, c ~ N(0, 1/d), LayerNorm gamma 1, beta 0.
-  void init(uint64_t seed);
+  void init(uint64_t seed) override;
 
-  // Forward over B sequences of T tokens (row b*T + t). With targets, returns the mean
-  // cross-entropy in nats and keeps what backward() needs; without, returns 0.
-  // row_loss (B*T), if given, receives each position's loss.
+  using LanguageModel::forward;
   double forward(const uint8_t* tokens, const uint8_t* targets, size_t B, size_t T,
-                 double* row_loss = nullptr);
-  // Gradient of the last forward's mean loss, added into grads().
-  void backward();
-  void zero_grad();
+                 double* row_loss) override;
+  void backward() override;
   // Off: the quantiser is the identity (identity_ternary), for whole-model gradient checks.
   void set_quantization(bool on) { quantize_ = on; }
 
-  // Logits (B*T, vocab) of the last forward.
-  const float* logits() const { return logits_.data(); }
+  const float* logits() const override { return logits_.data(); }
 
   // The quantised model, ready for format::write_native / write_legacy. context_len is a hint.
   HostModel export_model(uint32_t context_len) const;
@@ -85,10 +67,8 @@ class AtomeModel {
   void resize_activations(size_t n);
 
   atome_config config_;
-  std::vector<ParamTensor> tensors_;
   std::vector<BlockParams> blocks_;
   int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;
-  std::vector<float> params_, grads_;
   bool quantize_ = true;
 
   // Quantised views of the ternary tensors (index = tensor index), and tanh(a) per block.

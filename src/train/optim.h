@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "train/model.h"
+#include "train/language_model.h"
 
 namespace atome::train {
 

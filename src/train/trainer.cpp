@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
@@ -95,8 +96,22 @@ void truncate_metrics(const std::string& path, int step) {
 }
 
 void check_options(const TrainOptions& o) {
-  validate_train_config(o.model);
   auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  if (o.arch == "atome") {
+    validate_train_config(o.model);
+  } else if (o.arch == "gpt") {
+    validate_gpt_config(o.gpt);
+    if (o.seq_len > o.gpt.max_seq)
+      fail("--seq " + std::to_string(o.seq_len) + " is longer than the GPT's " +
+           std::to_string(o.gpt.max_seq) + " learned positions (--max-seq)");
+    if (!o.valid_path.empty() && (o.eval_chunk == 0 || o.eval_chunk - 1 > o.gpt.max_seq))
+      fail("a GPT validates in chunk mode: --eval-chunk N with 2 <= N <= max_seq + 1");
+    if (o.legacy) fail("--legacy writes an Atome file; a GPT has none");
+  } else {
+    fail("arch must be atome or gpt (got '" + o.arch + "')");
+  }
+  if (o.eval_chunk == 1 || o.eval_chunk > 65536)
+    fail("--eval-chunk must be 0 (stories) or 2..65536");
   if (o.batch == 0 || o.batch > 65536) fail("--batch must be 1..65536");
   if (o.seq_len < 2 || o.seq_len > 65536) fail("--seq must be 2..65536");
   if (o.steps < 1) fail("--steps must be at least 1");
@@ -112,8 +127,27 @@ void check_options(const TrainOptions& o) {
     fail("--legacy needs the original's block: all pathways, K 5, top-k 4");
 }
 
-void write_models(const AtomeModel& model, const TrainOptions& o, const std::string& dir,
+std::unique_ptr<LanguageModel> make_model(const TrainOptions& o) {
+  if (o.arch == "gpt") return std::make_unique<GptModel>(o.gpt);
+  return std::make_unique<AtomeModel>(o.model);
+}
+
+// Bytes the model takes on disk: the native file for an Atome LM, float32 values for a GPT.
+size_t model_bytes(const LanguageModel& model, const TrainOptions& o) {
+  if (o.arch == "atome")
+    return write_native(static_cast<const AtomeModel&>(model).export_model(o.seq_len)).size();
+  return model.param_count() * sizeof(float);
+}
+
+EvalResult validation(LanguageModel& model, const TrainOptions& o, const TextCorpus& valid) {
+  return o.eval_chunk > 0 ? evaluate_chunks(model, valid, o.eval_chunk)
+                          : evaluate_stories(model, valid);
+}
+
+void write_models(const LanguageModel& any, const TrainOptions& o, const std::string& dir,
                   const std::string& stem, bool legacy) {
+  if (o.arch != "atome") return;  // a GPT baseline has no file format
+  const AtomeModel& model = static_cast<const AtomeModel&>(any);
   const HostModel host = model.export_model(o.seq_len);
   write_file_atomic(path_in(dir, stem + ".atome"), write_native(host));
   if (legacy) write_file_atomic(path_in(dir, stem + ".atome01"), write_legacy(host));
@@ -130,7 +164,8 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   TextCorpus valid;
   if (!o.valid_path.empty()) valid = load_text_corpus(o.valid_path);
 
-  AtomeModel model(o.model);
+  const std::unique_ptr<LanguageModel> owned = make_model(o);
+  LanguageModel& model = *owned;
   AdamW adam(model.param_count());
   Counters counters;
   if (from != nullptr) {
@@ -171,7 +206,7 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
 
   auto validate = [&](int step) {
     if (valid.n_stories() == 0) return;
-    const EvalResult e = evaluate_stories(model, valid);
+    const EvalResult e = validation(model, o, valid);
     result.valid_bpb = e.bpb;
     metrics.write({{"step", step}, {"valid_bpb", e.bpb}, {"valid_loss", e.nats / e.predicted}});
     std::string note;
@@ -240,6 +275,10 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
       std::this_thread::sleep_for(std::chrono::milliseconds(ctl.step_delay_ms));
   }
   progress.finish();
+  // A run killed after its last checkpoint but before it finished has nothing left to train:
+  // its final validation is measured again (the weights are those of the last step).
+  if (result.valid_bpb < 0.0 && valid.n_stories() > 0)
+    result.valid_bpb = validation(model, o, valid).bpb;
   write_models(model, o, ctl.out_dir, "model", o.legacy);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
   metrics.write(
@@ -251,12 +290,28 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   result.seconds = train_seconds;
   result.tokens_per_s =
       train_seconds > 0.0 ? static_cast<double>(tokens_per_step) * steps_here / train_seconds : 0.0;
+  // Last: its presence says the run is complete (the experiment runner skips such runs).
+  const json summary = {
+      {"arch", o.arch},
+      {"seed", o.seed},
+      {"steps", result.steps},
+      {"params", model.param_count()},
+      {"model_bytes", model_bytes(model, o)},
+      {"valid_bpb", result.valid_bpb},
+      {"valid_mode", o.eval_chunk > 0 ? "chunk " + std::to_string(o.eval_chunk) : "stories"},
+      {"best_valid_bpb", result.best_valid_bpb},
+      {"best_step", result.best_step},
+      {"train_loss", result.train_loss},
+      {"train_seconds", counters.elapsed_s + wall},
+      {"tokens_per_s", result.tokens_per_s},
+      {"threads", train_threads()}};
+  write_text_file(path_in(ctl.out_dir, "result.json"), summary.dump(2) + "\n");
   return result;
 }
 
 }  // namespace
 
-EvalResult evaluate_stories(AtomeModel& model, const TextCorpus& corpus, size_t max_stories) {
+EvalResult evaluate_stories(LanguageModel& model, const TextCorpus& corpus, size_t max_stories) {
   EvalResult r;
   const size_t n =
       max_stories == 0 ? corpus.n_stories() : std::min(max_stories, corpus.n_stories());
@@ -279,9 +334,41 @@ EvalResult evaluate_stories(AtomeModel& model, const TextCorpus& corpus, size_t 
   return r;
 }
 
+EvalResult evaluate_chunks(LanguageModel& model, const TextCorpus& corpus, uint32_t chunk) {
+  EvalResult r;
+  if (chunk < 2) throw std::invalid_argument("chunk must be at least 2 bytes");
+  const size_t T = chunk - 1, n_chunks = corpus.tokens.size() / chunk;
+  const size_t per_forward = std::max<size_t>(1, 8192 / T);  // chunks per forward pass
+  std::vector<uint8_t> in, target;
+  std::vector<double> row_loss;
+  for (size_t first = 0; first < n_chunks; first += per_forward) {
+    const size_t B = std::min(per_forward, n_chunks - first);
+    in.resize(B * T);
+    target.resize(B * T);
+    for (size_t b = 0; b < B; ++b) {
+      const uint8_t* c = corpus.tokens.data() + (first + b) * chunk;
+      std::copy_n(c, T, in.begin() + b * T);
+      std::copy_n(c + 1, T, target.begin() + b * T);
+    }
+    row_loss.resize(B * T);
+    model.forward(in.data(), target.data(), B, T, row_loss.data());
+    for (double l : row_loss) r.nats += l;
+    r.predicted += B * T;
+  }
+  r.bpb = r.predicted ? r.nats / std::log(2.0) / static_cast<double>(r.predicted) : 0.0;
+  return r;
+}
+
 std::string options_to_json(const TrainOptions& o) {
   const atome_config& c = o.model;
-  json j = {{"model",
+  json j = {{"arch", o.arch},
+            {"gpt",
+             {{"d_model", o.gpt.d_model},
+              {"n_layers", o.gpt.n_layers},
+              {"n_heads", o.gpt.n_heads},
+              {"d_ff", o.gpt.d_ff},
+              {"max_seq", o.gpt.max_seq}}},
+            {"model",
              {{"d_model", c.d_model},
               {"n_layers", c.n_layers},
               {"d_head", c.d_head},
@@ -305,6 +392,7 @@ std::string options_to_json(const TrainOptions& o) {
             {"min_lr_ratio", o.min_lr_ratio},
             {"clip", o.clip},
             {"eval_every", o.eval_every},
+            {"eval_chunk", o.eval_chunk},
             {"checkpoint_every", o.checkpoint_every},
             {"log_every", o.log_every},
             {"legacy", o.legacy}};
@@ -370,6 +458,17 @@ TrainOptions options_from_json(const std::string& text) {
   if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("run options: not JSON");
   try {
     TrainOptions o;
+    // Runs from before the GPT baseline have no "arch", "gpt" or "eval_chunk": Atome, stories.
+    o.arch = j.contains("arch") ? j.at("arch").get<std::string>() : "atome";
+    if (j.contains("gpt")) {
+      const json& g = j.at("gpt");
+      o.gpt.d_model = option_int<uint32_t>(g, "d_model");
+      o.gpt.n_layers = option_int<uint32_t>(g, "n_layers");
+      o.gpt.n_heads = option_int<uint32_t>(g, "n_heads");
+      o.gpt.d_ff = option_int<uint32_t>(g, "d_ff");
+      o.gpt.max_seq = option_int<uint32_t>(g, "max_seq");
+    }
+    if (j.contains("eval_chunk")) o.eval_chunk = option_int<uint32_t>(j, "eval_chunk");
     const json& m = j.at("model");
     atome_config& c = o.model;
     c = atome_config{};

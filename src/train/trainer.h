@@ -7,6 +7,10 @@
 //   metrics.jsonl     one JSON object per log line / validation / event
 //   model.atome       the final model (native format), best.atome the best by validation bpb
 //   model.atome01     the final model as legacy ATOME01, with --legacy
+//   result.json       written last: the run's final numbers (the experiment runner's "done")
+//
+// Two architectures train here: the Atome LM (arch "atome", exported to the engine's files) and
+// the vanilla GPT baseline (arch "gpt", float32, not exportable: no model files).
 //
 // Determinism: batch b of step s is drawn from a generator seeded by (seed, s) alone, and every
 // reduction has a fixed order (gemm.h), so the same options give bit-identical weights for any
@@ -17,6 +21,7 @@
 #include <string>
 
 #include "atome/atome.h"
+#include "train/gpt_model.h"
 #include "train/model.h"
 #include "train/optim.h"
 #include "train/text_data.h"
@@ -24,7 +29,9 @@
 namespace atome::train {
 
 struct TrainOptions {
+  std::string arch = "atome";  // "atome" (model) or "gpt" (gpt)
   atome_config model{};
+  GptConfig gpt{};
   std::string train_path, valid_path;  // valid_path may be empty (no validation)
   uint64_t seed = 1;
   uint32_t batch = 16;
@@ -36,6 +43,9 @@ struct TrainOptions {
   float min_lr_ratio = 0.1f;
   float clip = 1.0f;   // max global gradient norm; 0 = off
   int eval_every = 0;  // validation every N steps (0: only at the end)
+  // Validation: 0 = story mode (evaluate_stories); N = chunk mode over N-byte chunks
+  // (evaluate_chunks), the original's protocol and the only one a GPT's positions allow.
+  uint32_t eval_chunk = 0;
   int checkpoint_every = 100;
   int log_every = 10;
   bool legacy = false;  // also write model.atome01
@@ -69,7 +79,11 @@ struct EvalResult {
   double nats = 0.0;
   size_t predicted = 0;
 };
-EvalResult evaluate_stories(AtomeModel& model, const TextCorpus& corpus, size_t max_stories = 0);
+EvalResult evaluate_stories(LanguageModel& model, const TextCorpus& corpus, size_t max_stories = 0);
+// Chunk mode, as `atome eval --chunk N`: the token stream cut into non-overlapping N-byte chunks
+// from the start (a final partial chunk dropped), bytes 1..N-1 of each predicted from their
+// prefix within the chunk.
+EvalResult evaluate_chunks(LanguageModel& model, const TextCorpus& corpus, uint32_t chunk);
 
 // Options <-> JSON text (run.json, checkpoints). Throws std::invalid_argument on bad JSON.
 std::string options_to_json(const TrainOptions& options);

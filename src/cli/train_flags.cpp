@@ -1,0 +1,220 @@
+#include "cli/train_flags.h"
+
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cerrno>
+#include <stdexcept>
+
+#include "cli/cli_error.h"
+#include "cli/validate.h"
+
+namespace atome::cli {
+namespace {
+
+bool is_gpt_preset(const std::string& preset) {
+  return preset.rfind("vanilla-", 0) == 0;
+}
+
+atome_config atome_model(const TrainFlags& f) {
+  uint32_t d = 64, layers = 4, d_head = 16;
+  if (f.preset == "944k") {
+    d = 256;
+    layers = 8;
+    d_head = 64;
+  } else if (f.preset != "60k") {
+    throw UsageError("--preset must be 60k, 944k, vanilla-60k or vanilla-6k (got '" + f.preset +
+                     "')");
+  }
+  if (!f.heads.empty() || !f.d_ff.empty() || !f.max_seq.empty())
+    throw UsageError("--heads, --d-ff and --max-seq are for the GPT presets (vanilla-60k, -6k)");
+  if (!f.d.empty()) d = parse_u32(f.d, "--d", 1, 8192);
+  if (!f.layers.empty()) layers = parse_u32(f.layers, "--layers", 1, 1024);
+  if (!f.d_head.empty()) d_head = parse_u32(f.d_head, "--d-head", 1, 8192);
+  uint32_t pathways = ATOME_PATH_ALL;
+  for (const std::string& name : f.drop) {
+    if (name == "conv")
+      pathways &= ~static_cast<uint32_t>(ATOME_PATH_CONV);
+    else if (name == "ssm")
+      pathways &= ~static_cast<uint32_t>(ATOME_PATH_SSM);
+    else if (name == "attn")
+      pathways &= ~static_cast<uint32_t>(ATOME_PATH_ATTN);
+    else
+      throw UsageError("--drop takes conv, ssm or attn (got '" + name + "')");
+  }
+  if (pathways == 0) throw UsageError("--drop: at least one pathway must stay");
+  atome_config c{};
+  c.arch = ATOME_ARCH_LM;
+  c.vocab_size = 256;
+  c.d_model = d;
+  c.n_layers = layers;
+  c.pathways = pathways;
+  c.n_paths = static_cast<uint32_t>(__builtin_popcount(pathways));
+  // A pathway that is absent has no dimensions in the file (docs/FORMAT.md §3 rules 7 and 8).
+  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? parse_u32(f.kernel, "--kernel", 1, 64) : 0;
+  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
+  c.top_k = (pathways & ATOME_PATH_ATTN) ? parse_u32(f.top_k, "--top-k", 1, 1024) : 0;
+  c.act_bits = 32;
+  c.norm_eps = 1e-5f;
+  return c;
+}
+
+train::GptConfig gpt_model(const TrainFlags& f) {
+  if (!f.d_head.empty() || !f.drop.empty())
+    throw UsageError("--d-head and --drop are for the Atome presets (60k, 944k)");
+  train::GptConfig g;
+  try {
+    g = train::gpt_preset(f.preset);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--preset: ") + e.what());
+  }
+  if (!f.d.empty()) g.d_model = parse_u32(f.d, "--d", 1, 8192);
+  if (!f.layers.empty()) g.n_layers = parse_u32(f.layers, "--layers", 1, 1024);
+  if (!f.heads.empty()) g.n_heads = parse_u32(f.heads, "--heads", 1, 8192);
+  if (!f.d_ff.empty()) g.d_ff = parse_u32(f.d_ff, "--d-ff", 1, 65536);
+  if (!f.max_seq.empty()) g.max_seq = parse_u32(f.max_seq, "--max-seq", 1, 65536);
+  if (g.d_model % g.n_heads != 0)
+    throw UsageError("--heads must divide --d (" + std::to_string(g.d_model) + " by " +
+                     std::to_string(g.n_heads) + ")");
+  return g;
+}
+
+template <typename Fn>
+train::TrainResult translated(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const UsageError&) {
+    throw;
+  } catch (const CliError&) {
+    throw;
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  } catch (const std::runtime_error& e) {
+    throw CliError(e.what());
+  }
+}
+
+}  // namespace
+
+train::TrainResult start_run(const train::TrainOptions& options, const train::RunControl& control) {
+  if (control.out_dir.empty()) throw UsageError("--out DIR is required");
+  if (::mkdir(control.out_dir.c_str(), 0777) != 0 && errno != EEXIST)
+    throw CliError("cannot create " + control.out_dir);
+  struct stat st;
+  if (::stat((control.out_dir + "/checkpoint.bin").c_str(), &st) == 0)
+    throw UsageError(control.out_dir +
+                     " already holds a run: pass --resume to continue it, or pick another --out");
+  return translated([&] { return train::train(options, control); });
+}
+
+train::TrainResult resume_run(const train::RunControl& control) {
+  if (control.out_dir.empty()) throw UsageError("--out DIR is required");
+  return translated([&] { return train::resume(control); });
+}
+
+void add_train_flags(CLI::App& cmd, TrainFlags& f) {
+  cmd.add_option("--train", f.train, "Training text (stories separated by <|endoftext|> lines)");
+  cmd.add_option("--valid", f.valid, "Validation text: bits per byte at --eval-every and the end");
+  cmd.add_option("--out", f.out, "Run directory (created)");
+  cmd.add_flag("--resume", f.resume, "Continue the run in --out from its checkpoint");
+  cmd.add_option("--preset", f.preset,
+                 "Model: 60k or 944k (Atome LM), vanilla-60k or vanilla-6k (float GPT baseline)")
+      ->capture_default_str();
+  cmd.add_option("--d", f.d, "Model width (overrides the preset)");
+  cmd.add_option("--layers", f.layers, "Number of blocks (overrides the preset)");
+  cmd.add_option("--d-head", f.d_head, "Atome: attention query/key width (overrides the preset)");
+  cmd.add_option("--kernel", f.kernel, "Atome: conv kernel K")->capture_default_str();
+  cmd.add_option("--top-k", f.top_k, "Atome: attention keeps the top k scores")
+      ->capture_default_str();
+  cmd.add_option("--drop", f.drop,
+                 "Atome: leave pathways out (conv, ssm, attn; comma-separated), the router "
+                 "spans the rest")
+      ->delimiter(',');
+  cmd.add_option("--heads", f.heads, "GPT: attention heads (overrides the preset)");
+  cmd.add_option("--d-ff", f.d_ff, "GPT: MLP width (overrides the preset)");
+  cmd.add_option("--max-seq", f.max_seq, "GPT: learned positions (overrides the preset)");
+  cmd.add_option("--steps", f.steps, "Optimiser steps")->capture_default_str();
+  cmd.add_option("--batch", f.batch, "Sequences per step")->capture_default_str();
+  cmd.add_option("--seq", f.seq, "Sequence length (bytes predicted per sequence)")
+      ->capture_default_str();
+  cmd.add_option("--seed", f.seed, "Seed (initialisation and batches)")->capture_default_str();
+  cmd.add_option("--lr", f.lr, "Peak learning rate [3e-3 for d <= 64, else 2e-3; tuned for Atome]");
+  cmd.add_option("--wd", f.wd, "AdamW weight decay (Atome: ternary matrices only; GPT: all)")
+      ->capture_default_str();
+  cmd.add_option("--beta1", f.beta1, "AdamW beta1")->capture_default_str();
+  cmd.add_option("--beta2", f.beta2, "AdamW beta2")->capture_default_str();
+  cmd.add_option("--clip", f.clip, "Max global gradient norm (0: off)")->capture_default_str();
+  cmd.add_option("--schedule", f.schedule, "constant or cosine")->capture_default_str();
+  cmd.add_option("--warmup", f.warmup, "Linear warmup steps (auto: min(500, steps / 20))")
+      ->capture_default_str();
+  cmd.add_option("--min-lr-ratio", f.min_lr_ratio, "Cosine ends at lr * this")
+      ->capture_default_str();
+  cmd.add_option("--eval-every", f.eval_every, "Validate every N steps (0: at the end only)")
+      ->capture_default_str();
+  cmd.add_option("--eval-chunk", f.eval_chunk,
+                 "Validate on N-byte chunks as `atome eval --chunk N` (0: whole stories)")
+      ->capture_default_str();
+  cmd.add_option("--checkpoint-every", f.checkpoint_every, "Checkpoint every N steps")
+      ->capture_default_str();
+  cmd.add_option("--log-every", f.log_every, "Metrics line every N steps")->capture_default_str();
+  cmd.add_option("--threads", f.threads, "Threads (0: all cores)")->capture_default_str();
+  cmd.add_flag("--legacy", f.legacy, "Also write model.atome01 for the original's engine");
+  cmd.add_flag("--quiet", f.quiet, "No progress output");
+  cmd.add_flag("--no-plot", f.no_plot, "Do not write loss.svg");
+  cmd.add_option("--step-delay-ms", f.step_delay_ms, "Sleep after each step (tests)")
+      ->group("");  // hidden
+}
+
+train::TrainOptions train_options(const TrainFlags& f) {
+  train::TrainOptions o;
+  uint32_t width = 0;
+  if (is_gpt_preset(f.preset)) {
+    o.arch = "gpt";
+    o.gpt = gpt_model(f);
+    width = o.gpt.d_model;
+  } else {
+    o.arch = "atome";
+    o.model = atome_model(f);
+    width = o.model.d_model;
+  }
+  o.train_path = f.train;
+  o.valid_path = f.valid;
+  o.seed = parse_uint(f.seed, "--seed", 0, UINT64_MAX);
+  o.steps = static_cast<int>(parse_u32(f.steps, "--steps", 1, 100000000));
+  o.batch = parse_u32(f.batch, "--batch", 1, 65536);
+  o.seq_len = parse_u32(f.seq, "--seq", 2, 65536);
+  // Defaults measured on valid.txt (docs/RESULTS.md §6): 3e-3 for the 60K model, 2e-3 wider.
+  o.adam.lr =
+      f.lr.empty() ? (width <= 64 ? 3e-3f : 2e-3f) : parse_float(f.lr, "--lr", 0.0, true, 10.0);
+  o.adam.weight_decay = parse_float(f.wd, "--wd", 0.0, false, 10.0);
+  o.adam.beta1 = parse_float(f.beta1, "--beta1", 0.0, false, 0.9999);
+  o.adam.beta2 = parse_float(f.beta2, "--beta2", 0.0, false, 0.99999);
+  o.clip = parse_float(f.clip, "--clip", 0.0, false, 1e9);
+  try {
+    o.schedule = train::parse_schedule(f.schedule);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  o.warmup = f.warmup == "auto" ? std::min(500, o.steps / 20)
+                                : static_cast<int>(parse_u32(f.warmup, "--warmup", 0, 100000000));
+  o.min_lr_ratio = parse_float(f.min_lr_ratio, "--min-lr-ratio", 0.0, false, 1.0);
+  o.eval_every = static_cast<int>(parse_u32(f.eval_every, "--eval-every", 0, 100000000));
+  o.eval_chunk = parse_u32(f.eval_chunk, "--eval-chunk", 0, 65536);
+  o.checkpoint_every =
+      static_cast<int>(parse_u32(f.checkpoint_every, "--checkpoint-every", 1, 100000000));
+  o.log_every = static_cast<int>(parse_u32(f.log_every, "--log-every", 1, 100000000));
+  o.legacy = f.legacy;
+  return o;
+}
+
+train::RunControl run_control(const TrainFlags& f) {
+  train::RunControl control;
+  control.out_dir = f.out;
+  control.threads = static_cast<int>(parse_u32(f.threads, "--threads", 0, 1024));
+  control.quiet = f.quiet;
+  control.step_delay_ms = static_cast<int>(parse_u32(f.step_delay_ms, "--step-delay-ms", 0, 60000));
+  return control;
+}
+
+}  // namespace atome::cli

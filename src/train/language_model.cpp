@@ -1,0 +1,40 @@
+#include "train/language_model.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace atome::train {
+
+void LanguageModel::zero_grad() {
+  std::fill(grads_.begin(), grads_.end(), 0.0f);
+}
+
+void LanguageModel::allocate(std::vector<ParamTensor> tensors) {
+  size_t offset = 0;
+  for (ParamTensor& t : tensors) {
+    t.count = static_cast<size_t>(t.rows) * t.cols;
+    t.offset = offset;
+    offset += t.count;
+  }
+  tensors_ = std::move(tensors);
+  params_.assign(offset, 0.0f);
+  grads_.assign(offset, 0.0f);
+}
+
+uint64_t InitRng::next() {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+double InitRng::uniform() {
+  return (static_cast<double>(next() >> 11) + 0.5) * (1.0 / 9007199254740992.0);
+}
+
+double InitRng::normal() {
+  const double u1 = uniform(), u2 = uniform();
+  return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+}
+
+}  // namespace atome::train
