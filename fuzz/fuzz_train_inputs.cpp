@@ -1,20 +1,26 @@
-// libFuzzer target: the trainer's three loaders of untrusted input. The first input byte picks
-// the loader (byte % 3), the rest of the input is what it reads:
+// libFuzzer target: the trainer's loaders of untrusted input. The first input byte picks the
+// loader (byte % 4), the rest of the input is what it reads:
 //   0  parse_checkpoint (checkpoint.bin): throws std::runtime_error, or returns params, adam_m
 //      and adam_v of one size, and serialize_checkpoint gives back the input byte for byte;
 //   1  text_corpus_from_string (a training / validation text): throws std::runtime_error, or
 //      returns tokens holding 0x04 exactly once after each (non-empty) story and nowhere else,
 //      with story_starts strictly increasing and inside the tokens;
 //   2  options_from_json (run.json): throws std::invalid_argument, or returns options whose
-//      options_to_json text reads back (options_from_json) to options with the same text.
+//      options_to_json text reads back (options_from_json) to options with the same text;
+//   3  parse_sweep (an experiments/*.json sweep file): throws CliError, or returns a sweep with
+//      seeds and models, unique seeds and model names usable as directory names, a baseline
+//      that is one of the models, and no argument that sets a flag the runner owns.
 // Seeds: fuzz/make_corpus.sh writes corpus/train_inputs/ (one valid input per loader).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "cli/cli_error.h"
+#include "cli/sweep_file.h"
 #include "train/checkpoint.h"
 #include "train/text_data.h"
 #include "train/trainer.h"
@@ -88,21 +94,55 @@ void check_options(const std::string& text) {
   if (train::options_to_json(again) != once) fail("options do not round-trip through JSON");
 }
 
+void check_sweep(const std::string& text) {
+  atome::cli::SweepFile s;
+  try {
+    s = atome::cli::parse_sweep(text, "fuzz");
+  } catch (const atome::cli::CliError&) {
+    return;
+  }
+  if (s.name.empty() || s.title.empty()) fail("sweep without a name or title");
+  if (s.seeds.empty() || s.models.empty()) fail("sweep without seeds or models");
+  if (std::set<uint64_t>(s.seeds.begin(), s.seeds.end()).size() != s.seeds.size())
+    fail("a seed twice");
+  std::set<std::string> names;
+  bool baseline_found = false;
+  auto owned = [](const std::string& a) {
+    const std::string flag = a.substr(0, a.find('='));
+    return flag == "--out" || flag == "--resume" || flag == "--seed" || flag == "--threads";
+  };
+  for (const std::string& a : s.protocol)
+    if (owned(a)) fail("protocol sets a flag the runner owns");
+  for (const atome::cli::SweepModel& m : s.models) {
+    if (!names.insert(m.name).second) fail("a model name twice");
+    if (m.name.empty() || m.name[0] == '.' || m.name.find('/') != std::string::npos)
+      fail("a model name that is not a plain directory name");
+    if (m.label.empty()) fail("a model without a label");
+    for (const std::string& a : m.args)
+      if (owned(a)) fail("model args set a flag the runner owns");
+    baseline_found = baseline_found || m.name == s.baseline;
+  }
+  if (!baseline_found) fail("baseline is not one of the models");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const uint8_t* rest = data + 1;
   const size_t n = size - 1;
-  switch (data[0] % 3) {
+  switch (data[0] % 4) {
     case 0:
       check_checkpoint(std::vector<uint8_t>(rest, rest + n));
       break;
     case 1:
       check_text(std::string(reinterpret_cast<const char*>(rest), n));
       break;
-    default:
+    case 2:
       check_options(std::string(reinterpret_cast<const char*>(rest), n));
+      break;
+    default:
+      check_sweep(std::string(reinterpret_cast<const char*>(rest), n));
       break;
   }
   return 0;

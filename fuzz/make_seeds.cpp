@@ -4,7 +4,8 @@
 //   OUT/legacy_read/  legacy files: tiny synthetic ones behind the 4-byte dimension prefix that
 //                     fuzz_legacy_read decodes, plus the published superesp heads as they are
 //   OUT/train_inputs/ fuzz_train_inputs: selector byte + a checkpoint image (0), a text with
-//                     story separators (1), run options JSON from options_to_json (2)
+//                     story separators (1), run options JSON from options_to_json (2), a sweep
+//                     file (3)
 // Usage: fuzz_make_seeds OUT_DIR [REFERENCE_DIR]   (REFERENCE_DIR: ../shared/reference)
 // The published models are test fixtures: the corpus belongs in a build directory, not the repo.
 #include <sys/stat.h>
@@ -114,7 +115,7 @@ int main(int argc, char** argv) {
     ++legacy_count;
   }
 
-  // fuzz_train_inputs: the first byte selects the loader (byte % 3), the rest is its input.
+  // fuzz_train_inputs: the first byte selects the loader (byte % 4), the rest is its input.
   int train_count = 0;
   auto write_train = [&](const std::string& name, uint8_t selector, const std::string& body) {
     std::vector<uint8_t> file = {selector};
@@ -157,6 +158,12 @@ int main(int argc, char** argv) {
     o.legacy = true;
     write_train("run_constant.json", 2, atome::train::options_to_json(o));
   }
+  write_train("sweep.json", 3,
+              R"({"name": "ab", "title": "A/B", "protocol": ["--train", "{data}/train.txt",)"
+              R"( "--steps", "30"], "seeds": [1, 2], "baseline": "atome",)"
+              R"( "models": [{"name": "atome", "label": "Atome", "args": ["--preset", "60k"],)"
+              R"( "seed_reported": "2.657 bpb"}, {"name": "gpt", "args": ["--preset",)"
+              R"( "vanilla-6k"]}]})");
 
   // The published models, when the reference directory is given.
   if (!ref.empty()) {

@@ -75,6 +75,9 @@ TEST_F(PlotCliTest, BadFilesGiveOneLineErrors) {
       write_run("bad", "{\"step\":0,\"train_loss\":5.5}\n{\"step\":1,\"train_loss\":\n");
   expect_one_line_error(run("plot --metrics " + shell_quote(malformed) + " --out " + out), 1,
                         "line 2");
+  const std::string overflow = write_run("overflow", "{\"step\":1,\"train_loss\":1e999}\n");
+  expect_one_line_error(run("plot --metrics " + shell_quote(overflow) + " --out " + out), 1,
+                        "line 1 is not valid JSON");
   const std::string useless = write_run("useless", "{\"event\":\"start\"}\n{\"step\":3}\n");
   expect_one_line_error(run("plot --metrics " + shell_quote(useless) + " --out " + out), 1,
                         "no usable line");

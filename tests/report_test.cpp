@@ -272,7 +272,7 @@ TEST_F(ReportCliTest, BadInputGivesOneLineErrors) {
   write_file("runs/ab/sweep.json", "{\"name\": \"ab\", \"seeds\": [1]");
   expect_one_line_error(run("report " + q), 1, "sweep.json is not valid JSON");
   write_file("runs/ab/sweep.json", "{\"name\": \"../ab\", \"seeds\": [1], \"models\": []}");
-  expect_one_line_error(run("report " + q), 1, "\"name\" must be a non-empty name");
+  expect_one_line_error(run("report " + q), 1, "\"name\" must be 1-64 of");
   write_file("runs/ab/sweep.json", "{\"name\": \"ab\", \"seeds\": [1], \"models\": []}");
   expect_one_line_error(run("report " + q), 1, "\"models\"");
   write_file("runs/ab/sweep.json",

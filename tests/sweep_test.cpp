@@ -108,7 +108,7 @@ TEST_F(SweepTest, KilledSweepResumesToTheSameBits) {
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
   const std::string mid = run_file(b, "atome", 2, "checkpoint.bin");
-  for (int i = 0; i < 2000 && ::access(mid.c_str(), F_OK) != 0; ++i)
+  for (int i = 0; i < 12000 && ::access(mid.c_str(), F_OK) != 0; ++i)  // up to 60 s
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   ASSERT_EQ(::kill(pid, SIGKILL), 0);
   int status = 0;

@@ -129,7 +129,8 @@ void TrainRunTest::expect_resume_bit_identical(
   argv[2] = exec_cmd.c_str();
   ASSERT_EQ(posix_spawn(&pid, "/bin/sh", nullptr, nullptr, const_cast<char**>(argv), environ), 0);
   const std::string ckpt = b + "/checkpoint.bin";
-  for (int i = 0; i < 1000 && ::access(ckpt.c_str(), F_OK) != 0; ++i)
+  // Up to 60 s: on a loaded CI machine start-up alone can take seconds.
+  for (int i = 0; i < 12000 && ::access(ckpt.c_str(), F_OK) != 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));  // a few steps past it
   ASSERT_EQ(::kill(pid, SIGKILL), 0);

@@ -54,7 +54,7 @@ MetricsRun read_metrics_file(const std::string& path) {
     nlohmann::json line;
     try {
       line = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {  // syntax, or a number out of range (1e999)
       throw CliError(path + ": line " + std::to_string(line_no) + " is not valid JSON");
     }
     if (!line.is_object())

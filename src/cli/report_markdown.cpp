@@ -92,7 +92,7 @@ std::string model_row(const Sweep& sweep, size_t i, const ModelSummary& baseline
     return row({cell(m.model.label), kDash, kDash, "no finished run", kDash, kDash,
                 seeds_cell(m, s), kDash, original});
   std::string change = kDash;
-  if (i == sweep.definition.baseline) {
+  if (i == sweep.baseline) {
     change = "baseline";
   } else if (baseline.finished > 0) {
     change = signed_percent(perplexity_change(s.valid_bpb.median, baseline.valid_bpb.median));
@@ -154,9 +154,9 @@ bool is_marker(const std::string& text, size_t begin, size_t end, const std::str
 }  // namespace
 
 std::string sweep_markdown(const Sweep& sweep, const ReportLinks& links) {
-  const SweepDefinition& d = sweep.definition;
-  const ModelSummary baseline = summarize(sweep.models[d.baseline]);
-  const std::string& baseline_label = d.models[d.baseline].label;
+  const SweepFile& d = sweep.definition;
+  const ModelSummary baseline = summarize(sweep.models[sweep.baseline]);
+  const std::string& baseline_label = d.models[sweep.baseline].label;
 
   std::string md = "### " + one_line(d.title) + "\n\n";
   md += row({"model", "params", "bytes on disk",

@@ -1,11 +1,10 @@
 #include "cli/sweep_file.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
 #include "cli/cli_error.h"
+#include "format/model_data.h"
 
 namespace atome::cli {
 namespace {
@@ -50,7 +49,8 @@ void check_args(const std::vector<std::string>& args, const std::string& what) {
 SweepFile parse_sweep(const std::string& text, const std::string& origin) {
   const json j = json::parse(text, nullptr, false);
   try {
-    if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("not a JSON object");
+    if (j.is_discarded()) throw std::invalid_argument("is not valid JSON");
+    if (!j.is_object()) throw std::invalid_argument("does not hold a JSON object");
     SweepFile s;
     if (!j.contains("name") || !j["name"].is_string())
       throw std::invalid_argument("\"name\" (a string) is missing");
@@ -99,16 +99,17 @@ SweepFile parse_sweep(const std::string& text, const std::string& origin) {
       throw std::invalid_argument("\"baseline\" '" + s.baseline + "' is not one of the models");
     return s;
   } catch (const std::invalid_argument& e) {
-    throw CliError(origin + ": " + e.what());
+    const std::string what = e.what();
+    // "is not valid JSON" reads as a sentence about the file; the rest follow "FILE: ".
+    throw CliError(origin +
+                   (what.rfind("is not", 0) == 0 || what.rfind("does not", 0) == 0 ? " " : ": ") +
+                   what);
   }
 }
 
 SweepFile read_sweep_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError("cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_sweep(text.str(), path);
+  const std::vector<uint8_t> bytes = read_file(path);  // FormatError "cannot open <path>: ..."
+  return parse_sweep(std::string(bytes.begin(), bytes.end()), path);
 }
 
 std::string run_dir(const std::string& out, const std::string& model, uint64_t seed) {

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
-#include <set>
 
 #include "cli/cli_error.h"
 #include "format/model_data.h"
@@ -39,32 +38,12 @@ std::string quoted(const char* key) {
   return std::string("\"") + key + "\"";
 }
 
-// Names that become file names and marker text: no path separators, no surprises in a shell.
-bool safe_name(const std::string& s) {
-  if (s.empty() || s == "." || s == "..") return false;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 std::string string_or(const json& j, const char* key, const std::string& fallback,
                       const std::string& where) {
   const auto it = j.find(key);
   if (it == j.end()) return fallback;
   if (!it->is_string()) throw CliError(where + ": " + quoted(key) + " must be a string");
   return it->get<std::string>();
-}
-
-std::string safe_name_at(const json& j, const char* key, const std::string& where) {
-  const std::string s = string_or(j, key, "", where);
-  if (!safe_name(s))
-    throw CliError(where + ": " + quoted(key) +
-                   " must be a non-empty name of letters, digits, '.', '_' or '-' (got '" + s +
-                   "')");
-  return s;
 }
 
 uint64_t count_at(const json& j, const char* key, const std::string& where) {
@@ -79,52 +58,6 @@ double finite_at(const json& j, const char* key, const std::string& where) {
   const bool ok = it != j.end() && it->is_number() && std::isfinite(it->get<double>());
   if (!ok) throw CliError(where + ": " + quoted(key) + " must be a finite number");
   return it->get<double>();
-}
-
-SweepDefinition read_definition(const std::string& path) {
-  const json j = read_json_object(path);
-  SweepDefinition d;
-  d.name = safe_name_at(j, "name", path);
-  d.title = string_or(j, "title", d.name, path);
-
-  const auto seeds = j.find("seeds");
-  if (seeds == j.end() || !seeds->is_array() || seeds->empty())
-    throw CliError(path + ": \"seeds\" must be a non-empty list of integers");
-  std::set<uint64_t> seen_seeds;
-  for (const json& s : *seeds) {
-    if (!s.is_number_unsigned())
-      throw CliError(path + ": \"seeds\" must hold non-negative integers");
-    const uint64_t seed = s.get<uint64_t>();
-    if (!seen_seeds.insert(seed).second)
-      throw CliError(path + ": seed " + std::to_string(seed) + " is listed twice");
-    d.seeds.push_back(seed);
-  }
-
-  const auto models = j.find("models");
-  if (models == j.end() || !models->is_array() || models->empty())
-    throw CliError(path + ": \"models\" must be a non-empty list of objects");
-  std::set<std::string> seen_models;
-  for (size_t i = 0; i < models->size(); ++i) {
-    const json& m = (*models)[i];
-    const std::string where = path + ": models[" + std::to_string(i) + "]";
-    if (!m.is_object()) throw CliError(where + " must be an object");
-    SweepModel model;
-    model.name = safe_name_at(m, "name", where);
-    if (!seen_models.insert(model.name).second)
-      throw CliError(path + ": model '" + model.name + "' is listed twice");
-    model.label = string_or(m, "label", model.name, where);
-    model.seed_reported = string_or(m, "seed_reported", "", where);
-    d.models.push_back(std::move(model));
-  }
-
-  const std::string baseline = string_or(j, "baseline", d.models.front().name, path);
-  d.baseline = d.models.size();
-  for (size_t i = 0; i < d.models.size(); ++i) {
-    if (d.models[i].name == baseline) d.baseline = i;
-  }
-  if (d.baseline == d.models.size())
-    throw CliError(path + ": \"baseline\" '" + baseline + "' is not one of the models");
-  return d;
 }
 
 RunResult read_result(const std::string& path) {
@@ -150,7 +83,9 @@ Sweep read_sweep(const std::string& runs_dir) {
   const std::string definition = join_path(runs_dir, "sweep.json");
   if (!fs::exists(definition, ec))
     throw CliError(runs_dir + " has no sweep.json (expected a directory written by atome sweep)");
-  sweep.definition = read_definition(definition);
+  sweep.definition = read_sweep_file(definition);
+  for (size_t i = 0; i < sweep.definition.models.size(); ++i)
+    if (sweep.definition.models[i].name == sweep.definition.baseline) sweep.baseline = i;
   for (const SweepModel& model : sweep.definition.models) {
     ModelRuns m;
     m.model = model;

@@ -6,14 +6,7 @@
 //   RUNS/<model>/seed-<n>/result.json      present only when that run finished (below)
 //   RUNS/<model>/seed-<n>/metrics.jsonl    the run's curves (metrics_file.h)
 //
-// sweep.json: {"name": "ab", "title": "...", "seeds": [1, 2, 3], "baseline": "atome-60k",
-//              "models": [{"name": "atome-60k", "label": "...", "seed_reported": "...",
-//                          "args": [...]}, ...], "protocol": [...]}
-//   name: required; also names the figures and the RESULTS markers, so [A-Za-z0-9._-] only.
-//   seeds: required, non-negative integers, each once. models: required, at least one; a model's
-//   name is a directory name ([A-Za-z0-9._-], unique), label defaults to the name, seed_reported
-//   (the original project's single-seed figure, free text) is optional. title defaults to the
-//   name; baseline defaults to the first model. protocol, args and unknown keys are ignored.
+// sweep.json: the sweep file as `atome sweep` copied it there (sweep_file.h), checked the same way.
 // result.json: {"valid_bpb": finite number, "params": int, "model_bytes": int,
 //               "train_seconds": finite number >= 0, "valid_mode": "chunk 64" (optional), ...}
 //   other keys (arch, seed, steps, best_*, tokens_per_s) are ignored.
@@ -26,22 +19,9 @@
 #include <vector>
 
 #include "cli/seed_stats.h"
+#include "cli/sweep_file.h"
 
 namespace atome::cli {
-
-struct SweepModel {
-  std::string name;           // directory under RUNS
-  std::string label;          // shown in tables and charts
-  std::string seed_reported;  // empty: none given
-};
-
-struct SweepDefinition {
-  std::string name;
-  std::string title;
-  std::vector<uint64_t> seeds;
-  std::vector<SweepModel> models;
-  size_t baseline = 0;  // index into models
-};
 
 // What result.json holds that the report shows.
 struct RunResult {
@@ -65,7 +45,8 @@ struct ModelRuns {
 
 struct Sweep {
   std::string dir;  // RUNS as given
-  SweepDefinition definition;
+  SweepFile definition;
+  size_t baseline = 0;            // index of definition.baseline in definition.models
   std::vector<ModelRuns> models;  // in the sweep's model order
 };
 
