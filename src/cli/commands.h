@@ -19,5 +19,6 @@ void add_plot_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_report_command(CLI::App& app);
+void add_chat_command(CLI::App& app);
 
 }  // namespace atome::cli

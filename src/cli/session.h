@@ -17,6 +17,7 @@ class Session {
   Session& operator=(const Session&) = delete;
 
   atome_session* get() { return session_; }
+  const atome_session* get() const { return session_; }
   size_t state_bytes() const { return state_bytes_; }
 
   // Feeds every byte of `prompt` (only the last one computes logits) and returns the logits for

@@ -1,0 +1,364 @@
+// atome chat --model F [--temperature T] [--top-p P] [--top-k K] [--seed S] [--max-tokens N]
+//            [--window W] [--no-stop] [--no-bars] [--history FILE]
+//
+// An interactive session with a model. Each line typed is fed as bytes and the model continues
+// it, streaming every token as it is produced; the state carries over from line to line (the
+// story goes on) until /reset. An empty line lets the model continue without new text.
+// Generation stops at the end-of-story byte 0x04 (as `atome generate`; the byte is fed, so the
+// next line starts a new story), after --max-tokens, or at Ctrl-C, which stops the reply and
+// keeps the REPL. Ctrl-D or /quit leaves.
+//
+// The router view: beside the text, each layer's router entropy as a bar on the scale 0 .. ln n
+// (n pathways) and its mixture r = (conv, ssm, attn) — how sure each layer is about which
+// pathway to use (router_view.h). On a terminal it is a live panel at the bottom of the screen,
+// redrawn as tokens come (terminal_panel.h) and left showing the mean over the reply; colours
+// only there. When stdout is not a terminal (a pipe, a file), the same bars follow each reply as
+// plain text, for the mean over the reply. Lines are read with libedit (editing, history in
+// --history, default ~/.atome_history) when stdin and stdout are terminals, plainly otherwise.
+//
+// Commands: /temp T, /top-p P, /top-k K, /seed S, /max N, /stop on|off, /bars on|off, /reset,
+// /settings, /help, /quit.
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/cli_error.h"
+#include "cli/commands.h"
+#include "cli/line_reader.h"
+#include "cli/model_file.h"
+#include "cli/router_view.h"
+#include "cli/session.h"
+#include "cli/terminal_panel.h"
+#include "cli/validate.h"
+#include "train/text_data.h"
+
+namespace atome::cli {
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+extern "C" void on_sigint(int) {
+  g_interrupted = 1;
+}
+
+// Ctrl-C sets a flag that the generation loop checks after every token. No SA_RESTART, so a
+// blocking read at the prompt returns too.
+class SigintFlag {
+ public:
+  SigintFlag() {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    ::sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintFlag() { ::sigaction(SIGINT, &old_, nullptr); }
+
+ private:
+  struct sigaction old_ {};
+};
+
+struct ChatOptions {
+  std::string model;
+  // Numbers as text: validate.h parses them (here and in the REPL's commands).
+  std::string temperature = "0.8";
+  std::string top_p = "0.9";
+  std::string top_k = "0";
+  std::string seed = "0";
+  std::string max_tokens = "200";
+  std::string window = "512";
+  std::string history;
+  bool no_stop = false;
+  bool no_bars = false;
+};
+
+struct Settings {
+  float temperature = 0.8f, top_p = 0.9f;
+  uint32_t top_k = 0;
+  uint64_t seed = 0, max_tokens = 200;
+  bool stop = true, bars = true;
+};
+
+const char* const kHelp =
+    "Type text and press Enter: the model continues it. An empty line continues without new\n"
+    "text. Ctrl-C stops a reply; Ctrl-D or /quit leaves.\n"
+    "  /temp T      sampling temperature (0 = greedy argmax)\n"
+    "  /top-p P     nucleus mass in (0, 1]\n"
+    "  /top-k K     sample among the K most likely bytes (0 = all)\n"
+    "  /seed S      restart the sampler with seed S\n"
+    "  /max N       at most N tokens per reply\n"
+    "  /stop on|off stop at the end of a story (byte 0x04)\n"
+    "  /bars on|off the router view\n"
+    "  /reset       forget everything fed so far (a new story)\n"
+    "  /settings    show the settings\n";
+
+class Chat {
+ public:
+  Chat(const ChatOptions& o, Settings settings, ModelFile file, uint32_t window)
+      : settings_(settings),
+        file_(std::move(file)),
+        session_(file_.model, window),
+        tty_(::isatty(STDOUT_FILENO)),
+        names_(pathway_names(file_.model.config.pathways)),
+        reader_(o.history) {
+    style_.color = tty_;
+    style_.unicode = tty_;
+    atome_sampler_init(&sampler_, settings_.temperature, settings_.top_p, settings_.top_k,
+                       settings_.seed);
+    reset();
+  }
+
+  void run() {
+    std::printf("atome chat: %s (%llu parameters, %u layers, pathways %s). /help for commands.\n",
+                file_.path.c_str(),
+                static_cast<unsigned long long>(atome_model_param_count(&file_.model)),
+                file_.model.config.n_layers, joined_names().c_str());
+    std::fflush(stdout);
+    std::string line;
+    for (;;) {
+      bool interrupted = false;
+      if (!reader_.read("> ", &line, &interrupted)) {
+        if (interrupted && g_interrupted) {  // Ctrl-C at the prompt: a fresh prompt
+          g_interrupted = 0;
+          std::printf("\n");
+          continue;
+        }
+        break;
+      }
+      if (!line.empty() && line[0] == '/') {
+        if (!command(line)) break;
+      } else {
+        reply(line);
+      }
+    }
+    if (reader_.interactive()) std::printf("\n");
+  }
+
+ private:
+  std::string joined_names() const {
+    std::string s;
+    for (const std::string& n : names_) s += (s.empty() ? "" : "+") + n;
+    return s;
+  }
+
+  // A new story: forget everything and feed the start-of-story byte.
+  void reset() {
+    atome_session_reset(session_.get());
+    logits_ = session_.step(train::kEndOfStory);
+  }
+
+  std::vector<LayerRouter> routers() const {
+    std::vector<LayerRouter> layers(file_.model.config.n_layers);
+    for (uint32_t l = 0; l < layers.size(); ++l) {
+      const float* r = atome_session_router(session_.get(), l);
+      const size_t n = names_.size();
+      layers[l].entropy = router_entropy(r, n);
+      layers[l].r.assign(r, r + n);
+    }
+    return layers;
+  }
+
+  std::vector<std::string> panel_lines(const std::vector<LayerRouter>& layers,
+                                       const std::string& what) const {
+    std::vector<std::string> lines = {router_header(what, names_.size(), style_)};
+    for (size_t l = 0; l < layers.size(); ++l)
+      lines.push_back(router_line(l, layers[l], names_, style_));
+    return lines;
+  }
+
+  // Prints a generated byte; on a terminal, control bytes other than newline and tab show as a
+  // dim '.', so that model output can never drive the terminal.
+  void put(uint32_t token) {
+    const bool control = token < 0x20 || token == 0x7f;
+    if (tty_ && control && token != '\n' && token != '\t')
+      std::fputs("\x1b[2m.\x1b[0m", stdout);
+    else
+      std::fputc(static_cast<int>(token), stdout);
+    std::fflush(stdout);
+  }
+
+  void reply(const std::string& text) {
+    for (unsigned char c : text) logits_ = session_.step(c);
+    const uint32_t vocab = file_.model.config.vocab_size;
+    RouterMean mean;
+    std::unique_ptr<TerminalPanel> panel;
+    if (settings_.bars && tty_)
+      panel = std::make_unique<TerminalPanel>(file_.model.config.n_layers + 1);
+    if (tty_ && !text.empty()) std::printf("\x1b[2m%s\x1b[0m", text.c_str());
+    std::fflush(stdout);
+
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point start = Clock::now();
+    Clock::time_point drawn = start;
+    const char* stopped = "max tokens";
+    uint64_t produced = 0;
+    g_interrupted = 0;
+    while (produced < settings_.max_tokens) {
+      if (g_interrupted) {
+        stopped = "interrupted";
+        break;
+      }
+      const uint32_t token = atome_sample(&sampler_, logits_, vocab, &scratch_);
+      logits_ = session_.step(token);  // fed in every case: 0x04 begins the next story
+      if (token == train::kEndOfStory && settings_.stop) {
+        stopped = "end of story";
+        break;
+      }
+      put(token);
+      ++produced;
+      const std::vector<LayerRouter> now = routers();
+      mean.add(now);
+      // The live panel: at most ~30 redraws a second, so that drawing never dominates.
+      if (panel && panel->active() && Clock::now() - drawn > std::chrono::milliseconds(33)) {
+        panel->draw(panel_lines(now, "at token " + std::to_string(produced)));
+        drawn = Clock::now();
+      }
+    }
+    g_interrupted = 0;
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::printf("\n%s[%s; %llu tokens, %.0f tok/s]%s\n", tty_ ? "\x1b[2m" : "", stopped,
+                static_cast<unsigned long long>(produced), produced / std::max(seconds, 1e-9),
+                tty_ ? "\x1b[0m" : "");
+    if (!settings_.bars || mean.tokens() == 0) return;
+    const std::string what = "mean over " + std::to_string(mean.tokens()) + " tokens";
+    const std::vector<std::string> lines = panel_lines(mean.mean(), what);
+    if (panel && panel->active()) {
+      panel->draw(lines);
+    } else {
+      for (const std::string& l : lines) std::printf("%s\n", l.c_str());
+    }
+    std::fflush(stdout);
+  }
+
+  // Returns false to leave the REPL.
+  bool command(const std::string& line) {
+    std::istringstream in(line);
+    std::string name, arg;
+    in >> name >> arg;
+    try {
+      if (name == "/quit" || name == "/exit") return false;
+      if (name == "/help") {
+        std::fputs(kHelp, stdout);
+      } else if (name == "/temp" || name == "/temperature") {
+        settings_.temperature = parse_float(arg, "/temp", 0.0, false, 1e6);
+        restart_sampler();
+      } else if (name == "/top-p") {
+        settings_.top_p = parse_float(arg, "/top-p", 0.0, true, 1.0);
+        restart_sampler();
+      } else if (name == "/top-k") {
+        settings_.top_k = parse_u32(arg, "/top-k", 0, 256);
+        restart_sampler();
+      } else if (name == "/seed") {
+        settings_.seed = parse_uint(arg, "/seed", 0, UINT64_MAX);
+        restart_sampler();
+      } else if (name == "/max") {
+        settings_.max_tokens = parse_uint(arg, "/max", 0, UINT32_MAX);
+      } else if (name == "/stop" || name == "/bars") {
+        if (arg != "on" && arg != "off") throw UsageError(name + " takes on or off");
+        (name == "/stop" ? settings_.stop : settings_.bars) = arg == "on";
+      } else if (name == "/reset") {
+        reset();
+        std::printf("(state cleared: a new story)\n");
+        return true;
+      } else if (name != "/settings") {
+        throw UsageError("unknown command " + name + " (/help lists them)");
+      }
+      if (name != "/help") print_settings();
+    } catch (const UsageError& e) {
+      std::printf("error: %s\n", e.what());
+    }
+    std::fflush(stdout);
+    return true;
+  }
+
+  // The sampler keeps its own random stream: a changed setting restarts it from the seed.
+  void restart_sampler() {
+    atome_sampler_init(&sampler_, settings_.temperature, settings_.top_p, settings_.top_k,
+                       settings_.seed);
+  }
+
+  void print_settings() const {
+    std::printf("temperature %g  top-p %g  top-k %u  seed %llu  max %llu  stop %s  bars %s\n",
+                settings_.temperature, settings_.top_p, settings_.top_k,
+                static_cast<unsigned long long>(settings_.seed),
+                static_cast<unsigned long long>(settings_.max_tokens),
+                settings_.stop ? "on" : "off", settings_.bars ? "on" : "off");
+  }
+
+  Settings settings_;
+  ModelFile file_;
+  Session session_;
+  bool tty_;
+  std::vector<std::string> names_;
+  BarStyle style_;
+  LineReader reader_;
+  atome_sampler sampler_{};
+  atome_sampler_scratch scratch_{};
+  const float* logits_ = nullptr;
+};
+
+std::string default_history() {
+  const char* home = std::getenv("HOME");
+  return home != nullptr && *home != '\0' ? std::string(home) + "/.atome_history" : "";
+}
+
+void run_chat(const ChatOptions& o) {
+  Settings s;
+  s.temperature = parse_float(o.temperature, "--temperature", 0.0, false, 1e6);
+  s.top_p = parse_float(o.top_p, "--top-p", 0.0, true, 1.0);
+  s.top_k = parse_u32(o.top_k, "--top-k", 0, 256);
+  s.seed = parse_uint(o.seed, "--seed", 0, UINT64_MAX);
+  s.max_tokens = parse_uint(o.max_tokens, "--max-tokens", 0, UINT32_MAX);
+  s.stop = !o.no_stop;
+  s.bars = !o.no_bars;
+  const uint32_t window = parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
+
+  ModelFile f = load_model_file(o.model);
+  if (f.model.config.vocab_size > 256)
+    throw CliError(o.model + ": vocabulary of " + std::to_string(f.model.config.vocab_size) +
+                   " tokens; the sampler handles at most 256");
+  SigintFlag sigint;
+  ChatOptions with_history = o;
+  if (with_history.history.empty()) with_history.history = default_history();
+  Chat chat(with_history, s, std::move(f), window);
+  chat.run();
+}
+
+}  // namespace
+
+void add_chat_command(CLI::App& app) {
+  auto o = std::make_shared<ChatOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "chat", "Interactive generation with each layer's router entropy shown live");
+  cmd->add_option("--model", o->model, "Model file (native or legacy)")->required();
+  cmd->add_option("--temperature", o->temperature, "Sampling temperature; 0 = greedy argmax")
+      ->type_name("FLOAT")
+      ->capture_default_str();
+  cmd->add_option("--top-p", o->top_p, "Nucleus sampling mass, in (0, 1]")
+      ->type_name("FLOAT")
+      ->capture_default_str();
+  cmd->add_option("--top-k", o->top_k, "Sample among the k most likely tokens; 0 = all")
+      ->type_name("UINT")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Sampler seed")->type_name("UINT")->capture_default_str();
+  cmd->add_option("--max-tokens", o->max_tokens, "Most tokens per reply")
+      ->type_name("UINT")
+      ->capture_default_str();
+  cmd->add_option("--window", o->window, "Attention window in tokens")
+      ->type_name("UINT")
+      ->capture_default_str();
+  cmd->add_option("--history", o->history, "History file [~/.atome_history]");
+  cmd->add_flag("--no-stop", o->no_stop, "Do not stop at the end-of-story byte 0x04");
+  cmd->add_flag("--no-bars", o->no_bars, "Hide the router view");
+  cmd->callback([o] { run_chat(*o); });
+}
+
+}  // namespace atome::cli
