@@ -133,13 +133,14 @@ TEST_F(ReportCliTest, PrintsTheTable) {
   const std::string& md = r.out;
   EXPECT_EQ(md.rfind("### A/B at 60K parameters: Atome vs vanilla GPT\n", 0), 0u) << md;
   EXPECT_NE(md.find("| model | params | bytes on disk | valid bpb, median (min–max) | ppl (median) "
-                    "| Δppl vs Atome 60K (ternary) | seeds (bpb each) | train s (median) "
+                    "| Δppl vs Atome 60K (ternary) | Δppl, seed by seed | seeds (bpb each) "
+                    "| train s (median) "
                     "| original (one seed) |"),
             std::string::npos)
       << md;
   EXPECT_EQ(table_row(md, "Atome 60K (ternary)"),
             "| Atome 60K (ternary) | 60,800 | 16,000 | 2.000 (1.000–3.000) | 4.00 | baseline "
-            "| 1.000 / 3.000 / 2.000 | 42.5 | 2.657 bpb (ppl 6.31) |");
+            "| baseline | 1.000 / 3.000 / 2.000 | 42.5 | 2.657 bpb (ppl 6.31) |");
 
   // vanilla-60k: median of 2.4 and 2.6; seed 3 has no result.json.
   const std::string vanilla = table_row(md, "vanilla GPT 60K (float32, param-fair)");
@@ -154,9 +155,11 @@ TEST_F(ReportCliTest, PrintsTheTable) {
   const double percent = std::strtod(vanilla.c_str() + sign + 2, nullptr);
   EXPECT_NEAR(percent, 100 * (std::exp2(0.5) - 1), 0.05) << vanilla;
   EXPECT_NE(vanilla.find("+41.4%"), std::string::npos) << vanilla;
+  // Seed by seed against the baseline's 1.0 / 3.0 / 2.0: 2^1.4 - 1, 2^-0.4 - 1, and no pair.
+  EXPECT_NE(vanilla.find("| +163.9% / -24.2% / — |"), std::string::npos) << vanilla;
 
   EXPECT_EQ(table_row(md, "never ran"),
-            "| never ran | — | — | no finished run | — | — | — / — / — (0 of 3 seeds finished) "
+            "| never ran | — | — | no finished run | — | — | — | — / — / — (0 of 3 seeds finished) "
             "| — | — |");
   EXPECT_NE(md.find("`" + runs + "/vanilla-60k/seed-3`"), std::string::npos) << md;
   EXPECT_NE(md.find("(chunk 64)"), std::string::npos) << md;

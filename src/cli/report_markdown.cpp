@@ -84,12 +84,30 @@ std::string seeds_cell(const ModelRuns& m, const ModelSummary& s) {
   return out;
 }
 
+// The change against the baseline seed by seed: for one seed, every model of a sweep saw the same
+// batches, so these pair up (a model that wins on every seed is a different finding from one
+// whose median wins).
+std::string paired_cell(const Sweep& sweep, size_t i) {
+  if (i == sweep.baseline) return "baseline";
+  const ModelRuns& m = sweep.models[i];
+  const ModelRuns& base = sweep.models[sweep.baseline];
+  std::string out;
+  for (size_t k = 0; k < m.runs.size() && k < base.runs.size(); ++k) {
+    if (!out.empty()) out += " / ";
+    const bool both = m.runs[k].result && base.runs[k].result;
+    out += both ? signed_percent(perplexity_change(m.runs[k].result->valid_bpb,
+                                                   base.runs[k].result->valid_bpb))
+                : kDash;
+  }
+  return out;
+}
+
 std::string model_row(const Sweep& sweep, size_t i, const ModelSummary& baseline) {
   const ModelRuns& m = sweep.models[i];
   const ModelSummary s = summarize(m);
   const std::string original = m.model.seed_reported.empty() ? kDash : cell(m.model.seed_reported);
   if (s.finished == 0)
-    return row({cell(m.model.label), kDash, kDash, "no finished run", kDash, kDash,
+    return row({cell(m.model.label), kDash, kDash, "no finished run", kDash, kDash, kDash,
                 seeds_cell(m, s), kDash, original});
   std::string change = kDash;
   if (i == sweep.baseline) {
@@ -100,8 +118,8 @@ std::string model_row(const Sweep& sweep, size_t i, const ModelSummary& baseline
   return row({cell(m.model.label), grouped_range(s.params), grouped_range(s.model_bytes),
               fixed(s.valid_bpb.median, 3) + " (" + fixed(s.valid_bpb.min, 3) + kRange +
                   fixed(s.valid_bpb.max, 3) + ")",
-              fixed(perplexity(s.valid_bpb.median), 2), change, seeds_cell(m, s),
-              fixed(s.train_seconds, 1), original});
+              fixed(perplexity(s.valid_bpb.median), 2), change, paired_cell(sweep, i),
+              seeds_cell(m, s), fixed(s.train_seconds, 1), original});
 }
 
 // What the bpb were measured on, from the runs' valid_mode (several: they do not compare).
@@ -161,14 +179,15 @@ std::string sweep_markdown(const Sweep& sweep, const ReportLinks& links) {
   std::string md = "### " + one_line(d.title) + "\n\n";
   md += row({"model", "params", "bytes on disk",
              std::string("valid bpb, median (min") + kRange + "max)", "ppl (median)",
-             "\u0394ppl vs " + cell(baseline_label), "seeds (bpb each)", "train s (median)",
-             "original (one seed)"});
-  md += "|---|--:|--:|--:|--:|--:|---|--:|---|\n";
+             "\u0394ppl vs " + cell(baseline_label), "\u0394ppl, seed by seed", "seeds (bpb each)",
+             "train s (median)", "original (one seed)"});
+  md += "|---|--:|--:|--:|--:|--:|--:|---|--:|---|\n";
   for (size_t i = 0; i < sweep.models.size(); ++i) md += model_row(sweep, i, baseline);
 
   md += "\nbpb: validation bits per byte of each run's final model" + valid_mode_note(sweep) +
         "; ppl = 2^bpb, per byte; \u0394ppl = 2^(bpb \u2212 baseline bpb) \u2212 1, at the "
-        "medians; seeds " +
+        "medians, and seed by seed against the baseline's run of the same seed (same batches); "
+        "seeds " +
         seed_list(d.seeds) + ", in that order.\n";
   if (baseline.finished == 0)
     md += "No \u0394ppl: the baseline, " + one_line(baseline_label) + ", has no finished run.\n";
