@@ -1,4 +1,5 @@
-// The router view's pieces (src/cli/router_view.h): entropy, bars, means.
+// The router view's pieces (src/cli/router_view.h): bars and means (the entropy itself is
+// tested with router_stats).
 #include "cli/router_view.h"
 
 #include <gtest/gtest.h>
@@ -8,27 +9,10 @@
 #include <vector>
 
 #include "atome/atome.h"
+#include "cli/router_stats.h"
 
 namespace atome::cli {
 namespace {
-
-TEST(RouterView, EntropyRunsFromZeroToLnN) {
-  const float sure[3] = {1.0f, 0.0f, 0.0f};
-  const float even[3] = {1.0f / 3, 1.0f / 3, 1.0f / 3};
-  const float half[2] = {0.5f, 0.5f};
-  EXPECT_EQ(router_entropy(sure, 3), 0.0);
-  EXPECT_NEAR(router_entropy(even, 3), std::log(3.0), 1e-6);
-  EXPECT_NEAR(router_entropy(half, 2), std::log(2.0), 1e-7);
-  const float skew[3] = {0.7f, 0.2f, 0.1f};
-  EXPECT_NEAR(router_entropy(skew, 3),
-              -(0.7 * std::log(0.7) + 0.2 * std::log(0.2) + 0.1 * std::log(0.1)), 1e-6);
-}
-
-TEST(RouterView, PathwayNamesFollowTheMask) {
-  EXPECT_EQ(pathway_names(ATOME_PATH_ALL), (std::vector<std::string>{"conv", "ssm", "attn"}));
-  EXPECT_EQ(pathway_names(ATOME_PATH_CONV | ATOME_PATH_ATTN),
-            (std::vector<std::string>{"conv", "attn"}));
-}
 
 TEST(RouterView, PlainBarIsProportionalToEntropy) {
   const std::vector<std::string> names = pathway_names(ATOME_PATH_ALL);

@@ -35,6 +35,7 @@
 #include "cli/commands.h"
 #include "cli/line_reader.h"
 #include "cli/model_file.h"
+#include "cli/router_stats.h"
 #include "cli/router_view.h"
 #include "cli/session.h"
 #include "cli/terminal_panel.h"
@@ -160,7 +161,7 @@ class Chat {
     for (uint32_t l = 0; l < layers.size(); ++l) {
       const float* r = atome_session_router(session_.get(), l);
       const size_t n = names_.size();
-      layers[l].entropy = router_entropy(r, n);
+      layers[l].entropy = mixture_entropy(r, static_cast<uint32_t>(n));
       layers[l].r.assign(r, r + n);
     }
     return layers;

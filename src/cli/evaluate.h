@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "atome/atome.h"
+#include "cli/router_stats.h"
 #include "train/text_data.h"
 
 namespace atome::cli {
@@ -41,9 +42,14 @@ struct EvalTotals {
 // threads (0 = as many as OpenMP offers; 1 without OpenMP), each thread with its own session;
 // per-span sums are added in span order afterwards, so the result does not depend on the thread
 // count. Throws CliError if the engine rejects a step.
+//
+// With a `trace`, also records every prediction's loss and the router mixture of every layer at
+// the step that made it (RouterTrace: predictions in span order, each span's in stream order;
+// 8 + 4 * n_layers * n_paths bytes per prediction); the totals are the same to the bit either
+// way.
 EvalTotals evaluate_spans(const atome_model& model, uint32_t window,
                           const std::vector<uint8_t>& stream, const std::vector<Span>& spans,
-                          uint32_t threads);
+                          uint32_t threads, RouterTrace* trace = nullptr);
 
 // The number of threads evaluate_spans uses for `threads`.
 uint32_t eval_thread_count(uint32_t threads);

@@ -4,8 +4,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "atome/atome.h"
-
 namespace atome::cli {
 namespace {
 
@@ -45,21 +43,6 @@ std::string bar(double fraction, const BarStyle& style) {
 }
 
 }  // namespace
-
-double router_entropy(const float* r, size_t n) {
-  double h = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (r[i] > 0) h -= static_cast<double>(r[i]) * std::log(static_cast<double>(r[i]));
-  return h;
-}
-
-std::vector<std::string> pathway_names(uint32_t pathways) {
-  std::vector<std::string> names;
-  if (pathways & ATOME_PATH_CONV) names.push_back("conv");
-  if (pathways & ATOME_PATH_SSM) names.push_back("ssm");
-  if (pathways & ATOME_PATH_ATTN) names.push_back("attn");
-  return names;
-}
 
 std::string router_line(size_t layer, const LayerRouter& router,
                         const std::vector<std::string>& names, const BarStyle& style) {

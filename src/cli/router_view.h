@@ -1,9 +1,10 @@
 // The router view of `atome chat`: how sure each layer's router is about which pathway to use.
 //
 // Each layer mixes its pathways (conv, ssm, attn: those present) with r = softmax(router logits)
-// per token (DESIGN §2). Its entropy H(r) = -sum r_i ln r_i runs from 0 (one pathway takes the
-// token) to ln n (an even mix of n pathways). A bar shows H on that scale, followed by H in nats
-// and the mixture: "L0 |######....| 0.73  conv .12 ssm .35 attn .53".
+// per token (DESIGN §2). Its entropy H(r) = -sum r_i ln r_i (mixture_entropy, router_stats.h)
+// runs from 0 (one pathway takes the token) to ln n (an even mix of n pathways). A bar shows H on
+// that scale, followed by H in nats and the mixture: "L0 |######....| 0.73  conv .12 ssm .35 attn
+// .53".
 #pragma once
 
 #include <cstdint>
@@ -18,12 +19,6 @@ struct LayerRouter {
   double entropy = 0;
   std::vector<double> r;
 };
-
-// H(r) in nats; 0 for terms with r_i = 0 (their limit).
-double router_entropy(const float* r, size_t n);
-
-// The pathway names of a mixture of a model with this pathway mask (ATOME_PATH_* bits).
-std::vector<std::string> pathway_names(uint32_t pathways);
 
 struct BarStyle {
   bool color = false;    // ANSI colours (only when stdout is a terminal)
