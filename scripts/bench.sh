@@ -2,7 +2,7 @@
 # Reproduces the speed figures of docs/RESULTS.md: builds the release preset, then
 #   1. `atome bench --json` — greedy decoding on the original's 944K model (240 tokens after the
 #      16-byte prompt "Once upon a time", window 256, one thread, 10 timed repetitions), pinned to
-#      one CPU with taskset when available;
+#      one CPU with taskset when available (the several-window table: scripts/bench-report.sh);
 #   2. Google Benchmark — the ternary kernels side by side (ratios within one run are what count).
 # Usage: scripts/bench.sh [MODEL]   (default: ../shared/reference/original-models/atome_944k.atome01)
 set -euo pipefail
@@ -15,7 +15,8 @@ cmake --build --preset release -j"$(nproc)" >/dev/null
 pin=()
 if command -v taskset >/dev/null; then pin=(taskset -c 0); fi
 echo "== atome bench (944K, 240 greedy tokens, window 256)"
-"${pin[@]}" build/release/src/cli/atome bench --model "$model" --tokens 240 --window 256 --repeat 10 --json
+"${pin[@]}" build/release/src/cli/atome bench --model "$model" --window 256 --prompt-tokens 16 --tokens 240 \
+  --repeat 10 --json
 echo
 echo "== kernels (Google Benchmark, 3 repetitions)"
 "${pin[@]}" build/release/bench/atome_bench --benchmark_filter='Matvec' --benchmark_repetitions=3 \

@@ -3,8 +3,10 @@
 #include "cli/machine_info.h"
 
 #include <sched.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
@@ -42,6 +44,18 @@ unsigned online_cpus() {
 
 MachineInfo machine_info() {
   return MachineInfo{cpu_model_name(), online_cpus()};
+}
+
+// Linux reports ru_maxrss in KiB (macOS would in bytes; the CLI is built for Linux).
+uint64_t peak_rss_bytes() {
+  struct rusage usage;
+  if (::getrusage(RUSAGE_SELF, &usage) != 0 || usage.ru_maxrss <= 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+double load_average_1m() {
+  double load[1];
+  return ::getloadavg(load, 1) == 1 ? load[0] : -1.0;
 }
 
 }  // namespace atome::cli
