@@ -51,13 +51,15 @@ extern "C" void on_sigint(int) {
   g_interrupted = 1;
 }
 
-// Ctrl-C sets a flag that the generation loop checks after every token. No SA_RESTART, so a
-// blocking read at the prompt returns too.
+// Ctrl-C sets a flag: the generation loop checks it after every token, and the line reader
+// polls it (line_reader.h). SA_RESTART, so that a write blocked on a slow terminal resumes
+// instead of failing with EINTR (which would leave stdout in error).
 class SigintFlag {
  public:
   SigintFlag() {
     struct sigaction sa {};
     sa.sa_handler = on_sigint;
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     ::sigaction(SIGINT, &sa, &old_);
   }
@@ -109,7 +111,7 @@ class Chat {
         session_(file_.model, window),
         tty_(::isatty(STDOUT_FILENO)),
         names_(pathway_names(file_.model.config.pathways)),
-        reader_(o.history) {
+        reader_(o.history, &g_interrupted) {
     style_.color = tty_;
     style_.unicode = tty_;
     atome_sampler_init(&sampler_, settings_.temperature, settings_.top_p, settings_.top_k,
@@ -127,7 +129,7 @@ class Chat {
     for (;;) {
       bool interrupted = false;
       if (!reader_.read("> ", &line, &interrupted)) {
-        if (interrupted && g_interrupted) {  // Ctrl-C at the prompt: a fresh prompt
+        if (interrupted) {  // Ctrl-C at the prompt: a fresh prompt
           g_interrupted = 0;
           std::printf("\n");
           continue;
