@@ -3,7 +3,8 @@
 #   1. release build, whole CTest suite (golden parity, incremental == recompute, kernels, loader
 #      robustness, CLI, trainer, and the firmware of every core under QEMU against the host);
 #   2. the portable-kernel build (the code path microcontrollers run), whole suite again;
-#   3. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer (built at -O1, the level
+#      ASan's documentation recommends, with line tables only: half the compile time of -O2 -g);
 #   4. a short libFuzzer run of each loader (seed corpus from a generated model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
