@@ -15,3 +15,5 @@ build/release/src/cli/atome generate --model models/atome-stories-944k.atome \
   --prompt "Once upon a time" -n 1000 --temperature 0.8 --top-p 0.9 --seed 7
 echo
 echo "(Generation stops at the end of the story. More: build/release/src/cli/atome --help)"
+echo "Interactive, with each layer's router shown live:"
+echo "  build/release/src/cli/atome chat --model models/atome-stories-944k.atome"
