@@ -97,32 +97,7 @@ TEST(TrainGpt, WholeModelGradient) {
   for (const ParamTensor& t : model.tensors())
     if (t.rows == 1)
       for (size_t i = 0; i < t.count; ++i) w[t.offset + i] += 0.3f * randn(1, rng)[0];
-  model.zero_grad();
-  model.forward(tokens.data(), targets.data(), B, T);
-  model.backward();
-  const std::vector<float> analytic = model.grads();
-  double worst = 0.0;
-  size_t checked = 0;
-  for (const ParamTensor& t : model.tensors()) {
-    for (size_t s = 0; s < std::min<size_t>(t.count, 12); ++s) {
-      const size_t i = t.offset + (s * 7919) % t.count;
-      const float saved = w[i];
-      const float h = 1e-3f;
-      w[i] = saved + h;
-      const double up = model.forward(tokens.data(), targets.data(), B, T);
-      w[i] = saved - h;
-      const double down = model.forward(tokens.data(), targets.data(), B, T);
-      w[i] = saved;
-      const double numeric = (up - down) / (2.0 * h);
-      const double err = std::fabs(numeric - analytic[i]);
-      worst = std::fmax(worst, err / (1e-3 + std::fabs(numeric)));
-      EXPECT_LE(err, 2e-4 + 2e-2 * std::fabs(numeric))
-          << t.name << " element " << i - t.offset << ": numeric " << numeric << " analytic "
-          << analytic[i];
-      ++checked;
-    }
-  }
-  std::printf("[gradcheck] GPT model: %zu elements, worst relative error %.2e\n", checked, worst);
+  expect_model_gradient(model, tokens, targets, B, T, "GPT model");
 }
 
 TEST(TrainGpt, LogitsAreCausalAndPositionsAreBounded) {
