@@ -8,10 +8,12 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <vector>
 
+#include "train/gemm.h"
 #include "train/language_model.h"
 
 namespace atome::train {
@@ -84,6 +86,26 @@ inline void expect_model_gradient(LanguageModel& model, const std::vector<uint8_
     }
   }
   std::printf("[gradcheck] %s: %zu elements, worst relative error %.2e\n", label, checked, worst);
+}
+
+// One forward + backward of a fresh model from `make_model()` with 1 and with 2 threads: the
+// gradients are bit-identical (threads split rows, never a sum).
+template <class MakeModel>
+void expect_gradients_thread_independent(const MakeModel& make_model,
+                                         const std::vector<uint8_t>& tokens,
+                                         const std::vector<uint8_t>& targets, size_t B, size_t T) {
+  std::vector<float> grads[2];
+  for (int threads : {1, 2}) {
+    set_train_threads(threads);
+    auto model = make_model();
+    model.zero_grad();
+    model.forward(tokens.data(), targets.data(), B, T);
+    model.backward();
+    grads[threads - 1] = model.grads();
+  }
+  set_train_threads(0);
+  ASSERT_EQ(grads[0].size(), grads[1].size());
+  EXPECT_EQ(std::memcmp(grads[0].data(), grads[1].data(), grads[0].size() * sizeof(float)), 0);
 }
 
 }  // namespace atome::train

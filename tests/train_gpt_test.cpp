@@ -119,19 +119,13 @@ TEST(TrainGpt, GradientsDoNotDependOnThreadCount) {
   std::mt19937 rng(26);
   const size_t B = 4, T = 16;
   const std::vector<uint8_t> tokens = random_bytes(B * T, rng), targets = random_bytes(B * T, rng);
-  std::vector<float> grads[2];
-  for (int threads : {1, 2}) {
-    set_train_threads(threads);
-    GptModel model(gpt_preset("vanilla-6k"));
-    model.init(9);
-    model.zero_grad();
-    model.forward(tokens.data(), targets.data(), B, T);
-    model.backward();
-    grads[threads - 1] = model.grads();
-  }
-  set_train_threads(0);
-  ASSERT_EQ(grads[0].size(), grads[1].size());
-  EXPECT_EQ(std::memcmp(grads[0].data(), grads[1].data(), grads[0].size() * sizeof(float)), 0);
+  expect_gradients_thread_independent(
+      [] {
+        GptModel model(gpt_preset("vanilla-6k"));
+        model.init(9);
+        return model;
+      },
+      tokens, targets, B, T);
 }
 
 }  // namespace

@@ -37,6 +37,7 @@
 #include "cli/model_file.h"
 #include "cli/router_stats.h"
 #include "cli/router_view.h"
+#include "cli/sampler_flags.h"
 #include "cli/session.h"
 #include "cli/terminal_panel.h"
 #include "cli/validate.h"
@@ -72,10 +73,7 @@ class SigintFlag {
 struct ChatOptions {
   std::string model;
   // Numbers as text: validate.h parses them (here and in the REPL's commands).
-  std::string temperature = "0.8";
-  std::string top_p = "0.9";
-  std::string top_k = "0";
-  std::string seed = "0";
+  SamplerFlags sampler{"0.8", "0.9", "0", "0"};
   std::string max_tokens = "200";
   std::string window = "512";
   std::string history;
@@ -84,9 +82,8 @@ struct ChatOptions {
 };
 
 struct Settings {
-  float temperature = 0.8f, top_p = 0.9f;
-  uint32_t top_k = 0;
-  uint64_t seed = 0, max_tokens = 200;
+  SamplerSettings sampler;
+  uint64_t max_tokens = 200;
   bool stop = true, bars = true;
 };
 
@@ -105,17 +102,16 @@ const char* const kHelp =
 
 class Chat {
  public:
-  Chat(const ChatOptions& o, Settings settings, ModelFile file, uint32_t window)
+  Chat(Settings settings, ModelFile file, uint32_t window, const std::string& history_file)
       : settings_(settings),
         file_(std::move(file)),
         session_(file_.model, window),
         tty_(::isatty(STDOUT_FILENO)),
         names_(pathway_names(file_.model.config.pathways)),
-        reader_(o.history, &g_interrupted) {
+        reader_(history_file, &g_interrupted) {
     style_.color = tty_;
     style_.unicode = tty_;
-    atome_sampler_init(&sampler_, settings_.temperature, settings_.top_p, settings_.top_k,
-                       settings_.seed);
+    restart_sampler();
     reset();
   }
 
@@ -251,16 +247,16 @@ class Chat {
       if (name == "/help") {
         std::fputs(kHelp, stdout);
       } else if (name == "/temp" || name == "/temperature") {
-        settings_.temperature = parse_float(arg, "/temp", 0.0, false, 1e6);
+        settings_.sampler.temperature = parse_temperature(arg, "/temp");
         restart_sampler();
       } else if (name == "/top-p") {
-        settings_.top_p = parse_float(arg, "/top-p", 0.0, true, 1.0);
+        settings_.sampler.top_p = parse_top_p(arg, "/top-p");
         restart_sampler();
       } else if (name == "/top-k") {
-        settings_.top_k = parse_u32(arg, "/top-k", 0, 256);
+        settings_.sampler.top_k = parse_top_k(arg, "/top-k");
         restart_sampler();
       } else if (name == "/seed") {
-        settings_.seed = parse_uint(arg, "/seed", 0, UINT64_MAX);
+        settings_.sampler.seed = parse_seed(arg, "/seed");
         restart_sampler();
       } else if (name == "/max") {
         settings_.max_tokens = parse_uint(arg, "/max", 0, UINT32_MAX);
@@ -284,14 +280,14 @@ class Chat {
 
   // The sampler keeps its own random stream: a changed setting restarts it from the seed.
   void restart_sampler() {
-    atome_sampler_init(&sampler_, settings_.temperature, settings_.top_p, settings_.top_k,
-                       settings_.seed);
+    const SamplerSettings& s = settings_.sampler;
+    atome_sampler_init(&sampler_, s.temperature, s.top_p, s.top_k, s.seed);
   }
 
   void print_settings() const {
     std::printf("temperature %g  top-p %g  top-k %u  seed %llu  max %llu  stop %s  bars %s\n",
-                settings_.temperature, settings_.top_p, settings_.top_k,
-                static_cast<unsigned long long>(settings_.seed),
+                settings_.sampler.temperature, settings_.sampler.top_p, settings_.sampler.top_k,
+                static_cast<unsigned long long>(settings_.sampler.seed),
                 static_cast<unsigned long long>(settings_.max_tokens),
                 settings_.stop ? "on" : "off", settings_.bars ? "on" : "off");
   }
@@ -315,23 +311,16 @@ std::string default_history() {
 
 void run_chat(const ChatOptions& o) {
   Settings s;
-  s.temperature = parse_float(o.temperature, "--temperature", 0.0, false, 1e6);
-  s.top_p = parse_float(o.top_p, "--top-p", 0.0, true, 1.0);
-  s.top_k = parse_u32(o.top_k, "--top-k", 0, 256);
-  s.seed = parse_uint(o.seed, "--seed", 0, UINT64_MAX);
+  s.sampler = parse_sampler_flags(o.sampler);
   s.max_tokens = parse_uint(o.max_tokens, "--max-tokens", 0, UINT32_MAX);
   s.stop = !o.no_stop;
   s.bars = !o.no_bars;
   const uint32_t window = parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
 
   ModelFile f = load_model_file(o.model);
-  if (f.model.config.vocab_size > 256)
-    throw CliError(o.model + ": vocabulary of " + std::to_string(f.model.config.vocab_size) +
-                   " tokens; the sampler handles at most 256");
+  check_sampler_vocab(f.model, o.model);
   SigintFlag sigint;
-  ChatOptions with_history = o;
-  if (with_history.history.empty()) with_history.history = default_history();
-  Chat chat(with_history, s, std::move(f), window);
+  Chat chat(s, std::move(f), window, o.history.empty() ? default_history() : o.history);
   chat.run();
 }
 
@@ -342,16 +331,7 @@ void add_chat_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "chat", "Interactive generation with each layer's router entropy shown live");
   cmd->add_option("--model", o->model, "Model file (native or legacy)")->required();
-  cmd->add_option("--temperature", o->temperature, "Sampling temperature; 0 = greedy argmax")
-      ->type_name("FLOAT")
-      ->capture_default_str();
-  cmd->add_option("--top-p", o->top_p, "Nucleus sampling mass, in (0, 1]")
-      ->type_name("FLOAT")
-      ->capture_default_str();
-  cmd->add_option("--top-k", o->top_k, "Sample among the k most likely tokens; 0 = all")
-      ->type_name("UINT")
-      ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Sampler seed")->type_name("UINT")->capture_default_str();
+  add_sampler_flags(cmd, &o->sampler);
   cmd->add_option("--max-tokens", o->max_tokens, "Most tokens per reply")
       ->type_name("UINT")
       ->capture_default_str();

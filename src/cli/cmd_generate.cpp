@@ -33,6 +33,7 @@
 #include "cli/commands.h"
 #include "cli/json_f32.h"
 #include "cli/model_file.h"
+#include "cli/sampler_flags.h"
 #include "cli/session.h"
 #include "cli/validate.h"
 #include "train/text_data.h"
@@ -45,10 +46,7 @@ struct GenerateOptions {
   std::string prompt;
   // Numbers as text: validate.h parses them.
   std::string tokens = "64";
-  std::string temperature = "0";
-  std::string top_p = "1";
-  std::string top_k = "0";
-  std::string seed = "0";
+  SamplerFlags sampler;  // greedy by default
   std::string window = "256";
   bool no_stop = false;
   bool json = false;
@@ -58,17 +56,12 @@ void run_generate(const GenerateOptions& o) {
   // Check every flag before the (possibly slow) model load.
   // -n's bound guards against typos; it is not a model limit (attention slides past the window).
   const uint64_t n = parse_uint(o.tokens, "-n", 0, UINT32_MAX);
-  const float temperature = parse_float(o.temperature, "--temperature", 0.0, false, 1e6);
-  const float top_p = parse_float(o.top_p, "--top-p", 0.0, true, 1.0);
-  const uint32_t top_k = parse_u32(o.top_k, "--top-k", 0, 256);
+  const SamplerSettings sampling = parse_sampler_flags(o.sampler);
   const uint32_t window = parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
-  const uint64_t seed = parse_uint(o.seed, "--seed", 0, UINT64_MAX);
 
   const ModelFile f = load_model_file(o.model);
+  check_sampler_vocab(f.model, o.model);
   const uint32_t vocab = f.model.config.vocab_size;
-  if (vocab > 256)
-    throw CliError(o.model + ": vocabulary of " + std::to_string(vocab) +
-                   " tokens; the sampler handles at most 256");
   Session session(f.model, window);
   const std::string start_of_story(1, static_cast<char>(train::kEndOfStory));
   const float* logits = session.feed_prompt(o.prompt.empty() ? start_of_story : o.prompt);
@@ -76,7 +69,7 @@ void run_generate(const GenerateOptions& o) {
   std::vector<float> first_logits(logits, logits + vocab);
   std::vector<uint32_t> generated;
   atome_sampler sampler;
-  atome_sampler_init(&sampler, temperature, top_p, top_k, seed);
+  atome_sampler_init(&sampler, sampling.temperature, sampling.top_p, sampling.top_k, sampling.seed);
   atome_sampler_scratch scratch;
   const char* stopped = "max_tokens";
   for (uint64_t i = 0; i < n; ++i) {
@@ -114,18 +107,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("-n,--tokens", o->tokens, "Number of tokens to generate")
       ->type_name("UINT")
       ->capture_default_str();
-  cmd->add_option("--temperature", o->temperature, "Sampling temperature; 0 = greedy argmax")
-      ->type_name("FLOAT")
-      ->capture_default_str();
-  cmd->add_option("--top-p", o->top_p, "Nucleus sampling mass, in (0, 1]")
-      ->type_name("FLOAT")
-      ->capture_default_str();
-  cmd->add_option("--top-k", o->top_k, "Sample among the k most likely tokens; 0 = all")
-      ->type_name("UINT")
-      ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Sampler seed (same seed, same output)")
-      ->type_name("UINT")
-      ->capture_default_str();
+  add_sampler_flags(cmd, &o->sampler);
   cmd->add_option("--window", o->window, "Attention window in tokens")
       ->type_name("UINT")
       ->capture_default_str();
