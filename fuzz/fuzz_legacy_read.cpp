@@ -13,7 +13,7 @@
 #include <cstring>
 #include <vector>
 
-#include "format/model_data.h"
+#include "host/model_data.h"
 
 namespace {
 

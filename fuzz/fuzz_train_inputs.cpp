@@ -7,7 +7,7 @@
 //      with story_starts strictly increasing and inside the tokens;
 //   2  options_from_json (run.json): throws std::invalid_argument, or returns options whose
 //      options_to_json text reads back (options_from_json) to options with the same text;
-//   3  parse_sweep (an experiments/*.json sweep file): throws CliError, or returns a sweep with
+//   3  parse_sweep (an experiments/*.json sweep file): throws Error, or returns a sweep with
 //      seeds and models, unique seeds and model names usable as directory names, a baseline
 //      that is one of the models, and no argument that sets a flag the runner owns.
 // Seeds: fuzz/make_corpus.sh writes corpus/train_inputs/ (one valid input per loader).
@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_error.h"
-#include "cli/sweep_file.h"
+#include "host/errors.h"
+#include "lab/sweep_file.h"
 #include "train/checkpoint.h"
-#include "train/text_data.h"
+#include "host/text_corpus.h"
 #include "train/trainer.h"
 
 namespace {
@@ -49,9 +49,9 @@ void check_checkpoint(const std::vector<uint8_t>& bytes) {
 }
 
 void check_text(const std::string& text) {
-  train::TextCorpus corpus;
+  TextCorpus corpus;
   try {
-    corpus = train::text_corpus_from_string(text, "fuzz");
+    corpus = text_corpus_from_string(text, "fuzz");
   } catch (const std::runtime_error&) {
     return;
   }
@@ -71,7 +71,7 @@ void check_text(const std::string& text) {
   for (size_t k = 0; k < t.size(); ++k) {
     const size_t story_end = next < starts.size() ? starts[next] - 1 : t.size() - 1;
     const bool is_end = k == story_end;
-    if ((t[k] == train::kEndOfStory) != is_end) fail("end-of-story byte misplaced");
+    if ((t[k] == kEndOfStory) != is_end) fail("end-of-story byte misplaced");
     if (is_end) ++next;
   }
   if (next != starts.size() + 1) fail("token count does not match the stories");
@@ -98,7 +98,7 @@ void check_sweep(const std::string& text) {
   atome::cli::SweepFile s;
   try {
     s = atome::cli::parse_sweep(text, "fuzz");
-  } catch (const atome::cli::CliError&) {
+  } catch (const atome::cli::Error&) {
     return;
   }
   if (s.name.empty() || s.title.empty()) fail("sweep without a name or title");

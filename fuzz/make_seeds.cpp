@@ -18,10 +18,11 @@
 #include <vector>
 
 #include "engine/format.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "random_model.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
+#include "host/file_io.h"
 
 namespace {
 

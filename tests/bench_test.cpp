@@ -13,7 +13,7 @@
 
 #include "atome/atome.h"
 #include "cli_run.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "model_helpers.h"
 #include "random_model.h"
 

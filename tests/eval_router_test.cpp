@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "atome/atome.h"
-#include "cli/router_stats.h"
+#include "host/router_stats.h"
 #include "cli_run.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "random_model.h"
 
 namespace atome::test {
@@ -178,10 +178,10 @@ TEST_F(EvalRouterTest, StatsAgreeWithTheCsv) {
   mean_of_mean /= static_cast<double>(mean.size());
   // The CSV prints entropies to 9 digits; the summary uses them unrounded.
   EXPECT_NEAR(r.at("mean_entropy").get<double>(), mean_of_mean, 1e-8);
-  EXPECT_NEAR(r.at("pearson").get<double>(), cli::pearson(mean, loss), 1e-6);
-  EXPECT_NEAR(r.at("spearman").get<double>(), cli::spearman(mean, loss), 1e-3);
+  EXPECT_NEAR(r.at("pearson").get<double>(), atome::pearson(mean, loss), 1e-6);
+  EXPECT_NEAR(r.at("spearman").get<double>(), atome::spearman(mean, loss), 1e-3);
   ASSERT_EQ(r.at("layers").size(), 2u);
-  EXPECT_NEAR(r.at("layers")[1].at("pearson").get<double>(), cli::pearson(h1, loss), 1e-6);
+  EXPECT_NEAR(r.at("layers")[1].at("pearson").get<double>(), atome::pearson(h1, loss), 1e-6);
   double mixture_sum = 0;
   for (const auto& m : r.at("layers")[0].at("mean_mixture")) mixture_sum += m.get<double>();
   EXPECT_NEAR(mixture_sum, 1.0, 1e-6);

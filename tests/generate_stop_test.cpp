@@ -10,7 +10,7 @@
 
 #include "cli_run.h"
 #include "engine/format.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "random_model.h"
 
 namespace atome::test {

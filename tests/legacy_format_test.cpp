@@ -13,7 +13,8 @@
 
 #include "engine/format.h"
 #include "fixtures.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
+#include "host/file_io.h"
 
 namespace atome::test {
 namespace {

@@ -5,7 +5,7 @@
 #include <random>
 
 #include "engine/format.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 
 namespace atome::test {
 

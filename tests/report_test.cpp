@@ -12,16 +12,16 @@
 #include <string>
 #include <vector>
 
-#include "cli/seed_stats.h"
+#include "host/spread.h"
 #include "cli_run.h"
 
 namespace atome::test {
 namespace {
 
-using cli::perplexity;
-using cli::perplexity_change;
-using cli::Spread;
-using cli::spread_of;
+using atome::perplexity;
+using atome::perplexity_change;
+using atome::Spread;
+using atome::spread_of;
 
 TEST(SeedStats, MedianAndRange) {
   const Spread odd = spread_of({1.0, 3.0, 2.0});

@@ -1,8 +1,8 @@
-// The statistics behind `atome eval --router-stats` (src/cli/router_stats.h) on inputs whose
+// The statistics behind `atome eval --router-stats` (src/host/router_stats.h) on inputs whose
 // answers are known by hand: mixture entropy, Pearson, average ranks and Spearman with ties,
 // quantiles, the undefined cases (constant input, too few values, NaN), and the summary of a
 // small hand-made trace.
-#include "cli/router_stats.h"
+#include "host/router_stats.h"
 
 #include <gtest/gtest.h>
 
@@ -16,15 +16,15 @@
 namespace atome::test {
 namespace {
 
-using cli::average_ranks;
-using cli::Distribution;
-using cli::distribution_of;
-using cli::mixture_entropy;
-using cli::pathway_names;
-using cli::pearson;
-using cli::RouterStats;
-using cli::RouterTrace;
-using cli::spearman;
+using atome::average_ranks;
+using atome::Distribution;
+using atome::distribution_of;
+using atome::mixture_entropy;
+using atome::pathway_names;
+using atome::pearson;
+using atome::RouterStats;
+using atome::RouterTrace;
+using atome::spearman;
 
 TEST(RouterStats, PathwayNamesFollowTheMask) {
   EXPECT_EQ(pathway_names(ATOME_PATH_ALL), (std::vector<std::string>{"conv", "ssm", "attn"}));
@@ -125,7 +125,7 @@ TEST(RouterStats, SummaryOfAHandMadeTrace) {
   }
   t.span_first = {0, 2};
 
-  const RouterStats s = cli::router_stats(t, 2);
+  const RouterStats s = atome::router_stats(t, 2);
   EXPECT_EQ(s.predictions, 4u);
   EXPECT_DOUBLE_EQ(s.max_entropy, std::log(2.0));
   EXPECT_DOUBLE_EQ(s.mean_loss, 1.875);
@@ -169,7 +169,7 @@ TEST(RouterStats, SummaryOfAHandMadeTrace) {
 
   // More bins than predictions: one per prediction. No spans given: no span figures.
   t.span_first.clear();
-  const RouterStats fine = cli::router_stats(t, 10);
+  const RouterStats fine = atome::router_stats(t, 10);
   EXPECT_EQ(fine.by_loss.size(), 4u);
   EXPECT_EQ(fine.span_entropy.count, 0u);
 }
@@ -179,7 +179,7 @@ TEST(RouterStats, EmptyTraceIsAllUndefined) {
   t.pathways = ATOME_PATH_ALL;
   t.n_layers = 1;
   t.n_paths = 3;
-  const RouterStats s = cli::router_stats(t);
+  const RouterStats s = atome::router_stats(t);
   EXPECT_EQ(s.predictions, 0u);
   EXPECT_TRUE(std::isnan(s.mean_entropy));
   EXPECT_TRUE(std::isnan(s.pearson));

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "atome/atome.h"
-#include "cli/router_stats.h"
+#include "host/router_stats.h"
 
 namespace atome::cli {
 namespace {

@@ -1,6 +1,6 @@
-// The text corpus loader (src/train/text_data.h): where stories are cut, what becomes of the
+// The text corpus loader (src/host/text_corpus.h): where stories are cut, what becomes of the
 // separator lines, and the files it refuses.
-#include "train/text_data.h"
+#include "host/text_corpus.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -23,7 +23,7 @@
 
 #include "atome/atome.h"
 #include "cli_run.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "model_helpers.h"
 #include "train/checkpoint.h"
 #include "train/model.h"

@@ -4,8 +4,9 @@
 
 #include <cmath>
 
-#include "cli/cli_error.h"
-#include "format/model_data.h"
+#include "host/errors.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
 
 namespace atome::cli {
 namespace {
@@ -39,20 +40,20 @@ std::string quoted(const std::string& key) {
 
 const json& field(const json& j, const std::string& key, const std::string& where) {
   const auto it = j.find(key);
-  if (it == j.end()) throw CliError(where + ": " + quoted(key) + " is missing");
+  if (it == j.end()) throw Error(where + ": " + quoted(key) + " is missing");
   return *it;
 }
 
 std::string string_at(const json& j, const std::string& key, const std::string& where) {
   const json& v = field(j, key, where);
-  if (!v.is_string()) throw CliError(where + ": " + quoted(key) + " must be a string");
+  if (!v.is_string()) throw Error(where + ": " + quoted(key) + " must be a string");
   return v.get<std::string>();
 }
 
 uint64_t count_at(const json& j, const std::string& key, const std::string& where) {
   const json& v = field(j, key, where);
   if (!v.is_number_unsigned())
-    throw CliError(where + ": " + quoted(key) + " must be a non-negative integer");
+    throw Error(where + ": " + quoted(key) + " must be a non-negative integer");
   return v.get<uint64_t>();
 }
 
@@ -60,14 +61,14 @@ uint64_t count_at(const json& j, const std::string& key, const std::string& wher
 double positive_at(const json& j, const std::string& key, const std::string& where) {
   const json& v = field(j, key, where);
   const bool ok = v.is_number() && std::isfinite(v.get<double>()) && v.get<double>() > 0;
-  if (!ok) throw CliError(where + ": " + quoted(key) + " must be a positive number");
+  if (!ok) throw Error(where + ": " + quoted(key) + " must be a positive number");
   return v.get<double>();
 }
 
 // {"median": ..., "min": ..., "max": ...}; min and max default to the median when absent.
 Spread spread_at(const json& j, const std::string& key, const std::string& where) {
   const json& v = field(j, key, where);
-  if (!v.is_object()) throw CliError(where + ": " + quoted(key) + " must be an object");
+  if (!v.is_object()) throw Error(where + ": " + quoted(key) + " must be an object");
   const std::string inner = where + ": " + key;
   Spread s;
   s.median = positive_at(v, "median", inner);
@@ -81,11 +82,11 @@ json parse_object(const std::string& path) {
   try {
     bytes = read_file(path);
   } catch (const FormatError& e) {
-    throw CliError(e.what());
+    throw Error(e.what());
   }
   const json j = json::parse(bytes.begin(), bytes.end(), nullptr, false);
-  if (j.is_discarded()) throw CliError(path + " is not valid JSON");
-  if (!j.is_object()) throw CliError(path + " does not hold a JSON object");
+  if (j.is_discarded()) throw Error(path + " is not valid JSON");
+  if (!j.is_object()) throw Error(path + " does not hold a JSON object");
   return j;
 }
 
@@ -95,15 +96,15 @@ void check_schema(const json& j, const std::string& path) {
   if (!j.contains("schema")) {
     // Version 1 (one window, flat fields) had no schema field.
     if (j.contains("decode_tok_s_median"))
-      throw CliError(path + " was written by an older atome bench (no \"schema\"); rerun it");
-    throw CliError(path + " is not an atome bench --json output (no \"schema\")");
+      throw Error(path + " was written by an older atome bench (no \"schema\"); rerun it");
+    throw Error(path + " is not an atome bench --json output (no \"schema\")");
   }
   if (string_at(j, "schema", path) != kBenchSchema)
-    throw CliError(path + ": \"schema\" is '" + j["schema"].get<std::string>() + "', expected '" +
-                   kBenchSchema + "'");
+    throw Error(path + ": \"schema\" is '" + j["schema"].get<std::string>() + "', expected '" +
+                kBenchSchema + "'");
   const json& v = field(j, "schema_version", path);
   if (!v.is_number_unsigned() || v.get<uint64_t>() != kBenchSchemaVersion)
-    throw CliError(path + ": \"schema_version\" is " + v.dump() + ", expected " + expected);
+    throw Error(path + ": \"schema_version\" is " + v.dump() + ", expected " + expected);
 }
 
 }  // namespace
@@ -140,26 +141,26 @@ BenchReport read_bench_json(const std::string& path) {
   r.model = string_at(j, "model", path);
   r.model_crc32 = string_at(j, "model_crc32", path);
   r.model_bytes = count_at(j, "model_bytes", path);
-  if (r.model_bytes == 0) throw CliError(path + ": \"model_bytes\" must be positive");
+  if (r.model_bytes == 0) throw Error(path + ": \"model_bytes\" must be positive");
   r.kernel = string_at(j, "kernel", path);
   r.cpu = string_at(j, "cpu", path);
   r.tokens = count_at(j, "tokens", path);
   r.repeat = count_at(j, "repeat", path);
   const json& windows = field(j, "windows", path);
   if (!windows.is_array() || windows.empty())
-    throw CliError(path + ": \"windows\" must be a non-empty list");
+    throw Error(path + ": \"windows\" must be a non-empty list");
   for (size_t i = 0; i < windows.size(); ++i) {
     const json& e = windows[i];
     const std::string where = path + ": windows[" + std::to_string(i) + "]";
-    if (!e.is_object()) throw CliError(where + " must be an object");
+    if (!e.is_object()) throw Error(where + " must be an object");
     BenchWindow w;
     const uint64_t window = count_at(e, "window", where);
-    if (window == 0 || window > UINT32_MAX) throw CliError(where + ": \"window\" is out of range");
+    if (window == 0 || window > UINT32_MAX) throw Error(where + ": \"window\" is out of range");
     w.window = static_cast<uint32_t>(window);
     w.state_bytes = count_at(e, "state_bytes", where);
-    if (w.state_bytes == 0) throw CliError(where + ": \"state_bytes\" must be positive");
+    if (w.state_bytes == 0) throw Error(where + ": \"state_bytes\" must be positive");
     const uint64_t prompt = count_at(e, "prompt_tokens", where);
-    if (prompt > UINT32_MAX) throw CliError(where + ": \"prompt_tokens\" is out of range");
+    if (prompt > UINT32_MAX) throw Error(where + ": \"prompt_tokens\" is out of range");
     w.prompt_tokens = static_cast<uint32_t>(prompt);
     w.prompt_crc32 = string_at(e, "prompt_crc32", where);
     w.prefill_tok_s = spread_at(e, "prefill_tok_s", where);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/seed_stats.h"
+#include "host/spread.h"
 
 namespace atome::cli {
 
@@ -57,7 +57,7 @@ struct BenchReport {
 nlohmann::ordered_json bench_to_json(const BenchReport& report);
 
 // Reads a saved `atome bench --json` output. Only the fields --compare needs are required; runs,
-// min and max are optional. Throws CliError naming `path` (and the key) for a file that is
+// min and max are optional. Throws Error naming `path` (and the key) for a file that is
 // missing, not JSON, of another schema or version, or lacking a needed field.
 BenchReport read_bench_json(const std::string& path);
 

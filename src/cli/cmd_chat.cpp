@@ -31,17 +31,18 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_error.h"
+#include "host/errors.h"
 #include "cli/commands.h"
 #include "cli/line_reader.h"
-#include "cli/model_file.h"
-#include "cli/router_stats.h"
+#include "host/model_file.h"
+#include "host/router_stats.h"
 #include "cli/router_view.h"
 #include "cli/sampler_flags.h"
-#include "cli/session.h"
+#include "host/generation.h"
+#include "host/owned_session.h"
 #include "cli/terminal_panel.h"
 #include "cli/validate.h"
-#include "train/text_data.h"
+#include "host/text_corpus.h"
 
 namespace atome::cli {
 namespace {
@@ -106,12 +107,12 @@ class Chat {
       : settings_(settings),
         file_(std::move(file)),
         session_(file_.model, window),
+        generator_(session_, settings_.sampler),
         tty_(::isatty(STDOUT_FILENO)),
         names_(pathway_names(file_.model.config.pathways)),
         reader_(history_file, &g_interrupted) {
     style_.color = tty_;
     style_.unicode = tty_;
-    restart_sampler();
     reset();
   }
 
@@ -150,8 +151,8 @@ class Chat {
 
   // A new story: forget everything and feed the start-of-story byte.
   void reset() {
-    atome_session_reset(session_.get());
-    logits_ = session_.step(train::kEndOfStory);
+    generator_.reset();
+    generator_.feed(std::string(1, static_cast<char>(kEndOfStory)));
   }
 
   std::vector<LayerRouter> routers() const {
@@ -185,8 +186,6 @@ class Chat {
   }
 
   void reply(const std::string& text) {
-    for (unsigned char c : text) logits_ = session_.step(c);
-    const uint32_t vocab = file_.model.config.vocab_size;
     RouterMean mean;
     std::unique_ptr<TerminalPanel> panel;
     if (settings_.bars && tty_)
@@ -195,37 +194,26 @@ class Chat {
     std::fflush(stdout);
 
     using Clock = std::chrono::steady_clock;
-    const Clock::time_point start = Clock::now();
-    Clock::time_point drawn = start;
-    const char* stopped = "max tokens";
-    uint64_t produced = 0;
-    g_interrupted = 0;
-    while (produced < settings_.max_tokens) {
-      if (g_interrupted) {
-        stopped = "interrupted";
-        break;
-      }
-      const uint32_t token = atome_sample(&sampler_, logits_, vocab, &scratch_);
-      logits_ = session_.step(token);  // fed in every case: 0x04 begins the next story
-      if (token == train::kEndOfStory && settings_.stop) {
-        stopped = "end of story";
-        break;
-      }
+    Clock::time_point drawn = Clock::now();
+    GenerationHooks hooks;
+    hooks.interrupted = [] { return g_interrupted != 0; };
+    hooks.on_token = [&](uint32_t token) {
       put(token);
-      ++produced;
       const std::vector<LayerRouter> now = routers();
       mean.add(now);
       // The live panel: at most ~30 redraws a second, so that drawing never dominates.
       if (panel && panel->active() && Clock::now() - drawn > std::chrono::milliseconds(33)) {
-        panel->draw(panel_lines(now, "at token " + std::to_string(produced)));
+        panel->draw(panel_lines(now, "at token " + std::to_string(mean.tokens())));
         drawn = Clock::now();
       }
-    }
+    };
     g_interrupted = 0;
-    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    std::printf("\n%s[%s; %llu tokens, %.0f tok/s]%s\n", tty_ ? "\x1b[2m" : "", stopped,
-                static_cast<unsigned long long>(produced), produced / std::max(seconds, 1e-9),
-                tty_ ? "\x1b[0m" : "");
+    const Generation g = generator_.run(text, {settings_.max_tokens, settings_.stop}, hooks);
+    g_interrupted = 0;
+    const double seconds = g.decode_ms / 1000.0;
+    std::printf("\n%s[%s; %llu tokens, %.0f tok/s]%s\n", tty_ ? "\x1b[2m" : "",
+                stop_reason_text(g.stopped), static_cast<unsigned long long>(g.tokens),
+                g.tokens / std::max(seconds, 1e-9), tty_ ? "\x1b[0m" : "");
     if (!settings_.bars || mean.tokens() == 0) return;
     const std::string what = "mean over " + std::to_string(mean.tokens()) + " tokens";
     const std::vector<std::string> lines = panel_lines(mean.mean(), what);
@@ -280,8 +268,7 @@ class Chat {
 
   // The sampler keeps its own random stream: a changed setting restarts it from the seed.
   void restart_sampler() {
-    const SamplerSettings& s = settings_.sampler;
-    atome_sampler_init(&sampler_, s.temperature, s.top_p, s.top_k, s.seed);
+    generator_.set_sampler(settings_.sampler);
   }
 
   void print_settings() const {
@@ -294,14 +281,12 @@ class Chat {
 
   Settings settings_;
   ModelFile file_;
-  Session session_;
+  OwnedSession session_;
+  Generator generator_;
   bool tty_;
   std::vector<std::string> names_;
   BarStyle style_;
   LineReader reader_;
-  atome_sampler sampler_{};
-  atome_sampler_scratch scratch_{};
-  const float* logits_ = nullptr;
 };
 
 std::string default_history() {

@@ -11,10 +11,11 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/model_file.h"
 #include "cli/validate.h"
 #include "engine/format.h"
-#include "format/model_data.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
+#include "host/model_file.h"
 
 namespace atome::cli {
 namespace {

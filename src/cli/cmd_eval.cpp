@@ -3,7 +3,7 @@
 //
 // How well a model predicts a text file, as the engine runs it: bits per byte (bpb) and per-byte
 // perplexity (ppl = 2^bpb). The text is read with the trainer's corpus loader
-// (src/train/text_data.h: stories cut on "<|endoftext|>" lines, each followed by 0x04).
+// (src/host/text_corpus.h: stories cut on "<|endoftext|>" lines, each followed by 0x04).
 //
 // Story mode (default): for each story, reset the session, feed 0x04 (the start-of-story
 // context), then predict every byte of the story and the closing 0x04. The loss of a prediction
@@ -27,7 +27,7 @@
 //                    correlation of entropy with per-prediction loss (per layer, and of the mean
 //                    over layers), the mean entropy in each decile of loss, and how the mean
 //                    entropy of a prediction, and of a whole story (chunk), is spread
-//                    (src/cli/router_stats.h). A correlation that is undefined (constant
+//                    (src/host/router_stats.h). A correlation that is undefined (constant
 //                    entropy, e.g. one pathway) is "undefined" in text and null in JSON.
 //   --per-token FILE writes one CSV row per prediction: span, position, input and target byte,
 //                    loss, each layer's entropy, their mean, each layer's mixture
@@ -54,15 +54,16 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "cli/evaluate.h"
-#include "cli/model_file.h"
-#include "cli/router_stats.h"
 #include "cli/token_csv.h"
 #include "cli/validate.h"
-#include "format/model_data.h"
-#include "train/text_data.h"
+#include "host/errors.h"
+#include "host/evaluate.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
+#include "host/model_file.h"
+#include "host/router_stats.h"
+#include "host/text_corpus.h"
 
 namespace atome::cli {
 namespace {
@@ -160,15 +161,15 @@ void run_eval(const EvalOptions& o) {
   const bool per_token = !o.per_token.empty();
   if (per_token) check_output_path(o.per_token, "--per-token");
 
-  const train::TextCorpus corpus = train::load_text_corpus(o.data);
+  const TextCorpus corpus = load_text_corpus(o.data);
   std::vector<uint8_t> stream;
   std::vector<Span> spans;
   if (chunk_mode) {
     stream = corpus.tokens;
     spans = chunk_spans(stream.size(), chunk);
     if (spans.empty())
-      throw CliError(o.data + ": " + std::to_string(stream.size()) +
-                     " bytes of text, fewer than one --chunk of " + std::to_string(chunk));
+      throw Error(o.data + ": " + std::to_string(stream.size()) +
+                  " bytes of text, fewer than one --chunk of " + std::to_string(chunk));
   } else {
     spans = story_spans(corpus, &stream);
   }

@@ -10,10 +10,11 @@
 #include <memory>
 #include <string>
 
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "cli/model_file.h"
-#include "format/model_data.h"
+#include "host/errors.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
+#include "host/model_file.h"
 
 namespace atome::cli {
 namespace {

@@ -32,11 +32,12 @@
 
 #include "cli/commands.h"
 #include "cli/json_f32.h"
-#include "cli/model_file.h"
 #include "cli/sampler_flags.h"
-#include "cli/session.h"
 #include "cli/validate.h"
-#include "train/text_data.h"
+#include "host/generation.h"
+#include "host/model_file.h"
+#include "host/owned_session.h"
+#include "host/text_corpus.h"
 
 namespace atome::cli {
 namespace {
@@ -61,31 +62,24 @@ void run_generate(const GenerateOptions& o) {
 
   const ModelFile f = load_model_file(o.model);
   check_sampler_vocab(f.model, o.model);
-  const uint32_t vocab = f.model.config.vocab_size;
-  Session session(f.model, window);
-  const std::string start_of_story(1, static_cast<char>(train::kEndOfStory));
-  const float* logits = session.feed_prompt(o.prompt.empty() ? start_of_story : o.prompt);
-
-  std::vector<float> first_logits(logits, logits + vocab);
+  OwnedSession session(f.model, window);
+  Generator generator(session, sampling);
+  const std::string start_of_story(1, static_cast<char>(kEndOfStory));
+  generator.feed(o.prompt.empty() ? start_of_story : o.prompt);
+  const std::vector<float> first_logits(generator.logits(),
+                                        generator.logits() + session.vocab_size());
   std::vector<uint32_t> generated;
-  atome_sampler sampler;
-  atome_sampler_init(&sampler, sampling.temperature, sampling.top_p, sampling.top_k, sampling.seed);
-  atome_sampler_scratch scratch;
-  const char* stopped = "max_tokens";
-  for (uint64_t i = 0; i < n; ++i) {
-    const uint32_t token = atome_sample(&sampler, logits, vocab, &scratch);
-    if (token == train::kEndOfStory && !o.no_stop) {
-      stopped = "end_of_story";
-      break;
-    }
+  GenerationHooks hooks;
+  hooks.on_token = [&](uint32_t token) {
     if (o.json) {
       generated.push_back(token);
     } else {
       std::fputc(static_cast<int>(token), stdout);
       std::fflush(stdout);
     }
-    if (i + 1 < n) logits = session.step(token);  // the last token's successor is not needed
-  }
+  };
+  const Generation g = generator.run("", {n, /*stop_at_end=*/!o.no_stop}, hooks);
+  const char* stopped = g.stopped == StopReason::kEndOfStory ? "end_of_story" : "max_tokens";
 
   if (o.json) {
     const JsonF32 j = {{"tokens", generated}, {"stopped", stopped}, {"first_logits", first_logits}};

@@ -13,10 +13,10 @@
 
 #include "cli/commands.h"
 #include "cli/json_f32.h"
-#include "cli/model_file.h"
-#include "cli/text_format.h"
 #include "engine/bytes.h"
 #include "engine/format.h"
+#include "host/model_file.h"
+#include "host/text_format.h"
 
 namespace atome::cli {
 namespace {

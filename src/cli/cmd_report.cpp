@@ -17,14 +17,17 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "cli/report_markdown.h"
-#include "cli/sweep_charts.h"
-#include "cli/sweep_results.h"
-#include "format/model_data.h"
+#include "host/errors.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
+#include "lab/report_markdown.h"
+#include "lab/sweep_charts.h"
+#include "lab/sweep_results.h"
 
 namespace atome::cli {
+
+using namespace atome::lab;  // the lab does the work; this file parses flags and prints
 namespace {
 
 namespace fs = std::filesystem;
@@ -117,7 +120,7 @@ void run_report(const ReportOptions& o) {
   if (!figure_files.empty()) {
     std::error_code ec;
     fs::create_directories(figures, ec);
-    if (ec) throw CliError("cannot create directory " + figures + ": " + ec.message());
+    if (ec) throw Error("cannot create directory " + figures + ": " + ec.message());
   }
   for (const FigureFile& f : figure_files) write_text_file(f.path, f.svg);
 

@@ -27,14 +27,17 @@
 #include <utility>
 #include <vector>
 
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "cli/sweep_file.h"
 #include "cli/train_flags.h"
 #include "cli/validate.h"
-#include "format/model_data.h"
+#include "host/errors.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
+#include "lab/sweep_file.h"
 
 namespace atome::cli {
+
+using namespace atome::lab;  // the lab does the work; this file parses flags and prints
 namespace {
 
 using json = nlohmann::json;
@@ -50,12 +53,12 @@ bool exists(const std::string& path) {
 }
 
 void make_dir(const std::string& path) {
-  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) throw CliError("cannot create " + path);
+  if (::mkdir(path.c_str(), 0777) != 0 && errno != EEXIST) throw Error("cannot create " + path);
 }
 
 std::string read_all(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw CliError("cannot read " + path);
+  if (!in) throw Error("cannot read " + path);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
@@ -100,7 +103,7 @@ train::TrainOptions run_options(const SweepFile& sweep, const SweepModel& model,
 void claim_directory(const std::string& out, const std::string& text) {
   std::error_code error;
   std::filesystem::create_directories(out, error);
-  if (error) throw CliError("cannot create " + out + ": " + error.message());
+  if (error) throw Error("cannot create " + out + ": " + error.message());
   const std::string kept = out + "/sweep.json";
   if (exists(kept)) {
     const json before = json::parse(read_all(kept), nullptr, false);

@@ -20,12 +20,14 @@
 #include <memory>
 #include <string>
 
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "cli/metrics_file.h"
 #include "cli/train_flags.h"
+#include "host/errors.h"
+#include "lab/metrics_file.h"
 
 namespace atome::cli {
+
+using namespace atome::lab;  // the lab does the work; this file parses flags and prints
 namespace {
 
 void run_train(const TrainFlags& f) {

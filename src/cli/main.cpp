@@ -10,11 +10,13 @@
 #include <string>
 
 #include "atome/atome.h"
-#include "cli/cli_error.h"
 #include "cli/commands.h"
-#include "format/model_data.h"
+#include "host/errors.h"
 
 namespace {
+
+constexpr int kExitFailure = 1;  // I/O, corrupted models, engine errors
+constexpr int kExitUsage = 2;    // bad flags or arguments, like CLI11's own parse errors
 
 // One line, whatever the message holds (CLI11 and FormatError messages are single lines today,
 // but the contract should not depend on that).
@@ -68,14 +70,12 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  using namespace atome::cli;
+  using namespace atome;
   try {
     return run(argc, argv);
   } catch (const UsageError& e) {
     return report(e.what(), kExitUsage);
-  } catch (const CliError& e) {
-    return report(e.what(), kExitFailure);
-  } catch (const atome::FormatError& e) {
+  } catch (const Error& e) {
     return report(e.what(), kExitFailure);
   } catch (const std::bad_alloc&) {
     return report("out of memory", kExitFailure);

@@ -1,7 +1,7 @@
 #include "cli/sampler_flags.h"
 
-#include "cli/cli_error.h"
 #include "cli/validate.h"
+#include "host/errors.h"
 
 namespace atome::cli {
 
@@ -45,8 +45,8 @@ SamplerSettings parse_sampler_flags(const SamplerFlags& f) {
 void check_sampler_vocab(const atome_model& model, const std::string& path) {
   const uint32_t vocab = model.config.vocab_size;
   if (vocab > 256)
-    throw CliError(path + ": vocabulary of " + std::to_string(vocab) +
-                   " tokens; the sampler handles at most 256");
+    throw Error(path + ": vocabulary of " + std::to_string(vocab) +
+                " tokens; the sampler handles at most 256");
 }
 
 }  // namespace atome::cli

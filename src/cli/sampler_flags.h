@@ -7,6 +7,7 @@
 #include <string>
 
 #include "atome/atome.h"
+#include "host/generation.h"
 
 namespace atome::cli {
 
@@ -26,15 +27,9 @@ float parse_top_p(const std::string& text, const char* name);
 uint32_t parse_top_k(const std::string& text, const char* name);
 uint64_t parse_seed(const std::string& text, const char* name);
 
-struct SamplerSettings {
-  float temperature = 0, top_p = 1;
-  uint32_t top_k = 0;
-  uint64_t seed = 0;
-};
-
 SamplerSettings parse_sampler_flags(const SamplerFlags& flags);
 
-// The sampler draws from at most 256 tokens: CliError naming `path` for a larger vocabulary.
+// The sampler draws from at most 256 tokens: Error naming `path` for a larger vocabulary.
 void check_sampler_vocab(const atome_model& model, const std::string& path);
 
 }  // namespace atome::cli

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 
-#include "cli/cli_error.h"
+#include "host/errors.h"
 
 namespace atome::cli {
 namespace {
@@ -60,11 +60,11 @@ void check_output_path(const std::string& path, const std::string& flag) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::path p(path);
-  if (path.empty()) throw CliError(flag + ": empty file name");
-  if (fs::is_directory(p, ec)) throw CliError(flag + " " + path + ": is a directory");
+  if (path.empty()) throw Error(flag + ": empty file name");
+  if (fs::is_directory(p, ec)) throw Error(flag + " " + path + ": is a directory");
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   if (!fs::is_directory(dir, ec))
-    throw CliError(flag + " " + path + ": no directory " + dir.string());
+    throw Error(flag + " " + path + ": no directory " + dir.string());
 }
 
 }  // namespace atome::cli

@@ -18,8 +18,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/evaluate.h"
-#include "cli/router_stats.h"
+#include "host/evaluate.h"
+#include "host/router_stats.h"
 
 namespace atome::cli {
 
@@ -27,7 +27,7 @@ namespace atome::cli {
 std::string token_csv(const std::vector<uint8_t>& stream, const std::vector<Span>& spans,
                       const RouterTrace& trace);
 
-// Throws CliError naming `flag` unless `path` could be written: its folder exists and it is not
+// Throws Error naming `flag` unless `path` could be written: its folder exists and it is not
 // itself a folder. Checked before a long evaluation rather than after it.
 void check_output_path(const std::string& path, const std::string& flag);
 

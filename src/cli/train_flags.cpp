@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <stdexcept>
 
-#include "cli/cli_error.h"
+#include "host/errors.h"
 #include "cli/validate.h"
 
 namespace atome::cli {
@@ -86,12 +86,12 @@ train::TrainResult translated(Fn&& fn) {
     return fn();
   } catch (const UsageError&) {
     throw;
-  } catch (const CliError&) {
+  } catch (const Error&) {
     throw;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   } catch (const std::runtime_error& e) {
-    throw CliError(e.what());
+    throw Error(e.what());
   }
 }
 
@@ -100,7 +100,7 @@ train::TrainResult translated(Fn&& fn) {
 train::TrainResult start_run(const train::TrainOptions& options, const train::RunControl& control) {
   if (control.out_dir.empty()) throw UsageError("--out DIR is required");
   if (::mkdir(control.out_dir.c_str(), 0777) != 0 && errno != EEXIST)
-    throw CliError("cannot create " + control.out_dir);
+    throw Error("cannot create " + control.out_dir);
   struct stat st;
   if (::stat((control.out_dir + "/checkpoint.bin").c_str(), &st) == 0)
     throw UsageError(control.out_dir +

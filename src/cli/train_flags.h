@@ -36,7 +36,7 @@ train::RunControl run_control(const TrainFlags& f);
 
 // A fresh run in control.out_dir (created; a directory that already holds a run is refused), or
 // the run there continued from its checkpoint. The trainer's exceptions become UsageError (bad
-// options) or CliError (files, numbers), so callers print one line.
+// options) or Error (files, numbers), so callers print one line.
 train::TrainResult start_run(const train::TrainOptions& options, const train::RunControl& control);
 train::TrainResult resume_run(const train::RunControl& control);
 

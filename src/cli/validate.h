@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "cli/cli_error.h"
+#include "host/errors.h"
 
 namespace atome::cli {
 

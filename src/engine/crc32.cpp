@@ -1,6 +1,7 @@
 // CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), half-byte table: 64 bytes of flash,
 // two lookups per byte — small enough for a Cortex-M0, fast enough to check a model at load.
 #include "atome/atome.h"
+#include "engine/format.h"
 
 namespace {
 constexpr uint32_t kNibbleTable[16] = {0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu,
@@ -18,4 +19,11 @@ extern "C" uint32_t atome_crc32(uint32_t crc, const void* data, size_t bytes) {
     crc = (crc >> 4) ^ kNibbleTable[crc & 15u];
   }
   return ~crc;
+}
+
+uint32_t atome::format::image_crc32(const uint8_t* image, size_t covered) {
+  const uint8_t zero[4] = {0, 0, 0, 0};
+  uint32_t crc = atome_crc32(0, image, kOffCrc);
+  crc = atome_crc32(crc, zero, 4);
+  return atome_crc32(crc, image + kOffCrc + 4, covered - (kOffCrc + 4));
 }

@@ -120,6 +120,10 @@ TensorSpec canonical_tensor(const atome_config& config, uint32_t index);
 // Payload bytes of a tensor: rows * cols * 4 for f32, rows * ceil(cols / 4) for trits.
 uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols);
 
+// CRC-32 of the first `covered` bytes of a native image (covered >= kOffCrc + 4) with the CRC
+// field read as zero: what the header's CRC field holds. The loader checks it; writers store it.
+uint32_t image_crc32(const uint8_t* image, size_t covered);
+
 // Checks a config's ranges and internal consistency (n_paths must already equal popcount).
 atome_status validate_config(const atome_config& config);
 

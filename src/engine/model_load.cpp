@@ -82,11 +82,8 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   if (file_bytes < kHeaderBytes) return ATOME_ERR_BAD_HEADER;
 
   // CRC-32 over the signed bytes, the CRC field itself read as zero.
-  const uint8_t zero[4] = {0, 0, 0, 0};
-  uint32_t crc = atome_crc32(0, image, kOffCrc);
-  crc = atome_crc32(crc, zero, 4);
-  crc = atome_crc32(crc, image + kOffCrc + 4, static_cast<size_t>(file_bytes) - (kOffCrc + 4));
-  if (crc != read_u32(image + kOffCrc)) return ATOME_ERR_CHECKSUM;
+  if (image_crc32(image, static_cast<size_t>(file_bytes)) != read_u32(image + kOffCrc))
+    return ATOME_ERR_CHECKSUM;
 
   // Header.
   if ((flags & ~kKnownFlags) != 0) return ATOME_ERR_BAD_HEADER;

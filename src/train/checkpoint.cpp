@@ -6,7 +6,8 @@
 #include <stdexcept>
 
 #include "atome/atome.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
+#include "host/file_io.h"
 
 namespace atome::train {
 namespace {

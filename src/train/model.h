@@ -12,7 +12,7 @@
 
 #include "atome/atome.h"
 #include "engine/format.h"
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "train/language_model.h"
 #include "train/ops.h"
 #include "train/sequence_ops.h"

@@ -13,10 +13,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "format/model_data.h"
+#include "host/model_data.h"
 #include "train/checkpoint.h"
 #include "train/gemm.h"
 #include "train/progress.h"
+#include "host/file_io.h"
 
 namespace atome::train {
 namespace {

@@ -24,7 +24,7 @@
 #include "train/gpt_model.h"
 #include "train/model.h"
 #include "train/optim.h"
-#include "train/text_data.h"
+#include "host/text_corpus.h"
 
 namespace atome::train {
 

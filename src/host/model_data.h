@@ -1,0 +1,64 @@
+// Host-side model files: an in-memory model (config + tensors in canonical order), the native
+// writer, the legacy ATOME01 / ATOMECL01 readers and writer, and the C-array exporter.
+// Errors are thrown as atome::FormatError with a one-line message.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "atome/atome.h"
+#include "host/errors.h"
+
+namespace atome {
+
+// One tensor. Trits are held unpacked (-1, 0, +1), row-major (rows, cols); floats as floats.
+struct HostTensor {
+  uint16_t kind = 0;
+  uint16_t layer = 0;
+  uint8_t dtype = 0;  // format::kDtypeF32 or format::kDtypeTrit2
+  uint32_t rows = 0;
+  uint32_t cols = 0;
+  float scale = 1.0f;         // alpha for trits
+  std::vector<int8_t> trits;  // rows * cols, when dtype is trit2
+  std::vector<float> values;  // rows * cols, when dtype is f32
+};
+
+struct HostModel {
+  atome_config config{};
+  std::vector<HostTensor> tensors;  // canonical order (format::canonical_tensor)
+};
+
+// Dimensions the legacy formats do not store.
+struct LegacyDims {
+  uint32_t d_model = 0;
+  uint32_t n_layers = 0;
+  uint32_t d_head = 0;
+  uint32_t conv_kernel = 5;
+  uint32_t top_k = 4;
+};
+
+// A config for the published atome v1 block with these dimensions.
+atome_config make_v1_config(const LegacyDims& dims, uint32_t n_classes);
+
+// Bytes a legacy file with these dims has (ATOMECL01 when n_classes > 0).
+uint64_t legacy_file_bytes(const LegacyDims& dims, uint32_t n_classes);
+
+// Which published configuration (60k, 944k, superesp) matches a legacy file's size; false if none.
+bool guess_legacy_dims(const std::vector<uint8_t>& file, LegacyDims* dims);
+
+bool is_legacy_lm(const std::vector<uint8_t>& file);          // starts with "ATOME01"
+bool is_legacy_classifier(const std::vector<uint8_t>& file);  // starts with "ATOMECL01"
+
+HostModel read_legacy(const std::vector<uint8_t>& file, const LegacyDims& dims);
+std::vector<uint8_t> write_legacy(const HostModel& model);  // ATOME01 or ATOMECL01
+
+// Native format. `context_len` etc. come from model.config. Signature block: none.
+std::vector<uint8_t> write_native(const HostModel& model);
+// Parses a validated native image back into a HostModel (round trips write_native).
+HostModel read_native(const std::vector<uint8_t>& file);
+
+// `alignas(16) const uint8_t name[] = {...};` plus its length, for firmware.
+std::string to_c_header(const std::vector<uint8_t>& image, const std::string& symbol);
+
+}  // namespace atome

@@ -1,0 +1,170 @@
+// Native format writer and host-side reader (docs/FORMAT.md). The engine's own loader
+// (src/engine/model_load.cpp) is the validating reader used everywhere; read_native() runs it
+// first and then unpacks the tensors for host tools.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "engine/format.h"
+#include "host/byte_io.h"
+#include "host/model_data.h"
+
+namespace atome {
+namespace {
+
+using namespace format;
+
+size_t align_up(size_t v) {
+  return (v + kAlign - 1) / kAlign * kAlign;
+}
+
+}  // namespace
+
+std::vector<uint8_t> write_native(const HostModel& m) {
+  const atome_config& c = m.config;
+  if (validate_config(c) != ATOME_OK) throw FormatError("cannot write: invalid model config");
+  const uint32_t count = tensor_count(c);
+  if (m.tensors.size() != count)
+    throw FormatError("cannot write: expected " + std::to_string(count) + " tensors, have " +
+                      std::to_string(m.tensors.size()));
+  // Layout: header, table, then each tensor at the next 16-byte boundary.
+  const size_t table = kHeaderBytes;
+  const size_t payload = align_up(table + static_cast<size_t>(count) * kTensorEntryBytes);
+  std::vector<size_t> offsets(count);
+  size_t end = payload;
+  for (uint32_t t = 0; t < count; ++t) {
+    const TensorSpec spec = canonical_tensor(c, t);
+    const HostTensor& h = m.tensors[t];
+    if (h.kind != spec.kind || h.layer != spec.layer || h.dtype != spec.dtype ||
+        h.rows != spec.rows || h.cols != spec.cols)
+      throw FormatError("cannot write: tensor " + std::to_string(t) +
+                        " does not match the canonical order for this config");
+    const size_t n = static_cast<size_t>(h.rows) * h.cols;
+    if ((h.dtype == kDtypeF32 ? h.values.size() : h.trits.size()) != n)
+      throw FormatError("cannot write: tensor " + std::to_string(t) + " has the wrong length");
+    offsets[t] = align_up(end);
+    end = offsets[t] + tensor_bytes(spec.dtype, spec.rows, spec.cols);
+  }
+  const size_t file_bytes = align_up(end);
+  if (file_bytes > 0xFFFFFFFFu) throw FormatError("cannot write: model larger than 4 GiB");
+  std::vector<uint8_t> b(file_bytes, 0);
+  std::memcpy(b.data() + kOffMagic, kMagic, 8);
+  put_u16(b, kOffVersionMajor, kVersionMajor);
+  put_u16(b, kOffVersionMinor, kVersionMinor);
+  put_u32(b, kOffHeaderBytes, kHeaderBytes);
+  put_u32(b, kOffFileBytes, static_cast<uint32_t>(file_bytes));
+  put_u32(b, kOffFlags, 0);
+  put_u32(b, kOffTensorCount, count);
+  put_u32(b, kOffTableOffset, static_cast<uint32_t>(table));
+  put_u32(b, kOffPayloadOffset, static_cast<uint32_t>(payload));
+  put_u32(b, kOffArch, c.arch);
+  put_u32(b, kOffVocab, c.vocab_size);
+  put_u32(b, kOffDModel, c.d_model);
+  put_u32(b, kOffLayers, c.n_layers);
+  put_u32(b, kOffDHead, c.d_head);
+  put_u32(b, kOffConvKernel, c.conv_kernel);
+  put_u32(b, kOffTopK, c.top_k);
+  put_u32(b, kOffPathways, c.pathways);
+  put_u32(b, kOffClasses, c.n_classes);
+  put_u32(b, kOffActBits, c.act_bits);
+  put_f32(b, kOffNormEps, c.norm_eps);
+  put_u32(b, kOffContextLen, c.context_len);
+  for (uint32_t t = 0; t < count; ++t) {
+    const HostTensor& h = m.tensors[t];
+    const size_t e = table + static_cast<size_t>(t) * kTensorEntryBytes;
+    put_u16(b, e + kTeKind, h.kind);
+    put_u16(b, e + kTeLayer, h.layer);
+    b[e + kTeDtype] = h.dtype;
+    put_u32(b, e + kTeRows, h.rows);
+    put_u32(b, e + kTeCols, h.cols);
+    put_f32(b, e + kTeScale, h.dtype == kDtypeF32 ? 1.0f : h.scale);
+    put_u32(b, e + kTeOffset, static_cast<uint32_t>(offsets[t]));
+    put_u32(b, e + kTeBytes, static_cast<uint32_t>(tensor_bytes(h.dtype, h.rows, h.cols)));
+    uint8_t* dst = b.data() + offsets[t];
+    if (h.dtype == kDtypeTrit2 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
+      throw FormatError("cannot write: tensor " + std::to_string(t) +
+                        " has a negative or non-finite scale");
+    if (h.dtype == kDtypeF32) {
+      for (float v : h.values) {
+        if (!(v == v) || v - v != 0.0f) throw FormatError("cannot write: non-finite weight");
+      }
+      std::memcpy(dst, h.values.data(), h.values.size() * 4);
+    } else {
+      for (int8_t v : h.trits) {
+        if (v < -1 || v > 1) throw FormatError("cannot write: trit outside {-1, 0, 1}");
+      }
+      // Each row starts on a byte (FORMAT.md): a row is its own packed run.
+      const size_t row_bytes = (h.cols + 3) / 4;
+      for (uint32_t r = 0; r < h.rows; ++r)
+        pack_trits(h.trits.data() + static_cast<size_t>(r) * h.cols, h.cols, dst + r * row_bytes);
+    }
+  }
+  put_u32(b, kOffCrc, image_crc32(b.data(), b.size()));
+  return b;
+}
+
+HostModel read_native(const std::vector<uint8_t>& file) {
+  // The engine loader wants 4-byte alignment; vector storage from new[] is at least that.
+  atome_model model;
+  const atome_status st = atome_model_load(&model, file.data(), file.size());
+  if (st != ATOME_OK) throw FormatError(atome_status_str(st));
+  HostModel m;
+  m.config = model.config;
+  for (uint32_t t = 0; t < model.tensor_count; ++t) {
+    const uint8_t* e = model.tensor_table + static_cast<size_t>(t) * kTensorEntryBytes;
+    HostTensor h;
+    h.kind = read_u16(e + kTeKind);
+    h.layer = read_u16(e + kTeLayer);
+    h.dtype = e[kTeDtype];
+    h.rows = read_u32(e + kTeRows);
+    h.cols = read_u32(e + kTeCols);
+    h.scale = read_f32(e + kTeScale);
+    const uint8_t* src = file.data() + read_u32(e + kTeOffset);
+    const size_t n = static_cast<size_t>(h.rows) * h.cols;
+    if (h.dtype == kDtypeF32) {
+      h.values.resize(n);
+      std::memcpy(h.values.data(), src, n * 4);
+    } else {
+      h.trits.resize(n);
+      const size_t row_bytes = (h.cols + 3) / 4;
+      for (uint32_t r = 0; r < h.rows; ++r) {
+        // The loader has checked every code, so no row fails here.
+        (void)unpack_trits(src + r * row_bytes, h.cols,
+                           h.trits.data() + static_cast<size_t>(r) * h.cols);
+      }
+    }
+    m.tensors.push_back(std::move(h));
+  }
+  return m;
+}
+
+std::string to_c_header(const std::vector<uint8_t>& image, const std::string& symbol) {
+  bool valid = !symbol.empty() && !(symbol[0] >= '0' && symbol[0] <= '9');
+  for (char ch : symbol) {
+    valid = valid && ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                      (ch >= '0' && ch <= '9') || ch == '_');
+  }
+  if (!valid) throw FormatError("C symbol name must be a C identifier: '" + symbol + "'");
+  std::string out;
+  out += "/* Atome model image, generated by `atome export --c-header`. Do not edit. */\n";
+  out += "#pragma once\n#include <stddef.h>\n#include <stdint.h>\n\n";
+  out += "#ifdef __cplusplus\nalignas(16)\n#else\n_Alignas(16)\n#endif\n";
+  out += "static const uint8_t " + symbol + "[" + std::to_string(image.size()) + "] = {";
+  char buf[8];
+  for (size_t i = 0; i < image.size(); ++i) {
+    if (i % 16 == 0) out += "\n ";
+    std::snprintf(buf, sizeof buf, " 0x%02x,", image[i]);
+    out += buf;
+  }
+  out += "\n};\nstatic const size_t " + symbol + "_len = " + std::to_string(image.size()) + ";\n";
+  return out;
+}
+
+}  // namespace atome

@@ -1,0 +1,33 @@
+// See session.h.
+#include "host/owned_session.h"
+
+#include "host/errors.h"
+
+namespace atome {
+
+OwnedSession::OwnedSession(const atome_model& model, uint32_t window) {
+  if (window < 1 || window > ATOME_MAX_WINDOW)
+    throw UsageError("--window must be in [1, " + std::to_string(ATOME_MAX_WINDOW) + "] (got " +
+                     std::to_string(window) + ")");
+  vocab_size_ = model.config.vocab_size;
+  state_bytes_ = atome_state_bytes(&model, window);
+  if (state_bytes_ == 0) throw Error("cannot size a session for window " + std::to_string(window));
+  storage_.resize(state_bytes_);
+  check_status(atome_session_init(&session_, &model, window, storage_.data(), storage_.size()),
+               "session init");
+}
+
+const float* OwnedSession::feed_prompt(const std::string& prompt) {
+  if (prompt.empty()) throw UsageError("the prompt is empty (the model needs at least one byte)");
+  for (size_t i = 0; i + 1 < prompt.size(); ++i)
+    check_status(atome_step_no_logits(session_, static_cast<uint8_t>(prompt[i])), "prompt");
+  return step(static_cast<uint8_t>(prompt.back()));
+}
+
+const float* OwnedSession::step(uint32_t token) {
+  const float* logits = nullptr;
+  check_status(atome_step(session_, token, &logits), "step");
+  return logits;
+}
+
+}  // namespace atome
