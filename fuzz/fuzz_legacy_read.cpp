@@ -19,7 +19,7 @@ namespace {
 
 using atome::FormatError;
 using atome::HostModel;
-using atome::LegacyDims;
+using atome::ModelDims;
 
 // A broken invariant: say which, then abort (libFuzzer saves the input as a crash).
 [[noreturn]] void fail(const char* what) {
@@ -48,7 +48,7 @@ bool same_model(const HostModel& a, const HostModel& b) {
   return true;
 }
 
-void try_read(const std::vector<uint8_t>& file, const LegacyDims& dims) {
+void try_read(const std::vector<uint8_t>& file, const ModelDims& dims) {
   HostModel m;
   try {
     m = atome::read_legacy(file, dims);
@@ -75,19 +75,19 @@ void try_read(const std::vector<uint8_t>& file, const LegacyDims& dims) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::vector<uint8_t> whole(data, data + size);
-  LegacyDims published;
+  ModelDims published;
   if (atome::guess_legacy_dims(whole, &published)) try_read(whole, published);
   // Every input also goes through read_legacy with a fixed small configuration (d 32: the
   // superesp heads), which exercises the magic / header / size checks on arbitrary bytes.
-  LegacyDims fixed;
+  ModelDims fixed;
   fixed.d_model = 32;
   fixed.n_layers = 2;
   fixed.d_head = 8;
   try_read(whole, fixed);
   if (size >= 3) {
-    // Conv kernel 5 and top-k 4 stay at the LegacyDims defaults: the original engine compiles
+    // Conv kernel 5 and top-k 4 stay at the ModelDims defaults: the original engine compiles
     // them in, and write_legacy refuses anything else.
-    LegacyDims tiny;
+    ModelDims tiny;
     tiny.d_model = 1u + data[0] % 16u;
     tiny.n_layers = 1u + data[1] % 3u;
     tiny.d_head = 1u + data[2] % 8u;

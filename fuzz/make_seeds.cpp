@@ -171,7 +171,7 @@ int main(int argc, char** argv) {
     const std::vector<std::string> classifiers = {"motion", "voice", "air"};
     try {
       const std::string toy = ref + "/original-models/toy_60k.atome01";
-      atome::LegacyDims dims;
+      atome::ModelDims dims;
       const std::vector<uint8_t> legacy = atome::read_file(toy);
       if (atome::guess_legacy_dims(legacy, &dims)) {
         write(native_dir + "/toy_60k.atome", atome::write_native(atome::read_legacy(legacy, dims)));

@@ -41,7 +41,7 @@ std::vector<std::string> all_legacy_files() {
   for (const std::string& f : all_legacy_files()) ATOME_REQUIRE_FIXTURE(reference_path(f))
 
 HostModel read_guessed(const Bytes& file) {
-  LegacyDims dims;
+  ModelDims dims;
   if (!guess_legacy_dims(file, &dims)) throw FormatError("dimensions not recognised");
   return read_legacy(file, dims);
 }
@@ -50,7 +50,7 @@ TEST(LegacyFormat, ReadWriteIsByteExactOnEveryPublishedFile) {
   REQUIRE_ALL_LEGACY();
   for (const std::string& f : all_legacy_files()) {
     const Bytes original = read_file(reference_path(f));
-    LegacyDims dims;
+    ModelDims dims;
     ASSERT_TRUE(guess_legacy_dims(original, &dims)) << f;
     const HostModel m = read_legacy(original, dims);
     EXPECT_EQ(m.tensors.size(), format::tensor_count(m.config)) << f;
@@ -66,7 +66,7 @@ TEST(LegacyFormat, ReadWriteIsByteExactOnEveryPublishedFile) {
 
 TEST(LegacyFormat, PublishedDimensions) {
   REQUIRE_ALL_LEGACY();
-  LegacyDims d;
+  ModelDims d;
   ASSERT_TRUE(guess_legacy_dims(read_file(reference_path(kToy)), &d));
   EXPECT_EQ(d.d_model, 64u);
   EXPECT_EQ(d.n_layers, 4u);
@@ -86,7 +86,7 @@ TEST(LegacyFormat, PublishedDimensions) {
 // Every prefix, each in a fresh exactly sized vector, with the full file's dimensions.
 void check_every_truncation_throws(const std::string& relative) {
   const Bytes full = read_file(reference_path(relative));
-  LegacyDims dims;
+  ModelDims dims;
   ASSERT_TRUE(guess_legacy_dims(full, &dims));
   size_t wrong = 0, coincidences = 0;
   for (size_t n = 0; n < full.size(); ++n) {
@@ -101,7 +101,7 @@ void check_every_truncation_throws(const std::string& relative) {
     // so a prefix that happens to have the size of another published configuration is taken for
     // one (toy_60k cut to 6,583 bytes has the size of a d=32 LM). It must never be taken for the
     // original configuration, and reading it with the guessed one must not crash.
-    LegacyDims guessed;
+    ModelDims guessed;
     if (guess_legacy_dims(prefix, &guessed)) {
       ++coincidences;
       if (guessed.d_model == dims.d_model && guessed.n_layers == dims.n_layers && ++wrong <= 10) {
@@ -139,7 +139,7 @@ TEST(LegacyFormat, InvalidTritCodeThrows) {
   ATOME_REQUIRE_FIXTURE(reference_path(kToy));
   ATOME_REQUIRE_FIXTURE(reference_path(superesp("voice")));
   const Bytes toy = read_file(reference_path(kToy));
-  LegacyDims dims;
+  ModelDims dims;
   ASSERT_TRUE(guess_legacy_dims(toy, &dims));
   // 0b10 at each of the four positions of the first embedding byte.
   for (int slot = 0; slot < 4; ++slot) {
@@ -174,13 +174,13 @@ TEST(LegacyFormat, BadHeadersAndDimensionsThrow) {
   ATOME_REQUIRE_FIXTURE(reference_path(kToy));
   ATOME_REQUIRE_FIXTURE(reference_path(superesp("air")));
   const Bytes toy = read_file(reference_path(kToy));
-  LegacyDims dims;
+  ModelDims dims;
   ASSERT_TRUE(guess_legacy_dims(toy, &dims));
   {
     Bytes bad = toy;
     bad[0] = 'X';
     EXPECT_THROW((void)read_legacy(bad, dims), FormatError);
-    LegacyDims g;
+    ModelDims g;
     EXPECT_FALSE(guess_legacy_dims(bad, &g));
   }
   {
@@ -189,7 +189,7 @@ TEST(LegacyFormat, BadHeadersAndDimensionsThrow) {
     EXPECT_THROW((void)read_legacy(longer, dims), FormatError);
   }
   {
-    LegacyDims wrong = dims;
+    ModelDims wrong = dims;
     wrong.d_model = 32;
     EXPECT_THROW((void)read_legacy(toy, wrong), FormatError);
     wrong = dims;
@@ -207,7 +207,7 @@ TEST(LegacyFormat, BadHeadersAndDimensionsThrow) {
     Bytes bad = air;
     std::memcpy(bad.data() + 9, &n, 4);
     EXPECT_THROW((void)read_guessed(bad), FormatError) << "n_classes " << n;
-    LegacyDims g;
+    ModelDims g;
     EXPECT_FALSE(guess_legacy_dims(bad, &g)) << "n_classes " << n;
   }
   EXPECT_THROW((void)read_legacy(Bytes{}, dims), FormatError);

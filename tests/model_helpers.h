@@ -27,7 +27,7 @@ inline LoadedModel load_native_image(std::vector<uint8_t> image) {
 
 inline LoadedModel load_legacy_as_native(const std::string& path) {
   const std::vector<uint8_t> legacy = read_file(path);
-  LegacyDims dims;
+  ModelDims dims;
   if (!guess_legacy_dims(legacy, &dims)) throw FormatError("unknown legacy dims: " + path);
   return load_native_image(write_native(read_legacy(legacy, dims)));
 }

@@ -12,20 +12,7 @@ namespace atome::test {
 inline atome_config small_config(uint32_t d, uint32_t layers, uint32_t d_head, uint32_t kernel,
                                  uint32_t top_k, uint32_t pathways = ATOME_PATH_ALL,
                                  uint32_t n_classes = 0) {
-  atome_config c{};
-  c.arch = n_classes ? ATOME_ARCH_CLASSIFIER : ATOME_ARCH_LM;
-  c.vocab_size = 256;
-  c.d_model = d;
-  c.n_layers = layers;
-  c.pathways = pathways;
-  c.n_paths = (pathways & 1u) + ((pathways >> 1) & 1u) + ((pathways >> 2) & 1u);
-  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
-  c.top_k = (pathways & ATOME_PATH_ATTN) ? top_k : 0;
-  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? kernel : 0;
-  c.n_classes = n_classes;
-  c.act_bits = 32;
-  c.norm_eps = 1e-5f;
-  return c;
+  return make_config({d, layers, d_head, kernel, top_k}, pathways, n_classes);
 }
 
 // Trits uniform in {-1, 0, 1}, scales ~ 1/sqrt(cols), norms near (1, 0), SSM a around 1.5.

@@ -288,7 +288,7 @@ void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bo
 
   if (!legacy) return;
   // The legacy ATOME01 export holds the same model.
-  LegacyDims dims;
+  ModelDims dims;
   dims.d_model = config.d_model;
   dims.n_layers = config.n_layers;
   dims.d_head = config.d_head;

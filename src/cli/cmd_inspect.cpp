@@ -15,6 +15,7 @@
 #include "cli/json_f32.h"
 #include "engine/bytes.h"
 #include "engine/format.h"
+#include "host/model_config.h"
 #include "host/model_file.h"
 #include "host/text_format.h"
 
@@ -98,12 +99,10 @@ const char* arch_name(uint32_t arch) {
   return arch == ATOME_ARCH_LM ? "lm" : arch == ATOME_ARCH_CLASSIFIER ? "classifier" : "?";
 }
 
-std::string pathway_names(uint32_t mask) {
+// "conv+ssm+attn", or "none".
+std::string joined_pathways(uint32_t mask) {
   std::string s;
-  const char* names[] = {"conv", "ssm", "attn"};
-  for (int b = 0; b < 3; ++b) {
-    if (mask & (1u << b)) s += (s.empty() ? "" : "+") + std::string(names[b]);
-  }
+  for (const std::string& name : pathway_names(mask)) s += (s.empty() ? "" : "+") + name;
   return s.empty() ? "none" : s;
 }
 
@@ -134,7 +133,7 @@ void print_json(const ModelFile& f) {
   j["source_format"] = source_format_name(f.source);
   j["converted_in_memory"] = f.source != SourceFormat::kNative;
   if (f.source != SourceFormat::kNative) {
-    const LegacyDims& d = f.legacy_dims;
+    const ModelDims& d = f.legacy_dims;
     j["legacy_dims"] = {{"d_model", d.d_model},
                         {"n_layers", d.n_layers},
                         {"d_head", d.d_head},
@@ -146,7 +145,7 @@ void print_json(const ModelFile& f) {
   j["image_bytes"] = m.image_bytes;
   j["arch"] = arch_name(m.config.arch);
   j["config"] = config_json(m.config);
-  j["pathways"] = pathway_names(m.config.pathways);
+  j["pathways"] = joined_pathways(m.config.pathways);
   j["param_count"] = atome_model_param_count(&m);
   j["crc32"] = {{"stored", hex32(read_u32(m.image + kOffCrc))}, {"ok", true}};
   j["signature"] = {{"present", m.has_signature != 0}, {"signed_bytes", m.signed_bytes}};
@@ -193,7 +192,7 @@ void print_text(const ModelFile& f) {
   std::printf("d_head:          %u\n", c.d_head);
   std::printf("conv_kernel:     %u\n", c.conv_kernel);
   std::printf("top_k:           %u\n", c.top_k);
-  std::printf("pathways:        %s (mask %u, n_paths %u)\n", pathway_names(c.pathways).c_str(),
+  std::printf("pathways:        %s (mask %u, n_paths %u)\n", joined_pathways(c.pathways).c_str(),
               c.pathways, c.n_paths);
   std::printf("n_classes:       %u\n", c.n_classes);
   std::printf("act_bits:        %u\n", c.act_bits);

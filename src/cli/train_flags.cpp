@@ -7,8 +7,9 @@
 #include <cerrno>
 #include <stdexcept>
 
-#include "host/errors.h"
 #include "cli/validate.h"
+#include "host/errors.h"
+#include "host/model_config.h"
 
 namespace atome::cli {
 namespace {
@@ -18,46 +19,30 @@ bool is_gpt_preset(const std::string& preset) {
 }
 
 atome_config atome_model(const TrainFlags& f) {
-  uint32_t d = 64, layers = 4, d_head = 16;
-  if (f.preset == "944k") {
-    d = 256;
-    layers = 8;
-    d_head = 64;
-  } else if (f.preset != "60k") {
-    throw UsageError("--preset must be 60k, 944k, vanilla-60k or vanilla-6k (got '" + f.preset +
+  const Preset* preset = find_preset(f.preset);
+  if (preset == nullptr) {
+    std::string names;
+    for (const Preset& p : atome_presets()) names += std::string(p.name) + ", ";
+    throw UsageError("--preset must be " + names + "vanilla-60k or vanilla-6k (got '" + f.preset +
                      "')");
   }
   if (!f.heads.empty() || !f.d_ff.empty() || !f.max_seq.empty())
     throw UsageError("--heads, --d-ff and --max-seq are for the GPT presets (vanilla-60k, -6k)");
-  if (!f.d.empty()) d = parse_u32(f.d, "--d", 1, 8192);
-  if (!f.layers.empty()) layers = parse_u32(f.layers, "--layers", 1, 1024);
-  if (!f.d_head.empty()) d_head = parse_u32(f.d_head, "--d-head", 1, 8192);
+  ModelDims dims = preset->dims;
+  if (!f.d.empty()) dims.d_model = parse_u32(f.d, "--d", 1, 8192);
+  if (!f.layers.empty()) dims.n_layers = parse_u32(f.layers, "--layers", 1, 1024);
+  if (!f.d_head.empty()) dims.d_head = parse_u32(f.d_head, "--d-head", 1, 8192);
   uint32_t pathways = ATOME_PATH_ALL;
   for (const std::string& name : f.drop) {
-    if (name == "conv")
-      pathways &= ~static_cast<uint32_t>(ATOME_PATH_CONV);
-    else if (name == "ssm")
-      pathways &= ~static_cast<uint32_t>(ATOME_PATH_SSM);
-    else if (name == "attn")
-      pathways &= ~static_cast<uint32_t>(ATOME_PATH_ATTN);
-    else
-      throw UsageError("--drop takes conv, ssm or attn (got '" + name + "')");
+    const uint32_t bit = pathway_bit(name);
+    if (bit == 0) throw UsageError("--drop takes conv, ssm or attn (got '" + name + "')");
+    pathways &= ~bit;
   }
   if (pathways == 0) throw UsageError("--drop: at least one pathway must stay");
-  atome_config c{};
-  c.arch = ATOME_ARCH_LM;
-  c.vocab_size = 256;
-  c.d_model = d;
-  c.n_layers = layers;
-  c.pathways = pathways;
-  c.n_paths = static_cast<uint32_t>(__builtin_popcount(pathways));
-  // A pathway that is absent has no dimensions in the file (docs/FORMAT.md §3 rules 7 and 8).
-  c.conv_kernel = (pathways & ATOME_PATH_CONV) ? parse_u32(f.kernel, "--kernel", 1, 64) : 0;
-  c.d_head = (pathways & ATOME_PATH_ATTN) ? d_head : 0;
-  c.top_k = (pathways & ATOME_PATH_ATTN) ? parse_u32(f.top_k, "--top-k", 1, 1024) : 0;
-  c.act_bits = 32;
-  c.norm_eps = 1e-5f;
-  return c;
+  // Flags of an absent pathway are not read: its dimensions are not in the file.
+  if (pathways & ATOME_PATH_CONV) dims.conv_kernel = parse_u32(f.kernel, "--kernel", 1, 64);
+  if (pathways & ATOME_PATH_ATTN) dims.top_k = parse_u32(f.top_k, "--top-k", 1, 1024);
+  return make_config(dims, pathways);
 }
 
 train::GptConfig gpt_model(const TrainFlags& f) {

@@ -73,25 +73,7 @@ bool starts_with(const std::vector<uint8_t>& f, const char* magic, size_t n) {
 
 }  // namespace
 
-atome_config make_v1_config(const LegacyDims& dims, uint32_t n_classes) {
-  atome_config c{};
-  c.arch = n_classes > 0 ? ATOME_ARCH_CLASSIFIER : ATOME_ARCH_LM;
-  c.vocab_size = 256;
-  c.d_model = dims.d_model;
-  c.n_layers = dims.n_layers;
-  c.d_head = dims.d_head;
-  c.conv_kernel = dims.conv_kernel;
-  c.top_k = dims.top_k;
-  c.pathways = ATOME_PATH_ALL;
-  c.n_paths = 3;
-  c.n_classes = n_classes;
-  c.act_bits = 32;
-  c.norm_eps = 1e-5f;
-  c.context_len = 0;
-  return c;
-}
-
-uint64_t legacy_file_bytes(const LegacyDims& dims, uint32_t n_classes) {
+uint64_t legacy_file_bytes(const ModelDims& dims, uint32_t n_classes) {
   const uint64_t d = dims.d_model, dh = dims.d_head;
   uint64_t bytes = n_classes > 0 ? 9 + 4 : 7;
   bytes += trit_bytes(256 * d);
@@ -109,8 +91,7 @@ bool is_legacy_classifier(const std::vector<uint8_t>& f) {
   return starts_with(f, kClMagic, 9);
 }
 
-bool guess_legacy_dims(const std::vector<uint8_t>& file, LegacyDims* dims) {
-  const LegacyDims presets[] = {{64, 4, 16, 5, 4}, {256, 8, 64, 5, 4}, {32, 2, 8, 5, 4}};
+bool guess_legacy_dims(const std::vector<uint8_t>& file, ModelDims* dims) {
   uint32_t n_classes = 0;
   if (is_legacy_classifier(file)) {
     if (file.size() < 13) return false;
@@ -121,16 +102,16 @@ bool guess_legacy_dims(const std::vector<uint8_t>& file, LegacyDims* dims) {
   } else if (!is_legacy_lm(file)) {
     return false;
   }
-  for (const LegacyDims& p : presets) {
-    if (legacy_file_bytes(p, n_classes) == file.size()) {
-      *dims = p;
+  for (const Preset& p : atome_presets()) {
+    if (legacy_file_bytes(p.dims, n_classes) == file.size()) {
+      *dims = p.dims;
       return true;
     }
   }
   return false;
 }
 
-HostModel read_legacy(const std::vector<uint8_t>& file, const LegacyDims& dims) {
+HostModel read_legacy(const std::vector<uint8_t>& file, const ModelDims& dims) {
   using namespace format;
   uint32_t n_classes = 0;
   size_t pos;
@@ -147,7 +128,7 @@ HostModel read_legacy(const std::vector<uint8_t>& file, const LegacyDims& dims) 
     throw FormatError("not a legacy Atome file (magic is neither ATOME01 nor ATOMECL01)");
   }
   HostModel m;
-  m.config = make_v1_config(dims, n_classes);
+  m.config = make_config(dims, ATOME_PATH_ALL, n_classes);
   if (validate_config(m.config) != ATOME_OK) throw FormatError("invalid legacy dimensions");
   const uint64_t expect = legacy_file_bytes(dims, n_classes);
   if (file.size() != expect) {

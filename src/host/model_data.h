@@ -9,6 +9,7 @@
 
 #include "atome/atome.h"
 #include "host/errors.h"
+#include "host/model_config.h"
 
 namespace atome {
 
@@ -29,28 +30,16 @@ struct HostModel {
   std::vector<HostTensor> tensors;  // canonical order (format::canonical_tensor)
 };
 
-// Dimensions the legacy formats do not store.
-struct LegacyDims {
-  uint32_t d_model = 0;
-  uint32_t n_layers = 0;
-  uint32_t d_head = 0;
-  uint32_t conv_kernel = 5;
-  uint32_t top_k = 4;
-};
-
-// A config for the published atome v1 block with these dimensions.
-atome_config make_v1_config(const LegacyDims& dims, uint32_t n_classes);
-
 // Bytes a legacy file with these dims has (ATOMECL01 when n_classes > 0).
-uint64_t legacy_file_bytes(const LegacyDims& dims, uint32_t n_classes);
+uint64_t legacy_file_bytes(const ModelDims& dims, uint32_t n_classes);
 
 // Which published configuration (60k, 944k, superesp) matches a legacy file's size; false if none.
-bool guess_legacy_dims(const std::vector<uint8_t>& file, LegacyDims* dims);
+bool guess_legacy_dims(const std::vector<uint8_t>& file, ModelDims* dims);
 
 bool is_legacy_lm(const std::vector<uint8_t>& file);          // starts with "ATOME01"
 bool is_legacy_classifier(const std::vector<uint8_t>& file);  // starts with "ATOMECL01"
 
-HostModel read_legacy(const std::vector<uint8_t>& file, const LegacyDims& dims);
+HostModel read_legacy(const std::vector<uint8_t>& file, const ModelDims& dims);
 std::vector<uint8_t> write_legacy(const HostModel& model);  // ATOME01 or ATOMECL01
 
 // Native format. `context_len` etc. come from model.config. Signature block: none.

@@ -69,15 +69,15 @@ SourceFormat detect_format(const std::vector<uint8_t>& file, const std::string& 
   throw Error(path + ": not an Atome model (magic is none of ATOMENAT, ATOME01, ATOMECL01)");
 }
 
-std::string describe_dims(const LegacyDims& d) {
+std::string describe_dims(const ModelDims& d) {
   return "d=" + std::to_string(d.d_model) + " layers=" + std::to_string(d.n_layers) +
          " d_head=" + std::to_string(d.d_head) + " kernel=" + std::to_string(d.conv_kernel) +
          " top_k=" + std::to_string(d.top_k);
 }
 
-LegacyDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::string& path,
-                               const LegacyDimFlags& flags) {
-  LegacyDims dims;  // kernel 5, top_k 4: the only values the published models use
+ModelDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::string& path,
+                              const LegacyDimFlags& flags) {
+  ModelDims dims;  // kernel 5, top_k 4: the only values the published models use
   const bool guessed = guess_legacy_dims(file, &dims);
   if (!guessed) dims.d_model = dims.n_layers = dims.d_head = 0;
   if (flags.d_model) dims.d_model = flags.d_model;

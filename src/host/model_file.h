@@ -35,14 +35,14 @@ struct LegacyDimFlags {
 
 // Guessed dims overridden by the given flags. Throws UsageError listing the flags needed when the
 // size matches no published configuration and the flags do not fill the gap.
-LegacyDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::string& path,
-                               const LegacyDimFlags& flags);
+ModelDims resolve_legacy_dims(const std::vector<uint8_t>& file, const std::string& path,
+                              const LegacyDimFlags& flags);
 
 // A file read from disk, with its native image (the file itself, or the in-memory conversion).
 struct NativeImage {
   SourceFormat source = SourceFormat::kNative;
   uint64_t file_bytes = 0;     // size on disk
-  LegacyDims legacy_dims;      // meaningful only for legacy sources
+  ModelDims legacy_dims;       // meaningful only for legacy sources
   std::vector<uint8_t> bytes;  // the native image
 };
 
@@ -54,7 +54,7 @@ struct ModelFile {
   std::string path;
   SourceFormat source = SourceFormat::kNative;
   uint64_t file_bytes = 0;
-  LegacyDims legacy_dims;
+  ModelDims legacy_dims;
   AlignedBuffer image;
   atome_model model{};
 
@@ -76,6 +76,6 @@ void load_or_throw(atome_model* model, const uint8_t* image, size_t bytes, const
 void validate_image(const std::vector<uint8_t>& image, const std::string& path);
 
 // "d=64 layers=4 d_head=16 kernel=5 top_k=4", for messages.
-std::string describe_dims(const LegacyDims& dims);
+std::string describe_dims(const ModelDims& dims);
 
 }  // namespace atome

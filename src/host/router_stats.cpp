@@ -37,15 +37,6 @@ std::vector<size_t> ascending_order(const std::vector<double>& v) {
 
 }  // namespace
 
-std::vector<std::string> pathway_names(uint32_t pathways) {
-  static const char* const kNames[] = {"conv", "ssm", "attn"};  // bit i of the mask
-  std::vector<std::string> names;
-  for (uint32_t i = 0; i < 3; ++i) {
-    if (pathways & (1u << i)) names.emplace_back(kNames[i]);
-  }
-  return names;
-}
-
 Distribution distribution_of(std::vector<double> values) {
   Distribution d;
   d.count = values.size();

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "host/model_config.h"  // pathway_names
+
 namespace atome {
 
 // One record per prediction, in the order predictions were made (span by span).
@@ -30,9 +32,6 @@ struct RouterTrace {
     return mixture.data() + (prediction * n_layers + layer) * n_paths;
   }
 };
-
-// Names of the pathways present in `pathways`, in router order: a subset of conv, ssm, attn.
-std::vector<std::string> pathway_names(uint32_t pathways);
 
 // H(r) in nats for a mixture of n weights; a weight <= 0 adds nothing (0 ln 0 = 0). Clamped to
 // [0, ln n], because float rounding of a near one-hot mixture can land a hair outside it.
