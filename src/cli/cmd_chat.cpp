@@ -11,10 +11,12 @@
 // The router view: beside the text, each layer's router entropy as a bar on the scale 0 .. ln n
 // (n pathways) and its mixture r = (conv, ssm, attn) — how sure each layer is about which
 // pathway to use (router_view.h). On a terminal it is a live panel at the bottom of the screen,
-// redrawn as tokens come (terminal_panel.h) and left showing the mean over the reply; colours
-// only there. When stdout is not a terminal (a pipe, a file), the same bars follow each reply as
-// plain text, for the mean over the reply. Lines are read with libedit (editing, history in
-// --history, default ~/.atome_history) when stdin and stdout are terminals, plainly otherwise.
+// redrawn as tokens come (terminal_panel.h); when the reply ends, the panel's rows are given back
+// and the mean over the reply is printed right below it, so the reply stays in view with its
+// bars under it (colours only on a terminal). When stdout is not a terminal (a pipe, a file),
+// the same bars follow each reply as plain text, for the mean over the reply. Lines are read with
+// libedit (editing, history in --history, default ~/.atome_history) when stdin and stdout are
+// terminals, plainly otherwise.
 //
 // Commands: /temp T, /top-p P, /top-k K, /seed S, /max N, /stop on|off, /bars on|off, /reset,
 // /settings, /help, /quit.
@@ -218,7 +220,7 @@ class Chat {
     const std::string what = "mean over " + std::to_string(mean.tokens()) + " tokens";
     const std::vector<std::string> lines = panel_lines(mean.mean(), what);
     if (panel && panel->active()) {
-      panel->draw(lines);
+      panel->finish(lines);  // right below the reply, the bottom rows given back
     } else {
       for (const std::string& l : lines) std::printf("%s\n", l.c_str());
     }

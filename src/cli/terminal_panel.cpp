@@ -30,9 +30,24 @@ TerminalPanel::TerminalPanel(size_t lines) : lines_(lines) {
 }
 
 TerminalPanel::~TerminalPanel() {
+  finish({});
+}
+
+void TerminalPanel::finish(const std::vector<std::string>& lines) {
   if (!active_) return;
-  // Reset the region (that homes the cursor), then continue below the panel.
-  std::printf("\x1b[r\x1b[%d;1H\n", rows_);
+  active_ = false;
+  // The cursor is where the text stopped. Save it; erase from the panel's first row to the end
+  // of the screen; reset the region (that homes the cursor); back to the text.
+  std::printf(
+      "\x1b"
+      "7\x1b[%zu;1H\x1b[J\x1b[r\x1b"
+      "8",
+      static_cast<size_t>(rows_) - lines_ + 1);
+  // The last content in the flow of the text, autowrap off so that a long line is cut instead
+  // of wrapping. Near the bottom these newlines scroll the whole screen, as any output would.
+  std::fputs("\x1b[?7l", stdout);
+  for (const std::string& line : lines) std::printf("%s\n", line.c_str());
+  std::fputs("\x1b[?7h", stdout);
   std::fflush(stdout);
 }
 
