@@ -88,8 +88,20 @@ atome_trits tensor_trits(const atome_model& model, uint32_t index) {
   return w;
 }
 
+// The one in-place view of image bytes as another type: f32 tensors are read where they lie (in
+// flash on a device), never copied — zero heap, zero copy (DESIGN.md §4). This is sound because:
+//   - alignment: atome_model_load rejects an image that is not 4-byte aligned (MISALIGNED) and
+//     every tensor offset is a multiple of 16 (BAD_TENSOR otherwise), so the pointer is aligned
+//     for float;
+//   - byte order and encoding: the file stores IEEE binary32 little-endian, the engine builds for
+//     little-endian IEEE targets only (static_asserts in engine/bytes.h and engine/format.h);
+//   - aliasing: the image is const and never written while a model uses it, so no store through
+//     another type can be reordered against these loads;
+//   - values: the loader has checked every one is finite.
+// Every other read of the image (header, table, scales) goes through bytes.h (byte assembly).
 const float* tensor_floats(const atome_model& model, uint32_t index) {
   const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
+  static_assert(kAlign % alignof(float) == 0, "tensor offsets must keep float alignment");
   return reinterpret_cast<const float*>(model.image + read_u32(e + kTeOffset));
 }
 

@@ -8,6 +8,9 @@
 #include "atome/atome.h"
 #include "format/model_data.h"
 
+// Checkpoints store floats in the host's byte order, copied with memcpy: little-endian only.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are little-endian");
+
 namespace atome::train {
 namespace {
 
