@@ -44,6 +44,9 @@ atome_config atome_model(const TrainFlags& f) {
       throw UsageError("--drop takes conv, ssm or attn (got '" + name + "')");
   }
   if (pathways == 0) throw UsageError("--drop: at least one pathway must stay");
+  if ((pathways & ATOME_PATH_ATTN) && d_head > d)  // docs/FORMAT.md §3 rule 8
+    throw UsageError("--d-head (" + std::to_string(d_head) + ") must not exceed --d (" +
+                     std::to_string(d) + ")");
   atome_config c{};
   c.arch = ATOME_ARCH_LM;
   c.vocab_size = 256;

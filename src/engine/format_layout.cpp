@@ -63,7 +63,10 @@ atome_status validate_config(const atome_config& c) {
     return ATOME_ERR_BAD_CONFIG;
   }
   if (p & ATOME_PATH_ATTN) {
-    if (c.d_head == 0 || c.d_head > kMaxDModel) return ATOME_ERR_BAD_CONFIG;
+    // d_head <= d_model: the key cache (L * W * d_head floats) is then never larger than the value
+    // cache (L * W * d), which the file's d x d value matrices pay for; a wider head would let a
+    // small file demand a large state.
+    if (c.d_head == 0 || c.d_head > c.d_model) return ATOME_ERR_BAD_CONFIG;
     if (c.top_k == 0 || c.top_k > kMaxTopK) return ATOME_ERR_BAD_CONFIG;
   } else if (c.d_head != 0 || c.top_k != 0) {
     return ATOME_ERR_BAD_CONFIG;
