@@ -11,8 +11,10 @@ namespace atome::cli {
 
 class Session {
  public:
-  // Throws UsageError for a window the engine rejects, CliError for any other init failure.
-  Session(const atome_model& model, uint32_t window);
+  // Throws UsageError for a window the engine rejects or a state larger than max_state_bytes
+  // (the --max-state flag, state_limit.h; the one place that limit is checked), CliError for any
+  // other init failure.
+  Session(const atome_model& model, uint32_t window, uint64_t max_state_bytes);
   Session(const Session&) = delete;  // handle points into storage_
   Session& operator=(const Session&) = delete;
 
