@@ -9,7 +9,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -448,6 +453,56 @@ TEST(EngineLink, DebugBuildOfTheKernelsKeepsAvxOutOfWeakSymbols) {
   const size_t checked = expect_no_reachable_avx(objects);
   EXPECT_GT(checked, 0u);
   run("rm -rf " + shell_quoted(dir));
+#endif
+}
+
+// ---- byte order and type punning -----------------------------------------------------------
+//
+// Model images, checkpoints and packed trit rows are little-endian and some are read in place:
+// the engine's byte readers assert the byte order at compile time, and no source reads an integer
+// or a float out of a byte buffer through a pointer cast (memcpy or byte assembly instead) —
+// except format::tensor_floats, the documented in-place view of f32 tensors.
+TEST(EngineSource, LittleEndianAssertedAndNoTypePunnedReads) {
+#if !defined(ATOME_SOURCE_DIR)
+  GTEST_SKIP() << "ATOME_SOURCE_DIR not set";
+#else
+  namespace fs = std::filesystem;
+  const fs::path root = ATOME_SOURCE_DIR;
+  const auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const char* header : {"src/engine/bytes.h", "src/engine/format.h"}) {
+    const std::string text = read(root / header);
+    ASSERT_FALSE(text.empty()) << header;
+    EXPECT_NE(text.find("static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"),
+              std::string::npos)
+        << header << " does not assert a little-endian target";
+  }
+  const std::regex punned(
+      R"(reinterpret_cast<\s*(const\s+)?(volatile\s+)?(float|double|u?int(8|16|32|64)_t|int|unsigned)\s*(const\s*)?\*\s*>)"
+      R"(|\(\s*const\s+(float|double|u?int(16|32|64)_t)\s*\*\s*\))");
+  std::map<std::string, int> found;
+  size_t files = 0;
+  for (const char* dir : {"src", "fuzz"}) {
+    if (!fs::exists(root / dir)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      const std::string ext = entry.path().extension().string();
+      if (!entry.is_regular_file() || (ext != ".h" && ext != ".cpp" && ext != ".c")) continue;
+      ++files;
+      const std::string text = read(entry.path());
+      const std::string name = fs::relative(entry.path(), root).string();
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), punned);
+           it != std::sregex_iterator(); ++it)
+        ++found[name];
+    }
+  }
+  EXPECT_GT(files, 20u);
+  EXPECT_EQ(found["src/engine/format_layout.cpp"], 1) << "tensor_floats' documented view";
+  found.erase("src/engine/format_layout.cpp");
+  for (const auto& [name, count] : found)
+    ADD_FAILURE() << name << ": " << count
+                  << " pointer-cast read(s) of integers or floats; use memcpy or byte assembly";
 #endif
 }
 
