@@ -2,15 +2,23 @@
 // runtime helpers, nothing else — no heap (malloc/new), no C++ runtime (__cxa_*, unwinding), no
 // libm, no stdio — and has no static constructors. Checked on the built archive with nm and
 // objdump (binutils); sanitizer builds may add their own __asan_*/__ubsan_* references and
-// module constructors, which are allowed only when this test itself is built sanitized.
+// module constructors, which are allowed only when this test itself is built sanitized. And no
+// AVX code can reach the portable path through a weak symbol (see the end of this file).
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <initializer_list>
+#include <iterator>
+#include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fixtures.h"
@@ -54,6 +62,11 @@ std::string quoted(const std::string& path) {
   std::string q = "'";
   for (char ch : path) q += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
   return q + "'";
+}
+
+// quoted() under a name that argument-dependent lookup cannot confuse with std::quoted.
+std::string shell_quoted(const std::string& path) {
+  return quoted(path);
 }
 
 std::vector<std::string> lines(const std::string& text) {
@@ -262,6 +275,235 @@ TEST(EngineLink, NoStaticConstructors) {
     EXPECT_TRUE(sanitizer_ctor) << "static constructor/destructor section " << name;
   }
   EXPECT_GT(sections, 0u) << "objdump listed no sections:\n" << c.out;
+}
+
+// ---- no AVX code where the portable path can reach it -------------------------------------
+//
+// The SIMD kernels (ternary_avx2.cpp, ternary_avx512.cpp) are compiled with -mavx2/-mavx512f, so
+// any function they emit uses VEX/EVEX encodings. A header's inline function used there is, at
+// -O0, emitted as a weak (COMDAT) symbol in that object too, and the linker keeps whichever copy
+// it meets first — possibly the AVX one, which the portable kernel and the rest of the engine
+// then call: SIGILL on a CPU without AVX. So: no weak symbol anywhere in the engine may contain
+// AVX code, and nor may any function of the portable kernel's object.
+
+// One function of an object file's disassembly.
+struct Function {
+  std::string object;  // file name of the object (archive member or path), no directory
+  std::string symbol;
+  std::vector<std::string> insns;
+};
+
+std::string base_name(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::vector<Function> disassemble(const std::string& file) {
+  const Command c = run("objdump -d --no-show-raw-insn -w " + quoted(file));
+  EXPECT_EQ(c.status, 0) << "objdump failed:\n" << c.out;
+  std::vector<Function> out;
+  std::string object;
+  for (const std::string& line : lines(c.out)) {
+    const size_t format = line.find(":     file format ");
+    if (format != std::string::npos) {
+      object = base_name(line.substr(0, format));
+      continue;
+    }
+    // "0000000000000000 <symbol>:"
+    const size_t open = line.find(" <");
+    if (!line.empty() && line[0] != ' ' && open != std::string::npos && ends_with(line, ">:") &&
+        line.find_first_not_of("0123456789abcdef") == open) {
+      out.push_back({object, line.substr(open + 2, line.size() - open - 4), {}});
+      continue;
+    }
+    // "   1c:\tvmovss %xmm0,-0x14(%rbp)"
+    const size_t tab = line.find(":\t");
+    if (!out.empty() && !line.empty() && line[0] == ' ' && tab != std::string::npos)
+      out.back().insns.push_back(line.substr(tab + 2));
+  }
+  return out;
+}
+
+// An AVX/AVX-512 instruction: a VEX/EVEX mnemonic (v-prefixed: vmovss, vaddps, vpxor, ...; not
+// the VMX instructions), or a ymm/zmm/mask register operand.
+bool is_avx(const std::string& insn) {
+  std::istringstream in(insn);
+  std::string mnemonic;
+  in >> mnemonic;
+  static const std::set<std::string> kPrefixes = {"rep", "repz",   "repnz",  "lock", "notrack",
+                                                  "bnd", "data16", "addr32", "cs",   "ds"};
+  while (kPrefixes.count(mnemonic) && (in >> mnemonic)) {
+  }
+  static const std::set<std::string> kNotVex = {
+      "verr",   "verw",   "vmcall",  "vmlaunch", "vmresume", "vmxoff",
+      "vmxon",  "vmread", "vmwrite", "vmptrld",  "vmptrst",  "vmclear",
+      "vmfunc", "vmrun",  "vmload",  "vmsave",   "vmmcall",  "vmgexit"};
+  if (!mnemonic.empty() && mnemonic[0] == 'v' && !kNotVex.count(mnemonic)) return true;
+  if (insn.find("%ymm") != std::string::npos || insn.find("%zmm") != std::string::npos) return true;
+  for (char k = '0'; k <= '7'; ++k) {
+    if (insn.find(std::string("%k") + k) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// (object, symbol) of every weak definition in `file` (nm types W, V and u).
+std::set<std::pair<std::string, std::string>> weak_definitions(const std::string& file) {
+  const Command c = run("nm -A --defined-only " + quoted(file));
+  EXPECT_EQ(c.status, 0) << "nm failed:\n" << c.out;
+  std::set<std::pair<std::string, std::string>> out;
+  for (const std::string& line : lines(c.out)) {
+    std::istringstream in(line);
+    std::string where, type, sym;
+    if (!(in >> where >> type >> sym)) continue;  // undefined or odd lines
+    if (type != "W" && type != "V" && type != "u") continue;
+    // "archive.a:member.o:0000000000000000" or "file.o:0000000000000000"
+    const size_t addr = where.find_last_of(':');
+    const std::string path = where.substr(0, addr);
+    const size_t member = path.find_last_of(':');
+    out.insert({base_name(member == std::string::npos ? path : path.substr(member + 1)), sym});
+  }
+  return out;
+}
+
+bool is_portable_kernel_object(const std::string& object) {
+  return starts_with(object, "ternary_portable.");
+}
+
+// Checks `files` (archives or objects); returns the number of functions checked.
+size_t expect_no_reachable_avx(const std::vector<std::string>& files) {
+  size_t checked = 0;
+  bool saw_avx2_kernel = false;
+  for (const std::string& file : files) {
+    const auto weak = weak_definitions(file);
+    const std::vector<Function> functions = disassemble(file);
+    EXPECT_FALSE(functions.empty()) << "objdump shows no function in " << file;
+    for (const Function& f : functions) {
+      const bool weak_symbol = weak.count({f.object, f.symbol}) > 0;
+      bool avx = false;
+      std::string first;
+      for (const std::string& insn : f.insns) {
+        if (is_avx(insn)) {
+          avx = true;
+          first = insn;
+          break;
+        }
+      }
+      if (starts_with(f.object, "ternary_avx2.") && avx) saw_avx2_kernel = true;
+      if (!weak_symbol && !is_portable_kernel_object(f.object)) continue;
+      ++checked;
+      EXPECT_FALSE(avx) << (weak_symbol ? "weak symbol " : "portable kernel function ")
+                        << demangle(f.symbol) << " in " << f.object << " (" << file
+                        << ") has AVX code, e.g. '" << first
+                        << "': the linker may pick it for the portable path";
+    }
+  }
+#if defined(ATOME_HAVE_AVX2)
+  EXPECT_TRUE(saw_avx2_kernel) << "no AVX instruction found in the AVX2 kernel: the scan is broken";
+#else
+  (void)saw_avx2_kernel;
+#endif
+  return checked;
+}
+
+// The engine library as built (in a Debug build, -O0, this is where weak copies appear).
+TEST(EngineLink, NoAvxInWeakSymbolsOrThePortableKernel) {
+  REQUIRE_TOOL("nm");
+  REQUIRE_TOOL("objdump");
+  const size_t checked = expect_no_reachable_avx({ATOME_ENGINE_LIB});
+  EXPECT_GT(checked, 0u) << "no portable kernel function found in " << ATOME_ENGINE_LIB;
+  std::printf("[engine-link] %zu weak or portable-kernel functions free of AVX\n", checked);
+}
+
+// Whatever this build's type: the kernel sources compiled as a Debug (-O0) build would compile
+// them, each with its own ISA flags, and the same check on those objects.
+TEST(EngineLink, DebugBuildOfTheKernelsKeepsAvxOutOfWeakSymbols) {
+#if !defined(ATOME_HAVE_AVX2) || !defined(ATOME_CXX_COMPILER) || !defined(ATOME_SOURCE_DIR)
+  GTEST_SKIP() << "no SIMD kernels in this build";
+#else
+  REQUIRE_TOOL("nm");
+  REQUIRE_TOOL("objdump");
+  std::string dir = "/tmp/atome_debug_kernels_XXXXXX";
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string src = ATOME_SOURCE_DIR;
+  const std::string common =
+      std::string(shell_quoted(ATOME_CXX_COMPILER)) +
+      " -std=c++17 -O0 -ffreestanding -nostdinc++ -fno-exceptions -fno-rtti -ffunction-sections"
+      " -ffp-contract=off -DATOME_HAVE_AVX2=1" +
+#if defined(ATOME_HAVE_AVX512)
+      " -DATOME_HAVE_AVX512=1" +
+#endif
+      " -I" + shell_quoted(src + "/include") + " -I" + shell_quoted(src + "/src") + " -c ";
+  struct Unit {
+    const char* name;
+    const char* flags;
+  };
+  std::vector<Unit> units = {{"ternary_portable", ""}, {"ternary_avx2", "-mavx2"}};
+#if defined(ATOME_HAVE_AVX512)
+  units.push_back({"ternary_avx512", "-mavx2 -mavx512f -mavx512dq"});
+#endif
+  std::vector<std::string> objects;
+  for (const Unit& u : units) {
+    const std::string obj = dir + "/" + u.name + ".o";
+    const Command c =
+        run(common + u.flags + " " + shell_quoted(src + "/src/engine/" + u.name + ".cpp") + " -o " +
+            shell_quoted(obj));
+    ASSERT_EQ(c.status, 0) << "compiling " << u.name << " failed:\n" << c.out;
+    objects.push_back(obj);
+  }
+  const size_t checked = expect_no_reachable_avx(objects);
+  EXPECT_GT(checked, 0u);
+  run("rm -rf " + shell_quoted(dir));
+#endif
+}
+
+// ---- byte order and type punning -----------------------------------------------------------
+//
+// Model images, checkpoints and packed trit rows are little-endian and some are read in place:
+// the engine's byte readers assert the byte order at compile time, and no source reads an integer
+// or a float out of a byte buffer through a pointer cast (memcpy or byte assembly instead) —
+// except format::tensor_floats, the documented in-place view of f32 tensors.
+TEST(EngineSource, LittleEndianAssertedAndNoTypePunnedReads) {
+#if !defined(ATOME_SOURCE_DIR)
+  GTEST_SKIP() << "ATOME_SOURCE_DIR not set";
+#else
+  namespace fs = std::filesystem;
+  const fs::path root = ATOME_SOURCE_DIR;
+  const auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const char* header : {"src/engine/bytes.h", "src/engine/format.h"}) {
+    const std::string text = read(root / header);
+    ASSERT_FALSE(text.empty()) << header;
+    EXPECT_NE(text.find("static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__"),
+              std::string::npos)
+        << header << " does not assert a little-endian target";
+  }
+  const std::regex punned(
+      R"(reinterpret_cast<\s*(const\s+)?(volatile\s+)?(float|double|u?int(8|16|32|64)_t|int|unsigned)\s*(const\s*)?\*\s*>)"
+      R"(|\(\s*const\s+(float|double|u?int(16|32|64)_t)\s*\*\s*\))");
+  std::map<std::string, int> found;
+  size_t files = 0;
+  for (const char* dir : {"src", "fuzz"}) {
+    if (!fs::exists(root / dir)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root / dir)) {
+      const std::string ext = entry.path().extension().string();
+      if (!entry.is_regular_file() || (ext != ".h" && ext != ".cpp" && ext != ".c")) continue;
+      ++files;
+      const std::string text = read(entry.path());
+      const std::string name = fs::relative(entry.path(), root).string();
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), punned);
+           it != std::sregex_iterator(); ++it)
+        ++found[name];
+    }
+  }
+  EXPECT_GT(files, 20u);
+  EXPECT_EQ(found["src/engine/format_layout.cpp"], 1) << "tensor_floats' documented view";
+  found.erase("src/engine/format_layout.cpp");
+  for (const auto& [name, count] : found)
+    ADD_FAILURE() << name << ": " << count
+                  << " pointer-cast read(s) of integers or floats; use memcpy or byte assembly";
+#endif
 }
 
 }  // namespace

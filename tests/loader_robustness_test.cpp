@@ -27,6 +27,7 @@
 #include "engine/format.h"
 #include "fixtures.h"
 #include "model_helpers.h"
+#include "random_model.h"
 
 namespace atome::test {
 namespace {
@@ -783,6 +784,12 @@ TEST_F(Hostile, Config) {
   field(ATOME_ERR_BAD_CONFIG, "top_k 0", kOffTopK, 0);
   field(ATOME_ERR_BAD_CONFIG, "top_k 1025", kOffTopK, kMaxTopK + 1);
   field(ATOME_ERR_BAD_CONFIG, "d_head 0", kOffDHead, 0);
+  // d_head <= d_model (toy: d 64, d_head 16): above d_model is a config error before the tensor
+  // table is looked at; d_head == d_model is valid and only the table disagrees.
+  const uint32_t d = get_u32(img().bytes, kOffDModel);
+  field(ATOME_ERR_BAD_CONFIG, "d_head d_model + 1", kOffDHead, d + 1);
+  field(ATOME_ERR_BAD_CONFIG, "d_head 8192", kOffDHead, kMaxDModel);
+  field(ATOME_ERR_BAD_TENSOR, "d_head = d_model (valid, disagrees with the tensors)", kOffDHead, d);
   field(ATOME_ERR_BAD_CONFIG, "act_bits 8", kOffActBits, 8);
   field(ATOME_ERR_BAD_CONFIG, "act_bits 0", kOffActBits, 0);
   for (float eps : {NAN, 0.0f, -0.0f, INFINITY, -1e-5f, 1.0f, -NAN}) {
@@ -1053,6 +1060,105 @@ TEST(SessionErrors, StepAndClassifierCalls) {
   EXPECT_EQ(atome_session_position(s), 2u);
   EXPECT_EQ(atome_session_position(nullptr), 0u);
   atome_session_reset(nullptr);  // harmless
+}
+
+// ---- config limits: a small file cannot demand a huge state ----------------------------
+
+// A complete, CRC-valid image of `c` written without the writer's validate_config (so that a
+// config the loader must reject can be built): all trits 0 (scale 0.5), all floats 0.
+Bytes unchecked_image(const atome_config& c) {
+  const auto align16 = [](size_t v) { return (v + 15) / 16 * 16; };
+  const uint32_t count = tensor_count(c);
+  const size_t table = kHeaderBytes;
+  const size_t payload = align16(table + static_cast<size_t>(count) * kTensorEntryBytes);
+  std::vector<size_t> offset(count);
+  size_t end = payload;
+  for (uint32_t t = 0; t < count; ++t) {
+    const TensorSpec s = canonical_tensor(c, t);
+    offset[t] = end;
+    end = align16(end + tensor_bytes(s.dtype, s.rows, s.cols));
+  }
+  Bytes b(end, 0);
+  std::memcpy(b.data(), kMagic, 8);
+  put_u16(b, kOffVersionMajor, kVersionMajor);
+  put_u16(b, kOffVersionMinor, kVersionMinor);
+  put_u32(b, kOffHeaderBytes, kHeaderBytes);
+  put_u32(b, kOffFileBytes, static_cast<uint32_t>(end));
+  put_u32(b, kOffTensorCount, count);
+  put_u32(b, kOffTableOffset, static_cast<uint32_t>(table));
+  put_u32(b, kOffPayloadOffset, static_cast<uint32_t>(payload));
+  put_u32(b, kOffArch, c.arch);
+  put_u32(b, kOffVocab, c.vocab_size);
+  put_u32(b, kOffDModel, c.d_model);
+  put_u32(b, kOffLayers, c.n_layers);
+  put_u32(b, kOffDHead, c.d_head);
+  put_u32(b, kOffConvKernel, c.conv_kernel);
+  put_u32(b, kOffTopK, c.top_k);
+  put_u32(b, kOffPathways, c.pathways);
+  put_u32(b, kOffClasses, c.n_classes);
+  put_u32(b, kOffActBits, c.act_bits);
+  put_f32(b, kOffNormEps, c.norm_eps);
+  for (uint32_t t = 0; t < count; ++t) {
+    const TensorSpec s = canonical_tensor(c, t);
+    const size_t e = table + static_cast<size_t>(t) * kTensorEntryBytes;
+    put_u16(b, e + kTeKind, s.kind);
+    put_u16(b, e + kTeLayer, s.layer);
+    b[e + kTeDtype] = s.dtype;
+    put_u32(b, e + kTeRows, s.rows);
+    put_u32(b, e + kTeCols, s.cols);
+    put_f32(b, e + kTeScale, s.dtype == kDtypeF32 ? 1.0f : 0.5f);
+    put_u32(b, e + kTeOffset, static_cast<uint32_t>(offset[t]));
+    put_u32(b, e + kTeBytes, static_cast<uint32_t>(tensor_bytes(s.dtype, s.rows, s.cols)));
+  }
+  fix_crc(b);
+  return b;
+}
+
+TEST(ConfigLimits, UncheckedImageOfAValidConfigLoads) {
+  const Bytes image = unchecked_image(small_config(8, 2, 8, 3, 2));
+  atome_model m;
+  ASSERT_EQ(status_name(load(image, &m)), "OK");
+  EXPECT_EQ(m.config.d_head, 8u);
+}
+
+// The file: d 8, 64 layers, d_head 8192 — about 4 MB, yet 537 MB of state at window
+// 256 (137 GB at the largest window). d_head must not exceed d_model.
+TEST(ConfigLimits, WideHeadOnANarrowModelIsRejected) {
+  const Bytes image = unchecked_image(small_config(8, 64, 8192, 3, 2));
+  EXPECT_LT(image.size(), 5u << 20);
+  atome_model m;
+  const atome_status st = load(image, &m);
+  if (st == ATOME_OK)
+    ADD_FAILURE() << "loaded; it would need " << atome_state_bytes(&m, 256)
+                  << " bytes of state at window 256 from a " << image.size() << "-byte file";
+  EXPECT_EQ(status_name(st), "BAD_CONFIG");
+  EXPECT_EQ(status_name(load(unchecked_image(small_config(8, 1, 9, 3, 2)))), "BAD_CONFIG");
+  EXPECT_EQ(status_name(load(unchecked_image(small_config(8, 1, 8, 3, 2)))), "OK");
+  EXPECT_EQ(validate_config(small_config(64, 1, 65, 3, 2)), ATOME_ERR_BAD_CONFIG);
+  EXPECT_EQ(validate_config(small_config(64, 1, 64, 3, 2)), ATOME_OK);
+}
+
+// With the limits, the state is the window-sized K/V cache (at most 8 * L * W * d bytes) plus a
+// part that the file's own tensors pay for: never more than a few times the file's size.
+TEST(ConfigLimits, StateBeyondTheCacheIsBoundedByTheFileSize) {
+  const atome_config configs[] = {small_config(8, 64, 8, 64, 1024),
+                                  small_config(1, 1024, 1, 64, 1024),
+                                  small_config(1, 1, 1, 1, 1),
+                                  small_config(64, 4, 64, 64, 4),
+                                  small_config(8, 16, 8, 64, 1, ATOME_PATH_CONV | ATOME_PATH_SSM),
+                                  small_config(16, 2, 16, 5, 4, ATOME_PATH_ALL, 4096)};
+  for (const atome_config& c : configs) {
+    const Bytes image = unchecked_image(c);
+    atome_model m;
+    ASSERT_EQ(status_name(load(image, &m)), "OK");
+    for (uint32_t w : {1u, 256u, ATOME_MAX_WINDOW}) {
+      const uint64_t cache = (c.pathways & ATOME_PATH_ATTN)
+                                 ? 4ull * c.n_layers * w * (c.d_model + c.d_head) + 4ull * w
+                                 : 0;
+      EXPECT_LE(atome_state_bytes(&m, w), cache + 16 * image.size())
+          << "d " << c.d_model << " L " << c.n_layers << " window " << w;
+    }
+  }
 }
 
 TEST(SessionErrors, ClassifierCalls) {

@@ -24,6 +24,7 @@
 #include "atome/atome.h"
 #include "cli_run.h"
 #include "host/model_data.h"
+#include "max_abs_diff.h"
 #include "model_helpers.h"
 #include "train/checkpoint.h"
 #include "train/model.h"
@@ -274,8 +275,7 @@ void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bo
   for (size_t i = 0; i < steps; ++i) {
     const size_t pos = prompt.size() - 1 + i;  // logits at pos predict seq[pos + 1]
     const float* mine = model.logits() + pos * 256;
-    for (int v = 0; v < 256; ++v)
-      worst = std::fmax(worst, std::fabs(static_cast<double>(mine[v]) - engine_logits[i][v]));
+    worst = nan_failing_max(worst, max_abs_diff(mine, engine_logits[i].data(), 256));
     if (atome_argmax(mine, 256) == seq[pos + 1]) ++same_tokens;
   }
   std::printf(

@@ -133,7 +133,7 @@ def config_valid(c):
     elif c["conv_kernel"] != 0:
         return 7
     if p & 4:
-        if not (1 <= c["d_head"] <= 8192 and 1 <= c["top_k"] <= 1024):
+        if not (1 <= c["d_head"] <= c["d_model"] and 1 <= c["top_k"] <= 1024):
             return 8
     elif c["d_head"] != 0 or c["top_k"] != 0:
         return 8

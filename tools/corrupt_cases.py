@@ -125,6 +125,9 @@ def main():
     add("config_context_len_ok", edited(lambda b: struct.pack_into("<I", b, 84, 123456)), R.OK)
     if cfg["pathways"] & 4:
         add("config_top_k_0", edited(lambda b: struct.pack_into("<I", b, 64, 0)), R.BAD_CONFIG)
+        # d_head <= d_model (rule 8): one more than d_model is a config error, not a tensor one.
+        add("config_d_head_above_d_model",
+            edited(lambda b: struct.pack_into("<I", b, 56, cfg["d_model"] + 1)), R.BAD_CONFIG)
     if cfg["pathways"] & 1:
         add("config_kernel_65", edited(lambda b: struct.pack_into("<I", b, 60, 65)), R.BAD_CONFIG)
     if cfg["arch"] == 1:

@@ -1,5 +1,6 @@
 // atome bench --model F [--windows 64,256,1024 | --window N] [--tokens 240] [--repeat 10]
 //             [--prompt-tokens window|N] [--prompt TEXT] [--json] [--compare SAVED.json]
+//             [--max-state BYTES]
 //
 // Single-threaded greedy generation speed at several attention windows.
 //
@@ -72,6 +73,7 @@
 #include "cli/bench_report.h"
 #include "cli/commands.h"
 #include "cli/machine_info.h"
+#include "cli/state_limit.h"
 #include "cli/validate.h"
 #include "engine/ternary.h"
 #include "host/generation.h"
@@ -98,6 +100,7 @@ struct BenchOptions {
   std::string prompt_tokens = "window";
   std::string prompt = kStoryText;
   std::string compare;
+  std::string max_state;  // --max-state (state_limit.h)
   bool json = false;
 };
 
@@ -155,9 +158,9 @@ double rate(double tokens, double ms) {
   return tokens / (std::max(ms, 1e-6) / 1000.0);
 }
 
-BenchWindow bench_window(const atome_model& model, uint32_t window, const std::string& prompt,
-                         uint32_t n, uint32_t repeat) {
-  OwnedSession session(model, window);
+BenchWindow bench_window(const atome_model& model, uint32_t window, uint64_t max_state,
+                         const std::string& prompt, uint32_t n, uint32_t repeat) {
+  OwnedSession session(model, window, max_state);
   std::string generated;
   run_once(session, prompt, n, &generated);  // warm-up, not reported
   BenchWindow w;
@@ -218,6 +221,7 @@ void run_bench(const BenchOptions& o) {
           : std::vector<uint32_t>{parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW)};
   const uint32_t n = parse_u32(o.tokens, "--tokens", 1, 100000000);
   const uint32_t repeat = parse_u32(o.repeat, "--repeat", 1, 100000);
+  const uint64_t max_state = parse_max_state(o.max_state);
   const bool prompt_is_window = o.prompt_tokens == "window";
   const uint32_t max_prompt = 100000000;
   if (!prompt_is_window &&
@@ -255,7 +259,7 @@ void run_bench(const BenchOptions& o) {
   r.repeat = repeat;
   for (uint32_t window : windows) {
     const std::string prompt = make_prompt(o.prompt, prompt_is_window ? window : fixed_prompt);
-    r.windows.push_back(bench_window(f.model, window, prompt, n, repeat));
+    r.windows.push_back(bench_window(f.model, window, max_state, prompt, n, repeat));
   }
   r.peak_rss_bytes = peak_rss_bytes();
 
@@ -305,6 +309,7 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--compare", o->compare,
                   "A saved 'atome bench --json' output: print ratios new / old per window")
       ->type_name("FILE");
+  add_max_state_flag(cmd, &o->max_state);
   cmd->add_flag("--json", o->json, "Print one JSON object (fields: see cmd_bench.cpp)");
   cmd->callback([o] { run_bench(*o); });
 }

@@ -1,5 +1,5 @@
 // atome chat --model F [--temperature T] [--top-p P] [--top-k K] [--seed S] [--max-tokens N]
-//            [--window W] [--no-stop] [--no-bars] [--history FILE]
+//            [--window W] [--max-state BYTES] [--no-stop] [--no-bars] [--history FILE]
 //
 // An interactive session with a model. Each line typed is fed as bytes and the model continues
 // it, streaming every token as it is produced; the state carries over from line to line (the
@@ -42,6 +42,7 @@
 #include "cli/sampler_flags.h"
 #include "host/generation.h"
 #include "host/owned_session.h"
+#include "cli/state_limit.h"
 #include "cli/terminal_panel.h"
 #include "cli/validate.h"
 #include "host/text_corpus.h"
@@ -80,6 +81,7 @@ struct ChatOptions {
   std::string max_tokens = "200";
   std::string window = "512";
   std::string history;
+  std::string max_state;  // --max-state (state_limit.h)
   bool no_stop = false;
   bool no_bars = false;
 };
@@ -105,10 +107,11 @@ const char* const kHelp =
 
 class Chat {
  public:
-  Chat(Settings settings, ModelFile file, uint32_t window, const std::string& history_file)
+  Chat(Settings settings, ModelFile file, uint32_t window, uint64_t max_state,
+       const std::string& history_file)
       : settings_(settings),
         file_(std::move(file)),
-        session_(file_.model, window),
+        session_(file_.model, window, max_state),
         generator_(session_, settings_.sampler),
         tty_(::isatty(STDOUT_FILENO)),
         names_(pathway_names(file_.model.config.pathways)),
@@ -303,11 +306,12 @@ void run_chat(const ChatOptions& o) {
   s.stop = !o.no_stop;
   s.bars = !o.no_bars;
   const uint32_t window = parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
+  const uint64_t max_state = parse_max_state(o.max_state);
 
   ModelFile f = load_model_file(o.model);
   check_sampler_vocab(f.model, o.model);
   SigintFlag sigint;
-  Chat chat(s, std::move(f), window, o.history.empty() ? default_history() : o.history);
+  Chat chat(s, std::move(f), window, max_state, o.history.empty() ? default_history() : o.history);
   chat.run();
 }
 
@@ -325,6 +329,7 @@ void add_chat_command(CLI::App& app) {
   cmd->add_option("--window", o->window, "Attention window in tokens")
       ->type_name("UINT")
       ->capture_default_str();
+  add_max_state_flag(cmd, &o->max_state);
   cmd->add_option("--history", o->history, "History file [~/.atome_history]");
   cmd->add_flag("--no-stop", o->no_stop, "Do not stop at the end-of-story byte 0x04");
   cmd->add_flag("--no-bars", o->no_bars, "Hide the router view");

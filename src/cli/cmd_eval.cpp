@@ -1,5 +1,5 @@
 // atome eval --model F --data TEXT [--window N] [--chunk N] [--threads N] [--json]
-//            [--router-stats] [--per-token FILE]
+//            [--router-stats] [--per-token FILE] [--max-state BYTES]
 //
 // How well a model predicts a text file, as the engine runs it: bits per byte (bpb) and per-byte
 // perplexity (ppl = 2^bpb). The text is read with the trainer's corpus loader
@@ -56,6 +56,7 @@
 
 #include "cli/commands.h"
 #include "cli/token_csv.h"
+#include "cli/state_limit.h"
 #include "cli/validate.h"
 #include "host/errors.h"
 #include "host/evaluate.h"
@@ -74,6 +75,7 @@ struct EvalOptions {
   std::string window;  // empty: the longest sequence's inputs
   std::string chunk;   // empty: story mode
   std::string threads = "0";
+  std::string max_state;  // --max-state (state_limit.h)
   bool json = false;
   bool router_stats = false;
   std::string per_token;  // CSV path; empty: none
@@ -158,6 +160,7 @@ void run_eval(const EvalOptions& o) {
   const uint32_t window_flag =
       o.window.empty() ? 0 : parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
   const uint32_t threads = parse_u32(o.threads, "--threads", 0, 1024);
+  const uint64_t max_state = parse_max_state(o.max_state);
   const bool per_token = !o.per_token.empty();
   if (per_token) check_output_path(o.per_token, "--per-token");
 
@@ -184,7 +187,7 @@ void run_eval(const EvalOptions& o) {
   const bool traced = per_token || o.router_stats;
   RouterTrace trace;
   const EvalTotals totals =
-      evaluate_spans(f.model, window, stream, spans, threads, traced ? &trace : nullptr);
+      evaluate_spans(f.model, window, max_state, stream, spans, threads, traced ? &trace : nullptr);
   if (per_token) {
     const std::string csv = token_csv(stream, spans, trace);
     write_file_atomic(o.per_token, std::vector<uint8_t>(csv.begin(), csv.end()));
@@ -233,6 +236,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads; 0 = all available")
       ->type_name("UINT")
       ->capture_default_str();
+  add_max_state_flag(cmd, &o->max_state);
   cmd->add_flag("--json", o->json, "Print one JSON object instead of the line");
   cmd->add_flag("--router-stats", o->router_stats,
                 "Also report router entropy per layer and its correlation with the loss");

@@ -1,5 +1,5 @@
 // atome generate --model F --prompt TEXT [-n N] [--temperature T] [--top-p P] [--top-k K]
-//                [--seed S] [--window W] [--no-stop] [--json]
+//                [--seed S] [--window W] [--max-state BYTES] [--no-stop] [--json]
 //
 // Feeds the prompt's bytes, then samples up to N tokens (bytes) with atome_sample, streaming each
 // one to stdout as soon as it exists (flushed per token). Raw bytes are written, nothing is added,
@@ -33,6 +33,7 @@
 #include "cli/commands.h"
 #include "cli/json_f32.h"
 #include "cli/sampler_flags.h"
+#include "cli/state_limit.h"
 #include "cli/validate.h"
 #include "host/generation.h"
 #include "host/model_file.h"
@@ -49,6 +50,7 @@ struct GenerateOptions {
   std::string tokens = "64";
   SamplerFlags sampler;  // greedy by default
   std::string window = "256";
+  std::string max_state;  // --max-state (state_limit.h)
   bool no_stop = false;
   bool json = false;
 };
@@ -59,10 +61,11 @@ void run_generate(const GenerateOptions& o) {
   const uint64_t n = parse_uint(o.tokens, "-n", 0, UINT32_MAX);
   const SamplerSettings sampling = parse_sampler_flags(o.sampler);
   const uint32_t window = parse_u32(o.window, "--window", 1, ATOME_MAX_WINDOW);
+  const uint64_t max_state = parse_max_state(o.max_state);
 
   const ModelFile f = load_model_file(o.model);
   check_sampler_vocab(f.model, o.model);
-  OwnedSession session(f.model, window);
+  OwnedSession session(f.model, window, max_state);
   Generator generator(session, sampling);
   const std::string start_of_story(1, static_cast<char>(kEndOfStory));
   generator.feed(o.prompt.empty() ? start_of_story : o.prompt);
@@ -105,6 +108,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_option("--window", o->window, "Attention window in tokens")
       ->type_name("UINT")
       ->capture_default_str();
+  add_max_state_flag(cmd, &o->max_state);
   cmd->add_flag("--no-stop", o->no_stop, "Do not stop at the end-of-story byte 0x04");
   cmd->add_flag("--json", o->json,
                 "Print {\"tokens\": [...], \"stopped\": ..., \"first_logits\": [...]} instead");

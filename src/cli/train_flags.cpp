@@ -39,6 +39,9 @@ atome_config atome_model(const TrainFlags& f) {
     pathways &= ~bit;
   }
   if (pathways == 0) throw UsageError("--drop: at least one pathway must stay");
+  if ((pathways & ATOME_PATH_ATTN) && dims.d_head > dims.d_model)  // docs/FORMAT.md §3 rule 8
+    throw UsageError("--d-head (" + std::to_string(dims.d_head) + ") must not exceed --d (" +
+                     std::to_string(dims.d_model) + ")");
   // Flags of an absent pathway are not read: its dimensions are not in the file.
   if (pathways & ATOME_PATH_CONV) dims.conv_kernel = parse_u32(f.kernel, "--kernel", 1, 64);
   if (pathways & ATOME_PATH_ATTN) dims.top_k = parse_u32(f.top_k, "--top-k", 1, 1024);

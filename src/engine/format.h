@@ -6,6 +6,12 @@
 
 #include <stdint.h>
 
+// The format is little-endian, and readers of it (the engine reading f32 tensors in place, the
+// host reader and writer copying f32 payloads with memcpy) take the host's byte order to be the
+// file's.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "Atome model images are little-endian and read in place: little-endian hosts only");
+
 namespace atome::format {
 
 constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'N', 'A', 'T'};

@@ -63,7 +63,10 @@ atome_status validate_config(const atome_config& c) {
     return ATOME_ERR_BAD_CONFIG;
   }
   if (p & ATOME_PATH_ATTN) {
-    if (c.d_head == 0 || c.d_head > kMaxDModel) return ATOME_ERR_BAD_CONFIG;
+    // d_head <= d_model: the key cache (L * W * d_head floats) is then never larger than the value
+    // cache (L * W * d), which the file's d x d value matrices pay for; a wider head would let a
+    // small file demand a large state.
+    if (c.d_head == 0 || c.d_head > c.d_model) return ATOME_ERR_BAD_CONFIG;
     if (c.top_k == 0 || c.top_k > kMaxTopK) return ATOME_ERR_BAD_CONFIG;
   } else if (c.d_head != 0 || c.top_k != 0) {
     return ATOME_ERR_BAD_CONFIG;
@@ -88,8 +91,20 @@ atome_trits tensor_trits(const atome_model& model, uint32_t index) {
   return w;
 }
 
+// The one in-place view of image bytes as another type: f32 tensors are read where they lie (in
+// flash on a device), never copied — zero heap, zero copy (DESIGN.md §4). This is sound because:
+//   - alignment: atome_model_load rejects an image that is not 4-byte aligned (MISALIGNED) and
+//     every tensor offset is a multiple of 16 (BAD_TENSOR otherwise), so the pointer is aligned
+//     for float;
+//   - byte order and encoding: the file stores IEEE binary32 little-endian, the engine builds for
+//     little-endian IEEE targets only (static_asserts in engine/bytes.h and engine/format.h);
+//   - aliasing: the image is const and never written while a model uses it, so no store through
+//     another type can be reordered against these loads;
+//   - values: the loader has checked every one is finite.
+// Every other read of the image (header, table, scales) goes through bytes.h (byte assembly).
 const float* tensor_floats(const atome_model& model, uint32_t index) {
   const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
+  static_assert(kAlign % alignof(float) == 0, "tensor offsets must keep float alignment");
   return reinterpret_cast<const float*>(model.image + read_u32(e + kTeOffset));
 }
 

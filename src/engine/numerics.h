@@ -2,6 +2,9 @@
 // the trainer, which includes this header) computes the same bits. Built with FMA contraction
 // off (-ffp-contract=off), these use only + - * / and conversions, which IEEE 754 makes exact
 // to the bit on every core we support.
+//
+// Functions here are `static inline` (not plain inline) because the SIMD kernels include this
+// header: see engine/ternary.h.
 #ifndef ATOME_ENGINE_NUMERICS_H
 #define ATOME_ENGINE_NUMERICS_H
 
@@ -9,30 +12,30 @@
 
 namespace atome {
 
-inline uint32_t float_bits(float f) {
+static inline uint32_t float_bits(float f) {
   uint32_t u;
   __builtin_memcpy(&u, &f, sizeof u);
   return u;
 }
 
-inline float bits_float(uint32_t u) {
+static inline float bits_float(uint32_t u) {
   float f;
   __builtin_memcpy(&f, &u, sizeof f);
   return f;
 }
 
-inline bool is_finite(float f) {
+static inline bool is_finite(float f) {
   return (float_bits(f) & 0x7F800000u) != 0x7F800000u;
 }
 
 // 2^k for k in [-126, 127], exactly.
-inline float pow2i(int k) {
+static inline float pow2i(int k) {
   return bits_float(static_cast<uint32_t>(k + 127) << 23);
 }
 
 // e^x, within about 1 ulp (Cody-Waite reduction x = k ln2 + r, |r| <= ln2/2, then a degree-7
 // polynomial; Cephes' coefficients). Exact 0 below -103.97, +inf above 88.72.
-inline float exp_f(float x) {
+static inline float exp_f(float x) {
   if (x != x) return x;
   if (x > 88.72283935546875f) return bits_float(0x7F800000u);
   if (x < -103.97208404541015625f) return 0.0f;
@@ -60,7 +63,7 @@ inline float exp_f(float x) {
 
 // tanh(x): Cephes' odd polynomial for |x| < 0.625, 1 - 2 / (e^{2|x|} + 1) above (absolute error
 // ~1e-7), exactly +-1 beyond 9.01 where tanh rounds to 1 in float.
-inline float tanh_f(float x) {
+static inline float tanh_f(float x) {
   if (x != x) return x;
   const float ax = x < 0.0f ? -x : x;
   float y;
@@ -82,7 +85,7 @@ inline float tanh_f(float x) {
 
 // Correctly rounded square root (the same bits as IEEE sqrtf), by an integer digit-by-digit root
 // of the significand: exact everywhere, no FPU sqrt needed.
-inline float sqrt_f(float x) {
+static inline float sqrt_f(float x) {
   const uint32_t bits = float_bits(x);
   if (x != x || x == 0.0f) return x;                  // NaN, +-0
   if (bits >> 31) return bits_float(0x7FC00000u);     // negative: NaN

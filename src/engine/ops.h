@@ -1,5 +1,6 @@
 // The float ops of the Atome block, each with its summation order fixed (part of the numerics
 // contract: the same order on every target, in the engine and in the trainer's reference).
+// Functions here are `static inline`, as in every engine header (see engine/ternary.h).
 #ifndef ATOME_ENGINE_OPS_H
 #define ATOME_ENGINE_OPS_H
 
@@ -12,11 +13,11 @@ namespace atome {
 // Sum of n floats in the contract's lane order: term i to lane i % 8, lanes reduced as
 // ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). Written in blocks of eight so that compilers
 // can keep the eight lanes in one vector register without reordering anything.
-inline float reduce8(const float lane[8]) {
+static inline float reduce8(const float lane[8]) {
   return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
 }
 
-inline float sum_lanes8(const float* x, uint32_t n) {
+static inline float sum_lanes8(const float* x, uint32_t n) {
   float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -26,7 +27,7 @@ inline float sum_lanes8(const float* x, uint32_t n) {
 }
 
 // Float dot product in the same lane order.
-inline float dot(const float* a, const float* b, uint32_t n) {
+static inline float dot(const float* a, const float* b, uint32_t n) {
   float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   uint32_t i = 0;
   for (; i + 8 <= n; i += 8)
@@ -38,8 +39,8 @@ inline float dot(const float* a, const float* b, uint32_t n) {
 // out = (x - mean) * (1 / sqrt(var + eps)) * gamma + beta, with mean = sum(x) / d and
 // var = sum((x - mean)^2) / d, both sums in the lane order above.
 // The trainer's backward needs mean and rstd: pass stats (2 floats) to receive them.
-inline void layer_norm(float* out, const float* x, const float* gamma, const float* beta,
-                       uint32_t d, float eps, float* stats = nullptr) {
+static inline void layer_norm(float* out, const float* x, const float* gamma, const float* beta,
+                              uint32_t d, float eps, float* stats = nullptr) {
   const float mean = sum_lanes8(x, d) / static_cast<float>(d);
   float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   uint32_t i = 0;
@@ -63,7 +64,7 @@ inline void layer_norm(float* out, const float* x, const float* gamma, const flo
 }
 
 // In-place softmax over n values: max-subtracted, sum left to right, then a divide each.
-inline void softmax(float* v, uint32_t n) {
+static inline void softmax(float* v, uint32_t n) {
   float max = v[0];
   for (uint32_t i = 1; i < n; ++i) max = v[i] > max ? v[i] : max;
   float sum = 0.0f;
@@ -76,8 +77,8 @@ inline void softmax(float* v, uint32_t n) {
 
 // Top-k selection by score, best first; ties keep the earlier index first. Writes up to k
 // indices (count returned) into best[]; best_score[] gets their scores.
-inline uint32_t top_k_select(const float* score, uint32_t n, uint32_t k, uint32_t* best,
-                             float* best_score) {
+static inline uint32_t top_k_select(const float* score, uint32_t n, uint32_t k, uint32_t* best,
+                                    float* best_score) {
   uint32_t count = 0;
   for (uint32_t j = 0; j < n; ++j) {
     const float s = score[j];

@@ -7,6 +7,11 @@
 // bit): term i goes to lane accumulator i % 8, each lane adds its terms in increasing i, and the
 // lanes are reduced as ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)). The portable kernel and
 // every SIMD kernel implement exactly this order.
+// Every function defined in this header is `static inline`, never plain `inline`: the AVX2 and
+// AVX-512 kernels include it and are compiled with -mavx2/-mavx512f, and a plain inline function
+// they use is emitted there (at -O0) as a weak symbol with VEX code that the linker may pick for
+// every other caller too — SIGILL on a CPU without AVX. static gives each object its own copy
+// (tests/engine_link_test.cpp checks that no weak symbol of the engine holds AVX code).
 #ifndef ATOME_ENGINE_TERNARY_H
 #define ATOME_ENGINE_TERNARY_H
 
@@ -31,7 +36,7 @@ void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x);
 #endif
 
 // The kernel this build selected at configure time (-DATOME_KERNEL=...).
-inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
+static inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
 #if defined(ATOME_USE_AVX512)
   ternary_matvec_avx512(out, w, x);
 #elif defined(ATOME_USE_AVX2)
@@ -52,8 +57,8 @@ void scores_avx2(float* out, const float* q, const float* keys, uint32_t count, 
                  float divisor);
 #endif
 
-inline void attention_scores(float* out, const float* q, const float* keys, uint32_t count,
-                             uint32_t n, float divisor) {
+static inline void attention_scores(float* out, const float* q, const float* keys, uint32_t count,
+                                    uint32_t n, float divisor) {
 #if defined(ATOME_USE_AVX2)
   scores_avx2(out, q, keys, count, n, divisor);
 #else
@@ -69,7 +74,8 @@ void conv_taps_portable(float* out, const atome_trits& w, const float* const* la
 void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps);
 #endif
 
-inline void conv_taps(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps) {
+static inline void conv_taps(float* out, const atome_trits& w, const float* const* lag_h,
+                             uint32_t taps) {
 #if defined(ATOME_USE_AVX2)
   conv_taps_avx2(out, w, lag_h, taps);
 #else
@@ -82,19 +88,19 @@ const char* ternary_kernel_name();
 
 // Sign-and-mask x by a 2-bit trit code: +x (01), -x (11) or +0.0 (00) — no multiply, no branch.
 // Only bits 0 and 1 of `code` are used.
-inline float apply_trit(float x, uint32_t code) {
+static inline float apply_trit(float x, uint32_t code) {
   const uint32_t keep = 0u - (code & 1u);          // all ones when the trit is non-zero
   const uint32_t sign = ((code >> 1) & 1u) << 31;  // sign bit when the trit is -1
   return bits_float((float_bits(x) & keep) ^ sign);
 }
 
 // Trit code of element i of a packed row.
-inline uint32_t trit_code(const uint8_t* row, uint32_t i) {
+static inline uint32_t trit_code(const uint8_t* row, uint32_t i) {
   return (static_cast<uint32_t>(row[i >> 2]) >> ((i & 3u) * 2u)) & 3u;
 }
 
 // The fixed lane reduction shared by all kernels.
-inline float reduce_lanes8(const float lane[8]) {
+static inline float reduce_lanes8(const float lane[8]) {
   return ((lane[0] + lane[4]) + (lane[2] + lane[6])) + ((lane[1] + lane[5]) + (lane[3] + lane[7]));
 }
 

@@ -33,6 +33,9 @@ inline __m256 terms(__m256i word, __m256i keep_shift, __m256i sign_shift, __m256
       _mm256_xor_si256(_mm256_and_si256(_mm256_castps_si256(xv), keep), sign));
 }
 
+// 16 packed trits as one native word: trit i at bits 2i only on a little-endian target (x86-64
+// is; engine/bytes.h asserts it). memcpy, not a pointer cast: rows are not 4-byte aligned.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed trit words are little-endian");
 inline uint32_t load32(const uint8_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);
@@ -126,6 +129,7 @@ void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h,
   uint32_t ch = 0;
   for (; ch + 8 <= w.rows; ch += 8) {
     const uint8_t* rows = w.data + static_cast<size_t>(ch) * w.row_bytes;
+    // Unaligned vector loads (the intrinsics' pointer types may alias any bytes).
     const __m256i words =
         w.row_bytes == 2
             ? _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(rows)))

@@ -22,6 +22,9 @@ inline __m512 load8_twice(const float* p) {
   return _mm512_insertf32x8(_mm512_castps256_ps512(v), v, 1);
 }
 
+// 16 packed trits as one native word: trit i at bits 2i only on a little-endian target (x86-64
+// is; engine/bytes.h asserts it). memcpy, not a pointer cast: rows are not 4-byte aligned.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed trit words are little-endian");
 inline uint32_t load32(const uint8_t* p) {
   uint32_t v;
   __builtin_memcpy(&v, p, 4);

@@ -99,7 +99,7 @@ uint32_t eval_thread_count(uint32_t threads) {
 #endif
 }
 
-EvalTotals evaluate_spans(const atome_model& model, uint32_t window,
+EvalTotals evaluate_spans(const atome_model& model, uint32_t window, uint64_t max_state,
                           const std::vector<uint8_t>& stream, const std::vector<Span>& spans,
                           uint32_t threads, RouterTrace* trace) {
   uint32_t n_threads = eval_thread_count(threads);
@@ -109,7 +109,7 @@ EvalTotals evaluate_spans(const atome_model& model, uint32_t window,
   // are only recorded.
   std::vector<std::unique_ptr<OwnedSession>> sessions;
   for (uint32_t t = 0; t < n_threads; ++t)
-    sessions.push_back(std::make_unique<OwnedSession>(model, window));
+    sessions.push_back(std::make_unique<OwnedSession>(model, window, max_state));
 
   // With a trace, span i fills predictions first[i] .. first[i] + predictions - 1: disjoint
   // slices, so threads never share a record and the trace is the same for any thread count.

@@ -37,7 +37,8 @@ struct EvalTotals {
   uint64_t predicted = 0;  // number of terms
 };
 
-// Scores every span: reset a session of `window` positions, feed the span's bytes, and add
+// Scores every span: reset a session of `window` positions (each thread's session at most
+// `max_state` bytes, the --max-state limit; UsageError otherwise), feed the span's bytes, and add
 // -ln softmax(logits)[next byte] for every prediction. Spans run in parallel over `threads`
 // threads (0 = as many as OpenMP offers; 1 without OpenMP), each thread with its own session;
 // per-span sums are added in span order afterwards, so the result does not depend on the thread
@@ -47,7 +48,7 @@ struct EvalTotals {
 // the step that made it (RouterTrace: predictions in span order, each span's in stream order;
 // 8 + 4 * n_layers * n_paths bytes per prediction); the totals are the same to the bit either
 // way.
-EvalTotals evaluate_spans(const atome_model& model, uint32_t window,
+EvalTotals evaluate_spans(const atome_model& model, uint32_t window, uint64_t max_state,
                           const std::vector<uint8_t>& stream, const std::vector<Span>& spans,
                           uint32_t threads, RouterTrace* trace = nullptr);
 

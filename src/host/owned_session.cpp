@@ -5,13 +5,18 @@
 
 namespace atome {
 
-OwnedSession::OwnedSession(const atome_model& model, uint32_t window) {
+OwnedSession::OwnedSession(const atome_model& model, uint32_t window, uint64_t max_state_bytes) {
   if (window < 1 || window > ATOME_MAX_WINDOW)
     throw UsageError("--window must be in [1, " + std::to_string(ATOME_MAX_WINDOW) + "] (got " +
                      std::to_string(window) + ")");
   vocab_size_ = model.config.vocab_size;
   state_bytes_ = atome_state_bytes(&model, window);
   if (state_bytes_ == 0) throw Error("cannot size a session for window " + std::to_string(window));
+  if (state_bytes_ > max_state_bytes)
+    throw UsageError("the session needs " + std::to_string(state_bytes_) +
+                     " bytes of state at window " + std::to_string(window) +
+                     ", more than --max-state " + std::to_string(max_state_bytes) +
+                     " (raise --max-state or lower --window)");
   storage_.resize(state_bytes_);
   check_status(atome_session_init(&session_, &model, window, storage_.data(), storage_.size()),
                "session init");

@@ -12,8 +12,10 @@ namespace atome {
 
 class OwnedSession {
  public:
-  // Throws UsageError for a window the engine rejects, Error for any other init failure.
-  OwnedSession(const atome_model& model, uint32_t window);
+  // Throws UsageError for a window the engine rejects or a state larger than max_state_bytes (the
+  // --max-state flag: a small valid file can ask for a huge K/V cache; this is the one place that
+  // limit is checked), Error for any other init failure.
+  OwnedSession(const atome_model& model, uint32_t window, uint64_t max_state_bytes);
   OwnedSession(const OwnedSession&) = delete;  // handle points into storage_
   OwnedSession& operator=(const OwnedSession&) = delete;
 

@@ -9,6 +9,9 @@
 #include "host/model_data.h"
 #include "host/file_io.h"
 
+// Checkpoints store floats in the host's byte order, copied with memcpy: little-endian only.
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are little-endian");
+
 namespace atome::train {
 namespace {
 
