@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <string>
 
@@ -24,9 +25,13 @@ inline bool file_exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
+// A CI run: $CI is true, 1, yes or on, in any case (scripts/in-ci.sh is the shell twin).
 inline bool in_ci() {
   const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
+  if (ci == nullptr) return false;
+  std::string v(ci);
+  for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return v == "true" || v == "1" || v == "yes" || v == "on";
 }
 
 }  // namespace atome::test

@@ -28,7 +28,7 @@ case $MODE in inspect|corrupt|forward|all) ;; *) echo "unknown mode $MODE" >&2; 
 
 # (a) the model
 if [ ! -f "$FIXTURE" ]; then
-  if [ "${CI:-}" = "true" ]; then
+  if "$(dirname "$0")/../scripts/in-ci.sh"; then
     echo "FAIL: fixture missing: $FIXTURE (CI=true)" >&2
     exit 1
   fi
