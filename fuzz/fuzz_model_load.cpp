@@ -11,6 +11,8 @@
 #include <cstring>
 
 #include "atome/atome.h"
+#include "engine/bytes.h"
+#include "engine/format.h"
 
 namespace {
 
@@ -77,11 +79,6 @@ void load_and_run(uint8_t* image, size_t size, const uint8_t* data) {
   }
 }
 
-uint32_t get_u32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
-         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -93,15 +90,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Mutations almost never keep the CRC-32 right, so the same bytes are tried again with the CRC
   // recomputed (over [0, file_bytes) with the CRC field zeroed): that lets the fuzzer reach the
   // header, config, tensor-table and weight checks behind the checksum.
-  constexpr size_t kOffFileBytes = 16, kOffCrc = 20;
-  if (size >= 128) {
-    const uint32_t file_bytes = get_u32(image + kOffFileBytes);
+  using atome::format::kOffCrc;
+  if (size >= atome::format::kHeaderBytes) {
+    const uint32_t file_bytes = atome::read_u32(image + atome::format::kOffFileBytes);
     if (file_bytes >= kOffCrc + 4 && file_bytes <= size) {
       std::memcpy(image, data, size);
-      std::memset(image + kOffCrc, 0, 4);
-      const uint32_t crc = atome_crc32(0, image, file_bytes);
+      const uint32_t crc = atome::format::image_crc32(image, file_bytes);
       for (int i = 0; i < 4; ++i) image[kOffCrc + i] = static_cast<uint8_t>(crc >> (8 * i));
-      if (crc != get_u32(data + kOffCrc)) load_and_run(image, size, data);
+      if (crc != atome::read_u32(data + kOffCrc)) load_and_run(image, size, data);
     }
   }
   std::free(image);

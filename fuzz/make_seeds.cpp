@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "engine/format.h"
+#include "host/byte_io.h"
 #include "host/model_data.h"
 #include "random_model.h"
 #include "train/checkpoint.h"
@@ -48,16 +49,10 @@ void write(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::fclose(f);
 }
 
-void put_u32(std::vector<uint8_t>& b, size_t off, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[off + i] = static_cast<uint8_t>(v >> (8 * i));
-}
-
 // A native image with a well-formed (unverified) signature block appended.
 std::vector<uint8_t> with_signature_block(std::vector<uint8_t> img) {
   put_u32(img, kOffFlags, kFlagSigned);
-  put_u32(img, kOffCrc, 0);
-  const uint32_t file_bytes = static_cast<uint32_t>(img.size());
-  put_u32(img, kOffCrc, atome_crc32(0, img.data(), file_bytes));
+  put_u32(img, kOffCrc, image_crc32(img.data(), img.size()));
   std::vector<uint8_t> block(kSigBlockBytes, 0x5A);
   for (int i = 0; i < 8; ++i) block[i] = static_cast<uint8_t>(kSigMagic[i]);
   put_u32(block, 8, kSigAlgEd25519);

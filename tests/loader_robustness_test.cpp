@@ -26,6 +26,7 @@
 
 #include "engine/format.h"
 #include "fixtures.h"
+#include "host/byte_io.h"
 #include "model_helpers.h"
 #include "random_model.h"
 
@@ -41,37 +42,23 @@ constexpr const char* kClassifier = "original-superesp/motion.atomecl";
 
 // ---- little-endian field access ----------------------------------------------------------
 
+// The host's readers and writers (host/byte_io.h), with the offset checked against the buffer.
 uint16_t get_u16(const Bytes& b, size_t off) {
-  return static_cast<uint16_t>(b.at(off) | (b.at(off + 1) << 8));
+  (void)b.at(off + 1);
+  return read_u16(b.data() + off);
 }
 uint32_t get_u32(const Bytes& b, size_t off) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= static_cast<uint32_t>(b.at(off + i)) << (8 * i);
-  return v;
-}
-void put_u16(Bytes& b, size_t off, uint16_t v) {
-  b.at(off) = static_cast<uint8_t>(v);
-  b.at(off + 1) = static_cast<uint8_t>(v >> 8);
-}
-void put_u32(Bytes& b, size_t off, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.at(off + i) = static_cast<uint8_t>(v >> (8 * i));
-}
-void put_f32(Bytes& b, size_t off, float f) {
-  uint32_t u;
-  std::memcpy(&u, &f, 4);
-  put_u32(b, off, u);
+  (void)b.at(off + 3);
+  return read_u32(b.data() + off);
 }
 
 // Recomputes the CRC the way the writer does: over [0, file_bytes) with the CRC field zeroed.
 // Leaves the image alone when file_bytes does not fit (the loader rejects it before the CRC).
 void fix_crc(uint8_t* data, size_t size) {
   if (size < kHeaderBytes) return;
-  uint32_t file_bytes = 0;
-  for (int i = 0; i < 4; ++i)
-    file_bytes |= static_cast<uint32_t>(data[kOffFileBytes + i]) << (8 * i);
+  const uint32_t file_bytes = read_u32(data + kOffFileBytes);
   if (file_bytes < kOffCrc + 4 || file_bytes > size) return;
-  std::memset(data + kOffCrc, 0, 4);
-  const uint32_t crc = atome_crc32(0, data, file_bytes);
+  const uint32_t crc = image_crc32(data, file_bytes);
   for (int i = 0; i < 4; ++i) data[kOffCrc + i] = static_cast<uint8_t>(crc >> (8 * i));
 }
 void fix_crc(Bytes& b) {
