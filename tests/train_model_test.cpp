@@ -13,8 +13,8 @@
 #include "random_model.h"
 #include "train/gemm.h"
 #include "train/model.h"
-#include "train/ops.h"
 #include "train/sequence_ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 namespace {

@@ -13,7 +13,7 @@
 #include "engine/ternary.h"
 #include "gradcheck.h"
 #include "train/gemm.h"
-#include "train/ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 namespace {

@@ -14,7 +14,7 @@
 #include "engine/format.h"
 #include "format/model_data.h"
 #include "train/language_model.h"
-#include "train/ops.h"
+#include "train/token_ops.h"
 #include "train/sequence_ops.h"
 
 namespace atome::train {

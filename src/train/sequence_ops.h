@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "train/ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 

@@ -1,5 +1,5 @@
-// Trainer ops: forward and backward of each op next to each other (see ops.h).
-#include "train/ops.h"
+// Trainer ops: forward and backward of each op next to each other (see token_ops.h).
+#include "train/token_ops.h"
 
 #include <algorithm>
 #include <cmath>
