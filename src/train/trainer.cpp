@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/numerics.h"
 #include "format/model_data.h"
 #include "train/checkpoint.h"
 #include "train/gemm.h"
@@ -27,12 +28,10 @@ using Clock = std::chrono::steady_clock;
 // Where batch row b of step s starts: SplitMix64 over (seed, step, row), so any step's batch can
 // be drawn again after a resume without replaying the generator.
 uint64_t batch_offset(uint64_t seed, int step, uint32_t row, uint64_t range) {
-  uint64_t z = seed * 0x9E3779B97F4A7C15ull + static_cast<uint64_t>(step) * 0xD1B54A32D192ED03ull +
-               row * 0x8CB92BA72F3D8DD7ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
-  return z % range;
+  const uint64_t z = seed * 0x9E3779B97F4A7C15ull +
+                     static_cast<uint64_t>(step) * 0xD1B54A32D192ED03ull +
+                     row * 0x8CB92BA72F3D8DD7ull;
+  return splitmix64_mix(z) % range;
 }
 
 // Inputs are seq_len bytes of the stream, targets the same window one byte later.
