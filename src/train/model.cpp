@@ -30,7 +30,6 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
   for (uint32_t i = 0; i < n; ++i) {
     const format::TensorSpec spec = format::canonical_tensor(config_, i);
     ParamTensor t;
-    t.name = "kind " + std::to_string(spec.kind) + " layer " + std::to_string(spec.layer);
     t.rows = spec.rows;
     t.cols = spec.cols;
     t.kind = spec.kind;
@@ -41,35 +40,40 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
     tensors.push_back(t);
   }
   // The named slots, filled by one walk over the canonical order (as the engine's loader walks
-  // the file); each slot checks that the tensor it takes is of its kind.
+  // the file); each slot checks that the tensor it takes is of its kind, and names it.
   uint32_t next = 0;
-  auto take = [&](uint16_t kind) {
+  std::string prefix;  // "layer 2 " inside the blocks
+  auto take = [&](uint16_t kind, const char* name) {
     if (next >= n || tensors[next].kind != kind)
       throw std::logic_error("AtomeModel: the canonical tensor order has changed");
+    tensors[next].name = prefix + name;
     return static_cast<int>(next++);
   };
   const uint32_t paths = config_.pathways;
-  embed_ = take(format::kEmbed);
+  embed_ = take(format::kEmbed, "embed");
   blocks_.assign(config_.n_layers, BlockParams{});
-  for (BlockParams& bp : blocks_) {
-    bp.gamma = take(format::kNormGamma);
-    bp.beta = take(format::kNormBeta);
-    if (paths & ATOME_PATH_CONV) bp.conv = take(format::kConv);
+  for (uint32_t l = 0; l < config_.n_layers; ++l) {
+    BlockParams& bp = blocks_[l];
+    prefix = "layer " + std::to_string(l) + " ";
+    bp.gamma = take(format::kNormGamma, "norm gamma");
+    bp.beta = take(format::kNormBeta, "norm beta");
+    if (paths & ATOME_PATH_CONV) bp.conv = take(format::kConv, "conv");
     if (paths & ATOME_PATH_SSM) {
-      bp.ssm_a = take(format::kSsmA);
-      bp.ssm_b = take(format::kSsmB);
-      bp.ssm_c = take(format::kSsmC);
+      bp.ssm_a = take(format::kSsmA, "ssm a");
+      bp.ssm_b = take(format::kSsmB, "ssm b");
+      bp.ssm_c = take(format::kSsmC, "ssm c");
     }
     if (paths & ATOME_PATH_ATTN) {
-      bp.wq = take(format::kWq);
-      bp.wk = take(format::kWk);
-      bp.wv = take(format::kWv);
+      bp.wq = take(format::kWq, "wq");
+      bp.wk = take(format::kWk, "wk");
+      bp.wv = take(format::kWv, "wv");
     }
-    bp.router = take(format::kRouter);
+    bp.router = take(format::kRouter, "router");
   }
-  final_gamma_ = take(format::kFinalGamma);
-  final_beta_ = take(format::kFinalBeta);
-  unembed_ = take(format::kUnembed);
+  prefix.clear();
+  final_gamma_ = take(format::kFinalGamma, "final gamma");
+  final_beta_ = take(format::kFinalBeta, "final beta");
+  unembed_ = take(format::kUnembed, "unembed");
   if (next != n) throw std::logic_error("AtomeModel: the canonical tensor order has changed");
   allocate(std::move(tensors));
   quantized_.resize(n);
