@@ -245,5 +245,36 @@ TEST(TrainModel, GradientsDoNotDependOnThreadCount) {
       tokens, targets, B, T);
 }
 
+// Loss and gradients of a step are the same bits with every dense-product kernel this CPU runs
+// (AVX-512, AVX2, baseline): a run trains the same weights on any x86-64 level.
+TEST(TrainModel, GradientsDoNotDependOnTheCpuKernel) {
+  const atome_config c = test::small_config(40, 2, 8, 5, 4);  // d 40: a 32-column block + tail
+  std::mt19937 rng(19);
+  const size_t B = 3, T = 11;
+  const std::vector<uint8_t> tokens = random_tokens(B * T, rng),
+                             targets = random_tokens(B * T, rng);
+  const GemmKernel saved = gemm_kernel();
+  std::vector<float> first;
+  double first_loss = 0.0;
+  for (GemmKernel kernel : {GemmKernel::kBaseline, GemmKernel::kAvx2, GemmKernel::kAvx512}) {
+    if (!gemm_kernel_supported(kernel)) continue;
+    set_gemm_kernel(kernel);
+    AtomeModel model(c);
+    model.init(3);
+    model.zero_grad();
+    const double loss = model.forward(tokens.data(), targets.data(), B, T);
+    model.backward();
+    if (first.empty()) {
+      first = model.grads();
+      first_loss = loss;
+      continue;
+    }
+    EXPECT_EQ(loss, first_loss) << gemm_kernel_name(kernel);
+    EXPECT_EQ(std::memcmp(first.data(), model.grads().data(), first.size() * sizeof(float)), 0)
+        << gemm_kernel_name(kernel);
+  }
+  set_gemm_kernel(saved);
+}
+
 }  // namespace
 }  // namespace atome::train
