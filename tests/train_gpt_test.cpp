@@ -85,19 +85,36 @@ TEST(TrainGpt, ParameterCountsOfTheOriginalsBaselines) {
   EXPECT_THROW(GptModel(GptConfig{10, 1, 4, 8, 8}), std::invalid_argument);  // 4 heads, d 10
 }
 
-// Every tensor of a small GPT, a sample of elements each, against central differences.
-TEST(TrainGpt, WholeModelGradient) {
-  GptModel model(GptConfig{8, 2, 2, 12, 8});
-  model.init(3);
+// A small GPT with its norms moved away from gamma 1 / beta 0 (so that their gradients are not
+// special cases) and a batch of 2 x 6 random bytes.
+struct GptGradientCase {
+  GptModel model{GptConfig{8, 2, 2, 12, 8}};
+  std::vector<uint8_t> tokens, targets;
+  static constexpr size_t B = 2, T = 6;
+};
+
+GptGradientCase gpt_gradient_case() {
+  GptGradientCase g;
+  g.model.init(3);
   std::mt19937 rng(24);
-  const size_t B = 2, T = 6;
-  const std::vector<uint8_t> tokens = random_bytes(B * T, rng), targets = random_bytes(B * T, rng);
-  std::vector<float>& w = model.params();
-  // Move norms away from gamma 1 / beta 0 so that their gradients are not special cases.
-  for (const ParamTensor& t : model.tensors())
+  g.tokens = random_bytes(g.B * g.T, rng);
+  g.targets = random_bytes(g.B * g.T, rng);
+  std::vector<float>& w = g.model.params();
+  for (const ParamTensor& t : g.model.tensors())
     if (t.rows == 1)
       for (size_t i = 0; i < t.count; ++i) w[t.offset + i] += 0.3f * randn(1, rng)[0];
-  expect_model_gradient(model, tokens, targets, B, T, "GPT model");
+  return g;
+}
+
+// Every element of every tensor of a small GPT against central differences (gradcheck.h).
+TEST(TrainGpt, WholeModelGradient) {
+  GptGradientCase g = gpt_gradient_case();
+  expect_model_gradient(g.model, g.tokens, g.targets, g.B, g.T, "GPT model");
+}
+// The checker itself: a zeroed or sign-flipped gradient of any one tensor fails it.
+TEST(TrainGpt, GradientCheckCatchesAWrongTensorGradient) {
+  GptGradientCase g = gpt_gradient_case();
+  expect_checker_catches_mutations(g.model, g.tokens, g.targets, g.B, g.T);
 }
 
 TEST(TrainGpt, LogitsAreCausalAndPositionsAreBounded) {

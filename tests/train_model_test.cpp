@@ -13,8 +13,8 @@
 #include "random_model.h"
 #include "train/gemm.h"
 #include "train/model.h"
-#include "train/ops.h"
 #include "train/sequence_ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 namespace {
@@ -178,36 +178,50 @@ std::vector<uint8_t> random_tokens(size_t n, std::mt19937& rng) {
   return t;
 }
 
-// Gradients of the mean loss with the quantiser as identity (the straight-through gradient is
-// exactly this gradient, evaluated at the dequantised weights), every tensor, a sample of
-// elements each.
-void check_model_gradient(uint32_t pathways) {
-  const atome_config c = test::small_config(8, 2, 4, 3, 2, pathways);
-  AtomeModel model(c);
-  model.init(5);
-  model.set_quantization(false);
+// A small model with the quantiser as identity (the straight-through gradient is exactly this
+// gradient, evaluated at the dequantised weights) and a batch of 2 x 6 random bytes.
+struct GradientCase {
+  AtomeModel model;
+  std::vector<uint8_t> tokens, targets;
+  static constexpr size_t B = 2, T = 6;
+};
+
+GradientCase gradient_case(uint32_t pathways) {
+  GradientCase g{AtomeModel(test::small_config(8, 2, 4, 3, 2, pathways)), {}, {}};
+  g.model.init(5);
+  g.model.set_quantization(false);
   std::mt19937 rng(17);
-  const size_t B = 2, T = 6;
-  const std::vector<uint8_t> tokens = random_tokens(B * T, rng),
-                             targets = random_tokens(B * T, rng);
+  g.tokens = random_tokens(g.B * g.T, rng);
+  g.targets = random_tokens(g.B * g.T, rng);
   // Spread the values of SSM and norm parameters away from their init so that their gradients
   // are not special cases (b = c = 0, gamma = 1).
-  std::vector<float>& w = model.params();
-  for (const ParamTensor& t : model.tensors())
+  std::vector<float>& w = g.model.params();
+  for (const ParamTensor& t : g.model.tensors())
     if (!t.ternary)
       for (size_t i = 0; i < t.count; ++i) w[t.offset + i] += 0.3f * randn(1, rng)[0];
+  return g;
+}
+
+// Gradients of the mean loss, every element of every tensor (gradcheck.h).
+void check_atome_gradient(uint32_t pathways) {
+  GradientCase g = gradient_case(pathways);
   const std::string label = "model pathways " + std::to_string(pathways);
-  expect_model_gradient(model, tokens, targets, B, T, label.c_str());
+  expect_model_gradient(g.model, g.tokens, g.targets, g.B, g.T, label.c_str());
 }
 
 TEST(TrainModel, WholeModelGradient) {
-  check_model_gradient(ATOME_PATH_ALL);
+  check_atome_gradient(ATOME_PATH_ALL);
 }
 TEST(TrainModel, WholeModelGradientWithoutConv) {
-  check_model_gradient(ATOME_PATH_SSM | ATOME_PATH_ATTN);
+  check_atome_gradient(ATOME_PATH_SSM | ATOME_PATH_ATTN);
 }
 TEST(TrainModel, WholeModelGradientAttentionOnly) {
-  check_model_gradient(ATOME_PATH_ATTN);
+  check_atome_gradient(ATOME_PATH_ATTN);
+}
+// The checker itself: a zeroed or sign-flipped gradient of any one tensor fails it.
+TEST(TrainModel, GradientCheckCatchesAWrongTensorGradient) {
+  GradientCase g = gradient_case(ATOME_PATH_ALL);
+  expect_checker_catches_mutations(g.model, g.tokens, g.targets, g.B, g.T);
 }
 
 TEST(TrainModel, ParameterCountOfThePublished60k) {
@@ -229,6 +243,37 @@ TEST(TrainModel, GradientsDoNotDependOnThreadCount) {
         return model;
       },
       tokens, targets, B, T);
+}
+
+// Loss and gradients of a step are the same bits with every dense-product kernel this CPU runs
+// (AVX-512, AVX2, baseline): a run trains the same weights on any x86-64 level.
+TEST(TrainModel, GradientsDoNotDependOnTheCpuKernel) {
+  const atome_config c = test::small_config(40, 2, 8, 5, 4);  // d 40: a 32-column block + tail
+  std::mt19937 rng(19);
+  const size_t B = 3, T = 11;
+  const std::vector<uint8_t> tokens = random_tokens(B * T, rng),
+                             targets = random_tokens(B * T, rng);
+  const GemmKernel saved = gemm_kernel();
+  std::vector<float> first;
+  double first_loss = 0.0;
+  for (GemmKernel kernel : {GemmKernel::kBaseline, GemmKernel::kAvx2, GemmKernel::kAvx512}) {
+    if (!gemm_kernel_supported(kernel)) continue;
+    set_gemm_kernel(kernel);
+    AtomeModel model(c);
+    model.init(3);
+    model.zero_grad();
+    const double loss = model.forward(tokens.data(), targets.data(), B, T);
+    model.backward();
+    if (first.empty()) {
+      first = model.grads();
+      first_loss = loss;
+      continue;
+    }
+    EXPECT_EQ(loss, first_loss) << gemm_kernel_name(kernel);
+    EXPECT_EQ(std::memcmp(first.data(), model.grads().data(), first.size() * sizeof(float)), 0)
+        << gemm_kernel_name(kernel);
+  }
+  set_gemm_kernel(saved);
 }
 
 }  // namespace

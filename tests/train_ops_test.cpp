@@ -6,12 +6,14 @@
 #include <cstring>
 #include <functional>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "engine/ops.h"
 #include "engine/ternary.h"
 #include "gradcheck.h"
-#include "train/ops.h"
+#include "train/gemm.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 namespace {
@@ -140,6 +142,76 @@ TEST(TrainOps, CrossEntropyBackward) {
         return cross_entropy_forward(p.data(), logits.data(), targets, n, V);
       },
       1e-2f, 2e-3);
+}
+
+// ---- dense products -----------------------------------------------------------------------------
+
+// out (n, m) = in (n, k) . w_t (k, m), every element summed over k in increasing order with a
+// separate multiply and add: what every kernel variant must compute, to the bit.
+std::vector<float> reference_product(const std::vector<float>& in, const std::vector<float>& w_t,
+                                     size_t n, uint32_t k, uint32_t m, std::vector<float> out) {
+  for (size_t i = 0; i < n; ++i)
+    for (uint32_t j = 0; j < m; ++j) {
+      float s = out[i * m + j];
+      for (uint32_t c = 0; c < k; ++c) {
+        const float product = in[i * k + c] * w_t[static_cast<size_t>(c) * m + j];
+        s = s + product;
+      }
+      out[i * m + j] = s;
+    }
+  return out;
+}
+
+// Every kernel variant this CPU runs (AVX-512, AVX2, baseline) gives the same bits as the plain
+// sequential sum, on sizes that exercise the 4-row and 32-column blocks and both tails, for the
+// three products and any thread count: training does not depend on the CPU.
+TEST(TrainGemm, EveryKernelVariantGivesTheSameBits) {
+  const GemmKernel saved = gemm_kernel();
+  std::mt19937 rng(41);
+  struct Size {
+    size_t n;
+    uint32_t k, m;
+  };
+  int variants = 0;
+  for (GemmKernel kernel : {GemmKernel::kBaseline, GemmKernel::kAvx2, GemmKernel::kAvx512}) {
+    if (!gemm_kernel_supported(kernel)) continue;
+    ++variants;
+    set_gemm_kernel(kernel);
+    for (const Size s :
+         {Size{1, 1, 1}, Size{7, 37, 71}, Size{13, 64, 33}, Size{36, 5, 256}, Size{9, 100, 31}}) {
+      const std::vector<float> in = randn(s.n * s.k, rng), w = randn(s.m * s.k, rng),
+                               dout = randn(s.n * s.m, rng);
+      std::vector<float> w_t(w.size());  // (k, m)
+      for (uint32_t r = 0; r < s.m; ++r)
+        for (uint32_t c = 0; c < s.k; ++c) w_t[static_cast<size_t>(c) * s.m + r] = w[r * s.k + c];
+      std::vector<float> dout_t(dout.size());  // (m, n)
+      for (size_t i = 0; i < s.n; ++i)
+        for (uint32_t r = 0; r < s.m; ++r) dout_t[r * s.n + i] = dout[i * s.m + r];
+      const std::vector<float> din0 = randn(s.n * s.k, rng), dw0 = randn(s.m * s.k, rng);
+      const std::vector<float> want_out =
+          reference_product(in, w_t, s.n, s.k, s.m, std::vector<float>(s.n * s.m, 0.0f));
+      const std::vector<float> want_din = reference_product(dout, w, s.n, s.m, s.k, din0);
+      const std::vector<float> want_dw =
+          reference_product(dout_t, in, s.m, static_cast<uint32_t>(s.n), s.k, dw0);
+      for (int threads : {1, 3}) {
+        set_train_threads(threads);
+        std::vector<float> out(s.n * s.m, 7.0f), din = din0, dw = dw0;
+        matmul_forward(out.data(), in.data(), w_t.data(), s.n, s.k, s.m);
+        matmul_backward_input(din.data(), dout.data(), w.data(), s.n, s.m, s.k);
+        matmul_backward_weight(dw.data(), dout.data(), in.data(), s.n, s.m, s.k);
+        const std::string where = std::string(gemm_kernel_name(kernel)) + " n " +
+                                  std::to_string(s.n) + " k " + std::to_string(s.k) + " m " +
+                                  std::to_string(s.m) + " threads " + std::to_string(threads);
+        EXPECT_EQ(std::memcmp(out.data(), want_out.data(), out.size() * 4), 0) << where;
+        EXPECT_EQ(std::memcmp(din.data(), want_din.data(), din.size() * 4), 0) << where;
+        EXPECT_EQ(std::memcmp(dw.data(), want_dw.data(), dw.size() * 4), 0) << where;
+      }
+    }
+  }
+  set_train_threads(0);
+  set_gemm_kernel(saved);
+  std::printf("[gemm] %d kernel variants checked on this CPU (in use: %s)\n", variants,
+              gemm_kernel_name(saved));
 }
 
 }  // namespace

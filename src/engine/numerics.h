@@ -130,6 +130,21 @@ static inline float sqrt_f(float x) {
   return (r * pow2i(k1)) * pow2i(k - k1);
 }
 
+// SplitMix64 (Steele, Lea and Flood 2014), the one definition the engine's sampler and the
+// trainer (batch positions, initialisation) share. splitmix64_mix is its output function, a
+// bijection of 64-bit words; splitmix64 is one step of the generator: advance the state by the
+// golden-ratio increment, return the mixed state.
+inline uint64_t splitmix64_mix(uint64_t z) {
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+inline uint64_t splitmix64(uint64_t* state) {
+  *state += 0x9E3779B97F4A7C15ull;
+  return splitmix64_mix(*state);
+}
+
 }  // namespace atome
 
 #endif  // ATOME_ENGINE_NUMERICS_H

@@ -64,7 +64,9 @@ static inline void layer_norm(float* out, const float* x, const float* gamma, co
 }
 
 // In-place softmax over n values: max-subtracted, sum left to right, then a divide each.
-static inline void softmax(float* v, uint32_t n) {
+// Returns that sum of exp(v - max) and, if max_out is given, stores the max there (the trainer's
+// cross-entropy is log(sum) - (v_target - max)).
+static inline float softmax(float* v, uint32_t n, float* max_out = nullptr) {
   float max = v[0];
   for (uint32_t i = 1; i < n; ++i) max = v[i] > max ? v[i] : max;
   float sum = 0.0f;
@@ -73,6 +75,20 @@ static inline void softmax(float* v, uint32_t n) {
     sum += v[i];
   }
   for (uint32_t i = 0; i < n; ++i) v[i] = v[i] / sum;
+  if (max_out != nullptr) *max_out = max;
+  return sum;
+}
+
+// One step of the diagonal SSM over d channels: state = decay * state_in + b * h, y = c * state.
+// state_in may be state (the engine, one position at a time) or null for a zero state (the
+// trainer's first position); the trainer passes the previous position's saved state.
+inline void ssm_step(float* y, float* state, const float* state_in, const float* h,
+                     const float* decay, const float* b, const float* c, uint32_t d) {
+  for (uint32_t ch = 0; ch < d; ++ch) {
+    const float prev = state_in != nullptr ? state_in[ch] : 0.0f;
+    state[ch] = decay[ch] * prev + b[ch] * h[ch];
+    y[ch] = c[ch] * state[ch];
+  }
 }
 
 // Top-k selection by score, best first; ties keep the earlier index first. Writes up to k

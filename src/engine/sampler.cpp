@@ -56,10 +56,8 @@ void atome_sampler_init(atome_sampler* s, float temperature, float top_p, uint32
   s->top_p = top_p;
   s->top_k = top_k;
   // SplitMix64 of the seed, so that nearby seeds start far apart and the state is never zero.
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull;
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  z ^= z >> 31;
+  uint64_t state = seed;
+  const uint64_t z = atome::splitmix64(&state);
   s->rng_state = z == 0 ? 0x9E3779B97F4A7C15ull : z;
 }
 

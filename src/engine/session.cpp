@@ -158,10 +158,7 @@ void ssm_forward(atome_session* s, uint32_t layer) {
   const LayerWeights& lw = s->layers[layer];
   const float* decay = s->ssm_decay + static_cast<uint64_t>(layer) * d;
   float* state = s->ssm_state + static_cast<uint64_t>(layer) * d;
-  for (uint32_t ch = 0; ch < d; ++ch) {
-    state[ch] = decay[ch] * state[ch] + lw.ssm_b[ch] * s->h[ch];
-    s->ssm_out[ch] = lw.ssm_c[ch] * state[ch];
-  }
+  ssm_step(s->ssm_out, state, state, s->h, decay, lw.ssm_b, lw.ssm_c, d);
 }
 
 // Top-k attention over the cached keys of the last min(position + 1, W) tokens.

@@ -13,7 +13,7 @@
 namespace atome::train {
 
 struct Checkpoint {
-  std::string json;  // options and counters, owned by the trainer (trainer.cpp)
+  std::string json;  // options and counters, owned by the trainer (run_options.h)
   std::vector<float> params, adam_m, adam_v;
 };
 

@@ -1,21 +1,24 @@
 // Dense products (see gemm.h). Each kernel works on a range of output rows; the OpenMP wrappers
-// hand out those ranges. The kernels are compiled for three x86 levels (AVX-512, AVX2+FMA,
+// hand out those ranges. The one kernel body is compiled for three x86 levels (AVX-512, AVX2,
 // baseline) and the best one the CPU has is picked at load time, so one binary runs anywhere.
+// All three add in the same order without fused multiply-add (the file is built with
+// -ffp-contract=off like the rest, and vectors only run across independent output columns), so
+// they produce the same bits: training does not depend on the CPU it runs on.
 #include "train/gemm.h"
 
 #include <algorithm>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #if defined(_OPENMP)
 #include <omp.h>
 #endif
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
-    !defined(__SANITIZE_ADDRESS__)
-#define ATOME_TRAIN_CLONES \
-  __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ATOME_TRAIN_X86_LEVELS 1
 #else
-#define ATOME_TRAIN_CLONES
+#define ATOME_TRAIN_X86_LEVELS 0
 #endif
 
 namespace atome::train {
@@ -29,9 +32,12 @@ namespace {
 constexpr size_t kRowBlock = 4;
 constexpr uint32_t kColBlock = 32;
 
-ATOME_TRAIN_CLONES
-void multiply_rows(float* out, const float* a, const float* b, size_t begin, size_t end,
-                   uint32_t inner, uint32_t cols, bool accumulate) {
+// Every element is a sequential sum: acc = acc + (a * b), one rounded multiply and one rounded add
+// per inner index, whatever the vector width.
+inline __attribute__((always_inline)) void multiply_rows_body(float* out, const float* a,
+                                                              const float* b, size_t begin,
+                                                              size_t end, uint32_t inner,
+                                                              uint32_t cols, bool accumulate) {
   size_t i = begin;
   for (; i + kRowBlock <= end; i += kRowBlock) {
     uint32_t j = 0;
@@ -73,6 +79,47 @@ void multiply_rows(float* out, const float* a, const float* b, size_t begin, siz
   }
 }
 
+using RowsKernel = void (*)(float*, const float*, const float*, size_t, size_t, uint32_t, uint32_t,
+                            bool);
+
+void multiply_rows_baseline(float* out, const float* a, const float* b, size_t begin, size_t end,
+                            uint32_t inner, uint32_t cols, bool accumulate) {
+  multiply_rows_body(out, a, b, begin, end, inner, cols, accumulate);
+}
+#if ATOME_TRAIN_X86_LEVELS
+__attribute__((target("arch=x86-64-v3"))) void multiply_rows_avx2(float* out, const float* a,
+                                                                  const float* b, size_t begin,
+                                                                  size_t end, uint32_t inner,
+                                                                  uint32_t cols, bool accumulate) {
+  multiply_rows_body(out, a, b, begin, end, inner, cols, accumulate);
+}
+__attribute__((target("arch=x86-64-v4"))) void multiply_rows_avx512(float* out, const float* a,
+                                                                    const float* b, size_t begin,
+                                                                    size_t end, uint32_t inner,
+                                                                    uint32_t cols,
+                                                                    bool accumulate) {
+  multiply_rows_body(out, a, b, begin, end, inner, cols, accumulate);
+}
+#endif
+
+RowsKernel kernel_function(GemmKernel kernel) {
+#if ATOME_TRAIN_X86_LEVELS
+  if (kernel == GemmKernel::kAvx512) return multiply_rows_avx512;
+  if (kernel == GemmKernel::kAvx2) return multiply_rows_avx2;
+#endif
+  (void)kernel;
+  return multiply_rows_baseline;
+}
+
+GemmKernel best_kernel() {
+  for (GemmKernel k : {GemmKernel::kAvx512, GemmKernel::kAvx2})
+    if (gemm_kernel_supported(k)) return k;
+  return GemmKernel::kBaseline;
+}
+
+GemmKernel g_kernel = best_kernel();
+RowsKernel g_multiply_rows = kernel_function(g_kernel);
+
 int g_threads = 0;  // 0: OpenMP's default
 
 int thread_count() {
@@ -98,11 +145,51 @@ void multiply(float* out, const float* a, const float* b, size_t rows, uint32_t 
       std::max<size_t>(1, std::min<size_t>(rows / kRowBlock, static_cast<size_t>(thread_count()))));
 #pragma omp parallel for schedule(static) num_threads(parts) if (parts > 1)
   for (int p = 0; p < parts; ++p)
-    multiply_rows(out, a, b, chunk_begin(rows, parts, p), chunk_begin(rows, parts, p + 1), inner,
-                  cols, accumulate);
+    g_multiply_rows(out, a, b, chunk_begin(rows, parts, p), chunk_begin(rows, parts, p + 1), inner,
+                    cols, accumulate);
 }
 
 }  // namespace
+
+bool gemm_kernel_supported(GemmKernel kernel) {
+  switch (kernel) {
+    case GemmKernel::kBaseline:
+      return true;
+#if ATOME_TRAIN_X86_LEVELS
+    case GemmKernel::kAvx2:
+      __builtin_cpu_init();  // may run before the constructors (g_kernel's initialiser)
+      return __builtin_cpu_supports("x86-64-v3");
+    case GemmKernel::kAvx512:
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("x86-64-v4");
+#endif
+    default:
+      return false;
+  }
+}
+
+const char* gemm_kernel_name(GemmKernel kernel) {
+  switch (kernel) {
+    case GemmKernel::kAvx512:
+      return "avx512";
+    case GemmKernel::kAvx2:
+      return "avx2";
+    default:
+      return "baseline";
+  }
+}
+
+GemmKernel gemm_kernel() {
+  return g_kernel;
+}
+
+void set_gemm_kernel(GemmKernel kernel) {
+  if (!gemm_kernel_supported(kernel))
+    throw std::invalid_argument(std::string("this CPU cannot run the ") + gemm_kernel_name(kernel) +
+                                " kernel");
+  g_kernel = kernel;
+  g_multiply_rows = kernel_function(kernel);
+}
 
 int train_threads() {
   return thread_count();

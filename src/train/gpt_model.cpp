@@ -6,7 +6,7 @@
 
 #include "train/gemm.h"
 #include "train/gpt_ops.h"
-#include "train/ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 

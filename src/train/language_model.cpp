@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/numerics.h"
+
 namespace atome::train {
 
 void LanguageModel::zero_grad() {
@@ -22,10 +24,7 @@ void LanguageModel::allocate(std::vector<ParamTensor> tensors) {
 }
 
 uint64_t InitRng::next() {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
+  return splitmix64(&state);
 }
 
 double InitRng::uniform() {

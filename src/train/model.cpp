@@ -26,12 +26,10 @@ void validate_train_config(const atome_config& c) {
 AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
   validate_train_config(config_);
   const uint32_t n = format::tensor_count(config_);
-  blocks_.assign(config_.n_layers, BlockParams{});
   std::vector<ParamTensor> tensors;
   for (uint32_t i = 0; i < n; ++i) {
     const format::TensorSpec spec = format::canonical_tensor(config_, i);
     ParamTensor t;
-    t.name = "kind " + std::to_string(spec.kind) + " layer " + std::to_string(spec.layer);
     t.rows = spec.rows;
     t.cols = spec.cols;
     t.kind = spec.kind;
@@ -40,62 +38,43 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
     t.ternary = spec.dtype == format::kDtypeTrit2;
     t.weight_decay = t.ternary;
     tensors.push_back(t);
-    const int index = static_cast<int>(i);
-    if (t.layer == format::kGlobalLayer) {
-      switch (t.kind) {
-        case format::kEmbed:
-          embed_ = index;
-          break;
-        case format::kFinalGamma:
-          final_gamma_ = index;
-          break;
-        case format::kFinalBeta:
-          final_beta_ = index;
-          break;
-        case format::kUnembed:
-          unembed_ = index;
-          break;
-        default:
-          break;
-      }
-      continue;
-    }
-    BlockParams& bp = blocks_[t.layer];
-    switch (t.kind) {
-      case format::kNormGamma:
-        bp.gamma = index;
-        break;
-      case format::kNormBeta:
-        bp.beta = index;
-        break;
-      case format::kConv:
-        bp.conv = index;
-        break;
-      case format::kSsmA:
-        bp.ssm_a = index;
-        break;
-      case format::kSsmB:
-        bp.ssm_b = index;
-        break;
-      case format::kSsmC:
-        bp.ssm_c = index;
-        break;
-      case format::kWq:
-        bp.wq = index;
-        break;
-      case format::kWk:
-        bp.wk = index;
-        break;
-      case format::kWv:
-        bp.wv = index;
-        break;
-      case format::kRouter:
-        bp.router = index;
-        break;
-      default:
-        break;
-    }
   }
+  // The named slots, filled by one walk over the canonical order (as the engine's loader walks
+  // the file); each slot checks that the tensor it takes is of its kind, and names it.
+  uint32_t next = 0;
+  std::string prefix;  // "layer 2 " inside the blocks
+  auto take = [&](uint16_t kind, const char* name) {
+    if (next >= n || tensors[next].kind != kind)
+      throw std::logic_error("AtomeModel: the canonical tensor order has changed");
+    tensors[next].name = prefix + name;
+    return static_cast<int>(next++);
+  };
+  const uint32_t paths = config_.pathways;
+  embed_ = take(format::kEmbed, "embed");
+  blocks_.assign(config_.n_layers, BlockParams{});
+  for (uint32_t l = 0; l < config_.n_layers; ++l) {
+    BlockParams& bp = blocks_[l];
+    prefix = "layer " + std::to_string(l) + " ";
+    bp.gamma = take(format::kNormGamma, "norm gamma");
+    bp.beta = take(format::kNormBeta, "norm beta");
+    if (paths & ATOME_PATH_CONV) bp.conv = take(format::kConv, "conv");
+    if (paths & ATOME_PATH_SSM) {
+      bp.ssm_a = take(format::kSsmA, "ssm a");
+      bp.ssm_b = take(format::kSsmB, "ssm b");
+      bp.ssm_c = take(format::kSsmC, "ssm c");
+    }
+    if (paths & ATOME_PATH_ATTN) {
+      bp.wq = take(format::kWq, "wq");
+      bp.wk = take(format::kWk, "wk");
+      bp.wv = take(format::kWv, "wv");
+    }
+    bp.router = take(format::kRouter, "router");
+  }
+  prefix.clear();
+  final_gamma_ = take(format::kFinalGamma, "final gamma");
+  final_beta_ = take(format::kFinalBeta, "final beta");
+  unembed_ = take(format::kUnembed, "unembed");
+  if (next != n) throw std::logic_error("AtomeModel: the canonical tensor order has changed");
   allocate(std::move(tensors));
   quantized_.resize(n);
   decay_.assign(config_.n_layers, std::vector<float>(config_.d_model));

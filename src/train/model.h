@@ -14,8 +14,8 @@
 #include "engine/format.h"
 #include "host/model_data.h"
 #include "train/language_model.h"
-#include "train/ops.h"
 #include "train/sequence_ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 
@@ -45,7 +45,8 @@ class AtomeModel : public LanguageModel {
   HostModel export_model(uint32_t context_len) const;
 
  private:
-  // Tensor indices of one block's parameters (-1: pathway absent).
+  // The parameters as named slots (llm.c's ParameterTensors): each holds the index of its tensor
+  // in tensors_ (the canonical order), -1 for an absent pathway. One block's:
   struct BlockParams {
     int gamma = -1, beta = -1, conv = -1, ssm_a = -1, ssm_b = -1, ssm_c = -1;
     int wq = -1, wk = -1, wv = -1, router = -1;
@@ -68,7 +69,7 @@ class AtomeModel : public LanguageModel {
 
   atome_config config_;
   std::vector<BlockParams> blocks_;
-  int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;
+  int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;  // the global slots
   bool quantize_ = true;
 
   // Quantised views of the ternary tensors (index = tensor index), and tanh(a) per block.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "engine/format.h"
 #include "engine/numerics.h"
 #include "engine/ops.h"
 #include "engine/ternary.h"
@@ -20,28 +21,39 @@ uint32_t kept_at(size_t t, uint32_t top_k) {
 // ---- depthwise causal conv
 // ------------------------------------------------------------------------
 
-// Per lag k, the weights of all channels as a contiguous row (K, d), so that the loops below run
-// along channels (vectorised) while each channel still adds its lags in order k = 0, 1, ...
+// Per lag k, the float weights (alpha * trit, or the identity quantiser's floats) of all channels
+// as a contiguous row (K, d), so that the loops below run along channels (vectorised) while each
+// channel still adds its lags in order k = 0, 1, ...
 namespace {
-std::vector<float> lag_major(const Ternary& conv, bool use_trits) {
+std::vector<float> lag_major(const Ternary& conv) {
   const uint32_t d = conv.rows, K = conv.cols;
   std::vector<float> w(static_cast<size_t>(K) * d);
   for (uint32_t c = 0; c < d; ++c)
     for (uint32_t k = 0; k < K; ++k)
-      w[static_cast<size_t>(k) * d + c] =
-          use_trits ? static_cast<float>(conv.trits[static_cast<size_t>(c) * K + k])
-                    : conv.dense[static_cast<size_t>(c) * K + k];
+      w[static_cast<size_t>(k) * d + c] = conv.dense[static_cast<size_t>(c) * K + k];
   return w;
 }
 }  // namespace
 
 void conv_forward(float* out, const float* h, const Ternary& conv, size_t B, size_t T, uint32_t d) {
   const uint32_t K = conv.cols;
-  // Quantised: the sum of +-h first, the scale after, as the engine's conv_taps. With
-  // identity_ternary (no trits; gradient checks) the float weights themselves, scale 1.
-  const bool trits = !conv.trits.empty();
-  const std::vector<float> w = lag_major(conv, trits);
-  const float scale = trits ? conv.alpha : 1.0f;
+  if (!conv.trits.empty()) {
+    // Quantised: the engine's conv_taps (engine/ternary.h) on each position, its lags pointing
+    // into this sequence's rows: the engine's arithmetic, not a copy of it.
+    const atome_trits w = conv.view();
+#pragma omp parallel for schedule(static)
+    for (size_t row = 0; row < B * T; ++row) {
+      const size_t t = row % T;
+      const uint32_t taps = t + 1 < K ? static_cast<uint32_t>(t + 1) : K;
+      const float* lag_h[format::kMaxConvKernel];
+      for (uint32_t k = 0; k < taps; ++k) lag_h[k] = h + (row - k) * d;
+      conv_taps(out + row * d, w, lag_h, taps);
+    }
+    return;
+  }
+  // The identity quantiser (gradient checks: no trits) has float weights, scale 1: the same sum
+  // over lags k = 0, 1, ... with a multiply in place of the trit's sign.
+  const std::vector<float> w = lag_major(conv);
 #pragma omp parallel for schedule(static)
   for (size_t row = 0; row < B * T; ++row) {
     const size_t t = row % T;
@@ -53,15 +65,14 @@ void conv_forward(float* out, const float* h, const Ternary& conv, size_t B, siz
       const float* hk = h + (row - k) * d;
       for (uint32_t c = 0; c < d; ++c) o[c] += wk[c] * hk[c];
     }
-    for (uint32_t c = 0; c < d; ++c) o[c] = scale * o[c];
   }
 }
 
 void conv_backward(float* dh, float* dconv, const float* dout, const float* h, const Ternary& conv,
                    size_t B, size_t T, uint32_t d) {
   const uint32_t K = conv.cols;
-  const std::vector<float> w = lag_major(conv, false);  // alpha * trit (or the float weights)
-  std::vector<float> partial(B * K * d, 0.0f);          // per sequence, (K, d)
+  const std::vector<float> w = lag_major(conv);
+  std::vector<float> partial(B * K * d, 0.0f);  // per sequence, (K, d)
 #pragma omp parallel for schedule(static)
   for (size_t b = 0; b < B; ++b) {
     float* dw = partial.data() + b * K * d;
@@ -91,15 +102,12 @@ void conv_backward(float* dh, float* dconv, const float* dout, const float* h, c
 
 void ssm_forward(float* y, float* state, const float* h, const float* decay, const float* b,
                  const float* c, size_t B, size_t T, uint32_t d) {
+  // The engine's step (engine/ops.h) along each sequence, from a zero state.
 #pragma omp parallel for schedule(static)
   for (size_t s = 0; s < B; ++s) {
     for (size_t t = 0; t < T; ++t) {
       const size_t row = (s * T + t) * d;
-      for (uint32_t ch = 0; ch < d; ++ch) {
-        const float prev = t > 0 ? state[row - d + ch] : 0.0f;
-        state[row + ch] = decay[ch] * prev + b[ch] * h[row + ch];
-        y[row + ch] = c[ch] * state[row + ch];
-      }
+      ssm_step(y + row, state + row, t > 0 ? state + row - d : nullptr, h + row, decay, b, c, d);
     }
   }
 }

@@ -4,16 +4,17 @@
 // the batch; gradients of the shared weights are summed per sequence and then added in sequence
 // order, so the bits do not depend on the thread count.
 //
-// Each forward repeats the engine's arithmetic for one position (engine/ops.h, session.cpp),
-// in the same order, so that the only difference between a trained model's forward here and the
-// engine's on the exported file is in the dense products (gemm.h).
+// The forwards call the engine's own per-position functions (conv_taps in engine/ternary.h,
+// ssm_step, attention_scores, top_k_select and softmax in engine/ops.h), so that the only
+// difference between a trained model's forward here and the engine's on the exported file is in
+// the dense products (gemm.h).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "train/ops.h"
+#include "train/token_ops.h"
 
 namespace atome::train {
 

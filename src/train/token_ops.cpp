@@ -1,5 +1,5 @@
-// Trainer ops: forward and backward of each op next to each other (see ops.h).
-#include "train/ops.h"
+// Trainer ops: forward and backward of each op next to each other (see token_ops.h).
+#include "train/token_ops.h"
 
 #include <algorithm>
 #include <cmath>
@@ -140,14 +140,9 @@ double cross_entropy_forward(float* probs, const float* logits, const uint8_t* t
   for (size_t i = 0; i < n; ++i) {
     const float* l = logits + i * V;
     float* p = probs + i * V;
-    float max = l[0];
-    for (uint32_t v = 1; v < V; ++v) max = l[v] > max ? l[v] : max;
-    float sum = 0.0f;
-    for (uint32_t v = 0; v < V; ++v) {
-      p[v] = exp_f(l[v] - max);
-      sum += p[v];
-    }
-    for (uint32_t v = 0; v < V; ++v) p[v] = p[v] / sum;
+    std::copy_n(l, V, p);
+    float max = 0.0f;
+    const float sum = softmax(p, V, &max);  // the engine's (engine/ops.h)
     // -log softmax[target] = log(sum) - (l_t - max): finite even when p[target] underflows.
     loss[i] = std::log(static_cast<double>(sum)) - (static_cast<double>(l[targets[i]]) - max);
   }

@@ -1,0 +1,216 @@
+// Run options and checkpoint counters <-> JSON (see run_options.h).
+#include "train/run_options.h"
+
+#include <cmath>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
+
+#include "train/model.h"
+
+namespace atome::train {
+namespace {
+
+using json = nlohmann::json;
+
+// Typed reads for options_from_json. nlohmann's get<uint32_t>() / get<int>() wrap a negative or
+// too large number silently and get<float>() of a number beyond the float range is undefined, so
+// every field is range-checked here; a failure is std::invalid_argument naming the field.
+[[noreturn]] void bad_option(const std::string& key, const std::string& why) {
+  throw std::invalid_argument("run options: \"" + key + "\" " + why);
+}
+
+template <typename T>
+T option_int(const json& parent, const std::string& key) {
+  static_assert(std::is_integral_v<T> && !std::is_same_v<T, bool>);
+  const json& v = parent.at(key);
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(u);
+  } else if (v.is_number_integer()) {
+    const int64_t i = v.get<int64_t>();
+    if (i >= 0 ? static_cast<uint64_t>(i) <= static_cast<uint64_t>(std::numeric_limits<T>::max())
+               : std::is_signed_v<T> && i >= static_cast<int64_t>(std::numeric_limits<T>::min()))
+      return static_cast<T>(i);
+  } else {
+    bad_option(key, "must be an integer");
+  }
+  bad_option(key, "is out of range: " + v.dump());
+}
+
+float option_float(const json& parent, const std::string& key) {
+  const json& v = parent.at(key);
+  if (!v.is_number()) bad_option(key, "must be a number");
+  const double d = v.get<double>();
+  if (!std::isfinite(d) || std::fabs(d) > static_cast<double>(std::numeric_limits<float>::max()))
+    bad_option(key, "must be a finite number in the float range: " + v.dump());
+  return static_cast<float>(d);
+}
+
+}  // namespace
+
+void validate_options(const TrainOptions& o) {
+  auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
+  if (o.arch == "atome") {
+    validate_train_config(o.model);
+  } else if (o.arch == "gpt") {
+    validate_gpt_config(o.gpt);
+    if (o.seq_len > o.gpt.max_seq)
+      fail("--seq " + std::to_string(o.seq_len) + " is longer than the GPT's " +
+           std::to_string(o.gpt.max_seq) + " learned positions (--max-seq)");
+    if (!o.valid_path.empty() && (o.eval_chunk == 0 || o.eval_chunk - 1 > o.gpt.max_seq))
+      fail("a GPT validates in chunk mode: --eval-chunk N with 2 <= N <= max_seq + 1");
+    if (o.legacy) fail("--legacy writes an Atome file; a GPT has none");
+  } else {
+    fail("arch must be atome or gpt (got '" + o.arch + "')");
+  }
+  if (o.eval_chunk == 1 || o.eval_chunk > 65536)
+    fail("--eval-chunk must be 0 (stories) or 2..65536");
+  if (o.batch == 0 || o.batch > 65536) fail("--batch must be 1..65536");
+  if (o.seq_len < 2 || o.seq_len > 65536) fail("--seq must be 2..65536");
+  if (o.steps < 1) fail("--steps must be at least 1");
+  if (!(o.adam.lr > 0.0f) || !(o.adam.lr < 10.0f)) fail("--lr must be in (0, 10)");
+  if (!(o.adam.weight_decay >= 0.0f)) fail("--wd must be >= 0");
+  if (!(o.clip >= 0.0f)) fail("--clip must be >= 0");
+  if (o.warmup < 0 || o.warmup >= o.steps) fail("--warmup must be in [0, steps)");
+  if (!(o.min_lr_ratio >= 0.0f && o.min_lr_ratio <= 1.0f)) fail("--min-lr-ratio must be in [0, 1]");
+  if (o.checkpoint_every < 1 || o.log_every < 1 || o.eval_every < 0)
+    fail("--checkpoint-every and --log-every must be >= 1, --eval-every >= 0");
+  if (o.legacy && !(o.model.conv_kernel == 5 && o.model.top_k == 4 &&
+                    o.model.pathways == ATOME_PATH_ALL && o.model.norm_eps == 1e-5f))
+    fail("--legacy needs the original's block: all pathways, K 5, top-k 4");
+}
+
+std::string options_to_json(const TrainOptions& o) {
+  const atome_config& c = o.model;
+  json j = {{"arch", o.arch},
+            {"gpt",
+             {{"d_model", o.gpt.d_model},
+              {"n_layers", o.gpt.n_layers},
+              {"n_heads", o.gpt.n_heads},
+              {"d_ff", o.gpt.d_ff},
+              {"max_seq", o.gpt.max_seq}}},
+            {"model",
+             {{"d_model", c.d_model},
+              {"n_layers", c.n_layers},
+              {"d_head", c.d_head},
+              {"conv_kernel", c.conv_kernel},
+              {"top_k", c.top_k},
+              {"pathways", c.pathways},
+              {"norm_eps", c.norm_eps}}},
+            {"train", o.train_path},
+            {"valid", o.valid_path},
+            {"seed", o.seed},
+            {"batch", o.batch},
+            {"seq_len", o.seq_len},
+            {"steps", o.steps},
+            {"lr", o.adam.lr},
+            {"beta1", o.adam.beta1},
+            {"beta2", o.adam.beta2},
+            {"eps", o.adam.eps},
+            {"weight_decay", o.adam.weight_decay},
+            {"schedule", schedule_name(o.schedule)},
+            {"warmup", o.warmup},
+            {"min_lr_ratio", o.min_lr_ratio},
+            {"clip", o.clip},
+            {"eval_every", o.eval_every},
+            {"eval_chunk", o.eval_chunk},
+            {"checkpoint_every", o.checkpoint_every},
+            {"log_every", o.log_every},
+            {"legacy", o.legacy}};
+  return j.dump(2);
+}
+
+TrainOptions options_from_json(const std::string& text) {
+  const json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("run options: not JSON");
+  try {
+    TrainOptions o;
+    // Runs from before the GPT baseline have no "arch", "gpt" or "eval_chunk": Atome, stories.
+    o.arch = j.contains("arch") ? j.at("arch").get<std::string>() : "atome";
+    if (j.contains("gpt")) {
+      const json& g = j.at("gpt");
+      o.gpt.d_model = option_int<uint32_t>(g, "d_model");
+      o.gpt.n_layers = option_int<uint32_t>(g, "n_layers");
+      o.gpt.n_heads = option_int<uint32_t>(g, "n_heads");
+      o.gpt.d_ff = option_int<uint32_t>(g, "d_ff");
+      o.gpt.max_seq = option_int<uint32_t>(g, "max_seq");
+    }
+    if (j.contains("eval_chunk")) o.eval_chunk = option_int<uint32_t>(j, "eval_chunk");
+    const json& m = j.at("model");
+    atome_config& c = o.model;
+    c = atome_config{};
+    c.arch = ATOME_ARCH_LM;
+    c.vocab_size = 256;
+    c.d_model = option_int<uint32_t>(m, "d_model");
+    c.n_layers = option_int<uint32_t>(m, "n_layers");
+    c.d_head = option_int<uint32_t>(m, "d_head");
+    c.conv_kernel = option_int<uint32_t>(m, "conv_kernel");
+    c.top_k = option_int<uint32_t>(m, "top_k");
+    c.pathways = option_int<uint32_t>(m, "pathways");
+    c.n_paths = static_cast<uint32_t>(__builtin_popcount(c.pathways));
+    c.act_bits = 32;
+    c.norm_eps = option_float(m, "norm_eps");
+    o.train_path = j.at("train").get<std::string>();
+    o.valid_path = j.at("valid").get<std::string>();
+    o.seed = option_int<uint64_t>(j, "seed");
+    o.batch = option_int<uint32_t>(j, "batch");
+    o.seq_len = option_int<uint32_t>(j, "seq_len");
+    o.steps = option_int<int>(j, "steps");
+    o.adam.lr = option_float(j, "lr");
+    o.adam.beta1 = option_float(j, "beta1");
+    o.adam.beta2 = option_float(j, "beta2");
+    o.adam.eps = option_float(j, "eps");
+    o.adam.weight_decay = option_float(j, "weight_decay");
+    o.schedule = parse_schedule(j.at("schedule").get<std::string>());
+    o.warmup = option_int<int>(j, "warmup");
+    o.min_lr_ratio = option_float(j, "min_lr_ratio");
+    o.clip = option_float(j, "clip");
+    o.eval_every = option_int<int>(j, "eval_every");
+    o.checkpoint_every = option_int<int>(j, "checkpoint_every");
+    o.log_every = option_int<int>(j, "log_every");
+    o.legacy = j.at("legacy").get<bool>();
+    return o;
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(std::string("run options: ") + e.what());
+  }
+}
+
+std::string checkpoint_json(const TrainOptions& options, const RunCounters& counters) {
+  return json{{"options", json::parse(options_to_json(options))},
+              {"step", counters.step},
+              {"best_valid_bpb", counters.best_valid_bpb},
+              {"best_step", counters.best_step},
+              {"elapsed_s", counters.elapsed_s}}
+      .dump();
+}
+
+RunCounters counters_from_json(const std::string& checkpoint_json) {
+  const json j = json::parse(checkpoint_json, nullptr, false);
+  try {
+    if (j.is_discarded() || !j.is_object()) throw std::invalid_argument("not a JSON object");
+    RunCounters c;
+    c.step = option_int<int>(j, "step");
+    c.best_valid_bpb = option_float(j, "best_valid_bpb");
+    c.best_step = option_int<int>(j, "best_step");
+    c.elapsed_s = option_float(j, "elapsed_s");
+    return c;
+  } catch (const std::exception& e) {  // json::exception (a missing key) or invalid_argument
+    throw std::runtime_error(std::string("checkpoint counters: ") + e.what());
+  }
+}
+
+TrainOptions options_from_checkpoint_json(const std::string& checkpoint_json,
+                                          const std::string& where) {
+  const json j = json::parse(checkpoint_json, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("options"))
+    throw std::runtime_error("checkpoint in " + where + " has no options");
+  try {
+    return options_from_json(j["options"].dump());
+  } catch (const std::invalid_argument& e) {  // a damaged file, not a bad flag
+    throw std::runtime_error("checkpoint in " + where + ": " + e.what());
+  }
+}
+
+}  // namespace atome::train

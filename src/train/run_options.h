@@ -1,0 +1,61 @@
+// A run's options: what `atome train` was given, checked once (validate_options), and their JSON
+// form (run.json, and the "options" of every checkpoint, which `--resume` restores), plus the
+// counters a checkpoint carries beside the weights.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "atome/atome.h"
+#include "train/gpt_model.h"
+#include "train/optim.h"
+
+namespace atome::train {
+
+struct TrainOptions {
+  std::string arch = "atome";  // "atome" (model) or "gpt" (gpt)
+  atome_config model{};
+  GptConfig gpt{};
+  std::string train_path, valid_path;  // valid_path may be empty (no validation)
+  uint64_t seed = 1;
+  uint32_t batch = 16;
+  uint32_t seq_len = 64;
+  int steps = 3000;
+  AdamWConfig adam;
+  LrSchedule::Kind schedule = LrSchedule::Kind::kCosine;
+  int warmup = 0;
+  float min_lr_ratio = 0.1f;
+  float clip = 1.0f;   // max global gradient norm; 0 = off
+  int eval_every = 0;  // validation every N steps (0: only at the end)
+  // Validation: 0 = story mode (evaluate_stories); N = chunk mode over N-byte chunks
+  // (evaluate_chunks), the original's protocol and the only one a GPT's positions allow.
+  uint32_t eval_chunk = 0;
+  int checkpoint_every = 100;
+  int log_every = 10;
+  bool legacy = false;  // also write model.atome01
+};
+
+// Throws std::invalid_argument naming the flag when the options cannot describe a run.
+void validate_options(const TrainOptions& options);
+
+// Options <-> JSON text (run.json, checkpoints). Throws std::invalid_argument on bad JSON.
+std::string options_to_json(const TrainOptions& options);
+TrainOptions options_from_json(const std::string& json);
+
+// The counters a checkpoint carries beside the weights.
+struct RunCounters {
+  int step = 0;
+  double best_valid_bpb = -1.0;
+  int best_step = 0;
+  double elapsed_s = 0.0;  // wall time of all processes of this run so far
+};
+
+// A checkpoint's JSON: {"options": ..., "step", "best_valid_bpb", "best_step", "elapsed_s"}.
+std::string checkpoint_json(const TrainOptions& options, const RunCounters& counters);
+// Its counters; std::runtime_error on anything malformed.
+RunCounters counters_from_json(const std::string& checkpoint_json);
+// Its options; std::runtime_error (naming `where`) when missing or malformed.
+TrainOptions options_from_checkpoint_json(const std::string& checkpoint_json,
+                                          const std::string& where);
+
+}  // namespace atome::train
