@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "host/errors.h"
+#include "host/text_corpus.h"
 #include "lab/sweep_file.h"
 #include "train/checkpoint.h"
-#include "host/text_corpus.h"
 #include "train/trainer.h"
 
 namespace {

@@ -19,11 +19,11 @@
 
 #include "engine/format.h"
 #include "host/byte_io.h"
+#include "host/file_io.h"
 #include "host/model_data.h"
 #include "random_model.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
-#include "host/file_io.h"
 
 namespace {
 

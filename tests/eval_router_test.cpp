@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "atome/atome.h"
-#include "host/router_stats.h"
 #include "cli_run.h"
 #include "host/model_data.h"
+#include "host/router_stats.h"
 #include "random_model.h"
 
 namespace atome::test {

@@ -1,6 +1,8 @@
 // When is a run a CI run? Under CI a missing fixture fails instead of skipping, so the rule must
 // not depend on the exact spelling a CI service uses for $CI: the C++ tests (in_ci) and the shell
 // scripts (scripts/in-ci.sh) agree on every value, and .ci/run sets it.
+#include "fixtures.h"
+
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -8,8 +10,6 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include "fixtures.h"
 
 namespace {
 

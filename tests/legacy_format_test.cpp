@@ -13,8 +13,8 @@
 
 #include "engine/format.h"
 #include "fixtures.h"
-#include "host/model_data.h"
 #include "host/file_io.h"
+#include "host/model_data.h"
 
 namespace atome::test {
 namespace {

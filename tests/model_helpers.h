@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "atome/atome.h"
-#include "host/model_data.h"
 #include "host/file_io.h"
+#include "host/model_data.h"
 
 namespace atome::test {
 

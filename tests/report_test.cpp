@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "host/spread.h"
 #include "cli_run.h"
+#include "host/spread.h"
 
 namespace atome::test {
 namespace {

@@ -1,7 +1,5 @@
 // The text corpus loader (src/host/text_corpus.h): where stories are cut, what becomes of the
 // separator lines, and the files it refuses.
-#include "host/text_corpus.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "fixtures.h"
+#include "host/text_corpus.h"
 
 namespace atome::train {
 namespace {

@@ -14,8 +14,8 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t,
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t, void (*)(qemu_plugin_id_t, void*), void*);
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb*);
 struct qemu_plugin_insn* qemu_plugin_tb_get_insn(const struct qemu_plugin_tb*, size_t);
-void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn*, int /* ADD_U64 */,
-                                                void*, uint64_t);
+void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn*, int /* ADD_U64 */, void*,
+                                                uint64_t);
 void qemu_plugin_outs(const char*);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;

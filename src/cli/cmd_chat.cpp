@@ -33,18 +33,18 @@
 #include <string>
 #include <vector>
 
-#include "host/errors.h"
 #include "cli/commands.h"
 #include "cli/line_reader.h"
-#include "host/model_file.h"
-#include "host/router_stats.h"
 #include "cli/router_view.h"
 #include "cli/sampler_flags.h"
-#include "host/generation.h"
-#include "host/owned_session.h"
 #include "cli/state_limit.h"
 #include "cli/terminal_panel.h"
 #include "cli/validate.h"
+#include "host/errors.h"
+#include "host/generation.h"
+#include "host/model_file.h"
+#include "host/owned_session.h"
+#include "host/router_stats.h"
 #include "host/text_corpus.h"
 
 namespace atome::cli {
@@ -272,9 +272,7 @@ class Chat {
   }
 
   // The sampler keeps its own random stream: a changed setting restarts it from the seed.
-  void restart_sampler() {
-    generator_.set_sampler(settings_.sampler);
-  }
+  void restart_sampler() { generator_.set_sampler(settings_.sampler); }
 
   void print_settings() const {
     std::printf("temperature %g  top-p %g  top-k %u  seed %llu  max %llu  stop %s  bars %s\n",

@@ -55,8 +55,8 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/token_csv.h"
 #include "cli/state_limit.h"
+#include "cli/token_csv.h"
 #include "cli/validate.h"
 #include "host/errors.h"
 #include "host/evaluate.h"
@@ -165,17 +165,12 @@ void run_eval(const EvalOptions& o) {
   if (per_token) check_output_path(o.per_token, "--per-token");
 
   const TextCorpus corpus = load_text_corpus(o.data);
-  std::vector<uint8_t> stream;
-  std::vector<Span> spans;
-  if (chunk_mode) {
-    stream = corpus.tokens;
-    spans = chunk_spans(stream.size(), chunk);
-    if (spans.empty())
-      throw Error(o.data + ": " + std::to_string(stream.size()) +
-                  " bytes of text, fewer than one --chunk of " + std::to_string(chunk));
-  } else {
-    spans = story_spans(corpus, &stream);
-  }
+  const EvalText text = eval_text(corpus, chunk_mode ? chunk : 0);
+  const std::vector<uint8_t>& stream = text.stream;
+  const std::vector<Span>& spans = text.spans;
+  if (chunk_mode && spans.empty())
+    throw Error(o.data + ": " + std::to_string(stream.size()) +
+                " bytes of text, fewer than one --chunk of " + std::to_string(chunk));
 
   size_t longest_inputs = 1;
   for (const Span& s : spans) longest_inputs = std::max(longest_inputs, s.inputs());

@@ -63,8 +63,7 @@ void check_output_path(const std::string& path, const std::string& flag) {
   if (path.empty()) throw Error(flag + ": empty file name");
   if (fs::is_directory(p, ec)) throw Error(flag + " " + path + ": is a directory");
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
-  if (!fs::is_directory(dir, ec))
-    throw Error(flag + " " + path + ": no directory " + dir.string());
+  if (!fs::is_directory(dir, ec)) throw Error(flag + " " + path + ": no directory " + dir.string());
 }
 
 }  // namespace atome::cli

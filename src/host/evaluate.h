@@ -1,7 +1,6 @@
 // Scoring text with the engine: the summed cross-entropy (in nats) of a model's next-byte
-// predictions over a set of byte sequences, each decoded from a freshly reset session. Used by
-// `atome eval`; the two ways of cutting a corpus into sequences are defined here too (see
-// docs/FORMAT.md, "Text convention (byte LM)").
+// predictions over the spans of the evaluation protocol (host/eval_protocol.h), each decoded from
+// a freshly reset session. Used by `atome eval`.
 #pragma once
 
 #include <cstddef>
@@ -9,28 +8,11 @@
 #include <vector>
 
 #include "atome/atome.h"
+#include "host/eval_protocol.h"
 #include "host/router_stats.h"
 #include "host/text_corpus.h"
 
 namespace atome {
-
-// A sequence of `length` (>= 2) bytes starting at `begin` in a byte stream. Byte 0 is context
-// only; bytes 1 .. length-1 are each predicted from all the bytes before them.
-struct Span {
-  size_t begin = 0;
-  size_t length = 0;
-  size_t predictions() const { return length - 1; }
-  size_t inputs() const { return length - 1; }  // the last byte is a target, never fed
-};
-
-// Story mode. `stream` becomes 0x04 followed by the corpus tokens, so that story i is the span
-// [0x04, story bytes..., 0x04]: the start-of-story context, then every byte of the story and the
-// closing end-of-story byte as targets.
-std::vector<Span> story_spans(const TextCorpus& corpus, std::vector<uint8_t>* stream);
-
-// Chunk mode (the original Atome's protocol): the token stream cut into non-overlapping
-// `chunk`-byte spans from the start; a final partial chunk is dropped.
-std::vector<Span> chunk_spans(size_t stream_bytes, size_t chunk);
 
 struct EvalTotals {
   double nats = 0.0;       // sum of -ln softmax(logits)[target], each term in double

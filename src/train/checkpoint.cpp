@@ -6,8 +6,8 @@
 #include <stdexcept>
 
 #include "atome/atome.h"
-#include "host/model_data.h"
 #include "host/file_io.h"
+#include "host/model_data.h"
 
 // Checkpoints store floats in the host's byte order, copied with memcpy: little-endian only.
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are little-endian");

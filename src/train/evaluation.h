@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "train/language_model.h"
 #include "host/text_corpus.h"
+#include "train/language_model.h"
 
 namespace atome::train {
 
@@ -16,14 +16,10 @@ struct EvalResult {
   size_t predicted = 0;
 };
 
-// Story-mode bits per byte (docs/FORMAT.md): every story is fed after an end-of-story byte, and
-// every story byte and the closing end-of-story byte are predicted. max_stories 0: all.
-EvalResult evaluate_stories(LanguageModel& model, const TextCorpus& corpus, size_t max_stories = 0);
-// Chunk mode, as `atome eval --chunk N`: the token stream cut into non-overlapping N-byte chunks
-// from the start (a final partial chunk dropped), bytes 1..N-1 of each predicted from their
-// prefix within the chunk.
-EvalResult evaluate_chunks(LanguageModel& model, const TextCorpus& corpus, uint32_t chunk);
-// The validation of a run: chunk mode for eval_chunk > 0, else story mode.
+// The validation of a run in bits per byte, on the spans of the evaluation protocol
+// (host/eval_protocol.h) that `atome eval` scores with the engine: chunk mode over eval_chunk-byte
+// chunks for eval_chunk > 0 (the original's protocol, the only one a GPT's positions allow), else
+// story mode.
 EvalResult evaluate(LanguageModel& model, const TextCorpus& corpus, uint32_t eval_chunk);
 
 }  // namespace atome::train

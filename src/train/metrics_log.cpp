@@ -1,10 +1,10 @@
 // metrics.jsonl (see metrics_log.h).
 #include "train/metrics_log.h"
-#include "host/file_io.h"
 
 #include <stdexcept>
 #include <vector>
 
+#include "host/file_io.h"
 #include "host/model_data.h"
 
 namespace atome::train {

@@ -27,8 +27,8 @@ struct TrainOptions {
   float min_lr_ratio = 0.1f;
   float clip = 1.0f;   // max global gradient norm; 0 = off
   int eval_every = 0;  // validation every N steps (0: only at the end)
-  // Validation: 0 = story mode (evaluate_stories); N = chunk mode over N-byte chunks
-  // (evaluate_chunks), the original's protocol and the only one a GPT's positions allow.
+  // Validation (train/evaluation.h): 0 = story mode; N = chunk mode over N-byte chunks, the
+  // original's protocol and the only one a GPT's positions allow.
   uint32_t eval_chunk = 0;
   int checkpoint_every = 100;
   int log_every = 10;

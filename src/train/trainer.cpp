@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "engine/numerics.h"
+#include "host/file_io.h"
 #include "host/model_data.h"
 #include "train/checkpoint.h"
 #include "train/gemm.h"
 #include "train/metrics_log.h"
 #include "train/progress.h"
-#include "host/file_io.h"
 
 namespace atome::train {
 namespace {
