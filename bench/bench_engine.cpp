@@ -82,13 +82,14 @@ test::LoadedModel model_944k() {
 // 240 greedy tokens after a 16-byte prompt, window 256 (the original needs 112 s for this).
 void BM_Greedy944k(benchmark::State& state) {
   static const test::LoadedModel m = model_944k();
-  test::Session session(m.model, 256);
+  OwnedSession session(m.model, 256, test::kNoStateLimit);
   const char prompt[] = "Once upon a time";
   for (auto _ : state) {
-    atome_session_reset(session.s);
+    atome_session_reset(session.get());
     const float* logits = nullptr;
-    for (const char* p = prompt; *p; ++p) atome_step(session.s, static_cast<uint8_t>(*p), &logits);
-    for (int i = 0; i < 240; ++i) atome_step(session.s, atome_argmax(logits, 256), &logits);
+    for (const char* p = prompt; *p; ++p)
+      atome_step(session.get(), static_cast<uint8_t>(*p), &logits);
+    for (int i = 0; i < 240; ++i) atome_step(session.get(), atome_argmax(logits, 256), &logits);
     benchmark::DoNotOptimize(logits);
   }
   state.counters["tok/s"] =

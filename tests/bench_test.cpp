@@ -121,15 +121,16 @@ TEST_F(BenchCliTest, GeneratesWhatGreedyDecodingThroughTheCApiGenerates) {
     SCOPED_TRACE("window " + std::to_string(window));
     EXPECT_EQ(w["prompt_tokens"], 7);
     EXPECT_EQ(w["prompt_crc32"], hex32(atome_crc32(0, prompt.data(), prompt.size())));
-    Session s(m.model, window);
-    ASSERT_NE(s.s, nullptr);
+    OwnedSession s(m.model, window, kNoStateLimit);
+    ASSERT_NE(s.get(), nullptr);
     const float* logits = nullptr;
-    for (char c : prompt) ASSERT_EQ(atome_step(s.s, static_cast<uint8_t>(c), &logits), ATOME_OK);
+    for (char c : prompt)
+      ASSERT_EQ(atome_step(s.get(), static_cast<uint8_t>(c), &logits), ATOME_OK);
     std::string generated;
     for (int i = 0; i < 16; ++i) {
       const uint32_t token = atome_argmax(logits, 256);
       generated.push_back(static_cast<char>(token));
-      ASSERT_EQ(atome_step(s.s, token, &logits), ATOME_OK);
+      ASSERT_EQ(atome_step(s.get(), token, &logits), ATOME_OK);
     }
     EXPECT_EQ(w["generated_crc32"], hex32(atome_crc32(0, generated.data(), generated.size())));
   }

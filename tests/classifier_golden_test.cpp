@@ -31,14 +31,15 @@ TEST(Golden, SuperEspClassifiersMatchOriginalEngine) {
           head, load_legacy_as_native(reference_path("original-superesp/" + head + ".atomecl")));
     const LoadedModel& m = heads.at(head);
     ASSERT_EQ(m.model.config.arch, static_cast<uint32_t>(ATOME_ARCH_CLASSIFIER));
-    Session session(m.model, 32);
+    OwnedSession session(m.model, 32, kNoStateLimit);
     for (uint32_t t : j.at("tokens").get<std::vector<uint32_t>>())
-      ASSERT_EQ(atome_step_no_logits(session.s, t), ATOME_OK);
+      ASSERT_EQ(atome_step_no_logits(session.get(), t), ATOME_OK);
     const auto want = j.at("logits").get<std::vector<float>>();
     std::vector<float> got(m.model.config.n_classes);
     ASSERT_EQ(want.size(), got.size());
-    ASSERT_EQ(atome_session_class_logits(session.s, got.data(), static_cast<uint32_t>(got.size())),
-              ATOME_OK);
+    ASSERT_EQ(
+        atome_session_class_logits(session.get(), got.data(), static_cast<uint32_t>(got.size())),
+        ATOME_OK);
     worst = nan_failing_max(worst, max_abs_diff(got, want));  // a NaN anywhere fails
     EXPECT_EQ(atome_argmax(got.data(), static_cast<uint32_t>(got.size())),
               j.at("class").get<uint32_t>())

@@ -32,12 +32,12 @@ std::string stories_file_text() {
 
 // Summed -ln p(target) of `seq`[1..] given its prefixes, fresh session, plain double maths.
 double reference_nats(const atome_model& model, uint32_t window, const std::string& seq) {
-  Session session(model, window);
-  EXPECT_NE(session.s, nullptr);
+  OwnedSession session(model, window, kNoStateLimit);
+  EXPECT_NE(session.get(), nullptr);
   double nats = 0.0;
   for (size_t i = 0; i + 1 < seq.size(); ++i) {
     const float* logits = nullptr;
-    EXPECT_EQ(atome_step(session.s, static_cast<uint8_t>(seq[i]), &logits), ATOME_OK);
+    EXPECT_EQ(atome_step(session.get(), static_cast<uint8_t>(seq[i]), &logits), ATOME_OK);
     double sum = 0.0;
     for (int t = 0; t < 256; ++t) sum += std::exp(static_cast<double>(logits[t]));
     nats += std::log(sum) - static_cast<double>(logits[static_cast<uint8_t>(seq[i + 1])]);

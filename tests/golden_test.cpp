@@ -45,10 +45,10 @@ void check_golden(const std::string& model_file, const std::string& golden_file)
   const auto cases = read_golden(reference_path(golden_file));
   ASSERT_FALSE(cases.empty());
   for (const GoldenCase& c : cases) {
-    Session session(m.model, c.window);
-    ASSERT_NE(session.s, nullptr);
+    OwnedSession session(m.model, c.window, kNoStateLimit);
+    ASSERT_NE(session.get(), nullptr);
     const float* logits = nullptr;
-    for (uint32_t t : c.prompt) ASSERT_EQ(atome_step(session.s, t, &logits), ATOME_OK);
+    for (uint32_t t : c.prompt) ASSERT_EQ(atome_step(session.get(), t, &logits), ATOME_OK);
     ASSERT_EQ(c.first_logits.size(), 256u);
     const double max_diff = max_abs_diff(logits, c.first_logits.data(), 256);  // NaN fails
     EXPECT_LE(max_diff, 1e-4) << model_file;
@@ -56,7 +56,7 @@ void check_golden(const std::string& model_file, const std::string& golden_file)
     for (size_t step = 0; step < c.greedy.size(); ++step) {
       const uint32_t next = atome_argmax(logits, 256);
       greedy.push_back(next);
-      ASSERT_EQ(atome_step(session.s, next, &logits), ATOME_OK);
+      ASSERT_EQ(atome_step(session.get(), next, &logits), ATOME_OK);
     }
     EXPECT_EQ(greedy, c.greedy) << model_file;
     ::testing::Test::RecordProperty("max_abs_logit_diff", std::to_string(max_diff));

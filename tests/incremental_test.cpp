@@ -23,12 +23,12 @@ std::vector<uint32_t> text_tokens(const char* text, size_t n) {
 void expect_incremental_matches(const atome_model& model, const std::vector<uint32_t>& tokens,
                                 uint32_t window) {
   const std::vector<float> ref = reference_forward(model, tokens, window);
-  Session session(model, window);
-  ASSERT_NE(session.s, nullptr);
+  OwnedSession session(model, window, kNoStateLimit);
+  ASSERT_NE(session.get(), nullptr);
   const uint32_t V = model.config.vocab_size;
   for (size_t t = 0; t < tokens.size(); ++t) {
     const float* logits = nullptr;
-    ASSERT_EQ(atome_step(session.s, tokens[t], &logits), ATOME_OK);
+    ASSERT_EQ(atome_step(session.get(), tokens[t], &logits), ATOME_OK);
     ASSERT_EQ(std::memcmp(logits, &ref[t * V], V * sizeof(float)), 0)
         << "logits differ at position " << t << " (window " << window << ")";
   }
@@ -84,15 +84,15 @@ TEST(Incremental, SlidingWindowEqualsReferenceWithSlidingMask) {
 TEST(Incremental, ResetStartsOver) {
   const LoadedModel m =
       load_native_image(write_native(random_model(small_config(32, 2, 8, 5, 4), 9)));
-  Session session(m.model, 16);
+  OwnedSession session(m.model, 16, kNoStateLimit);
   const std::vector<uint32_t> tokens = text_tokens("abcdefghij", 30);
   std::vector<float> first, second;
   const float* logits = nullptr;
-  for (uint32_t t : tokens) atome_step(session.s, t, &logits);
+  for (uint32_t t : tokens) atome_step(session.get(), t, &logits);
   first.assign(logits, logits + 256);
-  atome_session_reset(session.s);
-  EXPECT_EQ(atome_session_position(session.s), 0u);
-  for (uint32_t t : tokens) atome_step(session.s, t, &logits);
+  atome_session_reset(session.get());
+  EXPECT_EQ(atome_session_position(session.get()), 0u);
+  for (uint32_t t : tokens) atome_step(session.get(), t, &logits);
   second.assign(logits, logits + 256);
   EXPECT_EQ(std::memcmp(first.data(), second.data(), 256 * sizeof(float)), 0);
 }
@@ -100,32 +100,32 @@ TEST(Incremental, ResetStartsOver) {
 TEST(Incremental, NoLogitsStepKeepsTheSameState) {
   const LoadedModel m =
       load_native_image(write_native(random_model(small_config(24, 2, 8, 5, 4), 11)));
-  Session a(m.model, 32), b(m.model, 32);
+  OwnedSession a(m.model, 32, kNoStateLimit), b(m.model, 32, kNoStateLimit);
   const std::vector<uint32_t> tokens = text_tokens("prefill me", 20);
   const float* la = nullptr;
   const float* lb = nullptr;
   for (size_t i = 0; i + 1 < tokens.size(); ++i) {
-    atome_step(a.s, tokens[i], &la);
-    atome_step_no_logits(b.s, tokens[i]);
+    atome_step(a.get(), tokens[i], &la);
+    atome_step_no_logits(b.get(), tokens[i]);
   }
-  atome_step(a.s, tokens.back(), &la);
-  atome_step(b.s, tokens.back(), &lb);
+  atome_step(a.get(), tokens.back(), &la);
+  atome_step(b.get(), tokens.back(), &lb);
   EXPECT_EQ(std::memcmp(la, lb, 256 * sizeof(float)), 0);
 }
 
 TEST(Incremental, RouterIsADistribution) {
   const LoadedModel m =
       load_native_image(write_native(random_model(small_config(24, 3, 8, 5, 4), 13)));
-  Session session(m.model, 32);
-  EXPECT_EQ(atome_session_router(session.s, 0), nullptr);  // nothing fed yet
-  atome_step(session.s, 'a', nullptr);
+  OwnedSession session(m.model, 32, kNoStateLimit);
+  EXPECT_EQ(atome_session_router(session.get(), 0), nullptr);  // nothing fed yet
+  atome_step(session.get(), 'a', nullptr);
   for (uint32_t l = 0; l < 3; ++l) {
-    const float* r = atome_session_router(session.s, l);
+    const float* r = atome_session_router(session.get(), l);
     ASSERT_NE(r, nullptr);
     EXPECT_NEAR(r[0] + r[1] + r[2], 1.0f, 1e-6f);
     for (int i = 0; i < 3; ++i) EXPECT_GT(r[i], 0.0f);
   }
-  EXPECT_EQ(atome_session_router(session.s, 3), nullptr);
+  EXPECT_EQ(atome_session_router(session.get(), 3), nullptr);
 }
 
 TEST(StateBytes, ReportedFor944kAtWindow256) {

@@ -957,10 +957,10 @@ TEST_F(Hostile, PointerArguments) {
     } else {
       // 4-byte alignment is all the format requires (floats are read in place).
       ASSERT_EQ(status_name(st), status_name(ATOME_OK)) << "shift " << shift;
-      Session s(m, 8);
-      ASSERT_NE(s.s, nullptr);
+      OwnedSession s(m, 8, kNoStateLimit);
+      ASSERT_NE(s.get(), nullptr);
       const float* logits = nullptr;
-      for (uint32_t t : {72u, 105u, 33u}) ASSERT_EQ(atome_step(s.s, t, &logits), ATOME_OK);
+      for (uint32_t t : {72u, 105u, 33u}) ASSERT_EQ(atome_step(s.get(), t, &logits), ATOME_OK);
       EXPECT_TRUE(std::isfinite(logits[0]));
     }
   }
@@ -1023,9 +1023,9 @@ TEST(SessionErrors, InitArguments) {
 TEST(SessionErrors, StepAndClassifierCalls) {
   REQUIRE_TOY();
   const LoadedModel lm = load_native_image(native(kToy).bytes);
-  Session session(lm.model, 8);
-  ASSERT_NE(session.s, nullptr);
-  atome_session* s = session.s;
+  OwnedSession session(lm.model, 8, kNoStateLimit);
+  ASSERT_NE(session.get(), nullptr);
+  atome_session* s = session.get();
   const float* logits = nullptr;
   float out[16];
   EXPECT_EQ(atome_session_class_logits(s, out, 16), ATOME_ERR_NOT_CLASSIFIER);
@@ -1153,17 +1153,18 @@ TEST(SessionErrors, ClassifierCalls) {
   const LoadedModel lm = load_native_image(native(kClassifier).bytes);
   const uint32_t n = lm.model.config.n_classes;
   ASSERT_GT(n, 0u);
-  Session session(lm.model, 8);
-  ASSERT_NE(session.s, nullptr);
+  OwnedSession session(lm.model, 8, kNoStateLimit);
+  ASSERT_NE(session.get(), nullptr);
   std::vector<float> out(n + 1, -1.0f);
-  EXPECT_EQ(atome_session_class_logits(session.s, out.data(), n), ATOME_ERR_NO_TOKENS);
-  ASSERT_EQ(atome_step_no_logits(session.s, 7), ATOME_OK);
-  EXPECT_EQ(atome_session_class_logits(session.s, out.data(), n - 1), ATOME_ERR_BUFFER_TOO_SMALL);
+  EXPECT_EQ(atome_session_class_logits(session.get(), out.data(), n), ATOME_ERR_NO_TOKENS);
+  ASSERT_EQ(atome_step_no_logits(session.get(), 7), ATOME_OK);
+  EXPECT_EQ(atome_session_class_logits(session.get(), out.data(), n - 1),
+            ATOME_ERR_BUFFER_TOO_SMALL);
   // Exactly n outputs, in a block of exactly n floats.
   std::unique_ptr<float[]> exact(new float[n]);
-  ASSERT_EQ(atome_session_class_logits(session.s, exact.get(), n), ATOME_OK);
+  ASSERT_EQ(atome_session_class_logits(session.get(), exact.get(), n), ATOME_OK);
   for (uint32_t i = 0; i < n; ++i) EXPECT_TRUE(std::isfinite(exact[i]));
-  EXPECT_EQ(atome_step(session.s, 256, nullptr), ATOME_ERR_BAD_TOKEN);
+  EXPECT_EQ(atome_step(session.get(), 256, nullptr), ATOME_ERR_BAD_TOKEN);
 }
 
 }  // namespace

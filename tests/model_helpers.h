@@ -8,6 +8,7 @@
 #include "atome/atome.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
+#include "host/owned_session.h"
 
 namespace atome::test {
 
@@ -32,17 +33,7 @@ inline LoadedModel load_legacy_as_native(const std::string& path) {
   return load_native_image(write_native(read_legacy(legacy, dims)));
 }
 
-// A session with its own 16-byte-aligned buffer.
-struct Session {
-  std::vector<uint8_t> storage;
-  atome_session* s = nullptr;
-  Session(const atome_model& model, uint32_t window) {
-    const size_t bytes = atome_state_bytes(&model, window);
-    storage.resize(bytes + ATOME_STATE_ALIGN);
-    uint8_t* p = storage.data();
-    while (reinterpret_cast<uintptr_t>(p) % ATOME_STATE_ALIGN != 0) ++p;
-    if (atome_session_init(&s, &model, window, p, bytes) != ATOME_OK) s = nullptr;
-  }
-};
+// Tests size sessions for the models they make; the --max-state limit is the CLI's business.
+constexpr uint64_t kNoStateLimit = UINT64_MAX;
 
 }  // namespace atome::test

@@ -252,17 +252,17 @@ void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bo
   ASSERT_EQ(config.pathways, pathways);
   const std::string prompt = "Once upon a time, ";
   const size_t steps = 48;
-  Session session(engine_model.model, 256);
-  ASSERT_NE(session.s, nullptr);
+  OwnedSession session(engine_model.model, 256, kNoStateLimit);
+  ASSERT_NE(session.get(), nullptr);
   std::vector<uint8_t> seq(prompt.begin(), prompt.end());
   std::vector<std::vector<float>> engine_logits;
   const float* logits = nullptr;
-  for (uint8_t t : seq) ASSERT_EQ(atome_step(session.s, t, &logits), ATOME_OK);
+  for (uint8_t t : seq) ASSERT_EQ(atome_step(session.get(), t, &logits), ATOME_OK);
   for (size_t i = 0; i < steps; ++i) {
     engine_logits.emplace_back(logits, logits + 256);
     const uint8_t next = static_cast<uint8_t>(atome_argmax(logits, 256));
     seq.push_back(next);
-    ASSERT_EQ(atome_step(session.s, next, &logits), ATOME_OK);
+    ASSERT_EQ(atome_step(session.get(), next, &logits), ATOME_OK);
   }
 
   // Trainer: one forward over the whole sequence with the trained master weights.

@@ -6,11 +6,9 @@
 #include <stdexcept>
 
 #include "atome/atome.h"
+#include "host/byte_io.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
-
-// Checkpoints store floats in the host's byte order, copied with memcpy: little-endian only.
-static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "checkpoints are little-endian");
 
 namespace atome::train {
 namespace {
@@ -18,18 +16,8 @@ namespace {
 constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'C', 'K', 'P'};
 constexpr uint32_t kVersion = 1;
 
-void put_u32(std::vector<uint8_t>& out, uint32_t v) {
-  for (int i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-uint32_t get_u32(const uint8_t* p) {
-  return static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
-         static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-}
 void put_floats(std::vector<uint8_t>& out, const std::vector<float>& v) {
-  const size_t at = out.size();
-  out.resize(at + v.size() * sizeof(float));
-  if (v.empty()) return;  // memcpy from a null data() is undefined even for 0 bytes
-  std::memcpy(out.data() + at, v.data(), v.size() * sizeof(float));  // host is little-endian
+  append_bytes(out, v.data(), v.size() * sizeof(float));  // host is little-endian
 }
 
 }  // namespace
@@ -40,14 +28,14 @@ std::vector<uint8_t> serialize_checkpoint(const Checkpoint& ckpt) {
   if (ckpt.json.size() > UINT32_MAX || ckpt.params.size() > UINT32_MAX)
     throw std::logic_error("checkpoint: too large for the u32 size fields");
   std::vector<uint8_t> bytes(kMagic, kMagic + 8);
-  put_u32(bytes, kVersion);
-  put_u32(bytes, static_cast<uint32_t>(ckpt.json.size()));
+  append_u32(bytes, kVersion);
+  append_u32(bytes, static_cast<uint32_t>(ckpt.json.size()));
   bytes.insert(bytes.end(), ckpt.json.begin(), ckpt.json.end());
-  put_u32(bytes, static_cast<uint32_t>(ckpt.params.size()));
+  append_u32(bytes, static_cast<uint32_t>(ckpt.params.size()));
   put_floats(bytes, ckpt.params);
   put_floats(bytes, ckpt.adam_m);
   put_floats(bytes, ckpt.adam_v);
-  put_u32(bytes, atome_crc32(0, bytes.data(), bytes.size()));
+  append_u32(bytes, atome_crc32(0, bytes.data(), bytes.size()));
   return bytes;
 }
 
@@ -64,17 +52,17 @@ Checkpoint parse_checkpoint(const std::vector<uint8_t>& bytes, const std::string
   if (bytes.size() < kMinBytes || std::memcmp(bytes.data(), kMagic, 8) != 0)
     fail("not an Atome checkpoint");
   const size_t body = bytes.size() - 4;  // >= 20
-  if (get_u32(bytes.data() + body) != atome_crc32(0, bytes.data(), body))
+  if (read_u32(bytes.data() + body) != atome_crc32(0, bytes.data(), body))
     fail("CRC mismatch (truncated or corrupted)");
-  if (get_u32(bytes.data() + 8) != kVersion) fail("unsupported checkpoint version");
+  if (read_u32(bytes.data() + 8) != kVersion) fail("unsupported checkpoint version");
   // Sizes come from the file: compare them with what is left, never add them up (no overflow
   // whatever the width of size_t).
-  const size_t json_bytes = get_u32(bytes.data() + 12);
+  const size_t json_bytes = read_u32(bytes.data() + 12);
   if (json_bytes > body - 16 - 4) fail("truncated");  // the JSON and the u32 n after it
   Checkpoint c;
   c.json.assign(reinterpret_cast<const char*>(bytes.data() + 16), json_bytes);
   size_t at = 16 + json_bytes;
-  const size_t n = get_u32(bytes.data() + at);
+  const size_t n = read_u32(bytes.data() + at);
   at += 4;
   constexpr size_t kPerParam = 3 * sizeof(float);  // param, adam_m, adam_v
   const size_t rest = body - at;

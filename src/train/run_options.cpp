@@ -139,19 +139,14 @@ TrainOptions options_from_json(const std::string& text) {
     }
     if (j.contains("eval_chunk")) o.eval_chunk = option_int<uint32_t>(j, "eval_chunk");
     const json& m = j.at("model");
-    atome_config& c = o.model;
-    c = atome_config{};
-    c.arch = ATOME_ARCH_LM;
-    c.vocab_size = 256;
-    c.d_model = option_int<uint32_t>(m, "d_model");
-    c.n_layers = option_int<uint32_t>(m, "n_layers");
-    c.d_head = option_int<uint32_t>(m, "d_head");
-    c.conv_kernel = option_int<uint32_t>(m, "conv_kernel");
-    c.top_k = option_int<uint32_t>(m, "top_k");
-    c.pathways = option_int<uint32_t>(m, "pathways");
-    c.n_paths = static_cast<uint32_t>(__builtin_popcount(c.pathways));
-    c.act_bits = 32;
-    c.norm_eps = option_float(m, "norm_eps");
+    ModelDims dims;
+    dims.d_model = option_int<uint32_t>(m, "d_model");
+    dims.n_layers = option_int<uint32_t>(m, "n_layers");
+    dims.d_head = option_int<uint32_t>(m, "d_head");
+    dims.conv_kernel = option_int<uint32_t>(m, "conv_kernel");
+    dims.top_k = option_int<uint32_t>(m, "top_k");
+    o.model = make_config(dims, option_int<uint32_t>(m, "pathways"));
+    o.model.norm_eps = option_float(m, "norm_eps");
     o.train_path = j.at("train").get<std::string>();
     o.valid_path = j.at("valid").get<std::string>();
     o.seed = option_int<uint64_t>(j, "seed");
