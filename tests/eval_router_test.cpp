@@ -18,15 +18,12 @@
 #include "host/model_data.h"
 #include "host/router_stats.h"
 #include "random_model.h"
+#include "three_stories.h"
 
 namespace atome::test {
 namespace {
 
-const std::vector<std::string> kStories = {
-    "Once upon a time there was a cat.\nThe end.",
-    "A short one.",
-    "Tom had a red ball. He threw it high, and it landed in the tree! \"Oh no,\" said Tom.",
-};
+const std::vector<std::string>& kStories = three_stories();
 
 struct Csv {
   std::vector<std::string> header;
@@ -66,8 +63,7 @@ class EvalRouterTest : public CliTest {
   void SetUp() override {
     CliTest::SetUp();
     write_model("m.atn", ATOME_PATH_ALL);
-    std::string text;
-    for (const std::string& s : kStories) text += s + "\n<|endoftext|>\n";
+    const std::string text = three_stories_file_text();
     write_bytes(path("stories.txt"), std::vector<uint8_t>(text.begin(), text.end()));
   }
 

@@ -14,21 +14,12 @@
 #include "host/model_data.h"
 #include "model_helpers.h"
 #include "random_model.h"
+#include "three_stories.h"
 
 namespace atome::test {
 namespace {
 
-const std::vector<std::string> kStories = {
-    "Once upon a time there was a cat.\nThe end.",
-    "A short one.",
-    "Tom had a red ball. He threw it high, and it landed in the tree! \"Oh no,\" said Tom.",
-};
-
-std::string stories_file_text() {
-  std::string text;
-  for (const std::string& s : kStories) text += s + "\n<|endoftext|>\n";
-  return text;
-}
+const std::vector<std::string>& kStories = three_stories();
 
 // Summed -ln p(target) of `seq`[1..] given its prefixes, fresh session, plain double maths.
 double reference_nats(const atome_model& model, uint32_t window, const std::string& seq) {
@@ -52,7 +43,7 @@ class EvalCliTest : public CliTest {
     const HostModel host = random_model(small_config(24, 2, 8, 3, 2), 11);
     image_ = write_native(host);
     write_bytes(path("m.atn"), image_);
-    const std::string text = stories_file_text();
+    const std::string text = three_stories_file_text();
     write_bytes(path("stories.txt"), std::vector<uint8_t>(text.begin(), text.end()));
   }
 

@@ -1052,53 +1052,9 @@ TEST(SessionErrors, StepAndClassifierCalls) {
 // ---- config limits: a small file cannot demand a huge state ----------------------------
 
 // A complete, CRC-valid image of `c` written without the writer's validate_config (so that a
-// config the loader must reject can be built): all trits 0 (scale 0.5), all floats 0.
+// config the loader must reject can be built), with random weights.
 Bytes unchecked_image(const atome_config& c) {
-  const auto align16 = [](size_t v) { return (v + 15) / 16 * 16; };
-  const uint32_t count = tensor_count(c);
-  const size_t table = kHeaderBytes;
-  const size_t payload = align16(table + static_cast<size_t>(count) * kTensorEntryBytes);
-  std::vector<size_t> offset(count);
-  size_t end = payload;
-  for (uint32_t t = 0; t < count; ++t) {
-    const TensorSpec s = canonical_tensor(c, t);
-    offset[t] = end;
-    end = align16(end + tensor_bytes(s.dtype, s.rows, s.cols));
-  }
-  Bytes b(end, 0);
-  std::memcpy(b.data(), kMagic, 8);
-  put_u16(b, kOffVersionMajor, kVersionMajor);
-  put_u16(b, kOffVersionMinor, kVersionMinor);
-  put_u32(b, kOffHeaderBytes, kHeaderBytes);
-  put_u32(b, kOffFileBytes, static_cast<uint32_t>(end));
-  put_u32(b, kOffTensorCount, count);
-  put_u32(b, kOffTableOffset, static_cast<uint32_t>(table));
-  put_u32(b, kOffPayloadOffset, static_cast<uint32_t>(payload));
-  put_u32(b, kOffArch, c.arch);
-  put_u32(b, kOffVocab, c.vocab_size);
-  put_u32(b, kOffDModel, c.d_model);
-  put_u32(b, kOffLayers, c.n_layers);
-  put_u32(b, kOffDHead, c.d_head);
-  put_u32(b, kOffConvKernel, c.conv_kernel);
-  put_u32(b, kOffTopK, c.top_k);
-  put_u32(b, kOffPathways, c.pathways);
-  put_u32(b, kOffClasses, c.n_classes);
-  put_u32(b, kOffActBits, c.act_bits);
-  put_f32(b, kOffNormEps, c.norm_eps);
-  for (uint32_t t = 0; t < count; ++t) {
-    const TensorSpec s = canonical_tensor(c, t);
-    const size_t e = table + static_cast<size_t>(t) * kTensorEntryBytes;
-    put_u16(b, e + kTeKind, s.kind);
-    put_u16(b, e + kTeLayer, s.layer);
-    b[e + kTeDtype] = s.dtype;
-    put_u32(b, e + kTeRows, s.rows);
-    put_u32(b, e + kTeCols, s.cols);
-    put_f32(b, e + kTeScale, s.dtype == kDtypeF32 ? 1.0f : 0.5f);
-    put_u32(b, e + kTeOffset, static_cast<uint32_t>(offset[t]));
-    put_u32(b, e + kTeBytes, static_cast<uint32_t>(tensor_bytes(s.dtype, s.rows, s.cols)));
-  }
-  fix_crc(b);
-  return b;
+  return write_native(random_model(c, 1), /*check_config=*/false);
 }
 
 TEST(ConfigLimits, UncheckedImageOfAValidConfigLoads) {

@@ -43,7 +43,8 @@ HostModel read_legacy(const std::vector<uint8_t>& file, const ModelDims& dims);
 std::vector<uint8_t> write_legacy(const HostModel& model);  // ATOME01 or ATOMECL01
 
 // Native format. `context_len` etc. come from model.config. Signature block: none.
-std::vector<uint8_t> write_native(const HostModel& model);
+// check_config false writes a config the loader will reject: only for tests of the loader.
+std::vector<uint8_t> write_native(const HostModel& model, bool check_config = true);
 // Parses a validated native image back into a HostModel (round trips write_native).
 HostModel read_native(const std::vector<uint8_t>& file);
 

@@ -27,9 +27,10 @@ size_t align_up(size_t v) {
 
 }  // namespace
 
-std::vector<uint8_t> write_native(const HostModel& m) {
+std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   const atome_config& c = m.config;
-  if (validate_config(c) != ATOME_OK) throw FormatError("cannot write: invalid model config");
+  if (check_config && validate_config(c) != ATOME_OK)
+    throw FormatError("cannot write: invalid model config");
   const uint32_t count = tensor_count(c);
   if (m.tensors.size() != count)
     throw FormatError("cannot write: expected " + std::to_string(count) + " tensors, have " +

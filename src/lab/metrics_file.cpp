@@ -73,16 +73,12 @@ MetricsRun read_metrics_file(const std::string& path) {
   return {run_name(path), by_step(train), by_step(valid)};
 }
 
-namespace {
-
-std::vector<std::pair<double, double>> xy(const std::vector<MetricsPoint>& points) {
+std::vector<std::pair<double, double>> step_bpb(const std::vector<MetricsPoint>& points) {
   std::vector<std::pair<double, double>> out;
   out.reserve(points.size());
   for (const MetricsPoint& p : points) out.emplace_back(p.step, p.bpb);
   return out;
 }
-
-}  // namespace
 
 void plot_metrics(const std::vector<std::string>& metrics, const std::string& out,
                   const std::string& title) {
@@ -98,7 +94,7 @@ void plot_metrics(const std::vector<std::string>& metrics, const std::string& ou
       ChartSeries s;
       s.label = prefix + "train";
       s.color = chart_color(i);
-      s.points = xy(run.train);
+      s.points = step_bpb(run.train);
       chart.series.push_back(std::move(s));
     }
     if (!run.valid.empty()) {
@@ -108,7 +104,7 @@ void plot_metrics(const std::vector<std::string>& metrics, const std::string& ou
       s.color = chart_color(overlay ? i : 1);
       s.dashed = true;
       s.markers = true;
-      s.points = xy(run.valid);
+      s.points = step_bpb(run.valid);
       chart.series.push_back(std::move(s));
     }
   }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace atome::lab {
@@ -33,6 +34,9 @@ MetricsRun read_metrics_file(const std::string& path);
 
 // The chart `atome plot` draws (cmd_plot.cpp): train and valid bpb against step for each file,
 // written to out_svg atomically. `atome train` draws its run's loss.svg with it.
+// A curve's points as chart coordinates (step, bpb).
+std::vector<std::pair<double, double>> step_bpb(const std::vector<MetricsPoint>& points);
+
 void plot_metrics(const std::vector<std::string>& metrics_files, const std::string& out_svg,
                   const std::string& title);
 

@@ -11,13 +11,6 @@
 namespace atome::lab {
 namespace {
 
-std::vector<std::pair<double, double>> xy(const std::vector<MetricsPoint>& points) {
-  std::vector<std::pair<double, double>> out;
-  out.reserve(points.size());
-  for (const MetricsPoint& p : points) out.emplace_back(p.step, p.bpb);
-  return out;
-}
-
 bool any_finished(const Sweep& sweep) {
   for (const ModelRuns& m : sweep.models) {
     for (const SeedRun& run : m.runs) {
@@ -45,7 +38,7 @@ std::string curves_svg(const Sweep& sweep) {
         s.color = chart_color(i);
         s.markers = true;
         s.in_legend = !valid_listed;  // the seeds of a model share one legend entry
-        s.points = xy(metrics.valid);
+        s.points = step_bpb(metrics.valid);
         chart.series.push_back(std::move(s));
         valid_listed = true;
       }
@@ -55,7 +48,7 @@ std::string curves_svg(const Sweep& sweep) {
         s.color = chart_color(i);
         s.dashed = true;
         s.in_legend = !train_listed;
-        s.points = xy(metrics.train);
+        s.points = step_bpb(metrics.train);
         chart.series.push_back(std::move(s));
         train_listed = true;
       }
