@@ -49,9 +49,9 @@ void check_checkpoint(const std::vector<uint8_t>& bytes) {
 }
 
 void check_text(const std::string& text) {
-  TextCorpus corpus;
+  atome::TextCorpus corpus;
   try {
-    corpus = text_corpus_from_string(text, "fuzz");
+    corpus = atome::text_corpus_from_string(text, "fuzz");
   } catch (const std::runtime_error&) {
     return;
   }
@@ -71,7 +71,7 @@ void check_text(const std::string& text) {
   for (size_t k = 0; k < t.size(); ++k) {
     const size_t story_end = next < starts.size() ? starts[next] - 1 : t.size() - 1;
     const bool is_end = k == story_end;
-    if ((t[k] == kEndOfStory) != is_end) fail("end-of-story byte misplaced");
+    if ((t[k] == atome::kEndOfStory) != is_end) fail("end-of-story byte misplaced");
     if (is_end) ++next;
   }
   if (next != starts.size() + 1) fail("token count does not match the stories");
@@ -95,10 +95,10 @@ void check_options(const std::string& text) {
 }
 
 void check_sweep(const std::string& text) {
-  atome::cli::SweepFile s;
+  atome::lab::SweepFile s;
   try {
-    s = atome::cli::parse_sweep(text, "fuzz");
-  } catch (const atome::cli::Error&) {
+    s = atome::lab::parse_sweep(text, "fuzz");
+  } catch (const atome::Error&) {
     return;
   }
   if (s.name.empty() || s.title.empty()) fail("sweep without a name or title");
@@ -113,7 +113,7 @@ void check_sweep(const std::string& text) {
   };
   for (const std::string& a : s.protocol)
     if (owned(a)) fail("protocol sets a flag the runner owns");
-  for (const atome::cli::SweepModel& m : s.models) {
+  for (const atome::lab::SweepModel& m : s.models) {
     if (!names.insert(m.name).second) fail("a model name twice");
     if (m.name.empty() || m.name[0] == '.' || m.name.find('/') != std::string::npos)
       fail("a model name that is not a plain directory name");

@@ -29,6 +29,7 @@ namespace {
 
 using atome::HostModel;
 using atome::HostTensor;
+using atome::put_u32;
 using namespace atome::format;
 
 // A tiny random model of the given shape (tests/random_model.h does the filling).
