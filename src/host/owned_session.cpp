@@ -29,10 +29,4 @@ const float* OwnedSession::feed_prompt(const std::string& prompt) {
   return step(static_cast<uint8_t>(prompt.back()));
 }
 
-const float* OwnedSession::step(uint32_t token) {
-  const float* logits = nullptr;
-  check_status(atome_step(session_, token, &logits), "step");
-  return logits;
-}
-
 }  // namespace atome

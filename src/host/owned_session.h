@@ -7,6 +7,7 @@
 
 #include "atome/atome.h"
 #include "host/aligned_buffer.h"
+#include "host/errors.h"
 
 namespace atome {
 
@@ -28,8 +29,13 @@ class OwnedSession {
   // the next token. The prompt must not be empty: the engine has no logits before a token.
   const float* feed_prompt(const std::string& prompt);
 
-  // Feeds one token; returns the next-token logits.
-  const float* step(uint32_t token);
+  // Feeds one token; returns the next-token logits. Inline: the per-token path from a command to
+  // the kernel stays short (docs/ARCHITECTURE.md).
+  const float* step(uint32_t token) {
+    const float* logits = nullptr;
+    check_status(atome_step(session_, token, &logits), "step");
+    return logits;
+  }
 
  private:
   AlignedBuffer storage_;
