@@ -10,6 +10,10 @@ packages=(
   clang libclang-rt-14-dev
   python3 clang-format
 )
+# The 32-bit build of the engine in tests/state_overflow.cmake (size_t overflow of the state).
+if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then
+  packages+=(g++-multilib)
+fi
 if [ "${1:-}" = "--firmware" ]; then
   packages+=(gcc-arm-none-eabi gcc-riscv64-unknown-elf qemu-system-arm qemu-system-misc)
 fi

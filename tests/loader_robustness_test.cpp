@@ -102,7 +102,8 @@ std::string status_name(atome_status st) {
                                       "BAD_TOKEN",
                                       "NOT_CLASSIFIER",
                                       "NO_TOKENS",
-                                      "BAD_ARGUMENT"};
+                                      "BAD_ARGUMENT",
+                                      "STATE_TOO_LARGE"};
   const unsigned i = static_cast<unsigned>(st);
   return i < sizeof names / sizeof names[0] ? names[i] : "status " + std::to_string(i);
 }

@@ -39,7 +39,9 @@ typedef enum atome_status {
   ATOME_ERR_BAD_TOKEN = 15,           /* token id >= vocab size */
   ATOME_ERR_NOT_CLASSIFIER = 16,      /* classifier call on a model without a class head */
   ATOME_ERR_NO_TOKENS = 17,           /* operation needs at least one token fed */
-  ATOME_ERR_BAD_ARGUMENT = 18         /* other argument out of range */
+  ATOME_ERR_BAD_ARGUMENT = 18,        /* other argument out of range */
+  ATOME_ERR_STATE_TOO_LARGE = 19      /* valid window, but the session state does not fit in
+                                         size_t (32-bit cores: more than 4 GiB) */
 } atome_status;
 
 const char* atome_status_str(atome_status status);
@@ -104,7 +106,8 @@ uint64_t atome_model_param_count(const atome_model* model);
 /* Upper bound on the attention window; a session's window must be in [1, ATOME_MAX_WINDOW]. */
 #define ATOME_MAX_WINDOW 65536u
 
-/* Bytes a session needs for `window` tokens of attention context (0 if the window is invalid). */
+/* Bytes a session needs for `window` tokens of attention context (0 if the window is invalid or
+ * the state's size does not fit in size_t: see ATOME_ERR_STATE_TOO_LARGE). */
 size_t atome_state_bytes(const atome_model* model, uint32_t window);
 
 /* Alignment the session buffer must have. */

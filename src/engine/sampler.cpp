@@ -140,6 +140,8 @@ const char* atome_status_str(atome_status status) {
       return "no token has been fed";
     case ATOME_ERR_BAD_ARGUMENT:
       return "invalid argument";
+    case ATOME_ERR_STATE_TOO_LARGE:
+      return "session state too large for this machine's address space";
   }
   return "unknown status";
 }

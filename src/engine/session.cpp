@@ -252,8 +252,9 @@ atome_status atome_session_init(atome_session** session, const atome_model* mode
   if (window == 0 || window > ATOME_MAX_WINDOW) return ATOME_ERR_BAD_WINDOW;
   if ((reinterpret_cast<uintptr_t>(buffer) & (ATOME_STATE_ALIGN - 1)) != 0)
     return ATOME_ERR_MISALIGNED;
+  // The window is valid, so 0 here means the state's size does not fit in size_t.
   const size_t need = atome_state_bytes(model, window);
-  if (need == 0) return ATOME_ERR_BAD_WINDOW;
+  if (need == 0) return ATOME_ERR_STATE_TOO_LARGE;
   if (buffer_bytes < need) return ATOME_ERR_BUFFER_TOO_SMALL;
   uint8_t* base = static_cast<uint8_t*>(buffer);
   atome_session* s = reinterpret_cast<atome_session*>(base);
