@@ -96,7 +96,8 @@ typedef struct atome_model {
 } atome_model;
 
 /* Validates every byte of a native model image (header, config, tensor table, bounds, trit
- * codes, finiteness, CRC-32) and fills *model. The image must be 4-byte aligned (16 recommended)
+ * codes, finiteness, CRC-32) and fills *model. The image must be 4-byte aligned (float tensors
+ * are read in place; `atome export --c-header` aligns to 16, as the format's offsets are)
  * and must outlive the model. Never reads outside [image, image + image_bytes). */
 atome_status atome_model_load(atome_model* model, const void* image, size_t image_bytes);
 

@@ -1,7 +1,8 @@
 // A byte buffer whose start is 16-byte aligned.
 //
-// The engine wants model images 4-byte aligned (16 recommended, so SIMD kernels can use aligned
-// loads) and session buffers aligned to ATOME_STATE_ALIGN. std::vector<uint8_t> only promises
+// The engine wants model images 4-byte aligned (its float tensors are read in place; the kernels
+// use unaligned vector loads, so more is not needed) and session buffers aligned to
+// ATOME_STATE_ALIGN. std::vector<uint8_t> only promises
 // alignof(uint8_t), so the storage is a vector of 16-byte blocks: C++17 aligned new then
 // guarantees the alignment portably instead of by accident of the allocator.
 #pragma once
