@@ -55,42 +55,6 @@ TensorRow tensor_row(const atome_model& m, uint32_t i) {
                    read_u32(e + kTeBytes)};
 }
 
-const char* kind_name(uint16_t kind) {
-  switch (kind) {
-    case kEmbed:
-      return "embed";
-    case kNormGamma:
-      return "norm_gamma";
-    case kNormBeta:
-      return "norm_beta";
-    case kConv:
-      return "conv";
-    case kSsmA:
-      return "ssm_a";
-    case kSsmB:
-      return "ssm_b";
-    case kSsmC:
-      return "ssm_c";
-    case kWq:
-      return "wq";
-    case kWk:
-      return "wk";
-    case kWv:
-      return "wv";
-    case kRouter:
-      return "router";
-    case kFinalGamma:
-      return "final_gamma";
-    case kFinalBeta:
-      return "final_beta";
-    case kUnembed:
-      return "unembed";
-    case kHead:
-      return "head";
-  }
-  return "?";
-}
-
 const char* dtype_name(uint8_t dtype) {
   return dtype == kDtypeF32 ? "f32" : dtype == kDtypeTrit2 ? "trit2" : "?";
 }
@@ -157,7 +121,7 @@ void print_json(const ModelFile& f) {
   for (uint32_t i = 0; i < m.tensor_count; ++i) {
     const TensorRow t = tensor_row(m, i);
     tensors.push_back({{"index", t.index},
-                       {"kind", kind_name(t.kind)},
+                       {"kind", tensor_kind_name(t.kind)},
                        {"layer", t.layer == kGlobalLayer ? JsonF32(nullptr) : JsonF32(t.layer)},
                        {"dtype", dtype_name(t.dtype)},
                        {"rows", t.rows},
@@ -218,9 +182,9 @@ void print_text(const ModelFile& f) {
     const std::string shape = std::to_string(t.rows) + "x" + std::to_string(t.cols);
     // f32 tensors have no scale (the file stores 1.0).
     const std::string scale = t.dtype == kDtypeTrit2 ? short_float(t.scale) : "-";
-    std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index, kind_name(t.kind),
-                layer.c_str(), dtype_name(t.dtype), shape.c_str(), scale.c_str(), t.offset,
-                t.bytes);
+    std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index,
+                tensor_kind_name(t.kind), layer.c_str(), dtype_name(t.dtype), shape.c_str(),
+                scale.c_str(), t.offset, t.bytes);
   }
 }
 

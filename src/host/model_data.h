@@ -48,6 +48,10 @@ std::vector<uint8_t> write_native(const HostModel& model, bool check_config = tr
 // Parses a validated native image back into a HostModel (round trips write_native).
 HostModel read_native(const std::vector<uint8_t>& file);
 
+// "embed", "norm_gamma", ..., "head": the name of a tensor kind (format::kEmbed ...); "?" for
+// another value.
+const char* tensor_kind_name(uint16_t kind);
+
 // `alignas(16) const uint8_t name[] = {...};` plus its length, for firmware.
 std::string to_c_header(const std::vector<uint8_t>& image, const std::string& symbol);
 

@@ -111,6 +111,42 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   return b;
 }
 
+const char* tensor_kind_name(uint16_t kind) {
+  switch (kind) {
+    case format::kEmbed:
+      return "embed";
+    case format::kNormGamma:
+      return "norm_gamma";
+    case format::kNormBeta:
+      return "norm_beta";
+    case format::kConv:
+      return "conv";
+    case format::kSsmA:
+      return "ssm_a";
+    case format::kSsmB:
+      return "ssm_b";
+    case format::kSsmC:
+      return "ssm_c";
+    case format::kWq:
+      return "wq";
+    case format::kWk:
+      return "wk";
+    case format::kWv:
+      return "wv";
+    case format::kRouter:
+      return "router";
+    case format::kFinalGamma:
+      return "final_gamma";
+    case format::kFinalBeta:
+      return "final_beta";
+    case format::kUnembed:
+      return "unembed";
+    case format::kHead:
+      return "head";
+  }
+  return "?";
+}
+
 HostModel read_native(const std::vector<uint8_t>& file) {
   // The engine loader wants 4-byte alignment; vector storage from new[] is at least that.
   atome_model model;

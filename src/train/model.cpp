@@ -43,37 +43,37 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
   // the file); each slot checks that the tensor it takes is of its kind, and names it.
   uint32_t next = 0;
   std::string prefix;  // "layer 2 " inside the blocks
-  auto take = [&](uint16_t kind, const char* name) {
+  auto take = [&](uint16_t kind) {
     if (next >= n || tensors[next].kind != kind)
       throw std::logic_error("AtomeModel: the canonical tensor order has changed");
-    tensors[next].name = prefix + name;
+    tensors[next].name = prefix + tensor_kind_name(kind);
     return static_cast<int>(next++);
   };
   const uint32_t paths = config_.pathways;
-  embed_ = take(format::kEmbed, "embed");
+  embed_ = take(format::kEmbed);
   blocks_.assign(config_.n_layers, BlockParams{});
   for (uint32_t l = 0; l < config_.n_layers; ++l) {
     BlockParams& bp = blocks_[l];
     prefix = "layer " + std::to_string(l) + " ";
-    bp.gamma = take(format::kNormGamma, "norm gamma");
-    bp.beta = take(format::kNormBeta, "norm beta");
-    if (paths & ATOME_PATH_CONV) bp.conv = take(format::kConv, "conv");
+    bp.gamma = take(format::kNormGamma);
+    bp.beta = take(format::kNormBeta);
+    if (paths & ATOME_PATH_CONV) bp.conv = take(format::kConv);
     if (paths & ATOME_PATH_SSM) {
-      bp.ssm_a = take(format::kSsmA, "ssm a");
-      bp.ssm_b = take(format::kSsmB, "ssm b");
-      bp.ssm_c = take(format::kSsmC, "ssm c");
+      bp.ssm_a = take(format::kSsmA);
+      bp.ssm_b = take(format::kSsmB);
+      bp.ssm_c = take(format::kSsmC);
     }
     if (paths & ATOME_PATH_ATTN) {
-      bp.wq = take(format::kWq, "wq");
-      bp.wk = take(format::kWk, "wk");
-      bp.wv = take(format::kWv, "wv");
+      bp.wq = take(format::kWq);
+      bp.wk = take(format::kWk);
+      bp.wv = take(format::kWv);
     }
-    bp.router = take(format::kRouter, "router");
+    bp.router = take(format::kRouter);
   }
   prefix.clear();
-  final_gamma_ = take(format::kFinalGamma, "final gamma");
-  final_beta_ = take(format::kFinalBeta, "final beta");
-  unembed_ = take(format::kUnembed, "unembed");
+  final_gamma_ = take(format::kFinalGamma);
+  final_beta_ = take(format::kFinalBeta);
+  unembed_ = take(format::kUnembed);
   if (next != n) throw std::logic_error("AtomeModel: the canonical tensor order has changed");
   allocate(std::move(tensors));
   quantized_.resize(n);
