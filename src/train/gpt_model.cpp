@@ -165,10 +165,7 @@ double GptModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t B
   logits_.resize(N * kVocab);
   probs_.resize(N * kVocab);
   matmul_forward(logits_.data(), final_h_.data(), transposed(unembed_), N, d, kVocab);
-  if (!targets) return 0.0;
-  const double total =
-      cross_entropy_forward(probs_.data(), logits_.data(), targets, N, kVocab, row_loss);
-  return total / static_cast<double>(N);
+  return mean_loss_forward(probs_.data(), logits_.data(), targets, N, kVocab, row_loss);
 }
 
 void GptModel::backward() {
@@ -177,9 +174,7 @@ void GptModel::backward() {
   const uint32_t d = config_.d_model, dff = config_.d_ff, H = config_.n_heads;
   auto zeroed = [](std::vector<float>& v, size_t n) { v.assign(n, 0.0f); };
 
-  zeroed(d_logits_, N * kVocab);
-  cross_entropy_backward(d_logits_.data(), probs_.data(), targets_.data(), N, kVocab,
-                         1.0f / static_cast<float>(N));
+  mean_loss_backward(d_logits_, probs_.data(), targets_.data(), N, kVocab);
   zeroed(d_h_, N * d);
   matmul_backward_input(d_h_.data(), d_logits_.data(), param(unembed_), N, kVocab, d);
   matmul_backward_weight(grad(unembed_), d_logits_.data(), final_h_.data(), N, kVocab, d);

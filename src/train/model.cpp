@@ -204,10 +204,7 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
                     residual_[config_.n_layers].data(), param(final_gamma_), param(final_beta_), N,
                     d, config_.norm_eps);
   ternary_linear_forward(logits_.data(), final_h_.data(), quantized_[unembed_], N);
-  if (!targets) return 0.0;
-  const double total =
-      cross_entropy_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
-  return total / static_cast<double>(N);
+  return mean_loss_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
 }
 
 void AtomeModel::backward() {
@@ -217,10 +214,7 @@ void AtomeModel::backward() {
   const uint32_t dh = config_.d_head;
   auto zeroed = [](std::vector<float>& v, size_t n) { v.assign(n, 0.0f); };
 
-  // Loss = mean over the N positions.
-  zeroed(d_logits_, N * V);
-  cross_entropy_backward(d_logits_.data(), probs_.data(), targets_.data(), N, V,
-                         1.0f / static_cast<float>(N));
+  mean_loss_backward(d_logits_, probs_.data(), targets_.data(), N, V);
   zeroed(d_final_h_, N * d);
   ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(), final_h_.data(),
                           quantized_[unembed_], N);

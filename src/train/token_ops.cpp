@@ -162,6 +162,18 @@ void cross_entropy_backward(float* dlogits, const float* probs, const uint8_t* t
   }
 }
 
+double mean_loss_forward(float* probs, const float* logits, const uint8_t* targets, size_t n,
+                         uint32_t V, double* row_loss) {
+  if (!targets) return 0.0;
+  return cross_entropy_forward(probs, logits, targets, n, V, row_loss) / static_cast<double>(n);
+}
+
+void mean_loss_backward(std::vector<float>& dlogits, const float* probs, const uint8_t* targets,
+                        size_t n, uint32_t V) {
+  dlogits.assign(n * V, 0.0f);
+  cross_entropy_backward(dlogits.data(), probs, targets, n, V, 1.0f / static_cast<float>(n));
+}
+
 // ---- ternary embedding --------------------------------------------------------------------------
 
 void embedding_forward(float* out, const uint8_t* tokens, const Ternary& e, size_t n) {

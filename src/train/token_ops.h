@@ -56,6 +56,13 @@ double cross_entropy_forward(float* probs, const float* logits, const uint8_t* t
 void cross_entropy_backward(float* dlogits, const float* probs, const uint8_t* targets, size_t n,
                             uint32_t V, float scale);
 
+// ---- the training loss of every model: the mean cross-entropy over the n positions (0 without
+// targets), and its gradient, written (not added) into dlogits, resized to n x V.
+double mean_loss_forward(float* probs, const float* logits, const uint8_t* targets, size_t n,
+                         uint32_t V, double* row_loss);
+void mean_loss_backward(std::vector<float>& dlogits, const float* probs, const uint8_t* targets,
+                        size_t n, uint32_t V);
+
 // ---- ternary embedding: out[i] = alpha * trit(E[token[i]]) (a row copy); backward adds dout
 // into the rows of dE that were used (straight through).
 void embedding_forward(float* out, const uint8_t* tokens, const Ternary& e, size_t n);
