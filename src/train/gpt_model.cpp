@@ -108,13 +108,7 @@ double GptModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t B
                                 std::to_string(config_.max_seq));
   const size_t N = B * T;
   const uint32_t d = config_.d_model, dff = config_.d_ff, H = config_.n_heads;
-  B_ = B;
-  T_ = T;
-  tokens_.assign(tokens, tokens + N);
-  if (targets)
-    targets_.assign(targets, targets + N);
-  else
-    targets_.clear();
+  remember_batch(tokens, targets, B, T);
 
   std::vector<float>& x0 = residual_[0];
   x0.resize(N * d);

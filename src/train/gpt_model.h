@@ -76,8 +76,6 @@ class GptModel : public LanguageModel {
   int wte_ = -1, wpe_ = -1, lnf_gamma_ = -1, lnf_beta_ = -1, unembed_ = -1;
   std::vector<std::vector<float>> transposed_;  // by tensor index
 
-  size_t B_ = 0, T_ = 0;
-  std::vector<uint8_t> tokens_, targets_;
   std::vector<std::vector<float>> residual_;  // block inputs, then the final stream (N, d)
   std::vector<BlockActs> acts_;
   std::vector<float> final_h_, final_mean_, final_rstd_, logits_, probs_;

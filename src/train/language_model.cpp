@@ -11,6 +11,17 @@ void LanguageModel::zero_grad() {
   std::fill(grads_.begin(), grads_.end(), 0.0f);
 }
 
+void LanguageModel::remember_batch(const uint8_t* tokens, const uint8_t* targets, size_t B,
+                                   size_t T) {
+  B_ = B;
+  T_ = T;
+  tokens_.assign(tokens, tokens + B * T);
+  if (targets)
+    targets_.assign(targets, targets + B * T);
+  else
+    targets_.clear();
+}
+
 void LanguageModel::allocate(std::vector<ParamTensor> tensors) {
   size_t offset = 0;
   for (ParamTensor& t : tensors) {

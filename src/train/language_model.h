@@ -55,9 +55,13 @@ class LanguageModel {
  protected:
   // Lays out the tensors back to back and sizes params and grads.
   void allocate(std::vector<ParamTensor> tensors);
+  // Keeps the batch a forward runs on (the backward needs it); targets may be null.
+  void remember_batch(const uint8_t* tokens, const uint8_t* targets, size_t B, size_t T);
 
   std::vector<ParamTensor> tensors_;
   std::vector<float> params_, grads_;
+  size_t B_ = 0, T_ = 0;                   // the last forward's batch: B sequences of T tokens
+  std::vector<uint8_t> tokens_, targets_;  // B*T each; targets_ empty without targets
 };
 
 // SplitMix64 and Box-Muller: initialisation that does not depend on the C++ library's

@@ -161,13 +161,7 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
                            double* row_loss) {
   const size_t N = B * T;
   const uint32_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
-  B_ = B;
-  T_ = T;
-  tokens_.assign(tokens, tokens + N);
-  if (targets)
-    targets_.assign(targets, targets + N);
-  else
-    targets_.clear();
+  remember_batch(tokens, targets, B, T);
   quantize_all();
   resize_activations(N);
 

@@ -77,8 +77,6 @@ class AtomeModel : public LanguageModel {
   std::vector<std::vector<float>> decay_;
 
   // Saved by forward() for backward().
-  size_t B_ = 0, T_ = 0;
-  std::vector<uint8_t> tokens_, targets_;
   std::vector<std::vector<float>> residual_;  // L + 1 streams (N, d): block inputs, then final
   std::vector<BlockActs> acts_;
   std::vector<float> final_h_, final_mean_, final_rstd_;
