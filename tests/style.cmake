@@ -11,3 +11,12 @@ if(ATOME_CLANG_FORMAT)
 else()
   message(WARNING "clang-format not found: the Style.ClangFormat test is not added")
 endif()
+
+# No build output in the repository: compiled Python, build trees, object files. Checked against
+# git's index, so it needs a git checkout (CI clones one); elsewhere it is skipped, saying so.
+add_test(NAME Style.NoBuildOutputCommitted
+  COMMAND sh -c "git rev-parse --git-dir >/dev/null 2>&1 || { echo 'not a git checkout'; exit 77; }; \
+bad=$(git ls-files | grep -E '(^|/)(__pycache__/|build/)|[.](pyc|pyo|o|a|so)$'); \
+[ -z \"$bad\" ] || { echo \"build output committed:\"; echo \"$bad\"; exit 1; }"
+  WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
+set_tests_properties(Style.NoBuildOutputCommitted PROPERTIES SKIP_RETURN_CODE 77)
