@@ -130,20 +130,25 @@ void run_sweep(const SweepFlags& f) {
   const int step_delay_ms =
       static_cast<int>(parse_u32(f.step_delay_ms, "--step-delay-ms", 0, 60000));
 
-  // Every run's flags are checked before the first run starts: a typo fails now, not in an hour.
-  std::vector<std::pair<const SweepModel*, uint64_t>> runs;
+  // Every run's flags are parsed into its options before the first run starts: a typo fails now,
+  // not in an hour.
+  struct Run {
+    const SweepModel* model;
+    uint64_t seed;
+    train::TrainOptions options;
+  };
+  std::vector<Run> runs;
   for (const SweepModel& m : sweep.models) {
     if (!f.only.empty() && std::find(f.only.begin(), f.only.end(), m.name) == f.only.end())
       continue;
     for (uint64_t seed : sweep.seeds) {
-      run_options(sweep, m, seed, data);
-      runs.emplace_back(&m, seed);
+      runs.push_back({&m, seed, run_options(sweep, m, seed, data)});
     }
   }
   claim_directory(f.out, text);
 
   size_t index = 0;
-  for (const auto& [model, seed] : runs) {
+  for (const auto& [model, seed, options] : runs) {
     ++index;
     const std::string dir = run_dir(f.out, model->name, seed);
     char head[200];
@@ -162,8 +167,7 @@ void run_sweep(const SweepFlags& f) {
     const bool resuming = exists(dir + "/checkpoint.bin");
     std::printf("%s: %s\n", head, resuming ? "resuming from its checkpoint" : "training");
     std::fflush(stdout);
-    const train::TrainResult r =
-        resuming ? resume_run(control) : start_run(run_options(sweep, *model, seed, data), control);
+    const train::TrainResult r = resuming ? resume_run(control) : start_run(options, control);
     std::printf("%s: valid %.4f bpb, %.1f s of training in this process\n", head, r.valid_bpb,
                 r.seconds);
     std::fflush(stdout);
