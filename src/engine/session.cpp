@@ -30,9 +30,13 @@ struct LayerWeights {
 };
 
 struct atome_session {
-  atome_model model;     // copy of the caller's (small, fixed-size) model view
-  uint32_t window;       // attention context W
-  uint64_t position;     // tokens fed since reset
+  atome_model model;  // copy of the caller's (small, fixed-size) model view
+  uint32_t window;    // attention context W
+  uint64_t position;  // tokens fed since reset
+  // Ring slots of the current position, position % K and position % W, advanced once per step:
+  // no 64-bit division (a library call on cores without a divider) on the per-token path.
+  uint32_t conv_slot;
+  uint32_t cache_slot;
   float sqrt_d_head;     // score divisor
   LayerWeights* layers;  // (L)
   // Carried state, per layer.
@@ -139,7 +143,7 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const LayerWeights& lw = s->layers[layer];
   const uint32_t d = c.d_model, K = c.conv_kernel;
   float* history = s->conv_history + static_cast<uint64_t>(layer) * K * d;
-  const uint32_t slot = static_cast<uint32_t>(s->position % K);
+  const uint32_t slot = s->conv_slot;
   __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->h, d * sizeof(float));
   const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
   // Where each lag's h lives (k = 0: the current token), resolved once instead of per channel.
@@ -168,7 +172,7 @@ void attention_forward(atome_session* s, uint32_t layer) {
   const uint32_t d = c.d_model, dh = c.d_head, W = s->window;
   float* keys = s->key_cache + static_cast<uint64_t>(layer) * W * dh;
   float* values = s->value_cache + static_cast<uint64_t>(layer) * W * d;
-  const uint32_t slot = static_cast<uint32_t>(s->position % W);
+  const uint32_t slot = s->cache_slot;
   ternary_matvec(s->q, lw.wq, s->h);
   ternary_matvec(keys + static_cast<uint64_t>(slot) * dh, lw.wk, s->h);
   ternary_matvec(values + static_cast<uint64_t>(slot) * d, lw.wv, s->h);
@@ -230,6 +234,9 @@ void step(atome_session* s, uint32_t token, bool want_logits) {
   layer_norm(s->h, s->x, m.final_gamma, m.final_beta, d, c.norm_eps);
   if (want_logits) ternary_matvec(s->logits, m.unembed, s->h);
   s->position += 1;
+  if (c.pathways & ATOME_PATH_CONV)
+    s->conv_slot = s->conv_slot + 1 == c.conv_kernel ? 0 : s->conv_slot + 1;
+  s->cache_slot = s->cache_slot + 1 == s->window ? 0 : s->cache_slot + 1;
 }
 
 }  // namespace
@@ -282,6 +289,8 @@ void atome_session_reset(atome_session* s) {
   // Every size below fits size_t: atome_session_init checked the whole layout does.
   const size_t d = c.d_model, L = c.n_layers, W = s->window, f = sizeof(float);
   s->position = 0;
+  s->conv_slot = 0;
+  s->cache_slot = 0;
   if (c.pathways & ATOME_PATH_CONV) __builtin_memset(s->conv_history, 0, L * c.conv_kernel * d * f);
   if (c.pathways & ATOME_PATH_SSM) __builtin_memset(s->ssm_state, 0, L * d * f);
   if (c.pathways & ATOME_PATH_ATTN) {
