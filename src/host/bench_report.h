@@ -1,6 +1,6 @@
 // What `atome bench` measured, and its JSON form (schema "atome-bench", version 2): written by
 // `atome bench --json`, read back by `atome bench --compare FILE`. The fields are listed, with
-// what each one means, at the top of cmd_bench.cpp.
+// what each one means, at the top of src/cli/cmd_bench.cpp.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 
 #include "host/spread.h"
 
-namespace atome::cli {
+namespace atome {
 
 constexpr const char* kBenchSchema = "atome-bench";
 constexpr int kBenchSchemaVersion = 2;
@@ -61,4 +61,4 @@ nlohmann::ordered_json bench_to_json(const BenchReport& report);
 // missing, not JSON, of another schema or version, or lacking a needed field.
 BenchReport read_bench_json(const std::string& path);
 
-}  // namespace atome::cli
+}  // namespace atome

@@ -1,9 +1,9 @@
 // See bench_compare.h.
-#include "cli/bench_compare.h"
+#include "host/bench_compare.h"
 
 #include <cstdio>
 
-namespace atome::cli {
+namespace atome {
 namespace {
 
 const BenchWindow* find_window(const BenchReport& r, uint32_t window) {
@@ -117,4 +117,4 @@ void print_comparison(const BenchComparison& c) {
   if (!warning.empty()) std::printf("warning: %s\n", warning.c_str());
 }
 
-}  // namespace atome::cli
+}  // namespace atome

@@ -1,6 +1,6 @@
 // See bench_report.h. The writer emits every field; the reader checks only what a comparison
 // uses, so that a saved run stays comparable when later versions add fields.
-#include "cli/bench_report.h"
+#include "host/bench_report.h"
 
 #include <cmath>
 
@@ -8,7 +8,7 @@
 #include "host/file_io.h"
 #include "host/model_data.h"
 
-namespace atome::cli {
+namespace atome {
 namespace {
 
 using nlohmann::json;
@@ -172,4 +172,4 @@ BenchReport read_bench_json(const std::string& path) {
   return r;
 }
 
-}  // namespace atome::cli
+}  // namespace atome

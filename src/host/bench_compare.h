@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "cli/bench_report.h"
+#include "host/bench_report.h"
 
-namespace atome::cli {
+namespace atome {
 
 // new / old at one window both runs measured. Above 1 means the new run is faster for the two
 // rates, slower for ms per token, bigger for the state.
@@ -45,4 +45,4 @@ std::string comparison_warning(const BenchComparison& c);
 // The ratios table and the warning, for the text report.
 void print_comparison(const BenchComparison& c);
 
-}  // namespace atome::cli
+}  // namespace atome
