@@ -25,12 +25,7 @@ inline HostModel random_model(const atome_config& c, uint64_t seed) {
   const uint32_t n = format::tensor_count(c);
   for (uint32_t i = 0; i < n; ++i) {
     const format::TensorSpec s = format::canonical_tensor(c, i);
-    HostTensor t;
-    t.kind = s.kind;
-    t.layer = s.layer;
-    t.dtype = s.dtype;
-    t.rows = s.rows;
-    t.cols = s.cols;
+    HostTensor t = host_tensor(s);
     const size_t count = static_cast<size_t>(s.rows) * s.cols;
     if (s.dtype == format::kDtypeTrit2) {
       t.trits.resize(count);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "atome/atome.h"
+#include "engine/format.h"
 #include "host/errors.h"
 #include "host/model_config.h"
 
@@ -24,6 +25,9 @@ struct HostTensor {
   std::vector<int8_t> trits;  // rows * cols, when dtype is trit2
   std::vector<float> values;  // rows * cols, when dtype is f32
 };
+
+// An empty tensor of a canonical slot's kind, layer, dtype and shape (trits or values to fill).
+HostTensor host_tensor(const format::TensorSpec& spec);
 
 struct HostModel {
   atome_config config{};

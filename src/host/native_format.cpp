@@ -147,6 +147,16 @@ const char* tensor_kind_name(uint16_t kind) {
   return "?";
 }
 
+HostTensor host_tensor(const TensorSpec& spec) {
+  HostTensor t;
+  t.kind = spec.kind;
+  t.layer = spec.layer;
+  t.dtype = spec.dtype;
+  t.rows = spec.rows;
+  t.cols = spec.cols;
+  return t;
+}
+
 HostModel read_native(const std::vector<uint8_t>& file) {
   // The engine loader wants 4-byte alignment; vector storage from new[] is at least that.
   atome_model model;

@@ -284,12 +284,7 @@ HostModel AtomeModel::export_model(uint32_t context_len) const {
   m.config.context_len = context_len;
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const ParamTensor& t = tensors_[i];
-    HostTensor ht;
-    ht.kind = t.kind;
-    ht.layer = t.layer;
-    ht.dtype = t.dtype;
-    ht.rows = t.rows;
-    ht.cols = t.cols;
+    HostTensor ht = host_tensor(format::canonical_tensor(config_, static_cast<uint32_t>(i)));
     const float* w = params_.data() + t.offset;
     if (t.ternary) {
       Ternary q;
