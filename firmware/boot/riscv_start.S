@@ -2,6 +2,7 @@
 # through semihosting with its status. Everything is linked into RAM at 0x80000000.
   .section .text.start, "ax", @progbits
   .globl _start
+  .type _start, @function
 _start:
   .option push
   .option norelax
@@ -20,12 +21,14 @@ _start:
   call riscv_exit
 3:
   j 3b
+  .size _start, . - _start
 
 # uint32_t sh_trap(uint32_t op, const void* arg): the semihosting sequence, uncompressed and
 # aligned so that its three instructions never straddle a page.
   .section .text.sh_trap, "ax", @progbits
   .balign 16
   .globl sh_trap
+  .type sh_trap, @function
 sh_trap:
   .option push
   .option norvc
@@ -34,3 +37,4 @@ sh_trap:
   srai x0, x0, 7
   .option pop
   ret
+  .size sh_trap, . - sh_trap
