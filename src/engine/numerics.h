@@ -134,13 +134,13 @@ static inline float sqrt_f(float x) {
 // trainer (batch positions, initialisation) share. splitmix64_mix is its output function, a
 // bijection of 64-bit words; splitmix64 is one step of the generator: advance the state by the
 // golden-ratio increment, return the mixed state.
-inline uint64_t splitmix64_mix(uint64_t z) {
+static inline uint64_t splitmix64_mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   return z ^ (z >> 31);
 }
 
-inline uint64_t splitmix64(uint64_t* state) {
+static inline uint64_t splitmix64(uint64_t* state) {
   *state += 0x9E3779B97F4A7C15ull;
   return splitmix64_mix(*state);
 }

@@ -82,8 +82,8 @@ static inline float softmax(float* v, uint32_t n, float* max_out = nullptr) {
 // One step of the diagonal SSM over d channels: state = decay * state_in + b * h, y = c * state.
 // state_in may be state (the engine, one position at a time) or null for a zero state (the
 // trainer's first position); the trainer passes the previous position's saved state.
-inline void ssm_step(float* y, float* state, const float* state_in, const float* h,
-                     const float* decay, const float* b, const float* c, uint32_t d) {
+static inline void ssm_step(float* y, float* state, const float* state_in, const float* h,
+                            const float* decay, const float* b, const float* c, uint32_t d) {
   for (uint32_t ch = 0; ch < d; ++ch) {
     const float prev = state_in != nullptr ? state_in[ch] : 0.0f;
     state[ch] = decay[ch] * prev + b[ch] * h[ch];

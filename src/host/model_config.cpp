@@ -39,13 +39,6 @@ atome_config make_config(const ModelDims& dims, uint32_t pathways, uint32_t n_cl
   return c;
 }
 
-const char* pathway_name(uint32_t bit) {
-  for (uint32_t i = 0; i < 3; ++i) {
-    if (bit == (1u << i)) return kPathwayNames[i];
-  }
-  return "?";
-}
-
 uint32_t pathway_bit(const std::string& name) {
   for (uint32_t i = 0; i < 3; ++i) {
     if (name == kPathwayNames[i]) return 1u << i;

@@ -34,8 +34,6 @@ const Preset* find_preset(const std::string& name);
 atome_config make_config(const ModelDims& dims, uint32_t pathways = ATOME_PATH_ALL,
                          uint32_t n_classes = 0);
 
-// "conv", "ssm", "attn": the name of bit i of a pathway mask.
-const char* pathway_name(uint32_t bit);
 // The bit of a pathway name; 0 for another name.
 uint32_t pathway_bit(const std::string& name);
 // The names of the pathways in a mask, in bit order.
