@@ -32,7 +32,7 @@ struct Matrix {
     }
     x.resize(cols, 0.5f);
     out.resize(rows);
-    view = {packed.data(), rows, cols, row_bytes, 0.01f};
+    view = {packed.data(), rows, cols, row_bytes, 0.01f, 0};
   }
 };
 

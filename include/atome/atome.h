@@ -40,8 +40,12 @@ typedef enum atome_status {
   ATOME_ERR_NOT_CLASSIFIER = 16,      /* classifier call on a model without a class head */
   ATOME_ERR_NO_TOKENS = 17,           /* operation needs at least one token fed */
   ATOME_ERR_BAD_ARGUMENT = 18,        /* other argument out of range */
-  ATOME_ERR_STATE_TOO_LARGE = 19      /* valid window, but the session state does not fit in
+  ATOME_ERR_STATE_TOO_LARGE = 19,     /* valid window, but the session state does not fit in
                                          size_t (32-bit cores: more than 4 GiB) */
+  ATOME_ERR_UNSUPPORTED = 20,         /* the model's numerics mode is not compiled into this build
+                                         (an integer-only build given an f32/a8 model) */
+  ATOME_ERR_WRONG_NUMERICS = 21       /* call not available for this model's numerics mode (the
+                                         fixed-point calls need a q15 model) */
 } atome_status;
 
 const char* atome_status_str(atome_status status);
@@ -50,6 +54,14 @@ const char* atome_status_str(atome_status status);
 enum { ATOME_PATH_CONV = 1u, ATOME_PATH_SSM = 2u, ATOME_PATH_ATTN = 4u, ATOME_PATH_ALL = 7u };
 
 enum { ATOME_ARCH_LM = 1u, ATOME_ARCH_CLASSIFIER = 2u };
+
+/* How a model computes (docs/FORMAT.md §7), recorded in its file:
+ *   F32: float32 activations (the original's numerics; its files run bit-exact);
+ *   A8:  as F32, but every input of a ternary linear is quantised per token to int8 (absmax) and
+ *        the matvec is an int32 sum of +-int8 — adds only;
+ *   Q15: A8 plus every other activation in fixed point (LayerNorm, softmax, SSM, conv, int8 K/V):
+ *        no floating-point instruction at all. */
+enum { ATOME_NUMERICS_F32 = 0u, ATOME_NUMERICS_A8 = 1u, ATOME_NUMERICS_Q15 = 2u };
 
 /* The whole architecture, read from the model file: nothing is compiled in. */
 typedef struct atome_config {
@@ -63,9 +75,11 @@ typedef struct atome_config {
   uint32_t pathways;    /* ATOME_PATH_* bit mask */
   uint32_t n_paths;     /* popcount(pathways) = router outputs */
   uint32_t n_classes;   /* classifier head rows (0 for a pure LM) */
-  uint32_t act_bits;    /* 32 = float32 activations (v1) */
-  uint32_t context_len; /* training sequence length, a hint (0 = unknown) */
-  float norm_eps;       /* LayerNorm epsilon */
+  uint32_t act_bits; /* 32 = float32 activations (f32); 8 = int8 into ternary linears (a8, q15) */
+  uint32_t context_len;  /* training sequence length, a hint (0 = unknown) */
+  float norm_eps;        /* LayerNorm epsilon */
+  uint32_t numerics;     /* ATOME_NUMERICS_* */
+  uint32_t norm_eps_q24; /* q15: LayerNorm epsilon in Q24 (>= 1); 0 otherwise */
 } atome_config;
 
 /* A ternary matrix in place: rows x cols trits, 2 bits each, every row starting on a byte. */
@@ -74,7 +88,8 @@ typedef struct atome_trits {
   uint32_t rows;
   uint32_t cols;
   uint32_t row_bytes; /* (cols + 3) / 4 */
-  float scale;        /* alpha: W = scale * trit */
+  float scale;        /* alpha: W = scale * trit (f32, a8) */
+  int32_t scale_q24;  /* alpha in Q24 (q15 models) */
 } atome_trits;
 
 /* A validated model: the config plus views into the caller's image. Fixed size; per-layer
@@ -86,13 +101,15 @@ typedef struct atome_model {
   const uint8_t* tensor_table;
   uint32_t tensor_count;
   uint32_t format_minor;
-  uint32_t has_signature;   /* a signature block follows the CRC-covered bytes */
-  uint32_t signed_bytes;    /* bytes covered by the CRC (and by the signature) */
-  atome_trits embed;        /* (vocab, d) */
-  const float* final_gamma; /* (d) */
-  const float* final_beta;  /* (d) */
-  atome_trits unembed;      /* (vocab, d) */
-  atome_trits head;         /* (n_classes, d); data NULL for a pure LM */
+  uint32_t has_signature;       /* a signature block follows the CRC-covered bytes */
+  uint32_t signed_bytes;        /* bytes covered by the CRC (and by the signature) */
+  atome_trits embed;            /* (vocab, d) */
+  const float* final_gamma;     /* (d) f32 / a8 */
+  const float* final_beta;      /* (d) f32 / a8 */
+  const int32_t* final_gamma_q; /* (d) q15: Q16 */
+  const int32_t* final_beta_q;  /* (d) q15: Q16 */
+  atome_trits unembed;          /* (vocab, d) */
+  atome_trits head;             /* (n_classes, d); data NULL for a pure LM */
 } atome_model;
 
 /* Validates every byte of a native model image (header, config, tensor table, bounds, trit
@@ -130,6 +147,12 @@ void atome_session_reset(atome_session* session);
  * dropped); conv and SSM state carry on. */
 atome_status atome_step(atome_session* session, uint32_t token, const float** logits);
 
+/* Fixed-point step for q15 models (ATOME_ERR_WRONG_NUMERICS otherwise): *logits (if not NULL)
+ * points to vocab_size int32 logits in Q16 (logit = value / 65536). Uses no floating point: this
+ * is the call for integer-only firmware. atome_step on a q15 model returns these divided by 65536.
+ */
+atome_status atome_step_q16(atome_session* session, uint32_t token, const int32_t** logits);
+
 /* As atome_step, but skips the unembedding (prefill of a prompt whose logits are not needed). */
 atome_status atome_step_no_logits(atome_session* session, uint32_t token);
 
@@ -140,9 +163,16 @@ uint64_t atome_session_position(const atome_session* session);
  * conv, ssm, attn (only pathways present). NULL before the first step or for a bad layer. */
 const float* atome_session_router(const atome_session* session, uint32_t layer);
 
+/* Router mixture of a q15 model in Q15 (sum ~ 32768); NULL as above or for other numerics. */
+const int32_t* atome_session_router_q15(const atome_session* session, uint32_t layer);
+
 /* Classifier head applied to the final-normed hidden state of the last token fed:
  * n_classes logits into out. */
 atome_status atome_session_class_logits(const atome_session* session, float* out, uint32_t out_len);
+
+/* The same for a q15 model, as Q16 int32 logits (ATOME_ERR_WRONG_NUMERICS otherwise). */
+atome_status atome_session_class_logits_q16(const atome_session* session, int32_t* out,
+                                            uint32_t out_len);
 
 /* ---------------------------------------------------------------------------------------------
  * Sampler: temperature 0 = argmax (ties: the lowest token id). Otherwise softmax(logits / T),
@@ -170,6 +200,9 @@ uint32_t atome_sample(atome_sampler* sampler, const float* logits, uint32_t n,
                       atome_sampler_scratch* scratch);
 
 uint32_t atome_argmax(const float* values, uint32_t n);
+
+/* Argmax of integer logits (ties: the lowest index), for q15 models. */
+uint32_t atome_argmax_i32(const int32_t* values, uint32_t n);
 
 /* The ternary matvec kernel compiled in: "portable", "avx2" or "avx512" (all give identical bits).
  */

@@ -1,4 +1,10 @@
-// atome convert IN OUT [--to native|atome01] [--d N --layers N --d-head N --kernel K --top-k K]
+// atome convert IN OUT [--to native|atome01] [--numerics f32|a8|q15 [--text FILE]]
+//               [--d N --layers N --d-head N --kernel K --top-k K]
+//
+// --numerics converts a float model after training (host/numerics_convert.h): a8 changes the
+// config only, q15 rounds every float parameter to fixed point. With --text it scores the input
+// and the output model on that text (story mode, as `atome eval`) and prints the bits-per-byte
+// cost of the conversion.
 //
 // Legacy (ATOME01 / ATOMECL01) -> native is the default direction. `--to atome01` goes back to
 // the legacy layout (ATOMECL01 when the model has a classifier head) so files can still be fed
@@ -6,16 +12,23 @@
 // signature block is dropped). The output is written atomically: a crash or a bad model never
 // leaves a half-written file at OUT.
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "cli/validate.h"
 #include "engine/format.h"
+#include "host/eval_protocol.h"
+#include "host/evaluate.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
 #include "host/model_file.h"
+#include "host/numerics_convert.h"
+#include "host/text_corpus.h"
 
 namespace atome::cli {
 namespace {
@@ -24,11 +37,32 @@ struct ConvertOptions {
   std::string in;
   std::string out;
   std::string to = "native";
+  std::string numerics;  // empty: keep the input's
+  std::string text;      // --text: measure the conversion's bpb cost on this file
   // Numbers as text (validate.h parses them); "0" = not given.
   std::string d_model = "0", n_layers = "0", d_head = "0", conv_kernel = "0", top_k = "0";
 };
 
+// Bits per byte of a native image on a text, as `atome eval` scores it (story mode, window = the
+// longest story's inputs).
+double text_bpb(const std::vector<uint8_t>& image, const EvalText& text, const std::string& name) {
+  AlignedBuffer buffer(image.size());
+  std::memcpy(buffer.data(), image.data(), image.size());
+  atome_model model;
+  load_or_throw(&model, buffer.data(), image.size(), name);
+  size_t longest = 1;
+  for (const Span& s : text.spans) longest = std::max(longest, s.inputs());
+  const uint32_t window = static_cast<uint32_t>(std::min<size_t>(longest, ATOME_MAX_WINDOW));
+  const EvalTotals totals = evaluate_spans(model, window, UINT64_MAX, text.stream, text.spans, 0);
+  return totals.nats / std::log(2.0) / static_cast<double>(totals.predicted);
+}
+
 void run_convert(const ConvertOptions& o) {
+  const bool change_numerics = !o.numerics.empty();
+  const uint32_t numerics = change_numerics ? parse_numerics(o.numerics) : 0;
+  if (!o.text.empty() && !change_numerics) throw UsageError("--text needs --numerics");
+  if (change_numerics && o.to != "native")
+    throw UsageError("--numerics writes a native model: legacy files are f32 only");
   LegacyDimFlags flags;
   // 0 means "guess", so it is accepted here; the format limits are checked by the reader.
   flags.d_model = parse_u32(o.d_model, "--d", 0, format::kMaxDModel);
@@ -49,7 +83,21 @@ void run_convert(const ConvertOptions& o) {
 
   std::vector<uint8_t> out;
   const HostModel host = read_native(native.bytes);
-  if (o.to == "atome01") {
+  if (o.to == "atome01" && host.config.numerics != ATOME_NUMERICS_F32)
+    throw UsageError(o.in + " is a " + numerics_name(host.config.numerics) +
+                     " model: the legacy format holds f32 models only");
+  if (change_numerics) {
+    out = write_native(convert_numerics(host, numerics));
+    validate_image(out, o.out);
+    if (!o.text.empty()) {
+      const EvalText text = eval_text(load_text_corpus(o.text), 0);
+      const double before = text_bpb(native.bytes, text, o.in);
+      const double after = text_bpb(out, text, o.out);
+      std::printf("bpb on %s: %s %.4f -> %s %.4f (%+.4f)\n", o.text.c_str(),
+                  numerics_name(host.config.numerics), before, numerics_name(numerics), after,
+                  after - before);
+    }
+  } else if (o.to == "atome01") {
     out = write_legacy(host);
   } else if (native.source == SourceFormat::kNative) {
     out = write_native(host);
@@ -61,11 +109,16 @@ void run_convert(const ConvertOptions& o) {
   std::string from = source_format_name(native.source);
   if (native.source != SourceFormat::kNative)
     from += " (" + describe_dims(native.legacy_dims) + ")";
-  const char* to = o.to == "native"            ? "native"
+  if (native.source == SourceFormat::kNative)
+    from += std::string(" ") + numerics_name(host.config.numerics);
+  std::string to = o.to == "native"            ? "native"
                    : host.config.n_classes > 0 ? "legacy ATOMECL01"
                                                : "legacy ATOME01";
+  if (o.to == "native")
+    to += std::string(" ") + numerics_name(change_numerics ? numerics : host.config.numerics);
   std::printf("%s: %s, %llu bytes -> %s: %s, %zu bytes\n", o.in.c_str(), from.c_str(),
-              static_cast<unsigned long long>(native.file_bytes), o.out.c_str(), to, out.size());
+              static_cast<unsigned long long>(native.file_bytes), o.out.c_str(), to.c_str(),
+              out.size());
 }
 
 }  // namespace
@@ -79,6 +132,12 @@ void add_convert_command(CLI::App& app) {
   cmd->add_option("--to", o->to, "Output format (atome01 = legacy; ATOMECL01 for classifiers)")
       ->check(CLI::IsMember({"native", "atome01"}))
       ->capture_default_str();
+  cmd->add_option("--numerics", o->numerics,
+                  "Convert a float model to f32, a8 (int8 activations) or q15 (integer only)")
+      ->check(CLI::IsMember({"f32", "a8", "q15"}));
+  cmd->add_option("--text", o->text,
+                  "With --numerics: print the bits-per-byte cost of the conversion on this text")
+      ->check(CLI::ExistingFile);
   const char* group = "Legacy input dimensions (default: guessed from the file size)";
   cmd->add_option("--d", o->d_model, "Residual width d_model")->type_name("UINT")->group(group);
   cmd->add_option("--layers", o->n_layers, "Number of blocks")->type_name("UINT")->group(group);

@@ -16,7 +16,8 @@ namespace atome::format {
 
 constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'N', 'A', 'T'};
 constexpr uint16_t kVersionMajor = 1;
-constexpr uint16_t kVersionMinor = 0;
+constexpr uint16_t kVersionMinor = 0;  // f32 files; a8 / q15 files are 1.1 (numerics fields)
+constexpr uint16_t kVersionMinorNumerics = 1;
 constexpr uint32_t kAlign = 16;         // tensor offsets, table offset, payload offset
 constexpr uint32_t kHeaderBytes = 128;  // fixed header (including the config block)
 constexpr uint32_t kTensorEntryBytes = 32;
@@ -47,7 +48,9 @@ constexpr uint32_t kOffClasses = 72;
 constexpr uint32_t kOffActBits = 76;
 constexpr uint32_t kOffNormEps = 80;  // f32
 constexpr uint32_t kOffContextLen = 84;
-constexpr uint32_t kOffReserved = 88;  // up to kHeaderBytes: must be zero in version 1.0
+constexpr uint32_t kOffNumerics = 88;    // 1.1: ATOME_NUMERICS_* (zero in 1.0 files)
+constexpr uint32_t kOffNormEpsQ24 = 92;  // 1.1: q15 LayerNorm epsilon in Q24, else zero
+constexpr uint32_t kOffReserved = 96;    // up to kHeaderBytes: must be zero
 
 // Tensor table entry field offsets.
 constexpr uint32_t kTeKind = 0;   // u16
@@ -62,14 +65,16 @@ constexpr uint32_t kTeBytes = 24;
 constexpr uint32_t kTeRes1 = 28;  // u32 zero
 constexpr uint16_t kGlobalLayer = 0xFFFF;
 
-enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2 };
+// f32: IEEE binary32 values (f32 and a8 models). trit2: 2-bit packed trits. i32: little-endian
+// two's-complement int32 values (q15 models, in place of every f32 tensor; FORMAT.md §7).
+enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2, kDtypeI32 = 3 };
 
 enum Kind : uint16_t {
   kEmbed = 1,        // trit (vocab, d)
   kNormGamma = 2,    // f32 (1, d)
   kNormBeta = 3,     // f32 (1, d)
   kConv = 4,         // trit (d, K): row = channel, column k = lag (k = 0 is the current token)
-  kSsmA = 5,         // f32 (1, d): raw; decay = tanh(a)
+  kSsmA = 5,         // f32 (1, d): raw; decay = tanh(a). q15: the decay itself, Q15
   kSsmB = 6,         // f32 (1, d)
   kSsmC = 7,         // f32 (1, d)
   kWq = 8,           // trit (d_head, d)
@@ -123,7 +128,7 @@ uint32_t tensor_count(const atome_config& config);
 // Spec of tensor `index` (< tensor_count(config)).
 TensorSpec canonical_tensor(const atome_config& config, uint32_t index);
 
-// Payload bytes of a tensor: rows * cols * 4 for f32, rows * ceil(cols / 4) for trits.
+// Payload bytes of a tensor: rows * cols * 4 for f32 and i32, rows * ceil(cols / 4) for trits.
 uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols);
 
 // CRC-32 of the first `covered` bytes of a native image (covered >= kOffCrc + 4) with the CRC
@@ -137,6 +142,7 @@ atome_status validate_config(const atome_config& config);
 // checked every entry, so these read without checks). One place for the entry layout.
 atome_trits tensor_trits(const atome_model& model, uint32_t index);
 const float* tensor_floats(const atome_model& model, uint32_t index);
+const int32_t* tensor_ints(const atome_model& model, uint32_t index);
 
 }  // namespace atome::format
 #endif  // ATOME_ENGINE_FORMAT_H

@@ -2,6 +2,7 @@
 // and the writer so that both sides agree on one list.
 #include "engine/bytes.h"
 #include "engine/format.h"
+#include "engine/numerics.h"
 
 namespace atome::format {
 
@@ -11,21 +12,23 @@ uint32_t tensor_count(const atome_config& c) {
 
 TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
   const uint32_t d = c.d_model;
+  // Vectors (norms, SSM) are f32, or int32 fixed point in a q15 model.
+  const uint8_t kDtypeVec = c.numerics == ATOME_NUMERICS_Q15 ? kDtypeI32 : kDtypeF32;
   if (index == 0) return {kEmbed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
   index -= 1;
   const uint32_t per_block = tensors_per_block(c.pathways);
   if (index < c.n_layers * per_block) {
     const uint16_t layer = static_cast<uint16_t>(index / per_block);
     uint32_t i = index % per_block;
-    if (i == 0) return {kNormGamma, layer, kDtypeF32, 1, d};
-    if (i == 1) return {kNormBeta, layer, kDtypeF32, 1, d};
+    if (i == 0) return {kNormGamma, layer, kDtypeVec, 1, d};
+    if (i == 1) return {kNormBeta, layer, kDtypeVec, 1, d};
     i -= 2;
     if (c.pathways & ATOME_PATH_CONV) {
       if (i == 0) return {kConv, layer, kDtypeTrit2, d, c.conv_kernel};
       i -= 1;
     }
     if (c.pathways & ATOME_PATH_SSM) {
-      if (i < 3) return {static_cast<uint16_t>(kSsmA + i), layer, kDtypeF32, 1, d};
+      if (i < 3) return {static_cast<uint16_t>(kSsmA + i), layer, kDtypeVec, 1, d};
       i -= 3;
     }
     if (c.pathways & ATOME_PATH_ATTN) {
@@ -37,14 +40,14 @@ TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
     return {kRouter, layer, kDtypeTrit2, c.n_paths, d};
   }
   index -= c.n_layers * per_block;
-  if (index == 0) return {kFinalGamma, kGlobalLayer, kDtypeF32, 1, d};
-  if (index == 1) return {kFinalBeta, kGlobalLayer, kDtypeF32, 1, d};
+  if (index == 0) return {kFinalGamma, kGlobalLayer, kDtypeVec, 1, d};
+  if (index == 1) return {kFinalBeta, kGlobalLayer, kDtypeVec, 1, d};
   if (index == 2) return {kUnembed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
   return {kHead, kGlobalLayer, kDtypeTrit2, c.n_classes, d};
 }
 
 uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols) {
-  if (dtype == kDtypeF32) return static_cast<uint64_t>(rows) * cols * 4u;
+  if (dtype == kDtypeF32 || dtype == kDtypeI32) return static_cast<uint64_t>(rows) * cols * 4u;
   return static_cast<uint64_t>(rows) * ((static_cast<uint64_t>(cols) + 3u) / 4u);
 }
 
@@ -74,9 +77,25 @@ atome_status validate_config(const atome_config& c) {
   if (c.arch == ATOME_ARCH_LM && c.n_classes != 0) return ATOME_ERR_BAD_CONFIG;
   if (c.arch == ATOME_ARCH_CLASSIFIER && (c.n_classes == 0 || c.n_classes > kMaxClasses))
     return ATOME_ERR_BAD_CONFIG;
-  if (c.act_bits != 32) return ATOME_ERR_BAD_CONFIG;
-  // eps must be in (0, 1) (the comparison is false for NaN).
-  if (!(c.norm_eps > 0.0f && c.norm_eps < 1.0f)) return ATOME_ERR_BAD_CONFIG;
+  // f32 activations are 32-bit; a8 and q15 feed int8 into the ternary linears.
+  if (c.numerics == ATOME_NUMERICS_F32) {
+    if (c.act_bits != 32) return ATOME_ERR_BAD_CONFIG;
+  } else if (c.numerics == ATOME_NUMERICS_A8 || c.numerics == ATOME_NUMERICS_Q15) {
+    if (c.act_bits != 8) return ATOME_ERR_BAD_CONFIG;
+  } else {
+    return ATOME_ERR_BAD_CONFIG;
+  }
+  // eps must be in (0, 1): checked on its bits (a positive finite float below 1.0 has bits in
+  // (0, 0x3F800000); NaN, -0 and negatives fall outside), so that an integer-only build
+  // compares no floats.
+  const uint32_t eps_bits = float_bits(c.norm_eps);
+  if (eps_bits == 0 || eps_bits >= 0x3F800000u) return ATOME_ERR_BAD_CONFIG;
+  // q15 carries its own integer epsilon, in [1, 2^24) (Q24 of a value below 1).
+  if (c.numerics == ATOME_NUMERICS_Q15) {
+    if (c.norm_eps_q24 == 0 || c.norm_eps_q24 >= (1u << 24)) return ATOME_ERR_BAD_CONFIG;
+  } else if (c.norm_eps_q24 != 0) {
+    return ATOME_ERR_BAD_CONFIG;
+  }
   return ATOME_OK;
 }
 
@@ -87,7 +106,10 @@ atome_trits tensor_trits(const atome_model& model, uint32_t index) {
   w.rows = read_u32(e + kTeRows);
   w.cols = read_u32(e + kTeCols);
   w.row_bytes = (w.cols + 3u) / 4u;
+  // One field, read both ways (a bit copy, no float instruction): f32 / a8 models use scale,
+  // q15 models scale_q24.
   w.scale = read_f32(e + kTeScale);
+  w.scale_q24 = static_cast<int32_t>(read_u32(e + kTeScale));
   return w;
 }
 
@@ -106,6 +128,14 @@ const float* tensor_floats(const atome_model& model, uint32_t index) {
   const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
   static_assert(kAlign % alignof(float) == 0, "tensor offsets must keep float alignment");
   return reinterpret_cast<const float*>(model.image + read_u32(e + kTeOffset));
+}
+
+// The int32 counterpart (q15 models), sound for the same reasons: 16-byte aligned offsets,
+// little-endian two's complement, const image; the loader has checked each value's range.
+const int32_t* tensor_ints(const atome_model& model, uint32_t index) {
+  const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
+  static_assert(kAlign % alignof(int32_t) == 0, "tensor offsets must keep int32 alignment");
+  return reinterpret_cast<const int32_t*>(model.image + read_u32(e + kTeOffset));
 }
 
 }  // namespace atome::format

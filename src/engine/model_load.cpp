@@ -3,6 +3,7 @@
 // Every read below is preceded by a bounds check against image_bytes; offsets are 64-bit so that
 // hostile 32-bit fields cannot wrap.
 #include "atome/atome.h"
+#include "engine/build_config.h"
 #include "engine/bytes.h"
 #include "engine/format.h"
 #include "engine/numerics.h"
@@ -52,7 +53,23 @@ atome_status read_config(const uint8_t* h, atome_config* c) {
   c->act_bits = read_u32(h + kOffActBits);
   c->norm_eps = read_f32(h + kOffNormEps);
   c->context_len = read_u32(h + kOffContextLen);
+  c->numerics = read_u32(h + kOffNumerics);
+  c->norm_eps_q24 = read_u32(h + kOffNormEpsQ24);
   return validate_config(*c);
+}
+
+// Largest |value| of a q15 int32 tensor (FORMAT.md §7): the decay is a Q15 fraction; every other
+// vector a Q16 value of magnitude at most 2^27 / 2^16 = 2048, which bounds the integer arithmetic.
+int64_t int_tensor_limit(uint16_t kind) {
+  return kind == kSsmA ? 32767 : (int64_t{1} << 27);
+}
+
+bool ints_in_range(const uint8_t* data, uint64_t count, int64_t limit) {
+  for (uint64_t i = 0; i < count; ++i) {
+    const int64_t v = static_cast<int32_t>(read_u32(data + 4 * i));
+    if (v > limit || v < -limit) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -88,7 +105,10 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   // Header.
   if ((flags & ~kKnownFlags) != 0) return ATOME_ERR_BAD_HEADER;
   if (read_u32(image + kOffHeaderBytes) != kHeaderBytes) return ATOME_ERR_BAD_HEADER;
-  for (uint32_t off = kOffReserved; off < kHeaderBytes; ++off) {
+  // Version 1.0 files have no numerics fields: their bytes are reserved (zero) too.
+  const uint16_t minor = read_u16(image + kOffVersionMinor);
+  const uint32_t reserved_from = minor >= kVersionMinorNumerics ? kOffReserved : kOffNumerics;
+  for (uint32_t off = reserved_from; off < kHeaderBytes; ++off) {
     if (image[off] != 0) return ATOME_ERR_BAD_HEADER;
   }
   if (flags & kFlagSigned) {
@@ -103,6 +123,10 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   atome_config config;
   const atome_status config_status = read_config(image, &config);
   if (config_status != ATOME_OK) return config_status;
+#if !ATOME_FLOAT_PATH
+  // An integer-only build runs q15 models only.
+  if (config.numerics != ATOME_NUMERICS_Q15) return ATOME_ERR_UNSUPPORTED;
+#endif
 
   // Tensor table.
   const uint32_t count = read_u32(image + kOffTensorCount);
@@ -120,7 +144,7 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
     const TensorSpec spec = canonical_tensor(config, t);
     const uint64_t offset = read_u32(e + kTeOffset);
     const uint64_t bytes = read_u32(e + kTeBytes);
-    const float scale = read_f32(e + kTeScale);
+    const uint32_t scale_bits = read_u32(e + kTeScale);
     if (read_u16(e + kTeKind) != spec.kind || read_u16(e + kTeLayer) != spec.layer ||
         e[kTeDtype] != spec.dtype || read_u32(e + kTeRows) != spec.rows ||
         read_u32(e + kTeCols) != spec.cols || e[kTeRes0] != 0 || read_u16(e + kTeRes0 + 1) != 0 ||
@@ -131,11 +155,22 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
       return ATOME_ERR_BAD_TENSOR;
     cursor = offset + bytes;
     const uint8_t* data = image + offset;
+    // Scales and values are checked on their bits, so that an integer-only build compares no
+    // floats: 1.0f is 0x3F800000, and a finite non-negative float has bits below 0x7F800000.
     if (spec.dtype == kDtypeF32) {
-      if (scale != 1.0f) return ATOME_ERR_BAD_TENSOR;
+      if (scale_bits != 0x3F800000u) return ATOME_ERR_BAD_TENSOR;
       if (!floats_finite(data, bytes / 4)) return ATOME_ERR_BAD_WEIGHTS;
+    } else if (spec.dtype == kDtypeI32) {
+      if (scale_bits != 0) return ATOME_ERR_BAD_TENSOR;
+      if (!ints_in_range(data, bytes / 4, int_tensor_limit(spec.kind)))
+        return ATOME_ERR_BAD_WEIGHTS;
     } else {
-      if (!is_finite(scale) || scale < 0.0f) return ATOME_ERR_BAD_TENSOR;
+      // Trit scale: a finite float alpha >= 0 or -0 (f32, a8), or alpha in Q24 in [0, 2^28)
+      // (q15).
+      const bool scale_ok = config.numerics == ATOME_NUMERICS_Q15
+                                ? scale_bits < (1u << 28)
+                                : (scale_bits < 0x7F800000u || scale_bits == 0x80000000u);
+      if (!scale_ok) return ATOME_ERR_BAD_TENSOR;
       if (!trits_valid(data, spec.rows, spec.cols)) return ATOME_ERR_BAD_WEIGHTS;
     }
   }
@@ -145,14 +180,19 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   model->image_bytes = image_bytes;
   model->tensor_table = image + table;
   model->tensor_count = count;
-  model->format_minor = read_u16(image + kOffVersionMinor);
+  model->format_minor = minor;
   model->has_signature = (flags & kFlagSigned) ? 1u : 0u;
   model->signed_bytes = static_cast<uint32_t>(file_bytes);
 
   const uint32_t after_blocks = 1u + config.n_layers * tensors_per_block(config.pathways);
   model->embed = tensor_trits(*model, 0);
-  model->final_gamma = tensor_floats(*model, after_blocks);
-  model->final_beta = tensor_floats(*model, after_blocks + 1);
+  if (config.numerics == ATOME_NUMERICS_Q15) {
+    model->final_gamma_q = tensor_ints(*model, after_blocks);
+    model->final_beta_q = tensor_ints(*model, after_blocks + 1);
+  } else {
+    model->final_gamma = tensor_floats(*model, after_blocks);
+    model->final_beta = tensor_floats(*model, after_blocks + 1);
+  }
   model->unembed = tensor_trits(*model, after_blocks + 2);
   if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 3);
   return ATOME_OK;

@@ -92,12 +92,14 @@ static inline void ssm_step(float* y, float* state, const float* state_in, const
 }
 
 // Top-k selection by score, best first; ties keep the earlier index first. Writes up to k
-// indices (count returned) into best[]; best_score[] gets their scores.
-static inline uint32_t top_k_select(const float* score, uint32_t n, uint32_t k, uint32_t* best,
-                                    float* best_score) {
+// indices (count returned) into best[]; best_score[] gets their scores. Score is float (f32 and
+// a8 models) or int64 (q15).
+template <typename Score>
+static inline uint32_t top_k_select(const Score* score, uint32_t n, uint32_t k, uint32_t* best,
+                                    Score* best_score) {
   uint32_t count = 0;
   for (uint32_t j = 0; j < n; ++j) {
-    const float s = score[j];
+    const Score s = score[j];
     if (count == k && !(s > best_score[k - 1])) continue;  // not better than the worst kept
     uint32_t pos = count < k ? count++ : k - 1;
     // Shift worse entries down; an equal score stays ahead (it came earlier).

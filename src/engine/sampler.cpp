@@ -49,6 +49,14 @@ uint32_t atome_argmax(const float* values, uint32_t n) {
   return best;
 }
 
+uint32_t atome_argmax_i32(const int32_t* values, uint32_t n) {
+  uint32_t best = 0;
+  for (uint32_t i = 1; i < n; ++i) {
+    if (values[i] > values[best]) best = i;
+  }
+  return best;
+}
+
 void atome_sampler_init(atome_sampler* s, float temperature, float top_p, uint32_t top_k,
                         uint64_t seed) {
   if (s == nullptr) return;
@@ -125,7 +133,7 @@ const char* atome_status_str(atome_status status) {
     case ATOME_ERR_BAD_TENSOR:
       return "invalid tensor table entry";
     case ATOME_ERR_BAD_WEIGHTS:
-      return "invalid weight data (bad trit code or non-finite float)";
+      return "invalid weight data (bad trit code, non-finite float or out-of-range integer)";
     case ATOME_ERR_BAD_SIGNATURE_BLOCK:
       return "malformed signature block";
     case ATOME_ERR_BUFFER_TOO_SMALL:
@@ -142,6 +150,10 @@ const char* atome_status_str(atome_status status) {
       return "invalid argument";
     case ATOME_ERR_STATE_TOO_LARGE:
       return "session state too large for this machine's address space";
+    case ATOME_ERR_UNSUPPORTED:
+      return "model numerics mode not supported by this build (integer-only engine)";
+    case ATOME_ERR_WRONG_NUMERICS:
+      return "call not available for this model's numerics mode";
   }
   return "unknown status";
 }

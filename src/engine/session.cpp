@@ -1,63 +1,14 @@
-// A decoding session: the state of one token stream, laid out inside the caller's buffer, and
-// the Atome v1 block run one position at a time.
-//
-//   x      = alpha_E * trit(E[token])
-//   per block:  h = LayerNorm(x); r = softmax(router(h))
-//               local  = depthwise causal conv over the last K h's       (ring buffer, O(1))
-//               state  = s = tanh(a) * s + b * h;  y = c * s             (carried state, O(1))
-//               sparse = softmax over the top-k of q.k_j / sqrt(d_head), sum of p * v_j
-//                                                                         (K/V cache, O(window))
-//               x += r0 * local + r1 * state + r2 * sparse
-//   logits = unembed(LayerNorm(x))
+// A decoding session: the state of one token stream, laid out inside the caller's buffer
+// (engine/session.h), and the C API over it. The forward passes are forward_f32.cpp (f32, a8)
+// and forward_q15.cpp (q15).
+#include "engine/session.h"
+
 #include "atome/atome.h"
+#include "engine/build_config.h"
+#include "engine/fixed.h"
 #include "engine/format.h"
 #include "engine/numerics.h"
-#include "engine/ops.h"
-#include "engine/ternary.h"
-
-// Weights of one block: views into the model image (shapes in comments).
-struct LayerWeights {
-  const float* norm_gamma;  // (d)
-  const float* norm_beta;   // (d)
-  atome_trits conv;         // (d, K)
-  const float* ssm_a;       // (d) raw; decay = tanh(a)
-  const float* ssm_b;       // (d)
-  const float* ssm_c;       // (d)
-  atome_trits wq;           // (d_head, d)
-  atome_trits wk;           // (d_head, d)
-  atome_trits wv;           // (d, d)
-  atome_trits router;       // (n_paths, d)
-};
-
-struct atome_session {
-  atome_model model;  // copy of the caller's (small, fixed-size) model view
-  uint32_t window;    // attention context W
-  uint64_t position;  // tokens fed since reset
-  // Ring slots of the current position, position % K and position % W, advanced once per step:
-  // no 64-bit division (a library call on cores without a divider) on the per-token path.
-  uint32_t conv_slot;
-  uint32_t cache_slot;
-  float sqrt_d_head;     // score divisor
-  LayerWeights* layers;  // (L)
-  // Carried state, per layer.
-  float* conv_history;  // (L, K, d)  h of the last K positions, slot = position % K
-  float* ssm_decay;     // (L, d)     tanh(a), computed once at init
-  float* ssm_state;     // (L, d)
-  float* key_cache;     // (L, W, d_head)  slot = position % W
-  float* value_cache;   // (L, W, d)
-  float* router_probs;  // (L, n_paths)  mixture of the last step
-  // Scratch for one position.
-  float* x;             // (d) residual stream
-  float* h;             // (d) normed input of the current block / final-normed output
-  float* local;         // (d) conv pathway
-  float* ssm_out;       // (d) SSM pathway
-  float* sparse;        // (d) attention pathway
-  float* q;             // (d_head)
-  float* scores;        // (W)
-  float* top_score;     // (top_k)
-  uint32_t* top_index;  // (top_k)
-  float* logits;        // (vocab)
-};
+#include "engine/ternary_i8.h"
 
 namespace {
 
@@ -87,23 +38,59 @@ uint64_t layout(const atome_config& c, uint32_t window, uint8_t* base) {
   const bool conv = c.pathways & ATOME_PATH_CONV;
   const bool ssm = c.pathways & ATOME_PATH_SSM;
   const bool attn = c.pathways & ATOME_PATH_ATTN;
+  const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
+  const bool int8_inputs = c.numerics != ATOME_NUMERICS_F32;
   out->layers = carve.take<LayerWeights>(L);
-  out->conv_history = carve.take<float>(conv ? L * c.conv_kernel * d : 0);
-  out->ssm_decay = carve.take<float>(ssm ? L * d : 0);
-  out->ssm_state = carve.take<float>(ssm ? L * d : 0);
-  out->key_cache = carve.take<float>(attn ? L * W * c.d_head : 0);
-  out->value_cache = carve.take<float>(attn ? L * W * d : 0);
-  out->router_probs = carve.take<float>(L * c.n_paths);
-  out->x = carve.take<float>(d);
-  out->h = carve.take<float>(d);
-  out->local = carve.take<float>(d);
-  out->ssm_out = carve.take<float>(d);
-  out->sparse = carve.take<float>(d);
-  out->q = carve.take<float>(attn ? c.d_head : 0);
-  out->scores = carve.take<float>(attn ? W : 0);
-  out->top_score = carve.take<float>(attn ? c.top_k : 0);
   out->top_index = carve.take<uint32_t>(attn ? c.top_k : 0);
-  out->logits = carve.take<float>(c.vocab_size);
+  // Float router and logits: always for f32 / a8; for q15 only where the float API exists.
+  const bool floats = !q15 || ATOME_FLOAT_PATH;
+  out->router_probs = carve.take<float>(floats ? L * c.n_paths : 0);
+  out->logits = carve.take<float>(floats ? c.vocab_size : 0);
+  out->h8 = carve.take<int8_t>(int8_inputs ? d : 0);
+  out->ternary_input_scratch =
+      carve.take<uint8_t>(int8_inputs ? ternary_input_scratch_bytes(c.d_model) : 0);
+  uint64_t rows = c.vocab_size > d ? c.vocab_size : d;
+  rows = c.n_classes > rows ? c.n_classes : rows;
+  out->acc = carve.take<int32_t>(int8_inputs ? rows : 0);
+  __builtin_memset(&out->f, 0, sizeof out->f);
+  __builtin_memset(&out->q, 0, sizeof out->q);
+  if (!q15) {
+    FloatState& f = out->f;
+    f.conv_history = carve.take<float>(conv ? L * c.conv_kernel * d : 0);
+    f.ssm_decay = carve.take<float>(ssm ? L * d : 0);
+    f.ssm_state = carve.take<float>(ssm ? L * d : 0);
+    f.key_cache = carve.take<float>(attn ? L * W * c.d_head : 0);
+    f.value_cache = carve.take<float>(attn ? L * W * d : 0);
+    f.x = carve.take<float>(d);
+    f.h = carve.take<float>(d);
+    f.local = carve.take<float>(d);
+    f.ssm_out = carve.take<float>(d);
+    f.sparse = carve.take<float>(d);
+    f.q = carve.take<float>(attn ? c.d_head : 0);
+    f.scores = carve.take<float>(attn ? W : 0);
+    f.top_score = carve.take<float>(attn ? c.top_k : 0);
+  } else {
+    FixedState& q = out->q;
+    q.conv_history = carve.take<int16_t>(conv ? L * c.conv_kernel * d : 0);
+    q.ssm_state = carve.take<int32_t>(ssm ? L * d : 0);
+    q.key_cache = carve.take<int8_t>(attn ? L * W * c.d_head : 0);
+    q.key_exp = carve.take<uint8_t>(attn ? L * W : 0);
+    q.value_cache = carve.take<int8_t>(attn ? L * W * d : 0);
+    q.value_exp = carve.take<uint8_t>(attn ? L * W : 0);
+    q.router = carve.take<int32_t>(L * c.n_paths);
+    q.x = carve.take<int32_t>(d);
+    q.h = carve.take<int16_t>(d);
+    q.local = carve.take<int32_t>(d);
+    q.ssm_out = carve.take<int32_t>(d);
+    q.sparse = carve.take<int32_t>(d);
+    q.sparse_acc = carve.take<int64_t>(attn ? d : 0);
+    q.q = carve.take<int32_t>(attn ? c.d_head : 0);
+    q.q8 = carve.take<int8_t>(attn ? c.d_head : 0);
+    q.scores = carve.take<int64_t>(attn ? W : 0);
+    q.top_score = carve.take<int64_t>(attn ? c.top_k : 0);
+    q.top_prob = carve.take<int32_t>(attn ? c.top_k : 0);
+    q.logits = carve.take<int32_t>(c.vocab_size);
+  }
   return carve.used;
 }
 
@@ -111,20 +98,27 @@ void bind_layers(atome_session* s) {
   using namespace atome::format;
   const atome_model& m = s->model;
   const atome_config& c = m.config;
+  const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
   const uint32_t per_block = tensors_per_block(c.pathways);
-  auto floats = [&](uint32_t index) { return tensor_floats(m, index); };
+  auto floats = [&](uint32_t index) { return q15 ? nullptr : tensor_floats(m, index); };
+  auto ints = [&](uint32_t index) { return q15 ? tensor_ints(m, index) : nullptr; };
   auto trits = [&](uint32_t index) { return tensor_trits(m, index); };
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     LayerWeights& lw = s->layers[l];
     __builtin_memset(&lw, 0, sizeof lw);
     uint32_t t = 1u + l * per_block;
-    lw.norm_gamma = floats(t++);
-    lw.norm_beta = floats(t++);
+    lw.norm_gamma = floats(t);
+    lw.norm_gamma_q = ints(t++);
+    lw.norm_beta = floats(t);
+    lw.norm_beta_q = ints(t++);
     if (c.pathways & ATOME_PATH_CONV) lw.conv = trits(t++);
     if (c.pathways & ATOME_PATH_SSM) {
-      lw.ssm_a = floats(t++);
-      lw.ssm_b = floats(t++);
-      lw.ssm_c = floats(t++);
+      lw.ssm_a = floats(t);
+      lw.ssm_decay_q = ints(t++);
+      lw.ssm_b = floats(t);
+      lw.ssm_b_q = ints(t++);
+      lw.ssm_c = floats(t);
+      lw.ssm_c_q = ints(t++);
     }
     if (c.pathways & ATOME_PATH_ATTN) {
       lw.wq = trits(t++);
@@ -135,104 +129,25 @@ void bind_layers(atome_session* s) {
   }
 }
 
-// ---- the three pathways ----------------------------------------------------------------------
-
-// local[c] = alpha * sum over lags k (0 = current) of trit(C[c, k]) * h_{t-k}[c], for t-k >= 0.
-void conv_forward(atome_session* s, uint32_t layer) {
-  const atome_config& c = s->model.config;
-  const LayerWeights& lw = s->layers[layer];
-  const uint32_t d = c.d_model, K = c.conv_kernel;
-  float* history = s->conv_history + static_cast<uint64_t>(layer) * K * d;
-  const uint32_t slot = s->conv_slot;
-  __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->h, d * sizeof(float));
-  const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
-  // Where each lag's h lives (k = 0: the current token), resolved once instead of per channel.
-  const float* lag_h[format::kMaxConvKernel];
-  uint32_t lag_slot = slot;
-  for (uint32_t k = 0; k < taps; ++k) {
-    lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
-    lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
-  }
-  conv_taps(s->local, lw.conv, lag_h, taps);
-}
-
-// s = tanh(a) * s + b * h;  y = c * s.
-void ssm_forward(atome_session* s, uint32_t layer) {
-  const uint32_t d = s->model.config.d_model;
-  const LayerWeights& lw = s->layers[layer];
-  const float* decay = s->ssm_decay + static_cast<uint64_t>(layer) * d;
-  float* state = s->ssm_state + static_cast<uint64_t>(layer) * d;
-  ssm_step(s->ssm_out, state, state, s->h, decay, lw.ssm_b, lw.ssm_c, d);
-}
-
-// Top-k attention over the cached keys of the last min(position + 1, W) tokens.
-void attention_forward(atome_session* s, uint32_t layer) {
-  const atome_config& c = s->model.config;
-  const LayerWeights& lw = s->layers[layer];
-  const uint32_t d = c.d_model, dh = c.d_head, W = s->window;
-  float* keys = s->key_cache + static_cast<uint64_t>(layer) * W * dh;
-  float* values = s->value_cache + static_cast<uint64_t>(layer) * W * d;
-  const uint32_t slot = s->cache_slot;
-  ternary_matvec(s->q, lw.wq, s->h);
-  ternary_matvec(keys + static_cast<uint64_t>(slot) * dh, lw.wk, s->h);
-  ternary_matvec(values + static_cast<uint64_t>(slot) * d, lw.wv, s->h);
-
-  // Scores oldest first, so that "earlier position wins ties" is "lower index wins". The kept
-  // positions occupy slots [oldest, W) then [0, slot] once the ring has wrapped.
-  const uint32_t n = s->position + 1 < W ? static_cast<uint32_t>(s->position + 1) : W;
-  const uint32_t oldest = n < W ? 0 : (slot + 1 == W ? 0 : slot + 1);
-  const uint32_t first_run = oldest + n <= W ? n : W - oldest;
-  attention_scores(s->scores, s->q, keys + static_cast<uint64_t>(oldest) * dh, first_run, dh,
-                   s->sqrt_d_head);
-  if (first_run < n)
-    attention_scores(s->scores + first_run, s->q, keys, n - first_run, dh, s->sqrt_d_head);
-  const uint32_t kept = top_k_select(s->scores, n, c.top_k, s->top_index, s->top_score);
-  softmax(s->top_score, kept);
-  for (uint32_t ch = 0; ch < d; ++ch) s->sparse[ch] = 0.0f;
-  for (uint32_t i = 0; i < kept; ++i) {
-    uint32_t sl = oldest + s->top_index[i];
-    if (sl >= W) sl -= W;
-    const float p = s->top_score[i];
-    const float* v = values + static_cast<uint64_t>(sl) * d;
-    for (uint32_t ch = 0; ch < d; ++ch) s->sparse[ch] += p * v[ch];
-  }
-}
-
+// One token through the model, then the position and ring slots advance.
 void step(atome_session* s, uint32_t token, bool want_logits) {
-  const atome_model& m = s->model;
-  const atome_config& c = m.config;
-  const uint32_t d = c.d_model;
-
-  // Embedding row: +-alpha or 0 per element (no multiply).
-  const uint8_t* erow = m.embed.data + static_cast<uint64_t>(token) * m.embed.row_bytes;
-  for (uint32_t i = 0; i < d; ++i) s->x[i] = apply_trit(m.embed.scale, trit_code(erow, i));
-
-  for (uint32_t l = 0; l < c.n_layers; ++l) {
-    const LayerWeights& lw = s->layers[l];
-    layer_norm(s->h, s->x, lw.norm_gamma, lw.norm_beta, d, c.norm_eps);
-    float* r = s->router_probs + static_cast<uint64_t>(l) * c.n_paths;
-    ternary_matvec(r, lw.router, s->h);
-    softmax(r, c.n_paths);
-    if (c.pathways & ATOME_PATH_CONV) conv_forward(s, l);
-    if (c.pathways & ATOME_PATH_SSM) ssm_forward(s, l);
-    if (c.pathways & ATOME_PATH_ATTN) attention_forward(s, l);
-    // x += r0 * local + r1 * state + r2 * sparse, added left to right, present pathways only.
-    uint32_t p = 0;
-    if (c.pathways & ATOME_PATH_CONV) {
-      const float w = r[p++];
-      for (uint32_t i = 0; i < d; ++i) s->x[i] = s->x[i] + w * s->local[i];
+  const atome_config& c = s->model.config;
+  if (c.numerics == ATOME_NUMERICS_Q15) {
+    forward_q15(s, token, want_logits);
+#if ATOME_FLOAT_PATH
+    // The float view of the integer results, for the float API (host tools).
+    for (uint32_t i = 0; i < c.n_layers * c.n_paths; ++i)
+      s->router_probs[i] = static_cast<float>(s->q.router[i]) / 32768.0f;
+    if (want_logits) {
+      for (uint32_t i = 0; i < c.vocab_size; ++i)
+        s->logits[i] = static_cast<float>(s->q.logits[i]) / 65536.0f;
     }
-    if (c.pathways & ATOME_PATH_SSM) {
-      const float w = r[p++];
-      for (uint32_t i = 0; i < d; ++i) s->x[i] = s->x[i] + w * s->ssm_out[i];
-    }
-    if (c.pathways & ATOME_PATH_ATTN) {
-      const float w = r[p++];
-      for (uint32_t i = 0; i < d; ++i) s->x[i] = s->x[i] + w * s->sparse[i];
-    }
+#endif
+  } else {
+#if ATOME_FLOAT_PATH
+    forward_f32(s, token, want_logits);
+#endif
   }
-  layer_norm(s->h, s->x, m.final_gamma, m.final_beta, d, c.norm_eps);
-  if (want_logits) ternary_matvec(s->logits, m.unembed, s->h);
   s->position += 1;
   if (c.pathways & ATOME_PATH_CONV)
     s->conv_slot = s->conv_slot + 1 == c.conv_kernel ? 0 : s->conv_slot + 1;
@@ -269,14 +184,24 @@ atome_status atome_session_init(atome_session** session, const atome_model* mode
   s->model = *model;
   s->window = window;
   const atome_config& c = model->config;
-  s->sqrt_d_head = (c.pathways & ATOME_PATH_ATTN) ? sqrt_f(static_cast<float>(c.d_head)) : 1.0f;
   bind_layers(s);
-  if (c.pathways & ATOME_PATH_SSM) {
-    for (uint32_t l = 0; l < c.n_layers; ++l) {
-      for (uint32_t i = 0; i < c.d_model; ++i) {
-        s->ssm_decay[static_cast<uint64_t>(l) * c.d_model + i] = tanh_f(s->layers[l].ssm_a[i]);
+  if (c.numerics == ATOME_NUMERICS_Q15) {
+    // floor(2^16 / sqrt(d_head)) = floor(sqrt(floor(2^32 / d_head))), exactly.
+    if (c.pathways & ATOME_PATH_ATTN)
+      s->q.inv_sqrt_d_head = fixed::isqrt64((uint64_t{1} << 32) / c.d_head);
+  } else {
+#if ATOME_FLOAT_PATH
+    s->sqrt_d_head = (c.pathways & ATOME_PATH_ATTN) ? sqrt_f(static_cast<float>(c.d_head)) : 1.0f;
+    if (c.pathways & ATOME_PATH_SSM) {
+      for (uint32_t l = 0; l < c.n_layers; ++l) {
+        for (uint32_t i = 0; i < c.d_model; ++i) {
+          s->f.ssm_decay[static_cast<uint64_t>(l) * c.d_model + i] = tanh_f(s->layers[l].ssm_a[i]);
+        }
       }
     }
+#else
+    return ATOME_ERR_UNSUPPORTED;  // the loader refuses these already; a hand-built model too
+#endif
   }
   atome_session_reset(s);
   *session = s;
@@ -287,25 +212,61 @@ void atome_session_reset(atome_session* s) {
   if (s == nullptr) return;
   const atome_config& c = s->model.config;
   // Every size below fits size_t: atome_session_init checked the whole layout does.
-  const size_t d = c.d_model, L = c.n_layers, W = s->window, f = sizeof(float);
+  const size_t d = c.d_model, L = c.n_layers, W = s->window, K = c.conv_kernel, dh = c.d_head;
+  const bool conv = c.pathways & ATOME_PATH_CONV;
+  const bool ssm = c.pathways & ATOME_PATH_SSM;
+  const bool attn = c.pathways & ATOME_PATH_ATTN;
   s->position = 0;
   s->conv_slot = 0;
   s->cache_slot = 0;
-  if (c.pathways & ATOME_PATH_CONV) __builtin_memset(s->conv_history, 0, L * c.conv_kernel * d * f);
-  if (c.pathways & ATOME_PATH_SSM) __builtin_memset(s->ssm_state, 0, L * d * f);
-  if (c.pathways & ATOME_PATH_ATTN) {
-    __builtin_memset(s->key_cache, 0, L * W * c.d_head * f);
-    __builtin_memset(s->value_cache, 0, L * W * d * f);
+  if (c.numerics == ATOME_NUMERICS_Q15) {
+    FixedState& q = s->q;
+    if (conv) __builtin_memset(q.conv_history, 0, L * K * d * sizeof(int16_t));
+    if (ssm) __builtin_memset(q.ssm_state, 0, L * d * sizeof(int32_t));
+    if (attn) {
+      __builtin_memset(q.key_cache, 0, L * W * dh);
+      __builtin_memset(q.key_exp, 0, L * W);
+      __builtin_memset(q.value_cache, 0, L * W * d);
+      __builtin_memset(q.value_exp, 0, L * W);
+    }
+    __builtin_memset(q.router, 0, L * c.n_paths * sizeof(int32_t));
+    __builtin_memset(q.h, 0, d * sizeof(int16_t));
+  } else {
+    FloatState& f = s->f;
+    if (conv) __builtin_memset(f.conv_history, 0, L * K * d * sizeof(float));
+    if (ssm) __builtin_memset(f.ssm_state, 0, L * d * sizeof(float));
+    if (attn) {
+      __builtin_memset(f.key_cache, 0, L * W * dh * sizeof(float));
+      __builtin_memset(f.value_cache, 0, L * W * d * sizeof(float));
+    }
+    __builtin_memset(f.h, 0, d * sizeof(float));
   }
-  __builtin_memset(s->router_probs, 0, L * c.n_paths * f);
-  __builtin_memset(s->h, 0, d * f);
+  // (Arrays of a size 0 still have an address: test the config, not the pointer.)
+  if (c.numerics != ATOME_NUMERICS_Q15 || ATOME_FLOAT_PATH)
+    __builtin_memset(s->router_probs, 0, L * c.n_paths * sizeof(float));
+  if (c.numerics != ATOME_NUMERICS_F32) __builtin_memset(s->h8, 0, d);
 }
 
 atome_status atome_step(atome_session* s, uint32_t token, const float** logits) {
   if (s == nullptr) return ATOME_ERR_NULL_ARGUMENT;
+#if !ATOME_FLOAT_PATH
+  (void)token;
+  (void)logits;
+  return ATOME_ERR_UNSUPPORTED;  // integer-only build: atome_step_q16
+#else
   if (token >= s->model.config.vocab_size) return ATOME_ERR_BAD_TOKEN;
   step(s, token, true);
   if (logits != nullptr) *logits = s->logits;
+  return ATOME_OK;
+#endif
+}
+
+atome_status atome_step_q16(atome_session* s, uint32_t token, const int32_t** logits) {
+  if (s == nullptr) return ATOME_ERR_NULL_ARGUMENT;
+  if (s->model.config.numerics != ATOME_NUMERICS_Q15) return ATOME_ERR_WRONG_NUMERICS;
+  if (token >= s->model.config.vocab_size) return ATOME_ERR_BAD_TOKEN;
+  step(s, token, true);
+  if (logits != nullptr) *logits = s->q.logits;
   return ATOME_OK;
 }
 
@@ -322,7 +283,14 @@ uint64_t atome_session_position(const atome_session* s) {
 
 const float* atome_session_router(const atome_session* s, uint32_t layer) {
   if (s == nullptr || s->position == 0 || layer >= s->model.config.n_layers) return nullptr;
+  if (s->model.config.numerics == ATOME_NUMERICS_Q15 && !ATOME_FLOAT_PATH) return nullptr;
   return s->router_probs + static_cast<uint64_t>(layer) * s->model.config.n_paths;
+}
+
+const int32_t* atome_session_router_q15(const atome_session* s, uint32_t layer) {
+  if (s == nullptr || s->position == 0 || layer >= s->model.config.n_layers) return nullptr;
+  if (s->model.config.numerics != ATOME_NUMERICS_Q15) return nullptr;
+  return s->q.router + static_cast<uint64_t>(layer) * s->model.config.n_paths;
 }
 
 atome_status atome_session_class_logits(const atome_session* s, float* out, uint32_t out_len) {
@@ -330,7 +298,33 @@ atome_status atome_session_class_logits(const atome_session* s, float* out, uint
   if (s->model.config.n_classes == 0) return ATOME_ERR_NOT_CLASSIFIER;
   if (s->position == 0) return ATOME_ERR_NO_TOKENS;
   if (out_len < s->model.config.n_classes) return ATOME_ERR_BUFFER_TOO_SMALL;
-  ternary_matvec(out, s->model.head, s->h);
+#if ATOME_FLOAT_PATH
+  // The head's matvec uses the session's scratch (int8 input, accumulators): the caller's
+  // buffer, so casting the const away writes nothing the caller declared read-only.
+  atome_session* scratch = const_cast<atome_session*>(s);
+  if (s->model.config.numerics == ATOME_NUMERICS_Q15) {
+    class_logits_q15(scratch, scratch->acc);  // acc holds >= n_classes values
+    const int32_t* q = scratch->acc;
+    // class_logits_q15 requantises in place: acc[r] is already the Q16 logit.
+    for (uint32_t r = 0; r < s->model.config.n_classes; ++r)
+      out[r] = static_cast<float>(q[r]) / 65536.0f;
+  } else {
+    class_logits_f32(scratch, out);
+  }
+  return ATOME_OK;
+#else
+  return ATOME_ERR_UNSUPPORTED;
+#endif
+}
+
+atome_status atome_session_class_logits_q16(const atome_session* s, int32_t* out,
+                                            uint32_t out_len) {
+  if (s == nullptr || out == nullptr) return ATOME_ERR_NULL_ARGUMENT;
+  if (s->model.config.n_classes == 0) return ATOME_ERR_NOT_CLASSIFIER;
+  if (s->model.config.numerics != ATOME_NUMERICS_Q15) return ATOME_ERR_WRONG_NUMERICS;
+  if (s->position == 0) return ATOME_ERR_NO_TOKENS;
+  if (out_len < s->model.config.n_classes) return ATOME_ERR_BUFFER_TOO_SMALL;
+  class_logits_q15(const_cast<atome_session*>(s), out);
   return ATOME_OK;
 }
 

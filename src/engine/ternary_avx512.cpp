@@ -86,7 +86,7 @@ void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x) {
   }
   if (r < w.rows) {  // the last rows (fewer than four): the AVX2 kernel, same arithmetic
     const atome_trits rest{w.data + static_cast<size_t>(r) * w.row_bytes, w.rows - r, w.cols,
-                           w.row_bytes, w.scale};
+                           w.row_bytes, w.scale, w.scale_q24};
     ternary_matvec_avx2(out + r, rest, x);
   }
 }

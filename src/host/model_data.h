@@ -14,16 +14,19 @@
 
 namespace atome {
 
-// One tensor. Trits are held unpacked (-1, 0, +1), row-major (rows, cols); floats as floats.
+// One tensor. Trits are held unpacked (-1, 0, +1), row-major (rows, cols); floats as floats;
+// the fixed-point vectors of a q15 model as int32.
 struct HostTensor {
   uint16_t kind = 0;
   uint16_t layer = 0;
-  uint8_t dtype = 0;  // format::kDtypeF32 or format::kDtypeTrit2
+  uint8_t dtype = 0;  // format::kDtypeF32, kDtypeTrit2 or kDtypeI32
   uint32_t rows = 0;
   uint32_t cols = 0;
-  float scale = 1.0f;         // alpha for trits
+  float scale = 1.0f;         // alpha for trits (f32, a8 models)
+  int32_t scale_q24 = 0;      // alpha for trits in Q24 (q15 models)
   std::vector<int8_t> trits;  // rows * cols, when dtype is trit2
   std::vector<float> values;  // rows * cols, when dtype is f32
+  std::vector<int32_t> ints;  // rows * cols, when dtype is i32
 };
 
 // An empty tensor of a canonical slot's kind, layer, dtype and shape (trits or values to fill).

@@ -48,7 +48,10 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " does not match the canonical order for this config");
     const size_t n = static_cast<size_t>(h.rows) * h.cols;
-    if ((h.dtype == kDtypeF32 ? h.values.size() : h.trits.size()) != n)
+    const size_t have = h.dtype == kDtypeF32   ? h.values.size()
+                        : h.dtype == kDtypeI32 ? h.ints.size()
+                                               : h.trits.size();
+    if (have != n)
       throw FormatError("cannot write: tensor " + std::to_string(t) + " has the wrong length");
     offsets[t] = align_up(end);
     end = offsets[t] + tensor_bytes(spec.dtype, spec.rows, spec.cols);
@@ -58,7 +61,9 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   std::vector<uint8_t> b(file_bytes, 0);
   std::memcpy(b.data() + kOffMagic, kMagic, 8);
   put_u16(b, kOffVersionMajor, kVersionMajor);
-  put_u16(b, kOffVersionMinor, kVersionMinor);
+  // f32 files stay version 1.0, byte for byte as before; a8 / q15 need the 1.1 fields.
+  const bool numerics_fields = c.numerics != ATOME_NUMERICS_F32;
+  put_u16(b, kOffVersionMinor, numerics_fields ? kVersionMinorNumerics : kVersionMinor);
   put_u32(b, kOffHeaderBytes, kHeaderBytes);
   put_u32(b, kOffFileBytes, static_cast<uint32_t>(file_bytes));
   put_u32(b, kOffFlags, 0);
@@ -77,6 +82,11 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   put_u32(b, kOffActBits, c.act_bits);
   put_f32(b, kOffNormEps, c.norm_eps);
   put_u32(b, kOffContextLen, c.context_len);
+  if (numerics_fields) {
+    put_u32(b, kOffNumerics, c.numerics);
+    put_u32(b, kOffNormEpsQ24, c.norm_eps_q24);
+  }
+  const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
   for (uint32_t t = 0; t < count; ++t) {
     const HostTensor& h = m.tensors[t];
     const size_t e = table + static_cast<size_t>(t) * kTensorEntryBytes;
@@ -85,14 +95,27 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
     b[e + kTeDtype] = h.dtype;
     put_u32(b, e + kTeRows, h.rows);
     put_u32(b, e + kTeCols, h.cols);
-    put_f32(b, e + kTeScale, h.dtype == kDtypeF32 ? 1.0f : h.scale);
+    if (h.dtype == kDtypeF32)
+      put_f32(b, e + kTeScale, 1.0f);
+    else if (h.dtype == kDtypeI32)
+      put_u32(b, e + kTeScale, 0);
+    else if (q15)
+      put_u32(b, e + kTeScale, static_cast<uint32_t>(h.scale_q24));
+    else
+      put_f32(b, e + kTeScale, h.scale);
     put_u32(b, e + kTeOffset, static_cast<uint32_t>(offsets[t]));
     put_u32(b, e + kTeBytes, static_cast<uint32_t>(tensor_bytes(h.dtype, h.rows, h.cols)));
     uint8_t* dst = b.data() + offsets[t];
-    if (h.dtype == kDtypeTrit2 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
+    if (h.dtype == kDtypeTrit2 && !q15 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " has a negative or non-finite scale");
-    if (h.dtype == kDtypeF32) {
+    if (h.dtype == kDtypeTrit2 && q15 && (h.scale_q24 < 0 || h.scale_q24 >= (1 << 28)))
+      throw FormatError("cannot write: tensor " + std::to_string(t) +
+                        " has a Q24 scale outside [0, 2^28)");
+    if (h.dtype == kDtypeI32) {
+      for (size_t i = 0; i < h.ints.size(); ++i)
+        put_u32(b, offsets[t] + 4 * i, static_cast<uint32_t>(h.ints[i]));
+    } else if (h.dtype == kDtypeF32) {
       for (float v : h.values) {
         if (!(v == v) || v - v != 0.0f) throw FormatError("cannot write: non-finite weight");
       }
@@ -173,9 +196,15 @@ HostModel read_native(const std::vector<uint8_t>& file) {
     h.rows = read_u32(e + kTeRows);
     h.cols = read_u32(e + kTeCols);
     h.scale = read_f32(e + kTeScale);
+    h.scale_q24 = static_cast<int32_t>(read_u32(e + kTeScale));
+    if (h.dtype != kDtypeTrit2 || m.config.numerics != ATOME_NUMERICS_Q15) h.scale_q24 = 0;
+    if (h.dtype == kDtypeTrit2 && m.config.numerics == ATOME_NUMERICS_Q15) h.scale = 0.0f;
     const uint8_t* src = file.data() + read_u32(e + kTeOffset);
     const size_t n = static_cast<size_t>(h.rows) * h.cols;
-    if (h.dtype == kDtypeF32) {
+    if (h.dtype == kDtypeI32) {
+      h.ints.resize(n);
+      for (size_t i = 0; i < n; ++i) h.ints[i] = static_cast<int32_t>(read_u32(src + 4 * i));
+    } else if (h.dtype == kDtypeF32) {
       h.values.resize(n);
       std::memcpy(h.values.data(), src, n * 4);
     } else {

@@ -1,0 +1,184 @@
+// The integer numerics of q15 models: every rounding, shift and saturation of docs/FORMAT.md §7,
+// in one place. Only integer instructions; 64-bit intermediates where a product needs them
+// (bounds beside each). `>>` of a negative value is an arithmetic shift (GCC and Clang define it
+// so, and C++20 requires it).
+//
+// Formats (value = integer / 2^frac):
+//   residual stream x, pathway outputs, logits   int32 Q16, saturated to [-2^27, 2^27]
+//   normed activations h                        int16 Q8,  saturated to int16
+//   probabilities (router, attention)           Q15 (1.0 = 32768)
+//   alpha of a ternary tensor                   Q24 in [0, 2^28)
+//   gamma, beta, SSM b and c                    Q16; SSM decay tanh(a) Q15
+//
+// Functions are `static inline`, as in every engine header (see engine/ternary.h).
+#ifndef ATOME_ENGINE_FIXED_H
+#define ATOME_ENGINE_FIXED_H
+
+#include <stdint.h>
+
+namespace atome::fixed {
+
+constexpr int32_t kLimit = int32_t{1} << 27;  // |Q16 activation| <= 2^27 (2048.0)
+constexpr int32_t kOne15 = int32_t{1} << 15;  // 1.0 in Q15
+
+// Saturation to the Q16 activation range and to int16.
+static inline int32_t sat_q16(int64_t v) {
+  return v > kLimit ? kLimit : (v < -kLimit ? -kLimit : static_cast<int32_t>(v));
+}
+static inline int16_t sat_i16(int64_t v) {
+  return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+}
+
+// v / 2^s rounded half up: (v + 2^(s-1)) >> s, for s >= 1.
+static inline int64_t shift_round(int64_t v, int s) {
+  return (v + (int64_t{1} << (s - 1))) >> s;
+}
+
+// v * 2^s for s in [0, 63) without overflow of the result: a shift of the two's-complement bits
+// (a left shift of a negative signed value is undefined before C++20, so it goes through
+// uint64_t).
+static inline int64_t shl(int64_t v, uint32_t s) {
+  return static_cast<int64_t>(static_cast<uint64_t>(v) << s);
+}
+
+// floor(sqrt(v)) of a 64-bit value, digit by digit.
+static inline uint32_t isqrt64(uint64_t v) {
+  uint64_t root = 0;
+  uint64_t bit = uint64_t{1} << 62;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= root + bit) {
+      v -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  return static_cast<uint32_t>(root);
+}
+
+// LayerNorm, integer: x (Q16, |x| <= 2^27) -> h (Q8, int16).
+//   mean = trunc(sum(x) / d)                                      (int64 sum, C division)
+//   c_i  = x_i - mean
+//   var  = floor(sum((c_i * c_i) >> 8) / d) + eps               (Q24, uint64)
+//   rstd: var * 4^s in [2^60, 2^62) for the least s >= 0; root = isqrt(var * 4^s) in
+//         [2^30, 2^31); r = floor(2^61 / root), so rstd = r * 2^(s - 49) per Q16 unit
+//   z_i  = shift_round(c_i * r, 49 - s)                          (Q16; |c * r| < 2^60)
+//   h_i  = sat_i16(shift_round(z_i * gamma_i + (beta_i << 16), 24))
+static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gamma,
+                                const int32_t* beta, uint32_t d, uint32_t eps_q24) {
+  int64_t sum = 0;
+  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+  const int32_t mean = static_cast<int32_t>(sum / static_cast<int64_t>(d));
+  uint64_t squares = 0;
+  for (uint32_t i = 0; i < d; ++i) {
+    const int64_t c = static_cast<int64_t>(x[i]) - mean;
+    squares += static_cast<uint64_t>(c * c) >> 8;
+  }
+  uint64_t var = squares / d + eps_q24;
+  int s = 0;
+  while (var < (uint64_t{1} << 60)) {
+    var <<= 2;
+    ++s;
+  }
+  const uint32_t root = isqrt64(var);
+  const int64_t r = static_cast<int64_t>((uint64_t{1} << 61) / root);
+  for (uint32_t i = 0; i < d; ++i) {
+    const int64_t c = static_cast<int64_t>(x[i]) - mean;
+    const int64_t z = shift_round(c * r, 49 - s);
+    h[i] = sat_i16(shift_round(z * gamma[i] + shl(beta[i], 16), 24));
+  }
+}
+
+// Per-token absmax quantisation of h (Q8) to int8 for the ternary linears:
+//   m = max|h_i|; m = 0 gives all zeros and deq 0.
+//   inv = floor((127 * 2^16 + floor(m / 2)) / m)
+//   q_i = clamp((h_i * inv + 2^15) >> 16, -127, 127)              (|h_i * inv| <= m * inv < 2^24)
+// Returns deq = floor((m * 2^16 + 63) / 127): h_i is about q_i * deq / 2^16 in Q8, i.e. the
+// real value q_i * deq / 2^24.
+static inline uint32_t quantize_h(int8_t* q, const int16_t* h, uint32_t n) {
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t a = static_cast<uint32_t>(h[i] < 0 ? -h[i] : h[i]);
+    m = a > m ? a : m;
+  }
+  if (m == 0) {
+    for (uint32_t i = 0; i < n; ++i) q[i] = 0;
+    return 0;
+  }
+  const int32_t inv = static_cast<int32_t>(((127u << 16) + (m >> 1)) / m);
+  for (uint32_t i = 0; i < n; ++i) {
+    int32_t v = (h[i] * inv + (1 << 15)) >> 16;
+    v = v > 127 ? 127 : (v < -127 ? -127 : v);
+    q[i] = static_cast<int8_t>(v);
+  }
+  return ((m << 16) + 63u) / 127u;
+}
+
+// Output scale of a ternary linear for one quantised input: st = shift_round(alpha_q24 * deq,
+// 16) (< 2^36), then y = sat_q16(shift_round(acc * st, 16)) in Q16 (|acc * st| < 2^57).
+static inline int64_t output_scale(int32_t alpha_q24, uint32_t deq) {
+  return shift_round(static_cast<int64_t>(alpha_q24) * deq, 16);
+}
+static inline int32_t requantize(int32_t acc, int64_t scale) {
+  return sat_q16(shift_round(acc * scale, 16));
+}
+
+// Power-of-two int8 quantisation of a Q16 vector (attention q, k, v; |v| <= 2^27):
+// e = the least e >= 0 with max|v| <= 127 * 2^e; q_i = v_i (e = 0) or (v_i + 2^(e-1)) >> e,
+// clamped to [-127, 127]. v_i is about q_i * 2^e. Returns e (<= 21).
+static inline uint32_t quantize_pow2(int8_t* q, const int32_t* v, uint32_t n) {
+  uint32_t m = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t a = static_cast<uint32_t>(v[i] < 0 ? -v[i] : v[i]);
+    m = a > m ? a : m;
+  }
+  uint32_t e = 0;
+  while ((127u << e) < m) ++e;
+  for (uint32_t i = 0; i < n; ++i) {
+    int32_t x = e == 0 ? v[i] : ((v[i] + (1 << (e - 1))) >> e);
+    x = x > 127 ? 127 : (x < -127 ? -127 : x);
+    q[i] = static_cast<int8_t>(x);
+  }
+  return e;
+}
+
+// round(2^15 * e^(-t / 2^16)) for t >= 0 (Q16), within 1 of it:
+//   t >= 16 * 2^16 gives 0;
+//   u = (t * 94548 + 2^15) >> 16                 (t * log2(e) in Q16; 94548 = round(2^16 log2 e))
+//   n = u >> 16, f = u & 0xFFFF                 (2^-u = 2^-n * 2^-(f / 2^16))
+//   p = 2^-(f / 2^16) in Q30 by Horner, each step p = c + ((p * f) >> 16), coefficients
+//       7419544, -57312187, 257211996, -744187985, then 2^30 (max error 2.2e-6)
+//   result = shift_round(p, 15 + n)
+static inline int32_t exp_neg_q15(int64_t t) {
+  if (t >= (int64_t{16} << 16)) return 0;
+  const int64_t u = (t * 94548 + (1 << 15)) >> 16;
+  const int n = static_cast<int>(u >> 16);
+  const int64_t f = u & 0xFFFF;
+  int64_t p = 7419544;
+  p = -57312187 + ((p * f) >> 16);
+  p = 257211996 + ((p * f) >> 16);
+  p = -744187985 + ((p * f) >> 16);
+  p = (int64_t{1} << 30) + ((p * f) >> 16);
+  return static_cast<int32_t>(shift_round(p, 15 + n));
+}
+
+// Softmax of n Q16 logits into Q15 probabilities, in place:
+//   e_i = exp_neg_q15(max - v_i); sum = sum(e_i) (>= 32768: the max gives 2^15);
+//   p_i = floor((e_i * 2^15 + floor(sum / 2)) / sum).
+static inline void softmax_q15(int32_t* v, uint32_t n) {
+  int32_t max = v[0];
+  for (uint32_t i = 1; i < n; ++i) max = v[i] > max ? v[i] : max;
+  uint32_t sum = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    v[i] = exp_neg_q15(static_cast<int64_t>(max) - v[i]);
+    sum += static_cast<uint32_t>(v[i]);
+  }
+  for (uint32_t i = 0; i < n; ++i)
+    v[i] = static_cast<int32_t>((static_cast<uint32_t>(v[i]) * 32768u + (sum >> 1)) / sum);
+}
+
+}  // namespace atome::fixed
+
+#endif  // ATOME_ENGINE_FIXED_H

@@ -1,0 +1,194 @@
+// One token through a q15 model: the block of forward_f32.cpp in integers only (formats and
+// rounding in engine/fixed.h, the contract in docs/FORMAT.md §7):
+//
+//   x      = +-sat(alpha_E) per element                                   (Q16)
+//   per block:  h = LayerNorm_q(x) (Q8); h8, deq = absmax int8 of h
+//               r = softmax_q15(requantize(router h8))
+//               local  = sat(alpha_C * sum_k +-h_{t-k}) per channel          (int16 history)
+//               state  = sat(decay s + b h); y = sat(c s)                   (Q15 decay)
+//               sparse = int8 q.k scores (pow2 scales), top-k, softmax_q15, sum of p v (int8 K/V)
+//               x = sat(x + r_i * pathway_i)
+//   logits = requantize(unembed h8) of the final LayerNorm_q                 (Q16)
+#include "engine/fixed.h"
+#include "engine/format.h"
+#include "engine/ops.h"
+#include "engine/session.h"
+#include "engine/ternary.h"
+#include "engine/ternary_i8.h"
+
+namespace atome {
+namespace {
+
+using namespace fixed;
+
+// h8 = absmax int8 of the current h; prepares it for the kernel.
+void quantize_input(atome_session* s, TernaryInput* in) {
+  const uint32_t d = s->model.config.d_model;
+  s->q.h_deq = quantize_h(s->h8, s->q.h, d);
+  ternary_input_prepare(in, s->h8, d, s->ternary_input_scratch);
+}
+
+// out[r] = requantize(W h8) in Q16.
+void linear(atome_session* s, int32_t* out, const atome_trits& w, const TernaryInput& in) {
+  ternary_matvec_i8(s->acc, w, in);
+  const int64_t scale = output_scale(w.scale_q24, s->q.h_deq);
+  for (uint32_t r = 0; r < w.rows; ++r) out[r] = requantize(s->acc[r], scale);
+}
+
+// local[c] = sat(shift_round(alpha_q24 * S_c, 16)), S_c = sum over lags k of trit(C[c, k]) *
+// h_{t-k}[c] (Q8): Q24 * Q8 = Q32, 16 bits off gives Q16.
+void conv_forward(atome_session* s, uint32_t layer) {
+  const atome_config& c = s->model.config;
+  const atome_trits& w = s->layers[layer].conv;
+  const uint32_t d = c.d_model, K = c.conv_kernel;
+  int16_t* history = s->q.conv_history + static_cast<uint64_t>(layer) * K * d;
+  const uint32_t slot = s->conv_slot;
+  __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->q.h, d * sizeof(int16_t));
+  const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
+  const int16_t* lag_h[format::kMaxConvKernel];
+  uint32_t lag_slot = slot;
+  for (uint32_t k = 0; k < taps; ++k) {
+    lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
+    lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
+  }
+  const uint8_t* row = w.data;
+  for (uint32_t ch = 0; ch < d; ++ch, row += w.row_bytes) {
+    int32_t sum = 0;
+    for (uint32_t k = 0; k < taps; ++k) {
+      const uint32_t code = trit_code(row, k);
+      const int32_t keep = -static_cast<int32_t>(code & 1u);
+      const int32_t neg = -static_cast<int32_t>(code >> 1);
+      sum += ((lag_h[k][ch] & keep) ^ neg) - neg;
+    }
+    s->q.local[ch] = sat_q16(shift_round(static_cast<int64_t>(sum) * w.scale_q24, 16));
+  }
+}
+
+// state = sat(shift_round(decay * state, 15) + shift_round(b * h, 8)); y = sat(shift_round(c *
+// state, 16)). Q15 * Q16 -> Q16; Q16 * Q8 -> Q16; Q16 * Q16 -> Q16.
+void ssm_forward(atome_session* s, uint32_t layer) {
+  const uint32_t d = s->model.config.d_model;
+  const LayerWeights& lw = s->layers[layer];
+  int32_t* state = s->q.ssm_state + static_cast<uint64_t>(layer) * d;
+  for (uint32_t ch = 0; ch < d; ++ch) {
+    const int64_t kept = shift_round(static_cast<int64_t>(lw.ssm_decay_q[ch]) * state[ch], 15);
+    const int64_t input = shift_round(static_cast<int64_t>(lw.ssm_b_q[ch]) * s->q.h[ch], 8);
+    state[ch] = sat_q16(kept + input);
+    s->q.ssm_out[ch] = sat_q16(shift_round(static_cast<int64_t>(lw.ssm_c_q[ch]) * state[ch], 16));
+  }
+}
+
+// Top-k attention with an int8 K/V cache. q, k and v are quantised with power-of-two scales
+// (value = q8 * 2^e, Q16), so scores compare exactly as integers:
+//   raw_j = q8 . k8_j (int32);  score_j = raw_j << e_kj (int64), top-k by score (ties: earlier)
+//   logit_j - logit_best = -min(((best - score_j) clamped to 2^46) * isd >> (32 - e_q), 2^27)
+//     in Q16, isd = floor(2^16 / sqrt(d_head))
+//   p = softmax_q15 of those; sparse[c] = sat(shift_round(sum_j (p_j * v8_j[c]) << e_vj, 15)).
+void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in) {
+  const atome_config& c = s->model.config;
+  const LayerWeights& lw = s->layers[layer];
+  const uint32_t d = c.d_model, dh = c.d_head, W = s->window;
+  const uint64_t layer_slots = static_cast<uint64_t>(layer) * W;
+  int8_t* keys = s->q.key_cache + layer_slots * dh;
+  int8_t* values = s->q.value_cache + layer_slots * d;
+  uint8_t* key_exp = s->q.key_exp + layer_slots;
+  uint8_t* value_exp = s->q.value_exp + layer_slots;
+  const uint32_t slot = s->cache_slot;
+
+  // q, then this position's k and v (through the sparse buffer as Q16 scratch) into the cache.
+  linear(s, s->q.q, lw.wq, in);
+  const uint32_t q_exp = quantize_pow2(s->q.q8, s->q.q, dh);
+  linear(s, s->q.sparse, lw.wk, in);
+  key_exp[slot] =
+      static_cast<uint8_t>(quantize_pow2(keys + static_cast<uint64_t>(slot) * dh, s->q.sparse, dh));
+  linear(s, s->q.sparse, lw.wv, in);
+  value_exp[slot] =
+      static_cast<uint8_t>(quantize_pow2(values + static_cast<uint64_t>(slot) * d, s->q.sparse, d));
+
+  // Scores oldest first (as forward_f32): "earlier position wins ties" is "lower index wins".
+  const uint32_t n = s->position + 1 < W ? static_cast<uint32_t>(s->position + 1) : W;
+  const uint32_t oldest = n < W ? 0 : (slot + 1 == W ? 0 : slot + 1);
+  for (uint32_t j = 0; j < n; ++j) {
+    uint32_t sl = oldest + j;
+    if (sl >= W) sl -= W;
+    const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
+    int32_t raw = 0;
+    for (uint32_t i = 0; i < dh; ++i) raw += s->q.q8[i] * k8[i];
+    s->q.scores[j] = shl(raw, key_exp[sl]);
+  }
+  const uint32_t kept = top_k_select(s->q.scores, n, c.top_k, s->top_index, s->q.top_score);
+  int32_t* prob = s->q.top_prob;
+  const int64_t best = s->q.top_score[0];
+  for (uint32_t i = 0; i < kept; ++i) {
+    int64_t gap = best - s->q.top_score[i];
+    gap = gap > (int64_t{1} << 46) ? (int64_t{1} << 46) : gap;
+    int64_t drop = (gap * s->q.inv_sqrt_d_head) >> (32 - q_exp);
+    drop = drop > kLimit ? kLimit : drop;
+    prob[i] = static_cast<int32_t>(-drop);
+  }
+  softmax_q15(prob, kept);
+
+  int64_t* acc = s->q.sparse_acc;
+  for (uint32_t ch = 0; ch < d; ++ch) acc[ch] = 0;
+  for (uint32_t i = 0; i < kept; ++i) {
+    uint32_t sl = oldest + s->top_index[i];
+    if (sl >= W) sl -= W;
+    const int32_t p = prob[i];
+    const uint32_t e = value_exp[sl];
+    const int8_t* v8 = values + static_cast<uint64_t>(sl) * d;
+    for (uint32_t ch = 0; ch < d; ++ch) acc[ch] += shl(p * v8[ch], e);
+  }
+  for (uint32_t ch = 0; ch < d; ++ch) s->q.sparse[ch] = sat_q16(shift_round(acc[ch], 15));
+}
+
+// x = sat(x + shift_round(p * y, 15)): Q15 * Q16 -> Q16.
+void mix(int32_t* x, int32_t p, const int32_t* y, uint32_t d) {
+  for (uint32_t i = 0; i < d; ++i)
+    x[i] = sat_q16(x[i] + shift_round(static_cast<int64_t>(p) * y[i], 15));
+}
+
+}  // namespace
+
+void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
+  const atome_model& m = s->model;
+  const atome_config& c = m.config;
+  const uint32_t d = c.d_model;
+  int32_t* x = s->q.x;
+  TernaryInput in{};
+
+  // Embedding row: +-alpha_E (Q24 -> Q16) or 0 per element.
+  const int32_t e = sat_q16(shift_round(m.embed.scale_q24, 8));
+  const uint8_t* erow = m.embed.data + static_cast<uint64_t>(token) * m.embed.row_bytes;
+  for (uint32_t i = 0; i < d; ++i) {
+    const uint32_t code = trit_code(erow, i);
+    x[i] = (code & 1u) ? ((code & 2u) ? -e : e) : 0;
+  }
+
+  for (uint32_t l = 0; l < c.n_layers; ++l) {
+    const LayerWeights& lw = s->layers[l];
+    layer_norm_q(s->q.h, x, lw.norm_gamma_q, lw.norm_beta_q, d, c.norm_eps_q24);
+    quantize_input(s, &in);
+    int32_t* r = s->q.router + static_cast<uint64_t>(l) * c.n_paths;
+    linear(s, r, lw.router, in);
+    softmax_q15(r, c.n_paths);
+    if (c.pathways & ATOME_PATH_CONV) conv_forward(s, l);
+    if (c.pathways & ATOME_PATH_SSM) ssm_forward(s, l);
+    if (c.pathways & ATOME_PATH_ATTN) attention_forward(s, l, in);
+    uint32_t p = 0;
+    if (c.pathways & ATOME_PATH_CONV) mix(x, r[p++], s->q.local, d);
+    if (c.pathways & ATOME_PATH_SSM) mix(x, r[p++], s->q.ssm_out, d);
+    if (c.pathways & ATOME_PATH_ATTN) mix(x, r[p++], s->q.sparse, d);
+  }
+  layer_norm_q(s->q.h, x, m.final_gamma_q, m.final_beta_q, d, c.norm_eps_q24);
+  // Quantised even without logits: the class head reads h8.
+  quantize_input(s, &in);
+  if (want_logits) linear(s, s->q.logits, m.unembed, in);
+}
+
+void class_logits_q15(atome_session* s, int32_t* out) {
+  TernaryInput in{};
+  ternary_input_prepare(&in, s->h8, s->model.config.d_model, s->ternary_input_scratch);
+  linear(s, out, s->model.head, in);
+}
+
+}  // namespace atome
