@@ -46,7 +46,8 @@ void ternary_matvec_i8_portable(int32_t* acc, const atome_trits& w, const Ternar
 
 // lut: group size 2 (a nibble = 2 trits, a 16-entry int16 table per pair of activations) or 4 (a
 // byte = 4 trits, a 256-entry table per group of four). Chosen by measurement (RESULTS: the
-// kernel report); ATOME_I8_LUT_GROUP overrides it at compile time.
+// kernel report, scripts/kernel_report.py: 4); ATOME_I8_LUT_GROUP overrides it at compile time (the
+// M0 firmware uses 2: 8x less scratch).
 #if !defined(ATOME_I8_LUT_GROUP)
 #define ATOME_I8_LUT_GROUP 4
 #endif
