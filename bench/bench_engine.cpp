@@ -10,6 +10,7 @@
 #include <random>
 
 #include "engine/ternary.h"
+#include "engine/ternary_i8.h"
 #include "model_helpers.h"
 #include "random_model.h"
 
@@ -67,6 +68,77 @@ BENCHMARK_CAPTURE(BM_Matvec, Avx512, ternary_matvec_avx512,
     ->Args({256, 256})
     ->Args({64, 256})
     ->Args({256, 64});
+#endif
+
+// The integer kernels (int8 activations): one prepare of the input per iteration (as each matrix
+// of a layer's shared input pays a share of it) and one matvec.
+using PrepareFn = void (*)(TernaryInput*, const int8_t*, uint32_t, void*);
+using ScratchFn = size_t (*)(uint32_t);
+using MatvecI8Fn = void (*)(int32_t*, const atome_trits&, const TernaryInput&);
+size_t no_scratch(uint32_t) {
+  return 0;
+}
+
+void BM_MatvecI8(benchmark::State& state, ScratchFn scratch_bytes, PrepareFn prepare,
+                 MatvecI8Fn kernel, bool cpu_supported) {
+  if (!cpu_supported) {
+    state.SkipWithError("this CPU lacks the kernel's instructions");
+    return;
+  }
+  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)));
+  std::vector<int8_t> x(m.view.cols);
+  std::mt19937_64 rng(2);
+  for (auto& v : x) v = static_cast<int8_t>(static_cast<int>(rng() % 255) - 127);
+  std::vector<uint64_t> scratch(scratch_bytes(m.view.cols) / 8 + 2);
+  std::vector<int32_t> acc(m.view.rows);
+  for (auto _ : state) {
+    TernaryInput in;
+    prepare(&in, x.data(), m.view.cols, scratch.data());
+    kernel(acc.data(), m.view, in);
+    benchmark::DoNotOptimize(acc.data());
+  }
+  state.counters["trits/s"] =
+      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK_CAPTURE(BM_Matvec, Portable_float, ternary_matvec_portable, true)->Args({256, 1024});
+#if defined(ATOME_HAVE_AVX2)
+BENCHMARK_CAPTURE(BM_Matvec, Avx2_float, ternary_matvec_avx2, __builtin_cpu_supports("avx2"))
+    ->Args({256, 1024});
+#endif
+#if defined(ATOME_HAVE_AVX512)
+BENCHMARK_CAPTURE(BM_Matvec, Avx512_float, ternary_matvec_avx512,
+                  __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq"))
+    ->Args({256, 1024});
+#endif
+BENCHMARK_CAPTURE(BM_MatvecI8, I8Portable, no_scratch, ternary_input_prepare_portable,
+                  ternary_matvec_i8_portable, true)
+    ->Args({256, 256})
+    ->Args({256, 1024});
+BENCHMARK_CAPTURE(BM_MatvecI8, I8Lut2, ternary_input_scratch_bytes_lut2, ternary_input_prepare_lut2,
+                  ternary_matvec_i8_lut2, true)
+    ->Args({256, 256})
+    ->Args({256, 1024});
+BENCHMARK_CAPTURE(BM_MatvecI8, I8Lut4, ternary_input_scratch_bytes_lut4, ternary_input_prepare_lut4,
+                  ternary_matvec_i8_lut4, true)
+    ->Args({256, 256})
+    ->Args({256, 1024});
+#if defined(ATOME_HAVE_AVX2)
+BENCHMARK_CAPTURE(BM_MatvecI8, I8Avx2, no_scratch, ternary_input_prepare_portable,
+                  ternary_matvec_i8_avx2, __builtin_cpu_supports("avx2"))
+    ->Args({256, 256})
+    ->Args({256, 1024});
+#endif
+#if defined(ATOME_HAVE_I8_AVX512)
+BENCHMARK_CAPTURE(BM_MatvecI8, I8Avx512, no_scratch, ternary_input_prepare_portable,
+                  ternary_matvec_i8_avx512,
+                  __builtin_cpu_supports("avx512bw")
+#if defined(ATOME_HAVE_I8_AVX512_VNNI)
+                      && __builtin_cpu_supports("avx512vnni")
+#endif
+                      )
+    ->Args({256, 256})
+    ->Args({256, 1024});
 #endif
 
 test::LoadedModel model_944k() {

@@ -365,7 +365,8 @@ std::set<std::pair<std::string, std::string>> weak_definitions(const std::string
 }
 
 bool is_portable_kernel_object(const std::string& object) {
-  return starts_with(object, "ternary_portable.");
+  return starts_with(object, "ternary_portable.") || starts_with(object, "ternary_i8_portable.") ||
+         starts_with(object, "ternary_i8_lut.") || starts_with(object, "ternary_i8_dsp.");
 }
 
 // Checks `files` (archives or objects); returns the number of functions checked.
@@ -436,9 +437,19 @@ TEST(EngineLink, DebugBuildOfTheKernelsKeepsAvxOutOfWeakSymbols) {
     const char* name;
     const char* flags;
   };
-  std::vector<Unit> units = {{"ternary_portable", ""}, {"ternary_avx2", "-mavx2"}};
+  std::vector<Unit> units = {{"ternary_portable", ""},
+                             {"ternary_avx2", "-mavx2"},
+                             {"ternary_i8_portable", ""},
+                             {"ternary_i8_lut", ""},
+                             {"ternary_i8_avx2", "-mavx2"}};
 #if defined(ATOME_HAVE_AVX512)
   units.push_back({"ternary_avx512", "-mavx2 -mavx512f -mavx512dq"});
+#endif
+#if defined(ATOME_HAVE_I8_AVX512_VNNI)
+  units.push_back({"ternary_i8_avx512",
+                   "-mavx2 -mavx512f -mavx512bw -mavx512vnni -DATOME_HAVE_I8_AVX512_VNNI=1"});
+#elif defined(ATOME_HAVE_I8_AVX512)
+  units.push_back({"ternary_i8_avx512", "-mavx2 -mavx512f -mavx512bw"});
 #endif
   std::vector<std::string> objects;
   for (const Unit& u : units) {

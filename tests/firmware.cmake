@@ -69,3 +69,11 @@ foreach(run ${fw_runs})
   set_tests_properties(firmware.${core}.${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600)
 endforeach()
+
+# Integer ternary kernels on each core (firmware/app/kernel_bench.cpp, no model): every kernel
+# compiled for the core (portable, lut2, lut4, and dsp on M4/M4F/M7) equals the portable kernel.
+foreach(core m0 m3 m4 m4f m7 rv32imc)
+  add_test(NAME firmware.${core}.kernels
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-kernels.sh ${core} ${CMAKE_BINARY_DIR}/fw/${core}-kernels)
+  set_tests_properties(firmware.${core}.kernels PROPERTIES LABELS firmware TIMEOUT 600)
+endforeach()

@@ -8,7 +8,12 @@
  * without spaces; ranges must not overlap). Each executed instruction is attributed, by its own
  * address, to the range holding it, or to "other"; after the total the plugin prints one line
  * "range <name> <n>" per range, in file order, then "range other <n>". The range counts add up to
- * the total exactly. */
+ * the total exactly.
+ *
+ * Optional marks: -plugin ./libinsn_count.so,mark=ADDR prints "mark <i> <n>" at exit for the i-th
+ * execution of the instruction at ADDR (the entry of a marker function), n being the number of
+ * instructions executed before it; the difference of two marks counts what ran between them
+ * (firmware/app/kernel_bench.cpp, scripts/kernel_report.py). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,6 +31,9 @@ struct qemu_plugin_insn* qemu_plugin_tb_get_insn(const struct qemu_plugin_tb*, s
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn*);
 void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn*, int /* ADD_U64 */, void*,
                                                 uint64_t);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn*,
+                                            void (*)(unsigned int, void*), int /* NO_REGS */,
+                                            void*);
 void qemu_plugin_outs(const char*);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
@@ -87,13 +95,33 @@ static size_t find(uint64_t pc) { /* index of the range holding pc, or n_ranges 
   return lo > 0 && pc < ranges[lo - 1].end ? lo - 1 : n_ranges;
 }
 
+static uint64_t mark_addr = UINT64_MAX;
+static uint64_t* marks;
+static size_t n_marks, cap_marks;
+
+static void on_mark(unsigned int vcpu, void* unused) {
+  (void)vcpu;
+  (void)unused;
+  uint64_t total = 0; /* the marker's own instruction is counted after this callback or not at
+                         all; either way the same for every mark */
+  for (size_t i = 0; i <= n_ranges; ++i) total += counts[i];
+  if (n_marks == cap_marks) {
+    cap_marks = cap_marks ? 2 * cap_marks : 256;
+    marks = realloc(marks, cap_marks * sizeof *marks);
+    if (!marks) abort();
+  }
+  marks[n_marks++] = total;
+}
+
 /* Per instruction, not per translation block: blocks touching I/O are re-executed under -icount,
  * and a per-block count would see them twice. */
 static void translate(qemu_plugin_id_t id, struct qemu_plugin_tb* tb) {
   (void)id;
   for (size_t i = 0; i < qemu_plugin_tb_n_insns(tb); ++i) {
     struct qemu_plugin_insn* insn = qemu_plugin_tb_get_insn(tb, i);
-    size_t k = n_ranges ? find(qemu_plugin_insn_vaddr(insn)) : 0;
+    const uint64_t pc = qemu_plugin_insn_vaddr(insn);
+    if (pc == mark_addr) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, 0, NULL);
+    size_t k = n_ranges ? find(pc) : 0;
     qemu_plugin_register_vcpu_insn_exec_inline(insn, 0, &counts[k], 1);
   }
 }
@@ -106,6 +134,10 @@ static void at_exit(qemu_plugin_id_t id, void* unused) {
   char line[256];
   snprintf(line, sizeof line, "insns=%llu\n", (unsigned long long)total);
   qemu_plugin_outs(line);
+  for (size_t i = 0; i < n_marks; ++i) {
+    snprintf(line, sizeof line, "mark %zu %llu\n", i, (unsigned long long)marks[i]);
+    qemu_plugin_outs(line);
+  }
   if (!n_ranges) return;
   for (size_t l = 0; l < n_ranges; ++l)
     for (size_t i = 0; i < n_ranges; ++i)
@@ -125,6 +157,8 @@ __attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t 
   for (int i = 0; i < argc; ++i) {
     if (strncmp(argv[i], "ranges=", 7) == 0) {
       if (load_ranges(argv[i] + 7) != 0) return -1;
+    } else if (strncmp(argv[i], "mark=", 5) == 0) {
+      mark_addr = strtoull(argv[i] + 5, NULL, 0);
     } else {
       fprintf(stderr, "insn_count: unknown argument %s\n", argv[i]);
       return -1;

@@ -54,12 +54,7 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const uint8_t* row = w.data;
   for (uint32_t ch = 0; ch < d; ++ch, row += w.row_bytes) {
     int32_t sum = 0;
-    for (uint32_t k = 0; k < taps; ++k) {
-      const uint32_t code = trit_code(row, k);
-      const int32_t keep = -static_cast<int32_t>(code & 1u);
-      const int32_t neg = -static_cast<int32_t>(code >> 1);
-      sum += ((lag_h[k][ch] & keep) ^ neg) - neg;
-    }
+    for (uint32_t k = 0; k < taps; ++k) sum += apply_trit_i32(lag_h[k][ch], trit_code(row, k));
     s->q.local[ch] = sat_q16(shift_round(static_cast<int64_t>(sum) * w.scale_q24, 16));
   }
 }

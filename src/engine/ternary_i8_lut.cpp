@@ -1,0 +1,198 @@
+// Lookup-table integer ternary kernels for cores without SIMD (M0, M3, rv32imc), T-MAC / BitNet TL
+// style: ternary_input_prepare_lut* precomputes, once per input vector, the signed sum of every
+// small group of activations for every code pattern of the group; the matvec then does one
+// lookup and one add per group per row. Code bits of the last byte beyond `cols` meet activations
+// padded with zeros, so they add nothing whatever they hold.
+//
+// Group 2 (lut2): a nibble = 2 trits; 16 uint16 entries per pair of activations (64 bytes of
+//   table per 4 columns); per byte two nibble extractions, two lookups, two adds.
+// Group 4 (lut4): a byte = 4 trits; 256 entries per group of four (512 bytes of table per 4
+//   columns); per byte one lookup and one add.
+// Entries are stored biased by +512 as uint16 (each stays in [4, 1020]), two per 32-bit word, so
+// the tables are built one word (one add, one store) per two entries.
+#include "engine/ternary_i8.h"
+
+namespace atome {
+
+namespace {
+
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "packed table words are little-endian");
+
+// Word stores into the uint16 tables (the scratch is 16-byte aligned).
+typedef uint32_t __attribute__((may_alias)) alias_u32;
+
+inline uint32_t groups4(uint32_t n) {
+  return (n + 3) / 4;
+}
+
+// Activation i, or 0 beyond n (padding).
+inline int32_t act(const int8_t* x, uint32_t n, uint32_t i) {
+  return i < n ? x[i] : 0;
+}
+
+}  // namespace
+
+// Both tables are built as packed pairs of biased uint16 entries (little-endian words: entry 2j in
+// the low half): each entry is a sum of two terms, each biased by +kBias into [2, 510], so a 32-bit
+// add of two packed words never carries from the low half into the high one, and a whole word of
+// the table costs one add and one store. The matvec subtracts 2 * kBias per lookup at the end of
+// the row.
+constexpr uint32_t kBias = 256;
+
+// Packed (lo, hi) halves.
+inline uint32_t pack2(uint32_t lo, uint32_t hi) {
+  return lo | (hi << 16);
+}
+
+// The four terms t(code) * v for code 00, 01, 10 (invalid: 0), 11, biased.
+struct Terms {
+  uint32_t t[4];
+};
+inline Terms terms(int32_t v) {
+  return {{kBias, static_cast<uint32_t>(static_cast<int32_t>(kBias) + v), kBias,
+           static_cast<uint32_t>(static_cast<int32_t>(kBias) - v)}};
+}
+
+// ---- group 2 ---------------------------------------------------------------------------------
+// Per pair (a, b) of activations, 16 entries indexed by the nibble c = 4 * code_b + code_a.
+
+size_t ternary_input_scratch_bytes_lut2(uint32_t n) {
+  return static_cast<size_t>(groups4(n)) * 2 * 16 * sizeof(uint16_t);
+}
+
+void ternary_input_prepare_lut2(TernaryInput* in, const int8_t* x, uint32_t n, void* scratch) {
+  alias_u32* t = static_cast<alias_u32*>(scratch);
+  const uint32_t pairs = 2 * groups4(n);
+  for (uint32_t p = 0; p < pairs; ++p, t += 8) {
+    const Terms a = terms(act(x, n, 2 * p));
+    const Terms b = terms(act(x, n, 2 * p + 1));
+    const uint32_t a01 = pack2(a.t[0], a.t[1]);  // codes 00, 01 of a
+    const uint32_t a23 = pack2(a.t[2], a.t[3]);  // codes 10, 11 of a
+    for (uint32_t cb = 0; cb < 4; ++cb) {
+      const uint32_t bw = b.t[cb] * 0x10001u;
+      t[2 * cb] = a01 + bw;
+      t[2 * cb + 1] = a23 + bw;
+    }
+  }
+  in->x = x;
+  in->n = n;
+  in->prepared = scratch;
+}
+
+void ternary_matvec_i8_lut2(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  const uint16_t* table = static_cast<const uint16_t*>(in.prepared);
+  const uint32_t bytes = groups4(w.cols);
+  const int32_t bias = static_cast<int32_t>(bytes * 2 * 2 * kBias);
+  const uint8_t* row = w.data;
+  for (uint32_t r = 0; r < w.rows; ++r, row += w.row_bytes) {
+    const uint16_t* lo = table;
+    const uint16_t* hi = table + 16;
+    uint32_t s = 0;
+    for (uint32_t k = 0; k < bytes; ++k, lo += 32, hi += 32) {
+      const uint32_t b = row[k];
+      s += lo[b & 15u];
+      s += hi[b >> 4];
+    }
+    acc[r] = static_cast<int32_t>(s) - bias;
+  }
+}
+
+// ---- group 4 ---------------------------------------------------------------------------------
+// Per group of four activations, 256 entries indexed by the packed byte itself.
+
+size_t ternary_input_scratch_bytes_lut4(uint32_t n) {
+  return static_cast<size_t>(groups4(n)) * 256 * sizeof(uint16_t);
+}
+
+void ternary_input_prepare_lut4(TernaryInput* in, const int8_t* x, uint32_t n, void* scratch) {
+  alias_u32* table = static_cast<alias_u32*>(scratch);
+  const uint32_t groups = groups4(n);
+  for (uint32_t g = 0; g < groups; ++g, table += 128) {
+    const Terms t0 = terms(act(x, n, 4 * g));
+    const Terms t1 = terms(act(x, n, 4 * g + 1));
+    const Terms t2 = terms(act(x, n, 4 * g + 2));
+    const Terms t3 = terms(act(x, n, 4 * g + 3));
+    // Low nibble (trits 0 and 1): the 16 entries as 8 packed words, biased by 2 * kBias; the high
+    // nibble's sum (unbiased) is then added to both halves of each.
+    uint32_t lo[8];
+#pragma GCC unroll 4
+    for (uint32_t c1 = 0; c1 < 4; ++c1) {
+      lo[2 * c1] = pack2(t0.t[0], t0.t[1]) + t1.t[c1] * 0x10001u;
+      lo[2 * c1 + 1] = pack2(t0.t[2], t0.t[3]) + t1.t[c1] * 0x10001u;
+    }
+    // High nibble h = 4 * c3 + c2. A byte with the invalid code 10 among its trits never occurs in
+    // a loaded model's columns, so those 7 of 16 rows are skipped — except in a last partial group,
+    // whose unused code bits may hold anything (its padded activations are 0: every row is the
+    // same there, and all 16 are written).
+    const bool partial = 4 * g + 4 > n;
+    for (uint32_t c3 = 0; c3 < 4; ++c3) {
+      if (c3 == 2 && !partial) continue;
+#pragma GCC unroll 4
+      for (uint32_t c2 = 0; c2 < 4; ++c2) {
+        if (c2 == 2 && !partial) continue;
+        const uint32_t hw =
+            (t2.t[c2] + t3.t[c3] - 2 * kBias) * 0x10001u;  // unbiased: a wrapped add of the sum
+        alias_u32* row = table + 8 * (4 * c3 + c2);
+#pragma GCC unroll 8
+        for (uint32_t j = 0; j < 8; ++j) row[j] = lo[j] + hw;
+      }
+    }
+  }
+  in->x = x;
+  in->n = n;
+  in->prepared = scratch;
+}
+
+void ternary_matvec_i8_lut4(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  const uint16_t* table = static_cast<const uint16_t*>(in.prepared);
+  const uint32_t bytes = groups4(w.cols);
+  const int32_t bias = static_cast<int32_t>(bytes * 2 * kBias);
+  const uint8_t* row = w.data;
+  for (uint32_t r = 0; r < w.rows; ++r, row += w.row_bytes) {
+    // Four table pointers (one per byte of a 4-byte step): each lookup is one register-offset
+    // load on Thumb-2, with no index arithmetic.
+    const uint16_t* t0 = table;
+    const uint16_t* t1 = table + 256;
+    const uint16_t* t2 = table + 512;
+    const uint16_t* t3 = table + 768;
+    const uint8_t* p = row;
+    uint32_t s = 0;
+    for (uint32_t k = bytes / 4; k != 0; --k, p += 4) {
+      s += t0[p[0]];
+      s += t1[p[1]];
+      s += t2[p[2]];
+      s += t3[p[3]];
+      t0 += 1024;
+      t1 += 1024;
+      t2 += 1024;
+      t3 += 1024;
+    }
+    for (uint32_t k = bytes % 4; k != 0; --k, ++p, t0 += 256) s += t0[*p];
+    acc[r] = static_cast<int32_t>(s) - bias;
+  }
+}
+
+// ---- the lut kernel: the chosen group size -----------------------------------------------------
+
+size_t ternary_input_scratch_bytes_lut(uint32_t n) {
+  return kAtomeI8LutGroup == 4 ? ternary_input_scratch_bytes_lut4(n)
+                               : ternary_input_scratch_bytes_lut2(n);
+}
+
+void ternary_input_prepare_lut(TernaryInput* in, const int8_t* x, uint32_t n, void* scratch) {
+  if (kAtomeI8LutGroup == 4) {
+    ternary_input_prepare_lut4(in, x, n, scratch);
+  } else {
+    ternary_input_prepare_lut2(in, x, n, scratch);
+  }
+}
+
+void ternary_matvec_i8_lut(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  if (kAtomeI8LutGroup == 4) {
+    ternary_matvec_i8_lut4(acc, w, in);
+  } else {
+    ternary_matvec_i8_lut2(acc, w, in);
+  }
+}
+
+}  // namespace atome
