@@ -149,8 +149,12 @@ void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h,
   if (ch < w.rows) {  // the last channels (fewer than eight)
     const float* rest_h[64];
     for (uint32_t k = 0; k < taps; ++k) rest_h[k] = lag_h[k] + ch;
-    const atome_trits rest{w.data + static_cast<size_t>(ch) * w.row_bytes, w.rows - ch, w.cols,
-                           w.row_bytes, w.scale, w.scale_q24};
+    const atome_trits rest{w.data + static_cast<size_t>(ch) * w.row_bytes,
+                           w.rows - ch,
+                           w.cols,
+                           w.row_bytes,
+                           w.scale,
+                           w.scale_q24};
     conv_taps_portable(out + ch, rest, rest_h, taps);
   }
 }

@@ -85,8 +85,12 @@ void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x) {
     out[r + 3] = w.scale * finish_row(lanes_cd + 8, rd, done, w.cols, x);
   }
   if (r < w.rows) {  // the last rows (fewer than four): the AVX2 kernel, same arithmetic
-    const atome_trits rest{w.data + static_cast<size_t>(r) * w.row_bytes, w.rows - r, w.cols,
-                           w.row_bytes, w.scale, w.scale_q24};
+    const atome_trits rest{w.data + static_cast<size_t>(r) * w.row_bytes,
+                           w.rows - r,
+                           w.cols,
+                           w.row_bytes,
+                           w.scale,
+                           w.scale_q24};
     ternary_matvec_avx2(out + r, rest, x);
   }
 }
