@@ -1,0 +1,318 @@
+// Numerics modes (issue 13): the q15 fixed-point primitives against their real-valued meaning,
+// a8 and q15 models against the f32 model they were converted from, the file fields and the
+// loader's checks, and the integer API.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "engine/bytes.h"
+#include "engine/fixed.h"
+#include "engine/format.h"
+#include "fixtures.h"
+#include "host/byte_io.h"
+#include "host/numerics_convert.h"
+#include "model_helpers.h"
+#include "random_model.h"
+
+namespace atome {
+namespace {
+
+using namespace test;
+
+// ---- fixed-point primitives -------------------------------------------------------------------
+
+TEST(FixedPoint, ExpNegIsWithinOneOfTheRoundedExponential) {
+  int worst = 0;
+  for (int64_t t = 0; t < (int64_t{17} << 16); t += 37) {
+    const double exact = 32768.0 * std::exp(-static_cast<double>(t) / 65536.0);
+    const int got = fixed::exp_neg_q15(t);
+    worst = std::max(worst, std::abs(got - static_cast<int>(std::lround(exact))));
+  }
+  EXPECT_LE(worst, 1);
+  EXPECT_EQ(fixed::exp_neg_q15(0), 32768);
+  EXPECT_EQ(fixed::exp_neg_q15(int64_t{16} << 16), 0);
+}
+
+TEST(FixedPoint, IntegerSquareRootIsTheFloorOfTheRoot) {
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    const uint64_t v = rng() >> (rng() % 64);
+    const uint64_t r = fixed::isqrt64(v);
+    ASSERT_LE(r * r, v) << v;
+    ASSERT_GT((r + 1) * (r + 1), v) << v;  // (r + 1)^2 <= 2^64 for r < 2^32
+  }
+  EXPECT_EQ(fixed::isqrt64(0), 0u);
+  EXPECT_EQ(fixed::isqrt64(UINT64_MAX), 0xFFFFFFFFu);
+}
+
+TEST(FixedPoint, LayerNormMatchesTheRealOneWithinQ8Rounding) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  for (uint32_t d : {8u, 64u, 256u, 1000u}) {
+    for (double spread : {0.01, 1.0, 40.0}) {
+      std::vector<int32_t> x(d), gamma(d), beta(d);
+      std::vector<double> xr(d);
+      for (uint32_t i = 0; i < d; ++i) {
+        xr[i] = 3.0 + spread * normal(rng);
+        x[i] = static_cast<int32_t>(std::lround(xr[i] * 65536.0));
+        xr[i] = x[i] / 65536.0;
+        gamma[i] = static_cast<int32_t>(std::lround((1.0 + 0.3 * normal(rng)) * 65536.0));
+        beta[i] = static_cast<int32_t>(std::lround(0.2 * normal(rng) * 65536.0));
+      }
+      std::vector<int16_t> h(d);
+      const uint32_t eps_q24 = 168;  // 1e-5
+      fixed::layer_norm_q(h.data(), x.data(), gamma.data(), beta.data(), d, eps_q24);
+      double mean = 0, var = 0;
+      for (double v : xr) mean += v;
+      mean /= d;
+      for (double v : xr) var += (v - mean) * (v - mean);
+      var /= d;
+      double worst = 0;
+      for (uint32_t i = 0; i < d; ++i) {
+        const double want =
+            (xr[i] - mean) / std::sqrt(var + eps_q24 / 16777216.0) * (gamma[i] / 65536.0) +
+            beta[i] / 65536.0;
+        worst = std::max(worst, std::fabs(h[i] / 256.0 - want));
+      }
+      EXPECT_LE(worst, 1.0 / 256) << "d " << d << " spread " << spread;
+    }
+  }
+}
+
+TEST(FixedPoint, AbsmaxQuantisationUsesTheFullRangeAndRoundsToNearest) {
+  std::vector<int16_t> h = {-300, 150, 0, 299, 1, -2};
+  std::vector<int8_t> q(h.size());
+  const uint32_t deq = fixed::quantize_h(q.data(), h.data(), static_cast<uint32_t>(h.size()));
+  EXPECT_EQ(q[0], -127);  // the absmax element maps to +-127
+  for (size_t i = 0; i < h.size(); ++i)
+    EXPECT_LE(std::fabs(q[i] - 127.0 * h[i] / 300.0), 0.5 + 1e-9) << i;
+  EXPECT_NEAR(deq / 65536.0, 300.0 / 127.0, 1.0 / 65536);
+  std::vector<int16_t> zeros(5, 0);
+  EXPECT_EQ(fixed::quantize_h(q.data(), zeros.data(), 5), 0u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(q[i], 0);
+}
+
+TEST(FixedPoint, PowerOfTwoQuantisationPicksTheLeastExponent) {
+  std::vector<int32_t> v = {127, -20, 5};
+  std::vector<int8_t> q(3);
+  EXPECT_EQ(fixed::quantize_pow2(q.data(), v.data(), 3), 0u);
+  EXPECT_EQ(q[0], 127);
+  v = {128, -20, 5};
+  EXPECT_EQ(fixed::quantize_pow2(q.data(), v.data(), 3), 1u);
+  EXPECT_EQ(q[0], 64);
+  EXPECT_EQ(q[1], -10);
+  EXPECT_EQ(q[2], 3);  // 2.5 rounds half up
+  v = {fixed::kLimit, -fixed::kLimit, 0};
+  const uint32_t e = fixed::quantize_pow2(q.data(), v.data(), 3);
+  EXPECT_LE(e, 21u);
+  EXPECT_LE(std::abs(q[0]), 127);
+}
+
+TEST(FixedPoint, SoftmaxSumsToOneAndFollowsTheRealOne) {
+  std::vector<int32_t> v = {0, -65536, 3 * 65536, 3 * 65536 - 1000};
+  std::vector<double> real(v.begin(), v.end());
+  fixed::softmax_q15(v.data(), 4);
+  double m = *std::max_element(real.begin(), real.end()), sum = 0;
+  for (double& r : real) sum += (r = std::exp((r - m) / 65536.0));
+  int total = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    EXPECT_NEAR(v[i] / 32768.0, real[i] / sum, 2.0 / 32768) << i;
+    total += v[i];
+  }
+  EXPECT_NEAR(total, 32768, 2);
+}
+
+// ---- models -----------------------------------------------------------------------------------
+
+// Logits of every step over a fixed text (teacher forcing: every model sees the same tokens) and
+// each step's argmax.
+struct ForcedRun {
+  std::vector<float> logits;
+  std::vector<uint32_t> argmax;
+};
+
+ForcedRun forced_run(const atome_model& model, uint32_t window = 64) {
+  static const std::string text =
+      "Once upon a time, there was a little girl named Lily. She liked to play in the park with "
+      "her red ball. One day, the ball rolled away and she ran after it.";
+  OwnedSession s(model, window, kNoStateLimit);
+  ForcedRun run;
+  for (unsigned char ch : text) {
+    const float* logits = s.step(ch);
+    run.logits.insert(run.logits.end(), logits, logits + model.config.vocab_size);
+    run.argmax.push_back(atome_argmax(logits, model.config.vocab_size));
+  }
+  return run;
+}
+
+// Mean |a - b| over every logit, and the share of steps whose argmax agrees.
+struct Agreement {
+  double mean_gap = 0;
+  double same_argmax = 0;
+};
+
+Agreement agreement(const ForcedRun& a, const ForcedRun& b) {
+  Agreement g;
+  for (size_t i = 0; i < a.logits.size(); ++i) g.mean_gap += std::fabs(a.logits[i] - b.logits[i]);
+  g.mean_gap /= static_cast<double>(a.logits.size());
+  for (size_t t = 0; t < a.argmax.size(); ++t) g.same_argmax += a.argmax[t] == b.argmax[t];
+  g.same_argmax /= static_cast<double>(a.argmax.size());
+  return g;
+}
+
+double mean_abs(const std::vector<float>& v) {
+  double sum = 0;
+  for (float x : v) sum += std::fabs(x);
+  return sum / static_cast<double>(v.size());
+}
+
+TEST(NumericsModes, ConversionRecordsTheModeAndRoundTrips) {
+  const HostModel f32 = random_model(small_config(32, 2, 8, 5, 4), 3);
+  for (uint32_t mode : {ATOME_NUMERICS_A8, ATOME_NUMERICS_Q15}) {
+    const std::vector<uint8_t> image = write_native(convert_numerics(f32, mode));
+    EXPECT_EQ(read_u16(image.data() + format::kOffVersionMinor), 1);
+    const LoadedModel m = load_native_image(image);
+    EXPECT_EQ(m.model.config.numerics, mode);
+    EXPECT_EQ(m.model.config.act_bits, 8u);
+    EXPECT_EQ(write_native(read_native(image)), image) << numerics_name(mode);
+  }
+  // f32 files stay version 1.0.
+  const std::vector<uint8_t> plain = write_native(f32);
+  EXPECT_EQ(read_u16(plain.data() + format::kOffVersionMinor), 0);
+  EXPECT_THROW(convert_numerics(convert_numerics(f32, ATOME_NUMERICS_Q15), ATOME_NUMERICS_F32),
+               FormatError);
+}
+
+TEST(NumericsModes, A8AndQ15StayCloseToF32OnRandomModels) {
+  for (uint32_t paths : {7u, 1u, 2u, 4u, 6u}) {
+    const atome_config c = small_config(48, 2, 8, 4, 3, paths);
+    const HostModel f32 = random_model(c, 100 + paths);
+    const LoadedModel mf = load_native_image(write_native(f32));
+    const LoadedModel ma =
+        load_native_image(write_native(convert_numerics(f32, ATOME_NUMERICS_A8)));
+    const LoadedModel mq =
+        load_native_image(write_native(convert_numerics(f32, ATOME_NUMERICS_Q15)));
+    const ForcedRun rf = forced_run(mf.model), ra = forced_run(ma.model), rq = forced_run(mq.model);
+    // Rounding, not bugs: int8 inputs cost ~1/127 relative per linear, and top-k attention may
+    // pick another key now and then. A wrong shift or scale moves logits by factors of 2.
+    const double size = mean_abs(rf.logits);
+    for (const auto& [name, run] : {std::pair{"a8", &ra}, std::pair{"q15", &rq}}) {
+      const Agreement g = agreement(rf, *run);
+      EXPECT_LT(g.mean_gap, 0.1 * size) << name << " paths " << paths;
+      EXPECT_GE(g.same_argmax, 0.8) << name << " paths " << paths;
+    }
+    EXPECT_GT(agreement(rf, rq).mean_gap, 0.0) << "q15 must not be the float path";
+  }
+}
+
+TEST(NumericsModes, Q15AgreesWithF32OnTheReferenceModel) {
+  const std::string path = reference_path("original-models/toy_60k.atome01");
+  ATOME_REQUIRE_FIXTURE(path);
+  const LoadedModel legacy = load_legacy_as_native(path);
+  const HostModel f32 = read_native(legacy.image);
+  const LoadedModel mq = load_native_image(write_native(convert_numerics(f32, ATOME_NUMERICS_Q15)));
+  const Agreement g = agreement(forced_run(legacy.model), forced_run(mq.model));
+  EXPECT_LT(g.mean_gap, 0.05);
+  EXPECT_GE(g.same_argmax, 0.95);
+  std::printf("toy_60k q15 vs f32: mean |delta logit| %.4f, same argmax %.3f\n", g.mean_gap,
+              g.same_argmax);
+}
+
+TEST(NumericsModes, IntegerApiGivesTheQ16LogitsTheFloatApiScales) {
+  const HostModel f32 = random_model(small_config(32, 2, 8, 5, 4, ATOME_PATH_ALL, 3), 9);
+  HostModel cls = f32;
+  cls.config.arch = ATOME_ARCH_CLASSIFIER;
+  const LoadedModel mq = load_native_image(write_native(convert_numerics(cls, ATOME_NUMERICS_Q15)));
+  const LoadedModel mf = load_native_image(write_native(cls));
+  OwnedSession a(mq.model, 16, kNoStateLimit), b(mq.model, 16, kNoStateLimit),
+      f(mf.model, 16, kNoStateLimit);
+  for (uint32_t token : {65u, 66u, 200u}) {
+    const float* lf = a.step(token);
+    const int32_t* lq = nullptr;
+    ASSERT_EQ(atome_step_q16(b.get(), token, &lq), ATOME_OK);
+    for (uint32_t i = 0; i < 256; ++i) ASSERT_EQ(lf[i], static_cast<float>(lq[i]) / 65536.0f);
+    EXPECT_EQ(atome_argmax(lf, 256), atome_argmax_i32(lq, 256));
+    for (uint32_t l = 0; l < 2; ++l) {
+      const int32_t* r = atome_session_router_q15(b.get(), l);
+      ASSERT_NE(r, nullptr);
+      EXPECT_NEAR(r[0] + r[1] + r[2], 32768, 2);
+    }
+  }
+  int32_t cq[3];
+  float cf[3];
+  ASSERT_EQ(atome_session_class_logits_q16(b.get(), cq, 3), ATOME_OK);
+  ASSERT_EQ(atome_session_class_logits(a.get(), cf, 3), ATOME_OK);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(cf[i], static_cast<float>(cq[i]) / 65536.0f);
+  // The integer calls refuse a float model.
+  f.step(65);
+  const int32_t* lq = nullptr;
+  EXPECT_EQ(atome_step_q16(f.get(), 65, &lq), ATOME_ERR_WRONG_NUMERICS);
+  EXPECT_EQ(atome_session_class_logits_q16(f.get(), cq, 3), ATOME_ERR_WRONG_NUMERICS);
+  EXPECT_EQ(atome_session_router_q15(f.get(), 0), nullptr);
+}
+
+TEST(NumericsModes, Q15StateIsSmallerThanFloatState) {
+  // The 60K shape at window 256: float K/V is 4 bytes a value, int8 K/V one byte plus an exponent
+  // per position. Issue 13's bound: <= 96 KB.
+  const HostModel f32 = random_model(small_config(64, 4, 16, 5, 4), 1);
+  const LoadedModel mf = load_native_image(write_native(f32));
+  const LoadedModel mq = load_native_image(write_native(convert_numerics(f32, ATOME_NUMERICS_Q15)));
+  const size_t float_bytes = atome_state_bytes(&mf.model, 256);
+  const size_t q15_bytes = atome_state_bytes(&mq.model, 256);
+  EXPECT_LE(q15_bytes, 96u * 1024u);
+  EXPECT_LT(q15_bytes * 3, float_bytes);
+}
+
+// ---- file fields and the loader ---------------------------------------------------------------
+
+std::vector<uint8_t> with_crc(std::vector<uint8_t> image) {
+  put_u32(image, format::kOffCrc, format::image_crc32(image.data(), image.size()));
+  return image;
+}
+
+atome_status load_status(const std::vector<uint8_t>& image) {
+  atome_model m;
+  return atome_model_load(&m, image.data(), image.size());
+}
+
+TEST(NumericsModes, LoaderChecksTheNumericsFields) {
+  const HostModel f32 = random_model(small_config(16, 1, 8, 3, 2), 4);
+  const std::vector<uint8_t> q15 = write_native(convert_numerics(f32, ATOME_NUMERICS_Q15));
+  const std::vector<uint8_t> plain = write_native(f32);
+  ASSERT_EQ(load_status(q15), ATOME_OK);
+  auto patched = [](std::vector<uint8_t> image, size_t off, uint32_t value) {
+    put_u32(image, off, value);
+    return with_crc(image);
+  };
+  EXPECT_EQ(load_status(patched(q15, format::kOffNumerics, 3)), ATOME_ERR_BAD_CONFIG);
+  EXPECT_EQ(load_status(patched(q15, format::kOffActBits, 32)), ATOME_ERR_BAD_CONFIG);
+  EXPECT_EQ(load_status(patched(q15, format::kOffNormEpsQ24, 0)), ATOME_ERR_BAD_CONFIG);
+  EXPECT_EQ(load_status(patched(q15, format::kOffNormEpsQ24, 1u << 24)), ATOME_ERR_BAD_CONFIG);
+  EXPECT_EQ(load_status(patched(q15, format::kOffReserved, 1)), ATOME_ERR_BAD_HEADER);
+  // A 1.0 file has no numerics fields: their bytes must be zero.
+  EXPECT_EQ(load_status(patched(plain, format::kOffNumerics, 1)), ATOME_ERR_BAD_HEADER);
+  EXPECT_EQ(load_status(patched(plain, format::kOffNormEpsQ24, 5)), ATOME_ERR_BAD_HEADER);
+  // An f32 model marked q15 has f32 tensors where i32 ones belong.
+  std::vector<uint8_t> marked = plain;
+  put_u16(marked, format::kOffVersionMinor, 1);
+  put_u32(marked, format::kOffNumerics, ATOME_NUMERICS_Q15);
+  put_u32(marked, format::kOffActBits, 8);
+  put_u32(marked, format::kOffNormEpsQ24, 168);
+  EXPECT_EQ(load_status(with_crc(marked)), ATOME_ERR_BAD_TENSOR);
+
+  // Tensor values: the first gamma (tensor 1) and a trit scale (tensor 0, the embedding).
+  const uint8_t* table = q15.data() + format::kHeaderBytes;
+  const uint32_t gamma_at = read_u32(table + 1 * format::kTensorEntryBytes + format::kTeOffset);
+  EXPECT_EQ(load_status(patched(q15, gamma_at, (1u << 27) + 1)), ATOME_ERR_BAD_WEIGHTS);
+  EXPECT_EQ(load_status(patched(q15, gamma_at, 1u << 27)), ATOME_OK);
+  EXPECT_EQ(load_status(patched(q15, format::kHeaderBytes + format::kTeScale, 1u << 28)),
+            ATOME_ERR_BAD_TENSOR);
+  EXPECT_EQ(load_status(patched(q15, format::kHeaderBytes + format::kTeScale, (1u << 28) - 1)),
+            ATOME_OK);
+}
+
+}  // namespace
+}  // namespace atome
