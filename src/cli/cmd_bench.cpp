@@ -59,10 +59,16 @@
 //                           windows [{window, decode_tok_s_median, prefill_tok_s_median,
 //                           ms_per_token_median, state_bytes}] as new / old ratios,
 //                           windows_only_new, windows_only_old
+//   numerics_compare        only with --numerics MODE: the model converted in memory to MODE
+//                           (host/numerics_convert.h) and timed at each window right after the
+//                           original: numerics, from (the original's mode), model_bytes, windows
+//                           (as above, plus decode_speedup = its decode_tok_s median / the
+//                           original's)
 // Medians of an even number of runs average the two middle values.
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <set>
 #include <string>
@@ -77,6 +83,7 @@
 #include "host/bench_report.h"
 #include "host/benchmark.h"
 #include "host/model_file.h"
+#include "host/numerics_convert.h"
 #include "host/text_format.h"
 
 namespace atome::cli {
@@ -99,6 +106,7 @@ struct BenchOptions {
   std::string prompt = kStoryText;
   std::string compare;
   std::string max_state;  // --max-state (state_limit.h)
+  std::string numerics;   // --numerics: also time the model converted to this mode
   bool json = false;
 };
 
@@ -201,16 +209,49 @@ void run_bench(const BenchOptions& o) {
   r.nproc = machine.logical_cpus;
   r.tokens = n;
   r.repeat = repeat;
+  // --numerics: the same model converted in memory, timed in the same run right after the
+  // original at each window, so that the ratio compares like with like.
+  const bool converting = !o.numerics.empty();
+  const uint32_t numerics = converting ? parse_numerics(o.numerics) : 0;
+  std::vector<uint8_t> converted_bytes;
+  AlignedBuffer converted_image;
+  atome_model converted{};
+  if (converting) {
+    converted_bytes = write_native(convert_numerics(
+        read_native(std::vector<uint8_t>(f.model.image, f.model.image + f.model.image_bytes)),
+        numerics));
+    converted_image = AlignedBuffer(converted_bytes.size());
+    std::memcpy(converted_image.data(), converted_bytes.data(), converted_bytes.size());
+    load_or_throw(&converted, converted_image.data(), converted_bytes.size(),
+                  o.model + " (" + o.numerics + ")");
+  }
+  std::vector<BenchWindow> converted_windows;
   for (uint32_t window : windows) {
     const std::string prompt = make_prompt(o.prompt, prompt_is_window ? window : fixed_prompt);
     r.windows.push_back(bench_window(f.model, window, max_state, prompt, n, repeat));
+    if (converting)
+      converted_windows.push_back(bench_window(converted, window, max_state, prompt, n, repeat));
   }
   r.peak_rss_bytes = peak_rss_bytes();
 
   const bool comparing = !o.compare.empty();
   const BenchComparison c = comparing ? compare_bench(r, old, o.compare) : BenchComparison{};
+  nlohmann::ordered_json numerics_json;
+  if (converting) {
+    numerics_json["numerics"] = o.numerics;
+    numerics_json["from"] = numerics_name(f.model.config.numerics);
+    numerics_json["model_bytes"] = converted_bytes.size();
+    numerics_json["windows"] = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < converted_windows.size(); ++i) {
+      nlohmann::ordered_json w = window_json(converted_windows[i]);
+      w["decode_speedup"] =
+          converted_windows[i].decode_tok_s.median / r.windows[i].decode_tok_s.median;
+      numerics_json["windows"].push_back(w);
+    }
+  }
   if (o.json) {
     nlohmann::ordered_json j = bench_to_json(r);
+    if (converting) j["numerics_compare"] = numerics_json;
     if (comparing) j["compare"] = comparison_json(c);
     std::printf("%s\n", j.dump(2).c_str());
     const std::string warning = comparing ? comparison_warning(c) : "";
@@ -222,6 +263,19 @@ void run_bench(const BenchOptions& o) {
                                   : std::to_string(fixed_prompt) + " bytes") +
                     " of " + source + ", repeated");
   if (comparing) print_comparison(c);
+  if (converting) {
+    std::printf("\n%s converted to %s in memory (%zu bytes), timed right after it:\n",
+                numerics_name(f.model.config.numerics), o.numerics.c_str(), converted_bytes.size());
+    std::printf("  %6s  %11s  %-26s  %s\n", "window", "state_bytes", "decode tok/s (min-max)",
+                "decode speedup");
+    for (size_t i = 0; i < converted_windows.size(); ++i) {
+      const BenchWindow& w = converted_windows[i];
+      std::printf("  %6u  %11llu  %-26s  %.2fx\n", w.window,
+                  static_cast<unsigned long long>(w.state_bytes),
+                  spread_cell(w.decode_tok_s, 1).c_str(),
+                  w.decode_tok_s.median / r.windows[i].decode_tok_s.median);
+    }
+  }
 }
 
 }  // namespace
@@ -254,6 +308,9 @@ void add_bench_command(CLI::App& app) {
                   "A saved 'atome bench --json' output: print ratios new / old per window")
       ->type_name("FILE");
   add_max_state_flag(cmd, &o->max_state);
+  cmd->add_option("--numerics", o->numerics,
+                  "Also time the model converted to a8 or q15, in the same run (speed ratio)")
+      ->check(CLI::IsMember({"a8", "q15"}));
   cmd->add_flag("--json", o->json, "Print one JSON object (fields: see cmd_bench.cpp)");
   cmd->callback([o] { run_bench(*o); });
 }

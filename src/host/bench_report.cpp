@@ -18,6 +18,8 @@ ordered_json spread_json(const Spread& s) {
   return {{"median", s.median}, {"min", s.min}, {"max", s.max}};
 }
 
+}  // namespace
+
 ordered_json window_json(const BenchWindow& w) {
   ordered_json runs = ordered_json::array();
   for (const BenchRun& r : w.runs)
@@ -32,6 +34,8 @@ ordered_json window_json(const BenchWindow& w) {
           {"generated_crc32", w.generated_crc32},
           {"runs", runs}};
 }
+
+namespace {
 
 // The reader's accessors: each names the file and the key in its error.
 std::string quoted(const std::string& key) {

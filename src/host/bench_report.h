@@ -56,6 +56,9 @@ struct BenchReport {
 
 nlohmann::ordered_json bench_to_json(const BenchReport& report);
 
+// One window's object of the "windows" list.
+nlohmann::ordered_json window_json(const BenchWindow& window);
+
 // Reads a saved `atome bench --json` output. Only the fields --compare needs are required; runs,
 // min and max are optional. Throws Error naming `path` (and the key) for a file that is
 // missing, not JSON, of another schema or version, or lacking a needed field.
