@@ -21,6 +21,7 @@
 #include "host/byte_io.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
+#include "host/numerics_convert.h"
 #include "random_model.h"
 #include "train/checkpoint.h"
 #include "train/trainer.h"
@@ -89,6 +90,13 @@ int main(int argc, char** argv) {
       write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) + ".atome",
             img);
       ++native_count;
+      // The same model in the integer modes (format 1.1: numerics fields, i32 tensors).
+      for (uint32_t mode : {ATOME_NUMERICS_A8, ATOME_NUMERICS_Q15}) {
+        write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) + "_" +
+                  atome::numerics_name(mode) + ".atome",
+              atome::write_native(atome::convert_numerics(m, mode)));
+        ++native_count;
+      }
       if (p == 7 && classes == 0) {
         write(native_dir + "/tiny_signed.atome", with_signature_block(img));
         ++native_count;

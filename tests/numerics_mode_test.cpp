@@ -316,3 +316,18 @@ TEST(NumericsModes, LoaderChecksTheNumericsFields) {
 
 }  // namespace
 }  // namespace atome
+
+namespace atome {
+namespace {
+
+// The shipped q15 default model is exactly `atome convert --numerics q15` of the shipped f32 one:
+// anyone can rebuild it, and it changes when the conversion rules do.
+TEST(NumericsModes, ShippedQ15ModelIsTheConversionOfTheShippedFloatModel) {
+  const std::string dir = std::string(ATOME_SOURCE_DIR) + "/models/";
+  const std::vector<uint8_t> f32 = read_file(dir + "atome-stories-944k.atome");
+  const std::vector<uint8_t> q15 = read_file(dir + "atome-stories-944k-q15.atome");
+  EXPECT_EQ(write_native(convert_numerics(read_native(f32), ATOME_NUMERICS_Q15)), q15);
+}
+
+}  // namespace
+}  // namespace atome

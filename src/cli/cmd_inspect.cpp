@@ -17,6 +17,7 @@
 #include "engine/format.h"
 #include "host/model_config.h"
 #include "host/model_file.h"
+#include "host/numerics_convert.h"
 #include "host/text_format.h"
 
 namespace atome::cli {
@@ -38,7 +39,8 @@ struct TensorRow {
   uint16_t layer;
   uint8_t dtype;
   uint32_t rows, cols;
-  float scale;
+  float scale;      // f32 / a8 trits: alpha
+  int32_t scale_q24;  // q15 trits: alpha in Q24
   uint32_t offset, bytes;
 };
 
@@ -51,12 +53,16 @@ TensorRow tensor_row(const atome_model& m, uint32_t i) {
                    read_u32(e + kTeRows),
                    read_u32(e + kTeCols),
                    read_f32(e + kTeScale),
+                   static_cast<int32_t>(read_u32(e + kTeScale)),
                    read_u32(e + kTeOffset),
                    read_u32(e + kTeBytes)};
 }
 
 const char* dtype_name(uint8_t dtype) {
-  return dtype == kDtypeF32 ? "f32" : dtype == kDtypeTrit2 ? "trit2" : "?";
+  return dtype == kDtypeF32     ? "f32"
+         : dtype == kDtypeTrit2 ? "trit2"
+         : dtype == kDtypeI32   ? "i32"
+                                : "?";
 }
 
 const char* arch_name(uint32_t arch) {
@@ -87,7 +93,13 @@ JsonF32 config_json(const atome_config& c) {
       {"n_layers", c.n_layers},   {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
       {"top_k", c.top_k},         {"pathways", c.pathways},     {"n_paths", c.n_paths},
       {"n_classes", c.n_classes}, {"act_bits", c.act_bits},     {"context_len", c.context_len},
-      {"norm_eps", c.norm_eps}};
+      {"norm_eps", c.norm_eps},   {"numerics", numerics_name(c.numerics)},
+      {"norm_eps_q24", c.norm_eps_q24}};
+}
+
+// A trit tensor's alpha as a number: the float (f32, a8) or the Q24 integer / 2^24 (q15).
+double alpha(const atome_model& m, const TensorRow& t) {
+  return m.config.numerics == ATOME_NUMERICS_Q15 ? t.scale_q24 / 16777216.0 : t.scale;
 }
 
 void print_json(const ModelFile& f) {
@@ -126,7 +138,7 @@ void print_json(const ModelFile& f) {
                        {"dtype", dtype_name(t.dtype)},
                        {"rows", t.rows},
                        {"cols", t.cols},
-                       {"scale", t.scale},
+                       {"scale", t.dtype == kDtypeTrit2 ? alpha(m, t) : t.scale},
                        {"offset", t.offset},
                        {"bytes", t.bytes}});
   }
@@ -160,6 +172,9 @@ void print_text(const ModelFile& f) {
               c.pathways, c.n_paths);
   std::printf("n_classes:       %u\n", c.n_classes);
   std::printf("act_bits:        %u\n", c.act_bits);
+  std::printf("numerics:        %s", numerics_name(c.numerics));
+  if (c.numerics == ATOME_NUMERICS_Q15) std::printf(" (norm_eps_q24 %u)", c.norm_eps_q24);
+  std::printf("\n");
   std::printf("context_len:     %u%s\n", c.context_len, c.context_len ? "" : " (unknown)");
   std::printf("norm_eps:        %s\n", short_float(c.norm_eps).c_str());
   std::printf("parameters:      %llu\n",
@@ -181,7 +196,8 @@ void print_text(const ModelFile& f) {
     const std::string layer = t.layer == kGlobalLayer ? "-" : std::to_string(t.layer);
     const std::string shape = std::to_string(t.rows) + "x" + std::to_string(t.cols);
     // f32 tensors have no scale (the file stores 1.0).
-    const std::string scale = t.dtype == kDtypeTrit2 ? short_float(t.scale) : "-";
+    const std::string scale =
+        t.dtype == kDtypeTrit2 ? short_float(static_cast<float>(alpha(m, t))) : "-";
     std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index,
                 tensor_kind_name(t.kind), layer.c_str(), dtype_name(t.dtype), shape.c_str(),
                 scale.c_str(), t.offset, t.bytes);
