@@ -55,13 +55,25 @@ void conv_forward(atome_session* s, uint32_t layer) {
   // trit of (ch, k) is (code & 1) - (code & 2) = 0, +1 or -1, times h — an exact integer sum.
   int32_t* __restrict sum = s->q.local;
   for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = 0;
+  const uint8_t* __restrict rows = w.data;
   for (uint32_t k = 0; k < taps; ++k) {
     const int16_t* __restrict h = lag_h[k];
-    const uint8_t* __restrict byte = w.data + (k >> 2);
-    const uint32_t shift = (k & 3u) * 2u, stride = w.row_bytes;
-    for (uint32_t ch = 0; ch < d; ++ch) {
-      const int32_t code = (byte[static_cast<size_t>(ch) * stride] >> shift) & 3;
-      sum[ch] += h[ch] * ((code & 1) - (code & 2));
+    if (w.row_bytes == 2) {  // K in 5..8 (the presets): a row is one little-endian uint16
+      const uint32_t shift = 2u * k;
+      // size_t: a 32-bit index would wrap, and the compiler could not see a contiguous load.
+      for (size_t ch = 0; ch < d; ++ch) {
+        uint16_t bits;
+        __builtin_memcpy(&bits, rows + 2 * ch, 2);  // little-endian targets only (bytes.h)
+        const int32_t code = static_cast<int32_t>((bits >> shift) & 3u);
+        sum[ch] += h[ch] * ((code & 1) - (code & 2));
+      }
+    } else {
+      const uint8_t* __restrict byte = rows + (k >> 2);
+      const uint32_t shift = (k & 3u) * 2u, stride = w.row_bytes;
+      for (uint32_t ch = 0; ch < d; ++ch) {
+        const int32_t code = (byte[static_cast<size_t>(ch) * stride] >> shift) & 3;
+        sum[ch] += h[ch] * ((code & 1) - (code & 2));
+      }
     }
   }
   for (uint32_t ch = 0; ch < d; ++ch)
