@@ -31,9 +31,8 @@ struct qemu_plugin_insn* qemu_plugin_tb_get_insn(const struct qemu_plugin_tb*, s
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn*);
 void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn*, int /* ADD_U64 */, void*,
                                                 uint64_t);
-void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn*,
-                                            void (*)(unsigned int, void*), int /* NO_REGS */,
-                                            void*);
+void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn*, void (*)(unsigned int, void*),
+                                            int /* NO_REGS */, void*);
 void qemu_plugin_outs(const char*);
 
 __attribute__((visibility("default"))) int qemu_plugin_version = 1;
@@ -89,8 +88,10 @@ static size_t find(uint64_t pc) { /* index of the range holding pc, or n_ranges 
   size_t lo = 0, hi = n_ranges;
   while (lo < hi) { /* first range with start > pc */
     size_t mid = lo + (hi - lo) / 2;
-    if (ranges[mid].start <= pc) lo = mid + 1;
-    else hi = mid;
+    if (ranges[mid].start <= pc)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return lo > 0 && pc < ranges[lo - 1].end ? lo - 1 : n_ranges;
 }
@@ -142,7 +143,8 @@ static void at_exit(qemu_plugin_id_t id, void* unused) {
   for (size_t l = 0; l < n_ranges; ++l)
     for (size_t i = 0; i < n_ranges; ++i)
       if (ranges[i].line == l) {
-        snprintf(line, sizeof line, "range %s %llu\n", ranges[i].name, (unsigned long long)counts[i]);
+        snprintf(line, sizeof line, "range %s %llu\n", ranges[i].name,
+                 (unsigned long long)counts[i]);
         qemu_plugin_outs(line);
         break;
       }

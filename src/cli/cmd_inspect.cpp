@@ -39,7 +39,7 @@ struct TensorRow {
   uint16_t layer;
   uint8_t dtype;
   uint32_t rows, cols;
-  float scale;      // f32 / a8 trits: alpha
+  float scale;        // f32 / a8 trits: alpha
   int32_t scale_q24;  // q15 trits: alpha in Q24
   uint32_t offset, bytes;
 };
@@ -88,13 +88,21 @@ std::string signature_key(const atome_model& m) {
 }
 
 JsonF32 config_json(const atome_config& c) {
-  return JsonF32{
-      {"arch", c.arch},           {"vocab_size", c.vocab_size}, {"d_model", c.d_model},
-      {"n_layers", c.n_layers},   {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
-      {"top_k", c.top_k},         {"pathways", c.pathways},     {"n_paths", c.n_paths},
-      {"n_classes", c.n_classes}, {"act_bits", c.act_bits},     {"context_len", c.context_len},
-      {"norm_eps", c.norm_eps},   {"numerics", numerics_name(c.numerics)},
-      {"norm_eps_q24", c.norm_eps_q24}};
+  return JsonF32{{"arch", c.arch},
+                 {"vocab_size", c.vocab_size},
+                 {"d_model", c.d_model},
+                 {"n_layers", c.n_layers},
+                 {"d_head", c.d_head},
+                 {"conv_kernel", c.conv_kernel},
+                 {"top_k", c.top_k},
+                 {"pathways", c.pathways},
+                 {"n_paths", c.n_paths},
+                 {"n_classes", c.n_classes},
+                 {"act_bits", c.act_bits},
+                 {"context_len", c.context_len},
+                 {"norm_eps", c.norm_eps},
+                 {"numerics", numerics_name(c.numerics)},
+                 {"norm_eps_q24", c.norm_eps_q24}};
 }
 
 // A trit tensor's alpha as a number: the float (f32, a8) or the Q24 integer / 2^24 (q15).
