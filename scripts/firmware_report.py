@@ -213,7 +213,7 @@ BOARD_FLASH = {"RP2040 (Cortex-M0+)": 2048 * 1024, "STM32F411 (Cortex-M4F)": 512
                "ESP32-C3 (rv32imc)": 4096 * 1024}  # RP2040: the Pico's 2 MB QSPI flash
 
 
-def estimates(rows, fits):
+def estimates(rows, fit_rows):
     out = ["", "**Estimates, not measurements**: tokens/s = clock / (instructions per token x CPI), "
            "energy per token = volts x amps x time per token. QEMU counts instructions, not cycles: no "
            "pipeline stalls, flash wait states or cache misses; those are folded into the assumed CPI.",
@@ -234,7 +234,7 @@ def estimates(rows, fits):
             "application); the weights stay in flash.", "",
             "| board | model | flash: weights / board | kernel | state at W 64 | state at W 256 | largest window | its state |",
             "|---|---|---|---|---|---|---|---|"]
-    out += fits
+    out += fit_rows
     return out
 
 
