@@ -4,11 +4,17 @@
 # engine (atome_firmware_twin), and requires identical output: every step's token and the CRC-32
 # of its full logits vector (i.e. bit-identical logits), and exit status 0.
 #
-#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN
+#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN [NUMERICS [SIZER]]
 #   CORE: m0 m3 m4 m4f m7 rv32imc; MODEL: a native file, or a legacy .atome01 (converted first).
+#   NUMERICS: f32 (default: the model as it is, the engine with its float path) or q15 (the model
+#   converted with `atome convert --numerics q15` into BUILD_DIR, the integer-only firmware,
+#   ATOME_NUMERICS=q15: logits are the int32 Q16 ones of atome_step_q16).
+#   SIZER: a twin built with the firmware engine's defines (tests/firmware.cmake: integer-only, the
+#   core's lut kernel), whose --state-bytes sizes the firmware's arena (default: TWIN). Its lines
+#   must equal TWIN's too (the integer-only engine on the host).
 #   Exit 77 (CTest: skipped) when MODEL is missing, unless CI=true.
 set -euo pipefail
-core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7
+core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7 numerics=${8:-f32} sizer=${9:-$7}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 prompt="Once upon a time"
 case $core in
@@ -29,20 +35,33 @@ if [ ! -f "$model" ]; then
   echo "model $model not found: skipped"
   exit 77
 fi
-case $model in
-  *.atome01) "$atome" convert "$model" "$build/model.atome" >/dev/null && model=$build/model.atome ;;
-esac
+if [ "$numerics" = q15 ]; then
+  "$atome" convert "$model" "$build/model.atome" --numerics q15 >/dev/null
+  model=$build/model.atome
+else
+  case $model in
+    *.atome01) "$atome" convert "$model" "$build/model.atome" >/dev/null && model=$build/model.atome ;;
+  esac
+fi
 "$atome" export --model "$model" --c-header "$build/model.h" --symbol atome_model_image >/dev/null
-arena=$("$twin" --state-bytes "$model" "$window")
+arena=$("$sizer" --state-bytes "$model" "$window")
 cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \
   -DATOME_CORE="$core" -DATOME_MODEL_HEADER="$build/model.h" -DATOME_WINDOW="$window" \
-  -DATOME_ARENA_BYTES="$arena" -DATOME_TOKENS="$tokens" -DATOME_PROMPT="$prompt" >/dev/null
+  -DATOME_ARENA_BYTES="$arena" -DATOME_TOKENS="$tokens" -DATOME_PROMPT="$prompt" \
+  -DATOME_NUMERICS="$numerics" >/dev/null
 cmake --build "$build" >/dev/null
 status=0
 timeout 300 "${qemu[@]}" -nographic -semihosting-config enable=on,target=native \
   -kernel "$build/atome_fw.elf" >"$build/device.txt" 2>&1 || status=$?
 "$twin" "$model" "$window" "$tokens" "$prompt" >"$build/host.txt"
-echo "$core $(basename "$model") window $window: $(grep -c '^step' "$build/device.txt" || true) steps on the device, exit $status"
+if [ "$sizer" != "$twin" ]; then
+  "$sizer" "$model" "$window" "$tokens" "$prompt" >"$build/host-sizer.txt"
+  if ! diff -u "$build/host.txt" "$build/host-sizer.txt"; then
+    echo "the host engine and the firmware-configured host engine ($(basename "$sizer")) differ"
+    exit 1
+  fi
+fi
+echo "$core $(basename "$model") ($numerics) window $window, state $arena B: $(grep -c '^step' "$build/device.txt" || true) steps on the device, exit $status"
 if [ "$status" -ne 0 ]; then
   tail -5 "$build/device.txt"
   echo "firmware exit status $status (99: fault handler)"

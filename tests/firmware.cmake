@@ -11,6 +11,24 @@ add_executable(atome_firmware_twin ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
 target_include_directories(atome_firmware_twin PRIVATE ${PROJECT_SOURCE_DIR}/firmware)
 target_link_libraries(atome_firmware_twin PRIVATE atome_engine)
 
+# The q15 firmware's engine built for the host: the same sources and defines as the integer-only
+# firmware (ATOME_FLOAT_PATH=0, the lut kernel with the core's group size: 2 on M0, 4 elsewhere),
+# so that its `--state-bytes` is the firmware's atome_state_bytes (the lut scratch and the absent
+# float router/logits make it differ from the host engine's). Its lines are not what the
+# firmware is compared with: that stays the host engine (atome_firmware_twin).
+set(fw_engine_sources crc32.cpp format_layout.cpp forward_f32.cpp forward_q15.cpp model_load.cpp
+    sampler.cpp session.cpp ternary_portable.cpp ternary_i8_portable.cpp ternary_i8_lut.cpp)
+list(TRANSFORM fw_engine_sources PREPEND ${PROJECT_SOURCE_DIR}/src/engine/)
+foreach(group 2 4)
+  add_executable(atome_firmware_twin_q15_lut${group} ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
+                 ${PROJECT_SOURCE_DIR}/firmware/app/generation.cpp ${fw_engine_sources})
+  target_include_directories(atome_firmware_twin_q15_lut${group} PRIVATE
+                             ${PROJECT_SOURCE_DIR}/firmware ${PROJECT_SOURCE_DIR}/include
+                             ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(atome_firmware_twin_q15_lut${group} PRIVATE ATOME_FLOAT_PATH=0
+                             ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=${group})
+endforeach()
+
 set(fw_tools arm-none-eabi-g++ riscv64-unknown-elf-g++ qemu-system-arm qemu-system-riscv32)
 set(fw_missing "")
 foreach(tool ${fw_tools})
@@ -35,10 +53,15 @@ set(toy_60k ${shared_dir}/reference/original-models/toy_60k.atome01)
 set(atome_944k ${shared_dir}/reference/original-models/atome_944k.atome01)
 set(default_model ${PROJECT_SOURCE_DIR}/models/atome-stories-944k.atome)
 
-# core, model name, model file, attention window, generated tokens. The micro:bit (M0) has 16 KB
-# of RAM: toy_60k's state at window 2 is 13,184 bytes, which leaves the stack ~3 KB; the 944K
-# default model (721,120 bytes of state at window 64, 280,832 bytes of weights) fits the 4 MB
+# core, model name, model file, attention window, generated tokens[, numerics]. The micro:bit (M0)
+# has 16 KB of RAM: toy_60k's state at window 2 is 13,184 bytes, which leaves the stack ~3 KB; the
+# 944K default model (721,120 bytes of state at window 64, 280,832 bytes of weights) fits the 4 MB
 # MPS2 boards and RISC-V virt only, as does the original's atome_944k (converted from ATOME01).
+# q15 runs (numerics q15): the model converted at test time with `atome convert --numerics q15`
+# into the build directory, run by the integer-only firmware (ATOME_NUMERICS=q15, int32 Q16
+# logits). On the micro:bit toy_60k q15 takes window 10: 13,504 bytes of state (lut2 kernel, no
+# float logits) leave the stack 2,880 bytes (window 12 would leave 2,224; it uses ~1.1 KB). The
+# q15 default model's 280,832 bytes of weights exceed the micro:bit's 256 KB of flash.
 set(fw_runs
   "m0|toy_60k|${toy_60k}|2|32"
   "m3|toy_60k|${toy_60k}|64|32"
@@ -55,7 +78,18 @@ set(fw_runs
   "m4|atome_944k|${atome_944k}|64|8"
   "m4f|atome_944k|${atome_944k}|64|8"
   "m7|atome_944k|${atome_944k}|64|8"
-  "rv32imc|atome_944k|${atome_944k}|64|8")
+  "rv32imc|atome_944k|${atome_944k}|64|8"
+  "m0|toy_60k_q15|${toy_60k}|10|32|q15"
+  "m3|toy_60k_q15|${toy_60k}|64|32|q15"
+  "m4|toy_60k_q15|${toy_60k}|64|32|q15"
+  "m4f|toy_60k_q15|${toy_60k}|64|32|q15"
+  "m7|toy_60k_q15|${toy_60k}|64|32|q15"
+  "rv32imc|toy_60k_q15|${toy_60k}|64|32|q15"
+  "m3|default_q15|${default_model}|64|16|q15"
+  "m4|default_q15|${default_model}|64|16|q15"
+  "m4f|default_q15|${default_model}|64|16|q15"
+  "m7|default_q15|${default_model}|64|16|q15"
+  "rv32imc|default_q15|${default_model}|64|16|q15")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)
@@ -63,11 +97,32 @@ foreach(run ${fw_runs})
   list(GET f 2 model)
   list(GET f 3 window)
   list(GET f 4 tokens)
+  list(LENGTH f n)
+  set(numerics f32)
+  set(sizer $<TARGET_FILE:atome_firmware_twin>)
+  if(n GREATER 5)
+    list(GET f 5 numerics)
+    if(core STREQUAL "m0")
+      set(sizer $<TARGET_FILE:atome_firmware_twin_q15_lut2>)
+    else()
+      set(sizer $<TARGET_FILE:atome_firmware_twin_q15_lut4>)
+    endif()
+  endif()
+  set(dir ${CMAKE_BINARY_DIR}/fw/${core}-${name})
   add_test(NAME firmware.${core}.${name}
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-parity.sh ${core} ${model} ${window} ${tokens}
-            ${CMAKE_BINARY_DIR}/fw/${core}-${name} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin>)
+            ${dir} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin> ${numerics} ${sizer})
   set_tests_properties(firmware.${core}.${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600)
+  if(numerics STREQUAL "q15")
+    # The integer-only firmware the parity test built: no soft-float routine linked or called,
+    # no VFP instruction on M4F/M7 (objdump; scripts/firmware-nofloat.sh).
+    set_tests_properties(firmware.${core}.${name} PROPERTIES FIXTURES_SETUP fw-${core}-${name})
+    add_test(NAME firmware.${core}.${name}.nofloat
+      COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core} ${dir}/atome_fw.elf)
+    set_tests_properties(firmware.${core}.${name}.nofloat PROPERTIES LABELS firmware
+                         FIXTURES_REQUIRED fw-${core}-${name})
+  endif()
 endforeach()
 
 # Integer ternary kernels on each core (firmware/app/kernel_bench.cpp, no model): every kernel

@@ -9,12 +9,20 @@
 //               sparse = int8 q.k scores (pow2 scales), top-k, softmax_q15, sum of p v (int8 K/V)
 //               x = sat(x + r_i * pathway_i)
 //   logits = requantize(unembed h8) of the final LayerNorm_q                 (Q16)
+#include "engine/build_config.h"
 #include "engine/fixed.h"
 #include "engine/format.h"
 #include "engine/ops.h"
 #include "engine/session.h"
 #include "engine/ternary.h"
 #include "engine/ternary_i8.h"
+
+// Integer-only build on a hard-float Arm core: keep GCC off the FPU's registers, which it would
+// otherwise use to move and spill 64-bit integers (vldr/vpush d8), so that q15 firmware runs no
+// VFP instruction. After the includes, so that numerics.h's float helpers are compiled as usual.
+#if !ATOME_FLOAT_PATH && defined(__ARM_FP) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC target("general-regs-only")
+#endif
 
 namespace atome {
 namespace {

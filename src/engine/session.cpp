@@ -10,6 +10,13 @@
 #include "engine/numerics.h"
 #include "engine/ternary_i8.h"
 
+// Integer-only build on a hard-float Arm core: keep GCC off the FPU's registers, which it would
+// otherwise use to move and spill 64-bit integers (vldr/vpush d8), so that q15 firmware runs no
+// VFP instruction. After the includes, so that numerics.h's float helpers are compiled as usual.
+#if !ATOME_FLOAT_PATH && defined(__ARM_FP) && defined(__GNUC__) && !defined(__clang__)
+#pragma GCC target("general-regs-only")
+#endif
+
 namespace {
 
 using namespace atome;
