@@ -33,7 +33,7 @@ struct Matrix {
     }
     x.resize(cols, 0.5f);
     out.resize(rows);
-    view = {packed.data(), rows, cols, row_bytes, 0.01f, 0};
+    view = {packed.data(), rows, cols, row_bytes, 0.01f, 0, ATOME_PACKING_TRIT2};
   }
 };
 

@@ -15,6 +15,7 @@
 #include "engine/session.h"
 #include "engine/ternary.h"
 #include "engine/ternary_i8.h"
+#include "engine/trit3.h"
 
 namespace atome {
 namespace {
@@ -54,7 +55,9 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const uint8_t* row = w.data;
   for (uint32_t ch = 0; ch < d; ++ch, row += w.row_bytes) {
     int32_t sum = 0;
-    for (uint32_t k = 0; k < taps; ++k) sum += apply_trit_i32(lag_h[k][ch], trit_code(row, k));
+    each_trit_code(row, w.packing, taps, [&sum, &lag_h, ch](uint32_t k, uint32_t code) {
+      sum += apply_trit_i32(lag_h[k][ch], code);
+    });
     s->q.local[ch] = sat_q16(shift_round(static_cast<int64_t>(sum) * w.scale_q24, 16));
   }
 }
@@ -154,10 +157,9 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
   // Embedding row: +-alpha_E (Q24 -> Q16) or 0 per element.
   const int32_t e = sat_q16(shift_round(m.embed.scale_q24, 8));
   const uint8_t* erow = m.embed.data + static_cast<uint64_t>(token) * m.embed.row_bytes;
-  for (uint32_t i = 0; i < d; ++i) {
-    const uint32_t code = trit_code(erow, i);
+  each_trit_code(erow, m.embed.packing, d, [x, e](uint32_t i, uint32_t code) {
     x[i] = (code & 1u) ? ((code & 2u) ? -e : e) : 0;
-  }
+  });
 
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     const LayerWeights& lw = s->layers[l];
