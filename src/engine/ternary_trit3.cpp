@@ -80,13 +80,25 @@ void conv_taps_trit3(float* out, const atome_trits& w, const float* const* lag_h
 }
 #endif
 
-void ternary_matvec_i8_trit3(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+void ternary_matvec_i8_trit3_via(int32_t* acc, const atome_trits& w, const TernaryInput& in,
+                                 MatvecI8Kernel kernel) {
   alignas(16) uint8_t buf[kTrit3DecodeBytes + kSlack];
   const uint32_t per = chunk_rows(w.cols);
   for (uint32_t r0 = 0; r0 < w.rows; r0 += per) {
     const uint32_t n = w.rows - r0 < per ? w.rows - r0 : per;
-    ternary_matvec_i8(acc + r0, decode_rows(w, r0, n, buf), in);
+    kernel(acc + r0, decode_rows(w, r0, n, buf), in);
   }
+}
+
+namespace {
+// The selected kernel (ternary_i8.h's dispatcher, on a trit2 view).
+void selected_i8(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  ternary_matvec_i8(acc, w, in);
+}
+}  // namespace
+
+void ternary_matvec_i8_trit3(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  ternary_matvec_i8_trit3_via(acc, w, in, selected_i8);
 }
 
 }  // namespace atome

@@ -69,6 +69,12 @@ static inline void each_trit_code(const uint8_t* row, uint32_t packing, uint32_t
   }
 }
 
+// ternary_matvec_i8_trit3 with a given 2-bit kernel (the firmware kernel bench measures each).
+struct TernaryInput;
+using MatvecI8Kernel = void (*)(int32_t* acc, const atome_trits& w, const TernaryInput& in);
+void ternary_matvec_i8_trit3_via(int32_t* acc, const atome_trits& w, const TernaryInput& in,
+                                 MatvecI8Kernel kernel);
+
 }  // namespace atome
 
 #endif  // ATOME_ENGINE_TRIT3_H
