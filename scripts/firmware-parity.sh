@@ -4,11 +4,12 @@
 # engine (atome_firmware_twin), and requires identical output: every step's token and the CRC-32
 # of its full logits vector (i.e. bit-identical logits), and exit status 0.
 #
-#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN
+#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN [PACKING]
 #   CORE: m0 m3 m4 m4f m7 rv32imc; MODEL: a native file, or a legacy .atome01 (converted first).
+#   PACKING: trit2 or trit3 (the model re-packed with `atome convert --packing` first).
 #   Exit 77 (CTest: skipped) when MODEL is missing, unless CI=true.
 set -euo pipefail
-core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7
+core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7 packing=${8:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 prompt="Once upon a time"
 case $core in
@@ -32,6 +33,10 @@ fi
 case $model in
   *.atome01) "$atome" convert "$model" "$build/model.atome" >/dev/null && model=$build/model.atome ;;
 esac
+if [ -n "$packing" ]; then
+  "$atome" convert "$model" "$build/model-$packing.atome" --packing "$packing" >/dev/null
+  model=$build/model-$packing.atome
+fi
 "$atome" export --model "$model" --c-header "$build/model.h" --symbol atome_model_image >/dev/null
 arena=$("$twin" --state-bytes "$model" "$window")
 cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \

@@ -55,7 +55,14 @@ set(fw_runs
   "m4|atome_944k|${atome_944k}|64|8"
   "m4f|atome_944k|${atome_944k}|64|8"
   "m7|atome_944k|${atome_944k}|64|8"
-  "rv32imc|atome_944k|${atome_944k}|64|8")
+  "rv32imc|atome_944k|${atome_944k}|64|8"
+  # base-3 packing (5 trits a byte): the same tokens and logits as the host on every core
+  "m0|toy_60k_trit3|${toy_60k}|2|32|trit3"
+  "m3|toy_60k_trit3|${toy_60k}|64|32|trit3"
+  "m4|toy_60k_trit3|${toy_60k}|64|32|trit3"
+  "m4f|toy_60k_trit3|${toy_60k}|64|32|trit3"
+  "m7|toy_60k_trit3|${toy_60k}|64|32|trit3"
+  "rv32imc|toy_60k_trit3|${toy_60k}|64|32|trit3")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)
@@ -63,9 +70,15 @@ foreach(run ${fw_runs})
   list(GET f 2 model)
   list(GET f 3 window)
   list(GET f 4 tokens)
+  set(packing "")
+  list(LENGTH f fields)
+  if(fields GREATER 5)
+    list(GET f 5 packing)
+  endif()
   add_test(NAME firmware.${core}.${name}
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-parity.sh ${core} ${model} ${window} ${tokens}
-            ${CMAKE_BINARY_DIR}/fw/${core}-${name} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin>)
+            ${CMAKE_BINARY_DIR}/fw/${core}-${name} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin>
+            ${packing})
   set_tests_properties(firmware.${core}.${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600)
 endforeach()
