@@ -11,6 +11,7 @@
 
 #include "engine/ternary.h"
 #include "engine/ternary_i8.h"
+#include "host/byte_io.h"
 #include "model_helpers.h"
 #include "random_model.h"
 
@@ -22,18 +23,32 @@ struct Matrix {
   std::vector<uint8_t> packed;
   std::vector<float> x, out;
   atome_trits view{};
-  Matrix(uint32_t rows, uint32_t cols) {
+  Matrix(uint32_t rows, uint32_t cols, bool trit3 = false) {
     std::mt19937_64 rng(1);
-    const uint32_t row_bytes = (cols + 3) / 4;
+    const uint32_t row_bytes = trit3 ? (cols + 4) / 5 : (cols + 3) / 4;
     packed.resize(static_cast<size_t>(rows) * row_bytes);
-    for (auto& b : packed) {
-      uint8_t v = static_cast<uint8_t>(rng());
-      v &= static_cast<uint8_t>(~((v >> 1) & ~v & 0x55u) << 1);  // no invalid 10 codes
-      b = v;
+    if (trit3) {
+      std::vector<int8_t> t(cols);
+      for (uint32_t r = 0; r < rows; ++r) {
+        for (auto& v : t) v = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+        pack_trits3(t.data(), cols, packed.data() + static_cast<size_t>(r) * row_bytes);
+      }
+    } else {
+      for (auto& b : packed) {
+        uint8_t v = static_cast<uint8_t>(rng());
+        v &= static_cast<uint8_t>(~((v >> 1) & ~v & 0x55u) << 1);  // no invalid 10 codes
+        b = v;
+      }
     }
     x.resize(cols, 0.5f);
     out.resize(rows);
-    view = {packed.data(), rows, cols, row_bytes, 0.01f, 0};
+    view = {packed.data(),
+            rows,
+            cols,
+            row_bytes,
+            0.01f,
+            0,
+            trit3 ? ATOME_PACKING_TRIT3 : ATOME_PACKING_TRIT2};
   }
 };
 
@@ -141,6 +156,33 @@ BENCHMARK_CAPTURE(BM_MatvecI8, I8Avx512, no_scratch, ternary_input_prepare_porta
     ->Args({256, 1024});
 #endif
 
+// trit2 vs trit3 through the build's dispatchers (ternary_matvec, ternary_matvec_i8): trit3 is
+// decoded per chunk of rows (engine/trit3.h) and then runs the same kernel.
+void BM_Packing(benchmark::State& state, bool trit3, bool int8) {
+  Matrix m(static_cast<uint32_t>(state.range(0)), static_cast<uint32_t>(state.range(1)), trit3);
+  std::vector<int8_t> x(m.view.cols, 3);
+  std::vector<uint64_t> scratch(ternary_input_scratch_bytes(m.view.cols) / 8 + 2);
+  std::vector<int32_t> acc(m.view.rows);
+  TernaryInput in;
+  ternary_input_prepare(&in, x.data(), m.view.cols, scratch.data());
+  for (auto _ : state) {
+    if (int8) {
+      ternary_matvec_i8(acc.data(), m.view, in);
+      benchmark::DoNotOptimize(acc.data());
+    } else {
+      ternary_matvec(m.out.data(), m.view, m.x.data());
+      benchmark::DoNotOptimize(m.out.data());
+    }
+  }
+  state.counters["trits/s"] =
+      benchmark::Counter(static_cast<double>(state.range(0) * state.range(1)),
+                         benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK_CAPTURE(BM_Packing, Float_trit2, false, false)->Args({256, 64})->Args({256, 1024});
+BENCHMARK_CAPTURE(BM_Packing, Float_trit3, true, false)->Args({256, 64})->Args({256, 1024});
+BENCHMARK_CAPTURE(BM_Packing, I8_trit2, false, true)->Args({256, 64})->Args({256, 1024});
+BENCHMARK_CAPTURE(BM_Packing, I8_trit3, true, true)->Args({256, 64})->Args({256, 1024});
+
 test::LoadedModel model_944k() {
   const char* env = std::getenv("ATOME_SHARED_DIR");
   const std::string path = std::string(env ? env : ATOME_DEFAULT_SHARED_DIR) +
@@ -152,8 +194,11 @@ test::LoadedModel model_944k() {
 }
 
 // 240 greedy tokens after a 16-byte prompt, window 256 (the original needs 112 s for this).
-void BM_Greedy944k(benchmark::State& state) {
-  static const test::LoadedModel m = model_944k();
+void BM_Greedy944k(benchmark::State& state, bool trit3) {
+  static const test::LoadedModel m2 = model_944k();
+  static const test::LoadedModel m3 = test::load_native_image(
+      write_native(with_trit_dtype(read_native(m2.image), format::kDtypeTrit3)));
+  const test::LoadedModel& m = trit3 ? m3 : m2;
   OwnedSession session(m.model, 256, test::kNoStateLimit);
   const char prompt[] = "Once upon a time";
   for (auto _ : state) {
@@ -167,7 +212,8 @@ void BM_Greedy944k(benchmark::State& state) {
   state.counters["tok/s"] =
       benchmark::Counter(240.0 + 16.0, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_Greedy944k)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Greedy944k, trit2, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Greedy944k, trit3, true)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

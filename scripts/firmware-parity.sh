@@ -4,7 +4,7 @@
 # engine (atome_firmware_twin), and requires identical output: every step's token and the CRC-32
 # of its full logits vector (i.e. bit-identical logits), and exit status 0.
 #
-#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN [NUMERICS [SIZER]]
+#   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN [NUMERICS [SIZER [PACKING]]]
 #   CORE: m0 m3 m4 m4f m7 rv32imc; MODEL: a native file, or a legacy .atome01 (converted first).
 #   NUMERICS: f32 (default: the model as it is, the engine with its float path) or q15 (the model
 #   converted with `atome convert --numerics q15` into BUILD_DIR, the integer-only firmware,
@@ -12,9 +12,11 @@
 #   SIZER: a twin built with the firmware engine's defines (tests/firmware.cmake: integer-only, the
 #   core's lut kernel), whose --state-bytes sizes the firmware's arena (default: TWIN). Its lines
 #   must equal TWIN's too (the integer-only engine on the host).
+#   PACKING: trit2 or trit3 (the model re-packed with `atome convert --packing` first; empty: as is).
 #   Exit 77 (CTest: skipped) when MODEL is missing, unless CI=true.
 set -euo pipefail
 core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7 numerics=${8:-f32} sizer=${9:-$7}
+packing=${10:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 prompt="Once upon a time"
 case $core in
@@ -42,6 +44,10 @@ else
   case $model in
     *.atome01) "$atome" convert "$model" "$build/model.atome" >/dev/null && model=$build/model.atome ;;
   esac
+fi
+if [ -n "$packing" ]; then
+  "$atome" convert "$model" "$build/model-$packing.atome" --packing "$packing" >/dev/null
+  model=$build/model-$packing.atome
 fi
 "$atome" export --model "$model" --c-header "$build/model.h" --symbol atome_model_image >/dev/null
 arena=$("$sizer" --state-bytes "$model" "$window")

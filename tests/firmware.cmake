@@ -89,7 +89,17 @@ set(fw_runs
   "m4|default_q15|${default_model}|64|16|q15"
   "m4f|default_q15|${default_model}|64|16|q15"
   "m7|default_q15|${default_model}|64|16|q15"
-  "rv32imc|default_q15|${default_model}|64|16|q15")
+  "rv32imc|default_q15|${default_model}|64|16|q15"
+  # base-3 packing (5 trits a byte): the same tokens and logits as the host on every core
+  "m0|toy_60k_trit3|${toy_60k}|2|32|f32|trit3"
+  "m3|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
+  "m4|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
+  "m4f|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
+  "m7|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
+  "rv32imc|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
+  "m0|toy_60k_q15_trit3|${toy_60k}|10|32|q15|trit3"
+  "m4f|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3"
+  "rv32imc|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)
@@ -100,8 +110,14 @@ foreach(run ${fw_runs})
   list(LENGTH f n)
   set(numerics f32)
   set(sizer $<TARGET_FILE:atome_firmware_twin>)
+  set(packing "")
+  if(n GREATER 6)
+    list(GET f 6 packing)
+  endif()
   if(n GREATER 5)
     list(GET f 5 numerics)
+  endif()
+  if(numerics STREQUAL "q15")
     if(core STREQUAL "m0")
       set(sizer $<TARGET_FILE:atome_firmware_twin_q15_lut2>)
     else()
@@ -111,7 +127,8 @@ foreach(run ${fw_runs})
   set(dir ${CMAKE_BINARY_DIR}/fw/${core}-${name})
   add_test(NAME firmware.${core}.${name}
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-parity.sh ${core} ${model} ${window} ${tokens}
-            ${dir} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin> ${numerics} ${sizer})
+            ${dir} $<TARGET_FILE:atome> $<TARGET_FILE:atome_firmware_twin> ${numerics} ${sizer}
+            ${packing})
   set_tests_properties(firmware.${core}.${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600)
   if(numerics STREQUAL "q15")

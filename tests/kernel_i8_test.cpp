@@ -35,7 +35,7 @@ Packed pack(uint32_t rows, uint32_t cols, std::mt19937_64& rng, int only = 2) {
       m.bytes[r * row_bytes + j / 4] |= static_cast<uint8_t>(code << (2 * (j % 4)));
     }
   }
-  m.view = {m.bytes.data(), rows, cols, row_bytes, 1.0f, 0};
+  m.view = {m.bytes.data(), rows, cols, row_bytes, 1.0f, 0, ATOME_PACKING_TRIT2};
   return m;
 }
 
@@ -124,7 +124,7 @@ TEST(KernelI8, PortableMatchesDefinition) {
 TEST(KernelI8, HandComputed) {
   // Row 0 = {+1, -1, 0, +1, -1}, row 1 = {0, 0, 0, 0, -1}; x = {3, 5, 7, -2, 127}.
   const uint8_t bytes[4] = {0x01 | 0x0C | 0x40, 0x03, 0x00, 0x03};
-  const atome_trits w{bytes, 2, 5, 2, 1.0f, 0};
+  const atome_trits w{bytes, 2, 5, 2, 1.0f, 0, ATOME_PACKING_TRIT2};
   Packed m;
   m.view = w;
   const std::vector<int8_t> x = {3, 5, 7, -2, 127};

@@ -32,7 +32,7 @@ RandomMatrix make_matrix(uint32_t rows, uint32_t cols, std::mt19937_64& rng) {
       m.packed[r * row_bytes + j / 4] |= static_cast<uint8_t>(code << (2 * (j % 4)));
     }
   }
-  m.view = {m.packed.data(), rows, cols, row_bytes, 0.0371f, 0};
+  m.view = {m.packed.data(), rows, cols, row_bytes, 0.0371f, 0, ATOME_PACKING_TRIT2};
   return m;
 }
 

@@ -60,8 +60,8 @@ SIG_MAGIC = b"ATOMESIG"
 HEADER_BYTES = 128
 SIG_BLOCK_BYTES = 112
 GLOBAL_LAYER = 0xFFFF
-DT_F32, DT_TRIT2 = 1, 2
-DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2"}
+DT_F32, DT_TRIT2, DT_TRIT3 = 1, 2, 4
+DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2", DT_TRIT3: "trit3"}
 
 # Tensor kinds (section 4.2)
 EMBED, NORM_GAMMA, NORM_BETA, CONV, SSM_A, SSM_B, SSM_C = 1, 2, 3, 4, 5, 6, 7
@@ -157,8 +157,9 @@ def expected_tensor_count(c):
     return 1 + c["n_layers"] * tensors_per_block(c["pathways"]) + 3 + (1 if c["n_classes"] > 0 else 0)
 
 
-def canonical_tensors(c):
-    """List of (kind, layer, dtype, rows, cols) in canonical order (section 4.3)."""
+def canonical_tensors(c, DT_TRIT2=DT_TRIT2):
+    """List of (kind, layer, dtype, rows, cols) in canonical order (section 4.3); trit tensors
+    have the file's trit dtype (trit2, or trit3: section 5.3)."""
     d, p, G = c["d_model"], c["pathways"], GLOBAL_LAYER
     out = [(EMBED, G, DT_TRIT2, 256, d)]
     for l in range(c["n_layers"]):
@@ -182,7 +183,15 @@ def canonical_tensors(c):
 def payload_bytes(dtype, rows, cols):
     if dtype == DT_F32:
         return rows * cols * 4
+    if dtype == DT_TRIT3:
+        return rows * ((cols + 4) // 5)
     return rows * ((cols + 3) // 4)
+
+
+def unpack_trit3_row(row, cols):
+    """Section 5.3: element j is digit j % 5 of byte j // 5 (digit = trit + 1), as trit2 codes
+    (00 = 0, 01 = +1, 11 = -1)."""
+    return [(3, 0, 1)[(row[j // 5] // 3 ** (j % 5)) % 3] for j in range(cols)]
 
 
 # A byte contains the invalid code 10 in some 2-bit slot: high bit set, low bit clear.
@@ -255,7 +264,9 @@ def validate(b):
 
     tensors = []
     cursor = payload_offset
-    for t, (kind, layer, dtype, rows, cols) in enumerate(canonical_tensors(cfg)):  # 20
+    # One trit packing per file: the embedding's dtype (entry 0) if it is trit3 (section 5.3).
+    trit_dt = DT_TRIT3 if b[table_offset + 4] == DT_TRIT3 else DT_TRIT2
+    for t, (kind, layer, dtype, rows, cols) in enumerate(canonical_tensors(cfg, trit_dt)):  # 20
         e = table_offset + 32 * t
         ent = dict(kind=u16(b, e), layer=u16(b, e + 2), dtype=b[e + 4], rows=u32(b, e + 8),
                    cols=u32(b, e + 12), scale=f32_at(b, e + 16), scale_bits=u32(b, e + 16),
@@ -286,6 +297,16 @@ def validate(b):
             for i, (bits,) in enumerate(struct.iter_unpack("<I", payload)):
                 if bits & 0x7F800000 == 0x7F800000:
                     raise Reject(BAD_WEIGHTS, "tensor %d: value %d not finite" % (t, i))
+        elif dtype == DT_TRIT3:
+            # 20f (trit3): bytes < 243; padding digits are 1 (trit 0)
+            rb = (cols + 4) // 5
+            pad = 5 * rb - cols
+            for r in range(rows):
+                row = payload[r * rb:(r + 1) * rb]
+                if max(row) >= 243:
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
+                if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
         else:
             # 20f
             rb = (cols + 3) // 4
@@ -433,12 +454,16 @@ class Trit:
 
     def __init__(self, ent):
         self.rows, self.cols, self.alpha = ent["rows"], ent["cols"], ent["scale"]
-        rb = (self.cols + 3) // 4
+        trit3 = ent["dtype"] == DT_TRIT3
+        rb = (self.cols + 4) // 5 if trit3 else (self.cols + 3) // 4
         p = ent["payload"]
         self.codes = []
         for r in range(self.rows):
             row = p[r * rb:(r + 1) * rb]
-            self.codes.append([(row[j >> 2] >> (2 * (j & 3))) & 3 for j in range(self.cols)])
+            if trit3:
+                self.codes.append(unpack_trit3_row(row, self.cols))
+            else:
+                self.codes.append([(row[j >> 2] >> (2 * (j & 3))) & 3 for j in range(self.cols)])
 
 
 def reduce8(lane):

@@ -39,12 +39,17 @@ rm -rf "$TMP" && mkdir -p "$TMP" || exit 1
 MODEL=$TMP/toy_60k.atn
 "$ATOME" convert "$FIXTURE" "$MODEL" >/dev/null || { echo "FAIL: atome convert" >&2; exit 1; }
 "$PY" "$TOOLS/atome_reader.py" validate "$MODEL" || { echo "FAIL: reader rejects the model" >&2; exit 1; }
+# The same model with base-3 packing (FORMAT.md §5.3).
+MODEL3=$TMP/toy_60k_trit3.atn
+"$ATOME" convert "$MODEL" "$MODEL3" --packing trit3 >/dev/null || { echo "FAIL: atome convert --packing trit3" >&2; exit 1; }
+"$PY" "$TOOLS/atome_reader.py" validate "$MODEL3" || { echo "FAIL: reader rejects the trit3 model" >&2; exit 1; }
 
 fails=0
 
 # (b) inspect: config, CRC and tensor table, field by field
 if [ "$MODE" = inspect ] || [ "$MODE" = all ]; then
   "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$MODEL" || fails=$((fails + 1))
+  "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$MODEL3" || fails=$((fails + 1))
 fi
 
 # (c) corrupted copies: both must reject; the reader must give the spec's status; the variants
@@ -87,6 +92,7 @@ if [ "$MODE" = forward ] || [ "$MODE" = all ]; then
   "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hello" || fails=$((fails + 1))
   # longer than conv_kernel and top_k, and longer than a small attention window
   "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hi, Atome!" 6 || fails=$((fails + 1))
+  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL3" "Hi, Atome!" 6 || fails=$((fails + 1))
 fi
 
 if [ $fails -ne 0 ]; then

@@ -3,7 +3,8 @@
 // mix (one prepared input read by router + q + k + v: 3 + 32 + 32 + 32 = 99 rows x 64 cols); its
 // result must equal the portable kernel's (an exact integer function). Prints one line per
 // measured region, "region <kernel> <case> <weights> OK|FAIL", and "done OK" or "done FAIL";
-// exits 1 on any FAIL.
+// exits 1 on any FAIL. Each kernel also runs on the same weights packed base-3 (trit3: 5 trits a
+// byte, decoded per chunk of rows by engine/trit3.h), as kernel "<name>/t3".
 //
 // Each measured region is bracketed by two calls to atome_bench_mark(); the QEMU plugin
 // (firmware/tools/insn_count.c, argument mark=<address of atome_bench_mark>) prints the running
@@ -13,6 +14,7 @@
 
 #include "../boot/semihost.h"
 #include "engine/ternary_i8.h"
+#include "engine/trit3.h"
 
 using namespace atome;
 
@@ -47,6 +49,31 @@ struct Weights {
 };
 constexpr Weights kWeights;
 
+// The same trits packed base-3 (FORMAT.md §5.3): 13 bytes a row of 64, padding digits 1.
+constexpr uint32_t kRowBytes3 = (kCols + 4) / 5;
+constexpr uint32_t kAllRows = kMaxRows + 99;
+struct Weights3 {
+  uint8_t bytes[kAllRows * kRowBytes3];
+  constexpr Weights3() : bytes() {
+    for (uint32_t r = 0; r < kAllRows; ++r) {
+      for (uint32_t b = 0; b < kRowBytes3; ++b) {
+        uint32_t v = 0, place = 1;
+        for (uint32_t k = 0; k < 5; ++k, place *= 3) {
+          const uint32_t i = 5 * b + k;
+          uint32_t digit = 1;
+          if (i < kCols) {
+            const uint32_t code = (kWeights.bytes[r * kRowBytes + i / 4] >> (2 * (i % 4))) & 3u;
+            digit = code == 0 ? 1u : code == 1 ? 2u : 0u;
+          }
+          v += digit * place;
+        }
+        bytes[r * kRowBytes3 + b] = static_cast<uint8_t>(v);
+      }
+    }
+  }
+};
+constexpr Weights3 kWeights3;
+
 struct Input {
   int8_t x[kCols];
   constexpr Input() : x() {
@@ -61,8 +88,28 @@ struct Input {
 };
 constexpr Input kInput;
 
+bool g_trit3 = false;  // bench() on the trit3 copy of the weights
+
+atome_trits matrix2(uint32_t first_row, uint32_t rows) {
+  return {
+      kWeights.bytes + first_row * kRowBytes, rows, kCols, kRowBytes, 1.0f, 0, ATOME_PACKING_TRIT2};
+}
+
 atome_trits matrix(uint32_t first_row, uint32_t rows) {
-  return {kWeights.bytes + first_row * kRowBytes, rows, kCols, kRowBytes, 1.0f};
+  if (!g_trit3) return matrix2(first_row, rows);
+  return {kWeights3.bytes + first_row * kRowBytes3,
+          rows,
+          kCols,
+          kRowBytes3,
+          1.0f,
+          0,
+          ATOME_PACKING_TRIT3};
+}
+
+// The kernel under test on a trit3 matrix: decode, then it.
+MatvecI8Kernel g_kernel = nullptr;
+void via_trit3(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  ternary_matvec_i8_trit3_via(acc, w, in, g_kernel);
 }
 
 alignas(16) uint8_t g_scratch[16 * 512];  // the largest: lut4 at 64 columns
@@ -133,10 +180,23 @@ bool same(const int32_t* a, const int32_t* b, uint32_t n) {
 void reference(int32_t* out, uint32_t first_row, uint32_t rows) {
   TernaryInput in;
   ternary_input_prepare_portable(&in, kInput.x, kCols, nullptr);
-  ternary_matvec_i8_portable(out, matrix(first_row, rows), in);
+  ternary_matvec_i8_portable(out, matrix2(first_row, rows), in);
 }
 
-void bench(const Kernel& k) {
+void bench(const Kernel& kernel) {
+  Kernel k = kernel;
+  char name[16];
+  if (g_trit3) {
+    g_kernel = kernel.matvec;
+    k.matvec = via_trit3;
+    uint32_t n = 0;
+    for (const char* p = kernel.name; *p != 0 && n < 12; ++p) name[n++] = *p;
+    name[n++] = '/';
+    name[n++] = 't';
+    name[n++] = '3';
+    name[n] = 0;
+    k.name = name;
+  }
   if (k.scratch_bytes(kCols) > sizeof g_scratch) {
     region_line(k.name, "scratch", 0, false);
     return;
@@ -188,7 +248,7 @@ int main() {
   {
     const int8_t x[5] = {3, 5, 7, -2, 127};
     const uint8_t rows[4] = {0x01 | 0x0C | 0x00 | 0x40, 0x03, 0x00, 0x03};  // 2 bytes per row
-    const atome_trits w{rows, 2, 5, 2, 1.0f};
+    const atome_trits w{rows, 2, 5, 2, 1.0f, 0, ATOME_PACKING_TRIT2};
     for (const Kernel& k : kKernels) {
       TernaryInput in;
       int32_t out[2] = {0, 0};
@@ -201,6 +261,8 @@ int main() {
       }
     }
   }
+  for (const Kernel& k : kKernels) bench(k);
+  g_trit3 = true;
   for (const Kernel& k : kKernels) bench(k);
   put("selected ");
   put(ternary_i8_kernel_name());

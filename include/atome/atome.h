@@ -82,14 +82,19 @@ typedef struct atome_config {
   uint32_t norm_eps_q24; /* q15: LayerNorm epsilon in Q24 (>= 1); 0 otherwise */
 } atome_config;
 
-/* A ternary matrix in place: rows x cols trits, 2 bits each, every row starting on a byte. */
+/* How a file packs its trits (one packing per file, FORMAT.md §5): 2 bits a trit (dtype trit2),
+ * or 5 trits a byte in base 3 (dtype trit3). */
+enum { ATOME_PACKING_TRIT2 = 0u, ATOME_PACKING_TRIT3 = 1u };
+
+/* A ternary matrix in place: rows x cols trits, every row starting on a byte. */
 typedef struct atome_trits {
   const uint8_t* data;
   uint32_t rows;
   uint32_t cols;
-  uint32_t row_bytes; /* (cols + 3) / 4 */
+  uint32_t row_bytes; /* (cols + 3) / 4 (trit2), (cols + 4) / 5 (trit3) */
   float scale;        /* alpha: W = scale * trit (f32, a8) */
   int32_t scale_q24;  /* alpha in Q24 (q15 models) */
+  uint32_t packing;   /* ATOME_PACKING_* */
 } atome_trits;
 
 /* A validated model: the config plus views into the caller's image. Fixed size; per-layer

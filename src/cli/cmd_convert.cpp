@@ -1,10 +1,16 @@
 // atome convert IN OUT [--to native|atome01] [--numerics f32|a8|q15 [--text FILE]]
+//               [--packing trit2|trit3|auto [--max-bytes N]]
 //               [--d N --layers N --d-head N --kernel K --top-k K]
 //
 // --numerics converts a float model after training (host/numerics_convert.h): a8 changes the
 // config only, q15 rounds every float parameter to fixed point. With --text it scores the input
 // and the output model on that text (story mode, as `atome eval`) and prints the bits-per-byte
 // cost of the conversion.
+//
+// --packing re-packs the native output's trits (host/model_data.h repack_native): trit2 (2 bits a
+// trit, the fastest kernels), trit3 (5 trits a byte, 20% fewer trit bytes), or auto: trit2 unless
+// the file must fit in --max-bytes and only trit3 does. Without it the input's packing is kept
+// (trit2 for a legacy input).
 //
 // Legacy (ATOME01 / ATOMECL01) -> native is the default direction. `--to atome01` goes back to
 // the legacy layout (ATOMECL01 when the model has a classifier head) so files can still be fed
@@ -39,6 +45,8 @@ struct ConvertOptions {
   std::string to = "native";
   std::string numerics;  // empty: keep the input's
   std::string text;      // --text: measure the conversion's bpb cost on this file
+  std::string packing;   // empty: keep the input's
+  std::string max_bytes = "0";
   // Numbers as text (validate.h parses them); "0" = not given.
   std::string d_model = "0", n_layers = "0", d_head = "0", conv_kernel = "0", top_k = "0";
 };
@@ -63,6 +71,10 @@ void run_convert(const ConvertOptions& o) {
   if (!o.text.empty() && !change_numerics) throw UsageError("--text needs --numerics");
   if (change_numerics && o.to != "native")
     throw UsageError("--numerics writes a native model: legacy files are f32 only");
+  const uint64_t max_bytes = parse_uint(o.max_bytes, "--max-bytes", 0, UINT32_MAX);
+  if (max_bytes != 0 && o.packing != "auto") throw UsageError("--max-bytes needs --packing auto");
+  if (!o.packing.empty() && o.to != "native")
+    throw UsageError("--packing writes a native model: the legacy format is 2-bit packed");
   LegacyDimFlags flags;
   // 0 means "guess", so it is accepted here; the format limits are checked by the reader.
   flags.d_model = parse_u32(o.d_model, "--d", 0, format::kMaxDModel);
@@ -104,6 +116,10 @@ void run_convert(const ConvertOptions& o) {
   } else {
     out = native.bytes;
   }
+  if (!o.packing.empty()) {
+    out = repack_native(out, o.packing, max_bytes);
+    validate_image(out, o.out);
+  }
   write_file_atomic(o.out, out);
 
   std::string from = source_format_name(native.source);
@@ -114,8 +130,10 @@ void run_convert(const ConvertOptions& o) {
   std::string to = o.to == "native"            ? "native"
                    : host.config.n_classes > 0 ? "legacy ATOMECL01"
                                                : "legacy ATOME01";
-  if (o.to == "native")
+  if (o.to == "native") {
     to += std::string(" ") + numerics_name(change_numerics ? numerics : host.config.numerics);
+    to += trit_dtype(read_native(out)) == format::kDtypeTrit3 ? " trit3" : " trit2";
+  }
   std::printf("%s: %s, %llu bytes -> %s: %s, %zu bytes\n", o.in.c_str(), from.c_str(),
               static_cast<unsigned long long>(native.file_bytes), o.out.c_str(), to.c_str(),
               out.size());
@@ -138,6 +156,13 @@ void add_convert_command(CLI::App& app) {
   cmd->add_option("--text", o->text,
                   "With --numerics: print the bits-per-byte cost of the conversion on this text")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--packing", o->packing,
+                  "Trit packing of the output: trit2 (fastest), trit3 (5 trits a byte, smallest), "
+                  "auto (trit2 unless only trit3 fits --max-bytes); default: the input's")
+      ->check(CLI::IsMember({"trit2", "trit3", "auto"}));
+  cmd->add_option("--max-bytes", o->max_bytes,
+                  "With --packing auto: the largest file the target's flash takes")
+      ->type_name("UINT");
   const char* group = "Legacy input dimensions (default: guessed from the file size)";
   cmd->add_option("--d", o->d_model, "Residual width d_model")->type_name("UINT")->group(group);
   cmd->add_option("--layers", o->n_layers, "Number of blocks")->type_name("UINT")->group(group);

@@ -61,8 +61,14 @@ TensorRow tensor_row(const atome_model& m, uint32_t i) {
 const char* dtype_name(uint8_t dtype) {
   return dtype == kDtypeF32     ? "f32"
          : dtype == kDtypeTrit2 ? "trit2"
+         : dtype == kDtypeTrit3 ? "trit3"
          : dtype == kDtypeI32   ? "i32"
                                 : "?";
+}
+
+// The file's trit packing: "trit2" (2 bits a trit) or "trit3" (5 trits a byte).
+const char* packing_name(const atome_model& m) {
+  return m.embed.packing == ATOME_PACKING_TRIT3 ? "trit3" : "trit2";
 }
 
 const char* arch_name(uint32_t arch) {
@@ -130,6 +136,7 @@ void print_json(const ModelFile& f) {
   j["arch"] = arch_name(m.config.arch);
   j["config"] = config_json(m.config);
   j["pathways"] = joined_pathways(m.config.pathways);
+  j["packing"] = packing_name(m);
   j["param_count"] = atome_model_param_count(&m);
   j["crc32"] = {{"stored", hex32(read_u32(m.image + kOffCrc))}, {"ok", true}};
   j["signature"] = {{"present", m.has_signature != 0}, {"signed_bytes", m.signed_bytes}};
@@ -146,7 +153,7 @@ void print_json(const ModelFile& f) {
                        {"dtype", dtype_name(t.dtype)},
                        {"rows", t.rows},
                        {"cols", t.cols},
-                       {"scale", t.dtype == kDtypeTrit2 ? alpha(m, t) : t.scale},
+                       {"scale", is_trit_dtype(t.dtype) ? alpha(m, t) : t.scale},
                        {"offset", t.offset},
                        {"bytes", t.bytes}});
   }
@@ -170,6 +177,7 @@ void print_text(const ModelFile& f) {
   std::printf("file bytes:      %llu\n", static_cast<unsigned long long>(f.file_bytes));
   if (f.source != SourceFormat::kNative) std::printf("image bytes:     %zu\n", m.image_bytes);
   std::printf("arch:            %s (%u)\n", arch_name(c.arch), c.arch);
+  std::printf("packing:         %s\n", packing_name(m));
   std::printf("vocab_size:      %u\n", c.vocab_size);
   std::printf("d_model:         %u\n", c.d_model);
   std::printf("n_layers:        %u\n", c.n_layers);
@@ -205,7 +213,7 @@ void print_text(const ModelFile& f) {
     const std::string shape = std::to_string(t.rows) + "x" + std::to_string(t.cols);
     // f32 tensors have no scale (the file stores 1.0).
     const std::string scale =
-        t.dtype == kDtypeTrit2 ? short_float(static_cast<float>(alpha(m, t))) : "-";
+        is_trit_dtype(t.dtype) ? short_float(static_cast<float>(alpha(m, t))) : "-";
     std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index,
                 tensor_kind_name(t.kind), layer.c_str(), dtype_name(t.dtype), shape.c_str(),
                 scale.c_str(), t.offset, t.bytes);

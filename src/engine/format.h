@@ -67,7 +67,18 @@ constexpr uint16_t kGlobalLayer = 0xFFFF;
 
 // f32: IEEE binary32 values (f32 and a8 models). trit2: 2-bit packed trits. i32: little-endian
 // two's-complement int32 values (q15 models, in place of every f32 tensor; FORMAT.md §7).
-enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2, kDtypeI32 = 3 };
+// trit3: base-3 packed trits, 5 a byte (FORMAT.md §5.3); every trit tensor of a file has the same
+// trit dtype (the embedding's).
+enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2, kDtypeI32 = 3, kDtypeTrit3 = 4 };
+constexpr bool is_trit_dtype(uint8_t dtype) {
+  return dtype == kDtypeTrit2 || dtype == kDtypeTrit3;
+}
+// Bytes of one row of `cols` trits.
+constexpr uint32_t trit_row_bytes(uint8_t dtype, uint32_t cols) {
+  return dtype == kDtypeTrit3 ? (cols + 4u) / 5u : (cols + 3u) / 4u;
+}
+// Writers mark a trit3 file 1.2 (a reader does not need it: the dtype says it).
+constexpr uint16_t kVersionMinorTrit3 = 2;
 
 enum Kind : uint16_t {
   kEmbed = 1,        // trit (vocab, d)
@@ -125,10 +136,13 @@ struct TensorSpec {
 // Number of tensors a file with this config holds.
 uint32_t tensor_count(const atome_config& config);
 
-// Spec of tensor `index` (< tensor_count(config)).
-TensorSpec canonical_tensor(const atome_config& config, uint32_t index);
+// Spec of tensor `index` (< tensor_count(config)); its trit tensors have dtype `trit_dtype`
+// (kDtypeTrit2 or kDtypeTrit3: the file's packing, which its embedding entry says).
+TensorSpec canonical_tensor(const atome_config& config, uint32_t index,
+                            uint8_t trit_dtype = kDtypeTrit2);
 
-// Payload bytes of a tensor: rows * cols * 4 for f32 and i32, rows * ceil(cols / 4) for trits.
+// Payload bytes of a tensor: rows * cols * 4 for f32 and i32, rows * ceil(cols / 4) for trit2,
+// rows * ceil(cols / 5) for trit3.
 uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols);
 
 // CRC-32 of the first `covered` bytes of a native image (covered >= kOffCrc + 4) with the CRC

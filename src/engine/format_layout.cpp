@@ -10,11 +10,11 @@ uint32_t tensor_count(const atome_config& c) {
   return 1u + c.n_layers * tensors_per_block(c.pathways) + 2u + 1u + (c.n_classes > 0 ? 1u : 0u);
 }
 
-TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
+TensorSpec canonical_tensor(const atome_config& c, uint32_t index, uint8_t trit_dtype) {
   const uint32_t d = c.d_model;
   // Vectors (norms, SSM) are f32, or int32 fixed point in a q15 model.
   const uint8_t kDtypeVec = c.numerics == ATOME_NUMERICS_Q15 ? kDtypeI32 : kDtypeF32;
-  if (index == 0) return {kEmbed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
+  if (index == 0) return {kEmbed, kGlobalLayer, trit_dtype, c.vocab_size, d};
   index -= 1;
   const uint32_t per_block = tensors_per_block(c.pathways);
   if (index < c.n_layers * per_block) {
@@ -24,7 +24,7 @@ TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
     if (i == 1) return {kNormBeta, layer, kDtypeVec, 1, d};
     i -= 2;
     if (c.pathways & ATOME_PATH_CONV) {
-      if (i == 0) return {kConv, layer, kDtypeTrit2, d, c.conv_kernel};
+      if (i == 0) return {kConv, layer, trit_dtype, d, c.conv_kernel};
       i -= 1;
     }
     if (c.pathways & ATOME_PATH_SSM) {
@@ -32,23 +32,23 @@ TensorSpec canonical_tensor(const atome_config& c, uint32_t index) {
       i -= 3;
     }
     if (c.pathways & ATOME_PATH_ATTN) {
-      if (i == 0) return {kWq, layer, kDtypeTrit2, c.d_head, d};
-      if (i == 1) return {kWk, layer, kDtypeTrit2, c.d_head, d};
-      if (i == 2) return {kWv, layer, kDtypeTrit2, d, d};
+      if (i == 0) return {kWq, layer, trit_dtype, c.d_head, d};
+      if (i == 1) return {kWk, layer, trit_dtype, c.d_head, d};
+      if (i == 2) return {kWv, layer, trit_dtype, d, d};
       i -= 3;
     }
-    return {kRouter, layer, kDtypeTrit2, c.n_paths, d};
+    return {kRouter, layer, trit_dtype, c.n_paths, d};
   }
   index -= c.n_layers * per_block;
   if (index == 0) return {kFinalGamma, kGlobalLayer, kDtypeVec, 1, d};
   if (index == 1) return {kFinalBeta, kGlobalLayer, kDtypeVec, 1, d};
-  if (index == 2) return {kUnembed, kGlobalLayer, kDtypeTrit2, c.vocab_size, d};
-  return {kHead, kGlobalLayer, kDtypeTrit2, c.n_classes, d};
+  if (index == 2) return {kUnembed, kGlobalLayer, trit_dtype, c.vocab_size, d};
+  return {kHead, kGlobalLayer, trit_dtype, c.n_classes, d};
 }
 
 uint64_t tensor_bytes(uint8_t dtype, uint32_t rows, uint32_t cols) {
   if (dtype == kDtypeF32 || dtype == kDtypeI32) return static_cast<uint64_t>(rows) * cols * 4u;
-  return static_cast<uint64_t>(rows) * ((static_cast<uint64_t>(cols) + 3u) / 4u);
+  return static_cast<uint64_t>(rows) * trit_row_bytes(dtype, cols);
 }
 
 atome_status validate_config(const atome_config& c) {
@@ -105,7 +105,8 @@ atome_trits tensor_trits(const atome_model& model, uint32_t index) {
   w.data = model.image + read_u32(e + kTeOffset);
   w.rows = read_u32(e + kTeRows);
   w.cols = read_u32(e + kTeCols);
-  w.row_bytes = (w.cols + 3u) / 4u;
+  w.packing = e[kTeDtype] == kDtypeTrit3 ? ATOME_PACKING_TRIT3 : ATOME_PACKING_TRIT2;
+  w.row_bytes = trit_row_bytes(e[kTeDtype], w.cols);
   // One field, read both ways (a bit copy, no float instruction): f32 / a8 models use scale,
   // q15 models scale_q24.
   w.scale = read_f32(e + kTeScale);

@@ -21,6 +21,7 @@
 #include "engine/session.h"
 #include "engine/ternary.h"
 #include "engine/ternary_i8.h"
+#include "engine/trit3.h"
 
 namespace atome {
 namespace {
@@ -130,7 +131,9 @@ void forward_f32(atome_session* s, uint32_t token, bool want_logits) {
 
   // Embedding row: +-alpha or 0 per element (no multiply).
   const uint8_t* erow = m.embed.data + static_cast<uint64_t>(token) * m.embed.row_bytes;
-  for (uint32_t i = 0; i < d; ++i) x[i] = apply_trit(m.embed.scale, trit_code(erow, i));
+  const float alpha = m.embed.scale;
+  each_trit_code(erow, m.embed.packing, d,
+                 [x, alpha](uint32_t i, uint32_t code) { x[i] = apply_trit(alpha, code); });
 
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     const LayerWeights& lw = s->layers[l];

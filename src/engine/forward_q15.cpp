@@ -16,6 +16,7 @@
 #include "engine/session.h"
 #include "engine/ternary.h"
 #include "engine/ternary_i8.h"
+#include "engine/trit3.h"
 
 // Integer-only build on a hard-float Arm core: keep GCC off the FPU's registers, which it would
 // otherwise use to move and spill 64-bit integers (vldr/vpush d8), so that q15 firmware runs no
@@ -59,14 +60,15 @@ void conv_forward(atome_session* s, uint32_t layer) {
     lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
     lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
   }
-  // Tap by tap over all channels (a loop compilers vectorise; the pointers do not alias): the
-  // trit of (ch, k) is (code & 1) - (code & 2) = 0, +1 or -1, times h — an exact integer sum.
   int32_t* __restrict sum = s->q.local;
-  for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = 0;
-  const uint8_t* __restrict rows = w.data;
-  for (uint32_t k = 0; k < taps; ++k) {
-    const int16_t* __restrict h = lag_h[k];
-    if (w.row_bytes == 2) {  // K in 5..8 (the presets): a row is one little-endian uint16
+  if (w.packing == ATOME_PACKING_TRIT2 && w.row_bytes == 2) {
+    // K in 5..8 (the presets): a row is one little-endian uint16. Tap by tap over all channels (a
+    // loop compilers vectorise; the pointers do not alias): the trit of (ch, k) is (code & 1) -
+    // (code & 2) = 0, +1 or -1, times h — an exact integer sum, so the order is free.
+    for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = 0;
+    const uint8_t* __restrict rows = w.data;
+    for (uint32_t k = 0; k < taps; ++k) {
+      const int16_t* __restrict h = lag_h[k];
       const uint32_t shift = 2u * k;
       // size_t: a 32-bit index would wrap, and the compiler could not see a contiguous load.
       for (size_t ch = 0; ch < d; ++ch) {
@@ -75,13 +77,15 @@ void conv_forward(atome_session* s, uint32_t layer) {
         const int32_t code = static_cast<int32_t>((bits >> shift) & 3u);
         sum[ch] += h[ch] * ((code & 1) - (code & 2));
       }
-    } else {
-      const uint8_t* __restrict byte = rows + (k >> 2);
-      const uint32_t shift = (k & 3u) * 2u, stride = w.row_bytes;
-      for (uint32_t ch = 0; ch < d; ++ch) {
-        const int32_t code = (byte[static_cast<size_t>(ch) * stride] >> shift) & 3;
-        sum[ch] += h[ch] * ((code & 1) - (code & 2));
-      }
+    }
+  } else {
+    const uint8_t* row = w.data;
+    for (uint32_t ch = 0; ch < d; ++ch, row += w.row_bytes) {
+      int32_t total = 0;
+      each_trit_code(row, w.packing, taps, [&total, &lag_h, ch](uint32_t k, uint32_t code) {
+        total += apply_trit_i32(lag_h[k][ch], code);
+      });
+      sum[ch] = total;
     }
   }
   for (uint32_t ch = 0; ch < d; ++ch)
@@ -183,10 +187,9 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
   // Embedding row: +-alpha_E (Q24 -> Q16) or 0 per element.
   const int32_t e = sat_q16(shift_round(m.embed.scale_q24, 8));
   const uint8_t* erow = m.embed.data + static_cast<uint64_t>(token) * m.embed.row_bytes;
-  for (uint32_t i = 0; i < d; ++i) {
-    const uint32_t code = trit_code(erow, i);
+  each_trit_code(erow, m.embed.packing, d, [x, e](uint32_t i, uint32_t code) {
     x[i] = (code & 1u) ? ((code & 2u) ? -e : e) : 0;
-  }
+  });
 
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     const LayerWeights& lw = s->layers[l];

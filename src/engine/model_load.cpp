@@ -7,6 +7,7 @@
 #include "engine/bytes.h"
 #include "engine/format.h"
 #include "engine/numerics.h"
+#include "engine/trit3.h"
 
 namespace atome {
 namespace {
@@ -28,6 +29,26 @@ bool trits_valid(const uint8_t* data, uint32_t rows, uint32_t cols) {
     }
     if (bad != 0) return false;
     if ((row[row_bytes - 1] & pad_mask) != 0) return false;
+  }
+  return true;
+}
+
+// trit3: every byte below 243; a row's padding digits (positions cols .. 5 * row_bytes - 1 of
+// its last byte) are 1 (trit 0): with p padding digits the last byte's top p digits are all 1,
+// i.e. the byte lies in [q * 3^(5-p), (q + 1) * 3^(5-p)) for q = (3^p - 1) / 2.
+bool trits3_valid(const uint8_t* data, uint32_t rows, uint32_t cols) {
+  constexpr uint32_t kPow3[6] = {1, 3, 9, 27, 81, 243};
+  const uint32_t row_bytes = (cols + 4u) / 5u;
+  const uint32_t pad = row_bytes * 5u - cols;  // 0..4
+  const uint32_t unit = kPow3[5 - pad];
+  const uint32_t low = (kPow3[pad] - 1u) / 2u * unit;
+  for (uint32_t r = 0; r < rows; ++r) {
+    const uint8_t* row = data + static_cast<size_t>(r) * row_bytes;
+    uint32_t top = 0;
+    for (uint32_t b = 0; b < row_bytes; ++b) top = row[b] > top ? row[b] : top;
+    if (top >= kTrit3ByteLimit) return false;
+    const uint32_t last = row[row_bytes - 1];
+    if (last < low || last >= low + unit) return false;
   }
   return true;
 }
@@ -138,10 +159,14 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
       payload > file_bytes)
     return ATOME_ERR_BAD_HEADER;
 
+  // One trit packing per file: the embedding's (entry 0) dtype, if it is trit3; every other trit
+  // tensor must then have it too (a mixed file fails check 20a on its first odd tensor).
+  const uint8_t trit_dtype =
+      static_cast<uint8_t>(image[table + kTeDtype] == kDtypeTrit3 ? kDtypeTrit3 : kDtypeTrit2);
   uint64_t cursor = payload;  // tensors appear in order, without overlap
   for (uint32_t t = 0; t < count; ++t) {
     const uint8_t* e = image + table + static_cast<uint64_t>(t) * kTensorEntryBytes;
-    const TensorSpec spec = canonical_tensor(config, t);
+    const TensorSpec spec = canonical_tensor(config, t, trit_dtype);
     const uint64_t offset = read_u32(e + kTeOffset);
     const uint64_t bytes = read_u32(e + kTeBytes);
     const uint32_t scale_bits = read_u32(e + kTeScale);
@@ -171,7 +196,13 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
                                 ? scale_bits < (1u << 28)
                                 : (scale_bits < 0x7F800000u || scale_bits == 0x80000000u);
       if (!scale_ok) return ATOME_ERR_BAD_TENSOR;
-      if (!trits_valid(data, spec.rows, spec.cols)) return ATOME_ERR_BAD_WEIGHTS;
+      if (spec.dtype == kDtypeTrit3) {
+        if (!trits3_valid(data, spec.rows, spec.cols)) return ATOME_ERR_BAD_WEIGHTS;
+        // This build decodes a trit3 row in a stack buffer of kTrit3DecodeBytes (trit3.h).
+        if (spec.cols > kTrit3MaxCols) return ATOME_ERR_UNSUPPORTED;
+      } else if (!trits_valid(data, spec.rows, spec.cols)) {
+        return ATOME_ERR_BAD_WEIGHTS;
+      }
     }
   }
 
@@ -203,7 +234,7 @@ extern "C" uint64_t atome_model_param_count(const atome_model* model) {
   if (model == nullptr || model->image == nullptr) return 0;
   uint64_t n = 0;
   for (uint32_t t = 0; t < model->tensor_count; ++t) {
-    const TensorSpec s = canonical_tensor(model->config, t);
+    const TensorSpec s = canonical_tensor(model->config, t);  // shapes only: any trit dtype
     n += static_cast<uint64_t>(s.rows) * s.cols;
   }
   return n;

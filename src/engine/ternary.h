@@ -35,8 +35,18 @@ void ternary_matvec_avx2(float* out, const atome_trits& w, const float* x);
 void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x);
 #endif
 
-// The kernel this build selected at configure time (-DATOME_KERNEL=...).
+// The trit3 halves of the dispatchers (engine/trit3.h, ternary_trit3.cpp): decode, then the
+// selected kernel.
+void ternary_matvec_trit3(float* out, const atome_trits& w, const float* x);
+void conv_taps_trit3(float* out, const atome_trits& w, const float* const* lag_h, uint32_t taps);
+
+// The kernel this build selected at configure time (-DATOME_KERNEL=...); a trit3 matrix goes
+// through its decode first.
 static inline void ternary_matvec(float* out, const atome_trits& w, const float* x) {
+  if (w.packing == ATOME_PACKING_TRIT3) {
+    ternary_matvec_trit3(out, w, x);
+    return;
+  }
 #if defined(ATOME_USE_AVX512)
   ternary_matvec_avx512(out, w, x);
 #elif defined(ATOME_USE_AVX2)
@@ -76,6 +86,10 @@ void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h,
 
 static inline void conv_taps(float* out, const atome_trits& w, const float* const* lag_h,
                              uint32_t taps) {
+  if (w.packing == ATOME_PACKING_TRIT3) {
+    conv_taps_trit3(out, w, lag_h, taps);
+    return;
+  }
 #if defined(ATOME_USE_AVX2)
   conv_taps_avx2(out, w, lag_h, taps);
 #else

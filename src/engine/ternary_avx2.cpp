@@ -154,7 +154,8 @@ void conv_taps_avx2(float* out, const atome_trits& w, const float* const* lag_h,
                            w.cols,
                            w.row_bytes,
                            w.scale,
-                           w.scale_q24};
+                           w.scale_q24,
+                           w.packing};
     conv_taps_portable(out + ch, rest, rest_h, taps);
   }
 }

@@ -90,7 +90,8 @@ void ternary_matvec_avx512(float* out, const atome_trits& w, const float* x) {
                            w.cols,
                            w.row_bytes,
                            w.scale,
-                           w.scale_q24};
+                           w.scale_q24,
+                           w.packing};
     ternary_matvec_avx2(out + r, rest, x);
   }
 }

@@ -111,8 +111,15 @@ static inline void ternary_input_prepare(TernaryInput* in, const int8_t* x, uint
 #endif
 }
 
-// acc[r] = sum_i trit(W[r, i]) * x[i] for r < w.rows (w.cols == in.n).
+// The trit3 half of the dispatcher (engine/trit3.h): decode, then the selected kernel.
+void ternary_matvec_i8_trit3(int32_t* acc, const atome_trits& w, const TernaryInput& in);
+
+// acc[r] = sum_i trit(W[r, i]) * x[i] for r < w.rows (w.cols == in.n), either packing.
 static inline void ternary_matvec_i8(int32_t* acc, const atome_trits& w, const TernaryInput& in) {
+  if (w.packing == ATOME_PACKING_TRIT3) {
+    ternary_matvec_i8_trit3(acc, w, in);
+    return;
+  }
 #if defined(ATOME_USE_I8_AVX512)
   ternary_matvec_i8_avx512(acc, w, in);
 #elif defined(ATOME_USE_I8_AVX2)

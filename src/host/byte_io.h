@@ -67,4 +67,27 @@ inline bool unpack_trits(const uint8_t* src, size_t n, int8_t* out) {
   return true;
 }
 
+// Base-3 packing (dtype trit3, docs/FORMAT.md §5.3): byte b of a run holds trits 5b .. 5b+4 as
+// sum_k (t + 1) * 3^k; digits past n are 1 (trit 0). Packs n trits into ceil(n/5) bytes at dst.
+inline void pack_trits3(const int8_t* trits, size_t n, uint8_t* dst) {
+  for (size_t b = 0; b < (n + 4) / 5; ++b) {
+    unsigned v = 0, place = 1;
+    for (size_t k = 0; k < 5; ++k, place *= 3) {
+      const size_t i = 5 * b + k;
+      v += static_cast<unsigned>(i < n ? trits[i] + 1 : 1) * place;
+    }
+    dst[b] = static_cast<uint8_t>(v);
+  }
+}
+
+// Unpacks n trits from ceil(n/5) bytes; false (out partly written) if a byte is 243 or more.
+inline bool unpack_trits3(const uint8_t* src, size_t n, int8_t* out) {
+  for (size_t i = 0; i < n; i += 5) {
+    unsigned v = src[i / 5];
+    if (v >= 243) return false;
+    for (size_t k = 0; k < 5 && i + k < n; ++k, v /= 3) out[i + k] = static_cast<int8_t>(v % 3) - 1;
+  }
+  return true;
+}
+
 }  // namespace atome

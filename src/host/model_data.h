@@ -19,12 +19,12 @@ namespace atome {
 struct HostTensor {
   uint16_t kind = 0;
   uint16_t layer = 0;
-  uint8_t dtype = 0;  // format::kDtypeF32, kDtypeTrit2 or kDtypeI32
+  uint8_t dtype = 0;  // format::kDtypeF32, kDtypeTrit2, kDtypeTrit3 or kDtypeI32
   uint32_t rows = 0;
   uint32_t cols = 0;
   float scale = 1.0f;         // alpha for trits (f32, a8 models)
   int32_t scale_q24 = 0;      // alpha for trits in Q24 (q15 models)
-  std::vector<int8_t> trits;  // rows * cols, when dtype is trit2
+  std::vector<int8_t> trits;  // rows * cols, when dtype is trit2 or trit3
   std::vector<float> values;  // rows * cols, when dtype is f32
   std::vector<int32_t> ints;  // rows * cols, when dtype is i32
 };
@@ -36,6 +36,18 @@ struct HostModel {
   atome_config config{};
   std::vector<HostTensor> tensors;  // canonical order (format::canonical_tensor)
 };
+
+// The model's trit packing (the embedding's dtype: kDtypeTrit2 or kDtypeTrit3).
+uint8_t trit_dtype(const HostModel& model);
+// The same weights with every trit tensor packed as `trit_dtype` (kDtypeTrit2 or kDtypeTrit3).
+HostModel with_trit_dtype(HostModel model, uint8_t trit_dtype);
+
+// A native image with its trits packed as `packing`: "trit2" (2 bits a trit: the fastest
+// kernels), "trit3" (5 trits a byte: the smallest file), or "auto" (trit2 if that image is at most
+// `max_bytes`, else trit3 if that one is; a FormatError if neither fits; max_bytes 0 = no limit,
+// so trit2). The image is returned unchanged when it already has the chosen packing.
+std::vector<uint8_t> repack_native(const std::vector<uint8_t>& image, const std::string& packing,
+                                   uint64_t max_bytes = 0);
 
 // Bytes a legacy file with these dims has (ATOMECL01 when n_classes > 0).
 uint64_t legacy_file_bytes(const ModelDims& dims, uint32_t n_classes);

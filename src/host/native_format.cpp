@@ -35,13 +35,15 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   if (m.tensors.size() != count)
     throw FormatError("cannot write: expected " + std::to_string(count) + " tensors, have " +
                       std::to_string(m.tensors.size()));
+  // One trit packing for the whole file: the embedding's.
+  const uint8_t packing = trit_dtype(m);
   // Layout: header, table, then each tensor at the next 16-byte boundary.
   const size_t table = kHeaderBytes;
   const size_t payload = align_up(table + static_cast<size_t>(count) * kTensorEntryBytes);
   std::vector<size_t> offsets(count);
   size_t end = payload;
   for (uint32_t t = 0; t < count; ++t) {
-    const TensorSpec spec = canonical_tensor(c, t);
+    const TensorSpec spec = canonical_tensor(c, t, packing);
     const HostTensor& h = m.tensors[t];
     if (h.kind != spec.kind || h.layer != spec.layer || h.dtype != spec.dtype ||
         h.rows != spec.rows || h.cols != spec.cols)
@@ -61,9 +63,14 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   std::vector<uint8_t> b(file_bytes, 0);
   std::memcpy(b.data() + kOffMagic, kMagic, 8);
   put_u16(b, kOffVersionMajor, kVersionMajor);
-  // f32 files stay version 1.0, byte for byte as before; a8 / q15 need the 1.1 fields.
-  const bool numerics_fields = c.numerics != ATOME_NUMERICS_F32;
-  put_u16(b, kOffVersionMinor, numerics_fields ? kVersionMinorNumerics : kVersionMinor);
+  // f32 files stay version 1.0, byte for byte as before; a8 / q15 need the 1.1 fields; trit3
+  // files say 1.2 (with the 1.1 fields).
+  const bool trit3 = packing == kDtypeTrit3;
+  const bool numerics_fields = c.numerics != ATOME_NUMERICS_F32 || trit3;
+  put_u16(b, kOffVersionMinor,
+          trit3             ? kVersionMinorTrit3
+          : numerics_fields ? kVersionMinorNumerics
+                            : kVersionMinor);
   put_u32(b, kOffHeaderBytes, kHeaderBytes);
   put_u32(b, kOffFileBytes, static_cast<uint32_t>(file_bytes));
   put_u32(b, kOffFlags, 0);
@@ -106,10 +113,10 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
     put_u32(b, e + kTeOffset, static_cast<uint32_t>(offsets[t]));
     put_u32(b, e + kTeBytes, static_cast<uint32_t>(tensor_bytes(h.dtype, h.rows, h.cols)));
     uint8_t* dst = b.data() + offsets[t];
-    if (h.dtype == kDtypeTrit2 && !q15 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
+    if (is_trit_dtype(h.dtype) && !q15 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " has a negative or non-finite scale");
-    if (h.dtype == kDtypeTrit2 && q15 && (h.scale_q24 < 0 || h.scale_q24 >= (1 << 28)))
+    if (is_trit_dtype(h.dtype) && q15 && (h.scale_q24 < 0 || h.scale_q24 >= (1 << 28)))
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " has a Q24 scale outside [0, 2^28)");
     if (h.dtype == kDtypeI32) {
@@ -125,13 +132,48 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
         if (v < -1 || v > 1) throw FormatError("cannot write: trit outside {-1, 0, 1}");
       }
       // Each row starts on a byte (FORMAT.md): a row is its own packed run.
-      const size_t row_bytes = (h.cols + 3) / 4;
-      for (uint32_t r = 0; r < h.rows; ++r)
-        pack_trits(h.trits.data() + static_cast<size_t>(r) * h.cols, h.cols, dst + r * row_bytes);
+      const size_t row_bytes = trit_row_bytes(h.dtype, h.cols);
+      for (uint32_t r = 0; r < h.rows; ++r) {
+        const int8_t* src = h.trits.data() + static_cast<size_t>(r) * h.cols;
+        if (h.dtype == kDtypeTrit3)
+          pack_trits3(src, h.cols, dst + r * row_bytes);
+        else
+          pack_trits(src, h.cols, dst + r * row_bytes);
+      }
     }
   }
   put_u32(b, kOffCrc, image_crc32(b.data(), b.size()));
   return b;
+}
+
+uint8_t trit_dtype(const HostModel& m) {
+  return !m.tensors.empty() && m.tensors[0].dtype == kDtypeTrit3 ? kDtypeTrit3 : kDtypeTrit2;
+}
+
+HostModel with_trit_dtype(HostModel m, uint8_t dtype) {
+  if (!is_trit_dtype(dtype)) throw FormatError("trit packing must be trit2 or trit3");
+  for (HostTensor& t : m.tensors) {
+    if (is_trit_dtype(t.dtype)) t.dtype = dtype;
+  }
+  return m;
+}
+
+std::vector<uint8_t> repack_native(const std::vector<uint8_t>& image, const std::string& packing,
+                                   uint64_t max_bytes) {
+  const HostModel m = read_native(image);
+  auto as = [&](uint8_t dtype) {
+    return trit_dtype(m) == dtype ? image : write_native(with_trit_dtype(m, dtype));
+  };
+  if (packing == "trit2") return as(kDtypeTrit2);
+  if (packing == "trit3") return as(kDtypeTrit3);
+  if (packing != "auto")
+    throw FormatError("packing must be trit2, trit3 or auto (got '" + packing + "')");
+  std::vector<uint8_t> two = as(kDtypeTrit2);
+  if (max_bytes == 0 || two.size() <= max_bytes) return two;
+  std::vector<uint8_t> three = as(kDtypeTrit3);
+  if (three.size() <= max_bytes) return three;
+  throw FormatError("no packing fits in " + std::to_string(max_bytes) + " bytes (trit2 " +
+                    std::to_string(two.size()) + ", trit3 " + std::to_string(three.size()) + ")");
 }
 
 const char* tensor_kind_name(uint16_t kind) {
@@ -197,8 +239,8 @@ HostModel read_native(const std::vector<uint8_t>& file) {
     h.cols = read_u32(e + kTeCols);
     h.scale = read_f32(e + kTeScale);
     h.scale_q24 = static_cast<int32_t>(read_u32(e + kTeScale));
-    if (h.dtype != kDtypeTrit2 || m.config.numerics != ATOME_NUMERICS_Q15) h.scale_q24 = 0;
-    if (h.dtype == kDtypeTrit2 && m.config.numerics == ATOME_NUMERICS_Q15) h.scale = 0.0f;
+    if (!is_trit_dtype(h.dtype) || m.config.numerics != ATOME_NUMERICS_Q15) h.scale_q24 = 0;
+    if (is_trit_dtype(h.dtype) && m.config.numerics == ATOME_NUMERICS_Q15) h.scale = 0.0f;
     const uint8_t* src = file.data() + read_u32(e + kTeOffset);
     const size_t n = static_cast<size_t>(h.rows) * h.cols;
     if (h.dtype == kDtypeI32) {
@@ -209,11 +251,14 @@ HostModel read_native(const std::vector<uint8_t>& file) {
       std::memcpy(h.values.data(), src, n * 4);
     } else {
       h.trits.resize(n);
-      const size_t row_bytes = (h.cols + 3) / 4;
+      const size_t row_bytes = trit_row_bytes(h.dtype, h.cols);
       for (uint32_t r = 0; r < h.rows; ++r) {
         // The loader has checked every code, so no row fails here.
-        (void)unpack_trits(src + r * row_bytes, h.cols,
-                           h.trits.data() + static_cast<size_t>(r) * h.cols);
+        int8_t* out = h.trits.data() + static_cast<size_t>(r) * h.cols;
+        if (h.dtype == kDtypeTrit3)
+          (void)unpack_trits3(src + r * row_bytes, h.cols, out);
+        else
+          (void)unpack_trits(src + r * row_bytes, h.cols, out);
       }
     }
     m.tensors.push_back(std::move(h));

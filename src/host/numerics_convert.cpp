@@ -63,8 +63,8 @@ HostModel convert_numerics(const HostModel& in, uint32_t numerics) {
   const int64_t kLimit = int64_t{1} << 27;
   for (uint32_t i = 0; i < in.tensors.size(); ++i) {
     const HostTensor& t = in.tensors[i];
-    HostTensor q = host_tensor(format::canonical_tensor(out.config, i));
-    if (t.dtype == format::kDtypeTrit2) {
+    HostTensor q = host_tensor(format::canonical_tensor(out.config, i, trit_dtype(in)));
+    if (format::is_trit_dtype(t.dtype)) {
       q.trits = t.trits;
       q.scale_q24 = to_fixed(t.scale, 24, (int64_t{1} << 28) - 1, t, "alpha");
       q.scale = 0.0f;

@@ -13,7 +13,7 @@ namespace atome::train {
 // ---- ternary quantisation -----------------------------------------------------------------------
 
 atome_trits Ternary::view() const {
-  return {packed.data(), rows, cols, (cols + 3) / 4, alpha, 0};
+  return {packed.data(), rows, cols, (cols + 3) / 4, alpha, 0, ATOME_PACKING_TRIT2};
 }
 
 float round_half_even(float x) {
