@@ -132,7 +132,8 @@ if [ "$MODE" = forward ] || [ "$MODE" = all ]; then
     # longer than conv_kernel and top_k, and longer than a small attention window
     "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hi, Atome!" 6 || fails=$((fails + 1))
   done
-  # valid variants that reach the rare paths of section 16: max|h| = 0, saturation everywhere
+  # valid variants that reach the rare paths of section 16: max|h| = 0, rounding ties of the a8
+  # and q15 quantisations, saturation everywhere
   variants=$("$PY" "$TOOLS/numerics_stress.py" "$MODEL_A8" "$MODEL_Q15" "$TMP/stress") ||
     { echo "FAIL: numerics_stress.py" >&2; exit 1; }
   for v in $variants; do

@@ -8,6 +8,11 @@ Prints one file name per line.  Every variant passes section 9 (checked here wit
   a8_zero_norm    layer 0's LayerNorm gain and bias are 0: h = 0, so the a8 quantisation meets
                   max|h| = 0 (16.3)
   q15_zero_norm   the same in q15: quantH's m = 0, deq = 0 (16.4.1)
+  a8_ties, a8_ties_final     a LayerNorm with gain 0 outputs its bias exactly: biases chosen so
+                  that 127 h / max|h| falls on .5 ties (and 0.49999997, whose + 0.5 rounds to 1),
+                  in layer 0 or the final norm (16.3: ties away from zero, as computed)
+  q15_ties, q15_ties_final   the same in q15: max|h| = 254 gives inv = 32768, so every odd h is a
+                  tie of quantH's rounding (ties toward +infinity)
   q15_extreme_N   seeded random i32 values and Q24 alphas drawn from the limits of section 16.2
                   (and norm_eps_q24 at 1 or 2^24 - 1 for odd N): saturation of x, h, the logits,
                   the SSM state, decay +-32767, large attention exponents
@@ -52,6 +57,26 @@ def main():
                 for i in range(e["cols"]):
                     struct.pack_into(fmt, b, e["offset"] + 4 * i, 0)
         write(name, b)
+
+    # exact ties: with gain 0 the LayerNorm output is the bias (a8: +-0 + beta; q15: beta >> 8
+    # rounded, so beta = 256 h gives h)
+    a8_h = [127.0, -127.0, 2.5, -2.5, 0.5, -0.5, 1.5, -1.5, 0.49999997, -0.49999997, 126.5, 3.5]
+    q15_h = [254, -254, 1, -1, 3, -3, 253, -253, 5, -7, 0, 2]
+    for name, path, fmt, vals in (("a8", a8_file, "<f", a8_h), ("q15", q15_file, "<i", q15_h)):
+        for where, layer in (("ties", 0), ("ties_final", R.GLOBAL_LAYER)):
+            b = bytearray(open(path, "rb").read())
+            info = R.validate(bytes(b))
+            for e in info["tensors"]:
+                if e["layer"] != layer:
+                    continue
+                if e["kind"] in (R.NORM_GAMMA, R.FINAL_GAMMA):
+                    for i in range(e["cols"]):
+                        struct.pack_into(fmt, b, e["offset"] + 4 * i, 0)
+                if e["kind"] in (R.NORM_BETA, R.FINAL_BETA):
+                    for i in range(e["cols"]):
+                        v = vals[i % len(vals)] * (1 if i < len(vals) else (-1) ** (i // len(vals)))
+                        struct.pack_into(fmt, b, e["offset"] + 4 * i, v if fmt == "<f" else v * 256)
+            write("%s_%s" % (name, where), b)
 
     base = open(q15_file, "rb").read()
     info = R.validate(base)
