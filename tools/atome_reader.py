@@ -6,13 +6,16 @@ specification is complete.  Sub-commands:
 
   validate FILE                 run the checks of FORMAT.md section 9 in order; print the status
   inspect FILE                  validate, then print a JSON description of the file
-  forward FILE --prompt TEXT    validate, then run the float32 forward pass of section 11 over
-                                the prompt bytes and print the 256 logits after the last byte
+  forward FILE --prompt TEXT    validate, then run the forward pass over the prompt bytes and
+                                print the 256 logits after the last byte: the float32 forward of
+                                section 11 (f32 files), with the int8 inputs of section 16.3 (a8
+                                files), or the integer forward of section 16.4 (q15 files; the
+                                logits are Q16 integers, also printed as float32 value / 65536)
 
-Known deviation from FORMAT.md (found by bit-exact comparison with the reference engine):
-LayerNorm's two sums (sum of x, sum of squares) use the eight-lane scheme of the ternary product
-(lane i % 8, same reduction tree), not the single "left to right" accumulator that section 11.1
-describes.  Everything else follows the document as written.
+History: LayerNorm's two sums were first described as "left to right" in section 11.1; the
+engine uses the eight-lane scheme of the ternary product (lane i % 8, same reduction tree), found
+by bit-exact comparison, and section 11.1 now says so.  Sections 16.3 (a8) and 16.4 (q15) were
+implemented from the text as written.
 
 Exit status: 0 on success, 1 if the file is rejected (the status name and number of section 9 are
 printed on stderr), 2 on a usage or I/O error.
@@ -43,6 +46,8 @@ STATUS = {
     10: "ATOME_ERR_BAD_TENSOR",
     11: "ATOME_ERR_BAD_WEIGHTS",
     12: "ATOME_ERR_BAD_SIGNATURE_BLOCK",
+    20: "ATOME_ERR_UNSUPPORTED",    # never from a file: a build without the float path (16.1)
+    21: "ATOME_ERR_WRONG_NUMERICS",  # never from a file: an API call for another numerics mode
 }
 OK, TRUNCATED, BAD_MAGIC, VERSION, SIZE_MISMATCH, CHECKSUM = 0, 3, 4, 5, 6, 7
 BAD_HEADER, BAD_CONFIG, BAD_TENSOR, BAD_WEIGHTS, BAD_SIGNATURE_BLOCK = 8, 9, 10, 11, 12
@@ -60,8 +65,12 @@ SIG_MAGIC = b"ATOMESIG"
 HEADER_BYTES = 128
 SIG_BLOCK_BYTES = 112
 GLOBAL_LAYER = 0xFFFF
-DT_F32, DT_TRIT2, DT_TRIT3 = 1, 2, 4
-DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2", DT_TRIT3: "trit3"}
+DT_F32, DT_TRIT2, DT_I32, DT_TRIT3 = 1, 2, 3, 4
+DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2", DT_I32: "i32", DT_TRIT3: "trit3"}
+
+# Numerics modes (section 16.1)
+NUM_F32, NUM_A8, NUM_Q15 = 0, 1, 2
+NUMERICS_NAMES = {NUM_F32: "f32", NUM_A8: "a8", NUM_Q15: "q15"}
 
 # Tensor kinds (section 4.2)
 EMBED, NORM_GAMMA, NORM_BETA, CONV, SSM_A, SSM_B, SSM_C = 1, 2, 3, 4, 5, 6, 7
@@ -78,6 +87,8 @@ CONFIG_FIELDS = [
     ("arch", 40), ("vocab_size", 44), ("d_model", 48), ("n_layers", 52), ("d_head", 56),
     ("conv_kernel", 60), ("top_k", 64), ("pathways", 68), ("n_classes", 72),
     ("act_bits", 76), ("norm_eps", 80), ("context_len", 84),
+    # version 1.1 (section 16.1); zero in a valid 1.0 file (check 13 covers bytes 88..127 there)
+    ("numerics", 88), ("norm_eps_q24", 92),
 ]
 
 
@@ -141,11 +152,22 @@ def config_valid(c):
         return 9
     if c["arch"] == 2 and not (1 <= c["n_classes"] <= 4096):
         return 9
-    if c["act_bits"] != 32:
+    if c["numerics"] == NUM_F32:
+        if c["act_bits"] != 32:
+            return 10
+    elif c["numerics"] in (NUM_A8, NUM_Q15):
+        if c["act_bits"] != 8:
+            return 10
+    else:
         return 10
     eps = c["norm_eps"]
     if not (eps > 0.0 and eps < 1.0):  # NaN fails both comparisons
         return 11
+    if c["numerics"] == NUM_Q15:
+        if not (1 <= c["norm_eps_q24"] < (1 << 24)):
+            return 12
+    elif c["norm_eps_q24"] != 0:
+        return 12
     return None
 
 
@@ -161,19 +183,20 @@ def canonical_tensors(c, DT_TRIT2=DT_TRIT2):
     """List of (kind, layer, dtype, rows, cols) in canonical order (section 4.3); trit tensors
     have the file's trit dtype (trit2, or trit3: section 5.3)."""
     d, p, G = c["d_model"], c["pathways"], GLOBAL_LAYER
+    V = DT_I32 if c["numerics"] == NUM_Q15 else DT_F32  # the vectors (section 16.2)
     out = [(EMBED, G, DT_TRIT2, 256, d)]
     for l in range(c["n_layers"]):
-        out.append((NORM_GAMMA, l, DT_F32, 1, d))
-        out.append((NORM_BETA, l, DT_F32, 1, d))
+        out.append((NORM_GAMMA, l, V, 1, d))
+        out.append((NORM_BETA, l, V, 1, d))
         if p & 1:
             out.append((CONV, l, DT_TRIT2, d, c["conv_kernel"]))
         if p & 2:
-            out += [(SSM_A, l, DT_F32, 1, d), (SSM_B, l, DT_F32, 1, d), (SSM_C, l, DT_F32, 1, d)]
+            out += [(SSM_A, l, V, 1, d), (SSM_B, l, V, 1, d), (SSM_C, l, V, 1, d)]
         if p & 4:
             out += [(WQ, l, DT_TRIT2, c["d_head"], d), (WK, l, DT_TRIT2, c["d_head"], d),
                     (WV, l, DT_TRIT2, d, d)]
         out.append((ROUTER, l, DT_TRIT2, c["n_paths"], d))
-    out += [(FINAL_GAMMA, G, DT_F32, 1, d), (FINAL_BETA, G, DT_F32, 1, d),
+    out += [(FINAL_GAMMA, G, V, 1, d), (FINAL_BETA, G, V, 1, d),
             (UNEMBED, G, DT_TRIT2, 256, d)]
     if c["n_classes"] > 0:
         out.append((HEAD, G, DT_TRIT2, c["n_classes"], d))
@@ -181,7 +204,7 @@ def canonical_tensors(c, DT_TRIT2=DT_TRIT2):
 
 
 def payload_bytes(dtype, rows, cols):
-    if dtype == DT_F32:
+    if dtype in (DT_F32, DT_I32):
         return rows * cols * 4
     if dtype == DT_TRIT3:
         return rows * ((cols + 4) // 5)
@@ -239,8 +262,10 @@ def validate(b):
         raise Reject(BAD_HEADER, "unknown flag bits 0x%08x" % flags)
     if u32(b, 12) != HEADER_BYTES:                                   # 12
         raise Reject(BAD_HEADER, "header_bytes %d != 128" % u32(b, 12))
-    if any(b[88:128]):                                               # 13
-        raise Reject(BAD_HEADER, "reserved header bytes 88..127 not zero")
+    minor = u16(b, 10)                                               # 13
+    reserved_from = 96 if minor >= 1 else 88  # 1.0: bytes 88..95 are reserved too (16.1)
+    if any(b[reserved_from:128]):
+        raise Reject(BAD_HEADER, "reserved header bytes %d..127 not zero" % reserved_from)
     if flags & 1:
         if bytes(b[file_bytes:file_bytes + 8]) != SIG_MAGIC:         # 14
             raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
@@ -288,6 +313,14 @@ def validate(b):
         if dtype == DT_F32:
             if sc != 1.0:
                 raise Reject(BAD_TENSOR, "tensor %d: f32 scale != 1.0" % t)
+        elif dtype == DT_I32:
+            if ent["scale_bits"] != 0:
+                raise Reject(BAD_TENSOR, "tensor %d: i32 scale field not zero" % t)
+        elif cfg["numerics"] == NUM_Q15:
+            # q15: the field is alpha in Q24, an int32 in [0, 2^28) (section 16.2)
+            if ent["scale_bits"] >= (1 << 28):
+                raise Reject(BAD_TENSOR, "tensor %d: Q24 alpha 0x%08x not below 2^28"
+                             % (t, ent["scale_bits"]))
         else:
             if not math.isfinite(sc) or sc < 0:
                 raise Reject(BAD_TENSOR, "tensor %d: trit2 scale invalid" % t)
@@ -307,6 +340,12 @@ def validate(b):
                     raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
                 if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
                     raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
+        elif dtype == DT_I32:
+            # 20e (section 16.2): |value| <= 32767 for the SSM decay, <= 2^27 for the others
+            limit = 32767 if kind == SSM_A else (1 << 27)
+            for i, (v,) in enumerate(struct.iter_unpack("<i", payload)):
+                if v > limit or v < -limit:
+                    raise Reject(BAD_WEIGHTS, "tensor %d: value %d = %d out of range" % (t, i, v))
         else:
             # 20f
             rb = (cols + 3) // 4
@@ -454,6 +493,7 @@ class Trit:
 
     def __init__(self, ent):
         self.rows, self.cols, self.alpha = ent["rows"], ent["cols"], ent["scale"]
+        self.alpha_q24 = ent["scale_bits"]  # q15 files: alpha in Q24 (section 16.2)
         trit3 = ent["dtype"] == DT_TRIT3
         rb = (self.cols + 4) // 5 if trit3 else (self.cols + 3) // 4
         p = ent["payload"]
@@ -505,9 +545,7 @@ def lane_sum(terms):
 
 
 def layer_norm(x, gamma, beta, eps):
-    # SPEC GAP: FORMAT.md section 11.1 says both sums of LayerNorm are "left to right" (one
-    # accumulator).  The reference engine is bit-identical only with the eight-lane scheme of TL
-    # (lane i % 8, same reduction tree) for BOTH the sum and the sum of squares; see the report.
+    # Section 11.1: both sums (x, and the squares) in the eight-lane scheme of TL.
     d = len(x)
     fd = float(d)
     mean = f32(lane_sum(x) / fd)
@@ -534,13 +572,182 @@ def softmax(v):
 
 
 # --------------------------------------------------------------------------------------------
-# Forward pass (section 11.2)
+# a8: int8 inputs of the ternary linears (section 16.3)
+
+def quantize_a8(h):
+    """h (float32 list) -> (h8, m): m = max|h_i|, h8_i = RoundClip(h_i * (127 / m), -127, 127)."""
+    m = 0.0
+    for v in h:
+        a = abs(v)  # the sign bit cleared (|-0.0| = +0.0)
+        m = a if a > m else m
+    inv = f32(127.0 / m) if m > 0.0 else 0.0
+    q = []
+    for v in h:
+        t = f32(v * inv)
+        r = int(f32(t + (0.5 if t >= 0.0 else -0.5)))  # int() truncates toward zero like C
+        q.append(127 if r > 127 else (-127 if r < -127 else r))
+    return q, m
+
+
+def trit_acc(W, x):
+    """acc[r] = sum_i trit(W[r, i]) * x[i], exact integers (section 16.3)."""
+    out = []
+    for codes in W.codes:
+        acc = 0
+        for c, v in zip(codes, x):
+            if c == 1:
+                acc += v
+            elif c == 3:
+                acc -= v
+        out.append(acc)
+    return out
+
+
+def TL_a8(W, h8, m):
+    """y[r] = float(acc[r]) * (alpha * (m / 127)), each operation rounded to binary32."""
+    scale = f32(W.alpha * f32(m / 127.0))
+    return [f32(float(a) * scale) for a in trit_acc(W, h8)]
+
+
+# --------------------------------------------------------------------------------------------
+# q15: the integer primitives (section 16.4).  Python ints are unbounded: every value below stays
+# inside the int64 (or narrower) range the specification gives, so the results are the C results.
+# `>>` on a Python int is floor division by a power of two, i.e. C's arithmetic shift.
+
+Q16_LIMIT = 1 << 27  # |Q16 activation| <= 2^27
+
+
+def sat_q16(v):
+    return Q16_LIMIT if v > Q16_LIMIT else (-Q16_LIMIT if v < -Q16_LIMIT else v)
+
+
+def sat_i16(v):
+    return 32767 if v > 32767 else (-32768 if v < -32768 else v)
+
+
+def shift_round(v, s):
+    """v / 2^s rounded half up (toward +infinity on ties), s >= 1."""
+    return (v + (1 << (s - 1))) >> s
+
+
+def div_trunc(a, b):
+    """C integer division: the quotient truncated toward zero (b > 0)."""
+    q = abs(a) // b
+    return q if a >= 0 else -q
+
+
+def layer_norm_q(x, gamma, beta, eps_q24):
+    d = len(x)
+    mean = div_trunc(sum(x), d)
+    c = [v - mean for v in x]
+    squares = 0
+    for ci in c:
+        squares += (ci * ci) >> 8
+    var = squares // d + eps_q24
+    s = 0
+    while var < (1 << 60):
+        var <<= 2
+        s += 1
+    root = math.isqrt(var)  # floor(sqrt(var)), in [2^30, 2^31)
+    r = (1 << 61) // root
+    h = []
+    for i in range(d):
+        z = shift_round(c[i] * r, 49 - s)
+        h.append(sat_i16(shift_round(z * gamma[i] + (beta[i] << 16), 24)))
+    return h
+
+
+def quantize_h(h):
+    """h (int16 Q8) -> (h8, deq)."""
+    m = 0
+    for v in h:
+        m = max(m, abs(v))
+    if m == 0:
+        return [0] * len(h), 0
+    inv = ((127 << 16) + (m >> 1)) // m
+    q = []
+    for v in h:
+        t = (v * inv + (1 << 15)) >> 16
+        q.append(127 if t > 127 else (-127 if t < -127 else t))
+    return q, ((m << 16) + 63) // 127
+
+
+def TL_q(W, h8, deq):
+    """Q16 outputs of a ternary linear on an absmax-quantised input."""
+    st = shift_round(W.alpha_q24 * deq, 16)
+    return [sat_q16(shift_round(a * st, 16)) for a in trit_acc(W, h8)]
+
+
+def quantize_pow2(v):
+    """Q16 vector -> (int8 list, e) with v_i ~ q_i * 2^e."""
+    m = 0
+    for x in v:
+        m = max(m, abs(x))
+    e = 0
+    while (127 << e) < m:
+        e += 1
+    q = []
+    for x in v:
+        t = x if e == 0 else (x + (1 << (e - 1))) >> e
+        q.append(127 if t > 127 else (-127 if t < -127 else t))
+    return q, e
+
+
+EXP_Q_COEF = (7419544, -57312187, 257211996, -744187985, 1 << 30)
+
+
+def exp_neg_q15(t):
+    """About 2^15 * e^(-t / 2^16) for t >= 0 (Q16)."""
+    if t >= (16 << 16):
+        return 0
+    u = (t * 94548 + (1 << 15)) >> 16
+    n = u >> 16
+    f = u & 0xFFFF
+    p = EXP_Q_COEF[0]
+    for c in EXP_Q_COEF[1:]:
+        p = c + ((p * f) >> 16)
+    return shift_round(p, 15 + n)
+
+
+def softmax_q15(v):
+    m = v[0]
+    for x in v[1:]:
+        m = x if x > m else m
+    e = [exp_neg_q15(m - x) for x in v]
+    s = sum(e)
+    return [(ei * 32768 + (s >> 1)) // s for ei in e]
+
+
+def top_k_select(scores, top_k):
+    """Best-first list of (score, index); equal scores keep the earlier index first (11.2 e)."""
+    best_score, best = [0] * top_k, [0] * top_k
+    count = 0
+    for j, sc in enumerate(scores):
+        if count == top_k and not (sc > best_score[top_k - 1]):
+            continue
+        if count < top_k:
+            pos = count
+            count += 1
+        else:
+            pos = top_k - 1
+        while pos > 0 and sc > best_score[pos - 1]:
+            best_score[pos] = best_score[pos - 1]
+            best[pos] = best[pos - 1]
+            pos -= 1
+        best_score[pos] = sc
+        best[pos] = j
+    return best_score[:count], best[:count]
+
+
+# --------------------------------------------------------------------------------------------
+# Forward pass (section 11.2; a8 as in 16.3)
 
 class Model:
     def __init__(self, info, window):
         self.cfg = c = info["config"]
         self.d, self.window = c["d_model"], window
         self.eps = c["norm_eps"]
+        self.a8 = c["numerics"] == NUM_A8
         by = {}
         for ent in info["tensors"]:
             by[(ent["kind"], ent["layer"])] = ent
@@ -578,7 +785,15 @@ class Model:
         x = [apply_trit(aE, code) for code in self.embed.codes[tok]]
         for blk in self.blocks:
             h = layer_norm(x, blk["gamma"], blk["beta"], self.eps)
-            r = softmax(TL(blk["router"], h))
+            if self.a8:
+                h8, hm = quantize_a8(h)
+
+                def lin(W):
+                    return TL_a8(W, h8, hm)
+            else:
+                def lin(W):
+                    return TL(W, h)
+            r = softmax(lin(blk["router"]))
             pi = 0
             mixes = []
             if p & 1:
@@ -606,9 +821,9 @@ class Model:
                 mixes.append((r[pi], state))
                 pi += 1
             if p & 4:
-                q = TL(blk["wq"], h)
-                blk["keys"].append(TL(blk["wk"], h))
-                blk["vals"].append(TL(blk["wv"], h))
+                q = lin(blk["wq"])
+                blk["keys"].append(lin(blk["wk"]))
+                blk["vals"].append(lin(blk["wv"]))
                 del blk["keys"][:-self.window]
                 del blk["vals"][:-self.window]
                 keys, vals = blk["keys"], blk["vals"]
@@ -646,9 +861,136 @@ class Model:
                 x = [f32(x[i] + f32(w * vecv[i])) for i in range(d)]
         self.t += 1
         hf = layer_norm(x, self.fgamma, self.fbeta, self.eps)
-        logits = TL(self.unembed, hf)
-        cls = TL(self.head, hf) if self.head is not None else None
+        if self.a8:
+            h8, hm = quantize_a8(hf)
+            logits = TL_a8(self.unembed, h8, hm)
+            cls = TL_a8(self.head, h8, hm) if self.head is not None else None
+        else:
+            logits = TL(self.unembed, hf)
+            cls = TL(self.head, hf) if self.head is not None else None
         return logits, cls
+
+
+class ModelQ15:
+    """The integer forward of a q15 file (section 16.4). step() returns Q16 integer logits."""
+
+    def __init__(self, info, window):
+        self.cfg = c = info["config"]
+        self.d, self.window = c["d_model"], window
+        self.eps_q24 = c["norm_eps_q24"]
+        by = {}
+        for ent in info["tensors"]:
+            by[(ent["kind"], ent["layer"])] = ent
+
+        def vec(kind, layer):
+            return list(struct.unpack("<%di" % self.d, by[(kind, layer)]["payload"]))
+
+        G = GLOBAL_LAYER
+        self.embed = Trit(by[(EMBED, G)])
+        self.blocks = []
+        p = c["pathways"]
+        for l in range(c["n_layers"]):
+            blk = dict(gamma=vec(NORM_GAMMA, l), beta=vec(NORM_BETA, l),
+                       router=Trit(by[(ROUTER, l)]))
+            if p & 1:
+                blk["conv"] = Trit(by[(CONV, l)])
+                blk["hist"] = []          # h vectors (int16 Q8), newest first
+            if p & 2:
+                blk["decay"] = vec(SSM_A, l)  # tanh(a) in Q15, computed at export
+                blk["b"], blk["c"] = vec(SSM_B, l), vec(SSM_C, l)
+                blk["s"] = [0] * self.d
+            if p & 4:
+                blk["wq"], blk["wk"], blk["wv"] = (Trit(by[(WQ, l)]), Trit(by[(WK, l)]),
+                                                   Trit(by[(WV, l)]))
+                blk["keys"], blk["vals"] = [], []  # (int8 list, exponent), oldest first
+            self.blocks.append(blk)
+        self.fgamma, self.fbeta = vec(FINAL_GAMMA, G), vec(FINAL_BETA, G)
+        self.unembed = Trit(by[(UNEMBED, G)])
+        self.head = Trit(by[(HEAD, G)]) if (HEAD, G) in by else None
+        # floor(2^16 / sqrt(d_head)), computed as floor(sqrt(floor(2^32 / d_head)))
+        self.isd = math.isqrt((1 << 32) // c["d_head"]) if p & 4 else 0
+        self.t = 0
+
+    def step(self, tok):
+        c, d, p = self.cfg, self.d, self.cfg["pathways"]
+        e = sat_q16(shift_round(self.embed.alpha_q24, 8))
+        x = [(-e if code == 3 else e) if code & 1 else 0 for code in self.embed.codes[tok]]
+        for blk in self.blocks:
+            h = layer_norm_q(x, blk["gamma"], blk["beta"], self.eps_q24)
+            h8, deq = quantize_h(h)
+            r = softmax_q15(TL_q(blk["router"], h8, deq))
+            mixes = []
+            pi = 0
+            if p & 1:
+                hist = blk["hist"]
+                hist.insert(0, h)
+                K = c["conv_kernel"]
+                del hist[K:]
+                W = blk["conv"]
+                taps = min(self.t + 1, K)
+                local = []
+                for ch in range(d):
+                    acc = 0
+                    codes = W.codes[ch]
+                    for k in range(taps):
+                        if codes[k] == 1:
+                            acc += hist[k][ch]
+                        elif codes[k] == 3:
+                            acc -= hist[k][ch]
+                    local.append(sat_q16(shift_round(acc * W.alpha_q24, 16)))
+                mixes.append((r[pi], local))
+                pi += 1
+            if p & 2:
+                s, dec, bb, cc = blk["s"], blk["decay"], blk["b"], blk["c"]
+                y = []
+                for ch in range(d):
+                    kept = shift_round(dec[ch] * s[ch], 15)
+                    inp = shift_round(bb[ch] * h[ch], 8)
+                    s[ch] = sat_q16(kept + inp)
+                    y.append(sat_q16(shift_round(cc[ch] * s[ch], 16)))
+                mixes.append((r[pi], y))
+                pi += 1
+            if p & 4:
+                q8, qe = quantize_pow2(TL_q(blk["wq"], h8, deq))
+                blk["keys"].append(quantize_pow2(TL_q(blk["wk"], h8, deq)))
+                blk["vals"].append(quantize_pow2(TL_q(blk["wv"], h8, deq)))
+                del blk["keys"][:-self.window]
+                del blk["vals"][:-self.window]
+                keys, vals = blk["keys"], blk["vals"]
+                scores = []
+                for k8, ke in keys:
+                    raw = 0
+                    for a, b in zip(q8, k8):
+                        raw += a * b
+                    scores.append(raw << ke)
+                best_score, best = top_k_select(scores, c["top_k"])
+                top = best_score[0]
+                logit = []
+                for sc in best_score:
+                    gap = min(top - sc, 1 << 46)
+                    drop = min((gap * self.isd) >> (32 - qe), Q16_LIMIT)
+                    logit.append(-drop)
+                prob = softmax_q15(logit)
+                acc = [0] * d
+                for pw, j in zip(prob, best):
+                    v8, ve = vals[j]
+                    for ch in range(d):
+                        acc[ch] += (pw * v8[ch]) << ve
+                mixes.append((r[pi], [sat_q16(shift_round(a, 15)) for a in acc]))
+                pi += 1
+            for w, y in mixes:
+                x = [sat_q16(x[i] + shift_round(w * y[i], 15)) for i in range(d)]
+        self.t += 1
+        hf = layer_norm_q(x, self.fgamma, self.fbeta, self.eps_q24)
+        h8, deq = quantize_h(hf)
+        logits = TL_q(self.unembed, h8, deq)
+        cls = TL_q(self.head, h8, deq) if self.head is not None else None
+        return logits, cls
+
+
+def q16_to_f32(v):
+    """The float view of a Q16 logit: float(v) rounded to binary32, then / 65536 (exact)."""
+    return f32(f32(float(v)) / 65536.0)
 
 
 # --------------------------------------------------------------------------------------------
@@ -672,17 +1014,24 @@ def inspect_json(info):
     cfg = dict(info["config"])
     tensors = []
     param_count = 0
+    q15 = cfg["numerics"] == NUM_Q15
     for i, e in enumerate(info["tensors"]):
         param_count += e["rows"] * e["cols"]
-        tensors.append({
+        t = {
             "index": i, "kind": KIND_NAMES[e["kind"]],
             "layer": None if e["layer"] == GLOBAL_LAYER else e["layer"],
             "dtype": DTYPE_NAMES[e["dtype"]], "rows": e["rows"], "cols": e["cols"],
             "scale": e["scale"], "scale_bits": "0x%08x" % e["scale_bits"],
             "offset": e["offset"], "bytes": e["bytes"],
-        })
+        }
+        if q15 and e["dtype"] in (DT_TRIT2, DT_TRIT3):
+            # the scale field holds alpha in Q24 (section 16.2)
+            t["scale_q24"] = e["scale_bits"]
+            t["alpha"] = e["scale_bits"] / float(1 << 24)
+        tensors.append(t)
     return {
         "version": list(info["version"]),
+        "numerics": NUMERICS_NAMES[cfg["numerics"]],
         "config": cfg,
         "norm_eps_bits": "0x%08x" % bits_of(cfg["norm_eps"]),
         "header_bytes": info["header_bytes"],
@@ -705,7 +1054,7 @@ def main(argv=None):
     sub = ap.add_subparsers(dest="cmd", required=True)
     sub.add_parser("validate", help="validate a native file").add_argument("file")
     sub.add_parser("inspect", help="print a JSON description").add_argument("file")
-    fw = sub.add_parser("forward", help="run the float32 forward pass")
+    fw = sub.add_parser("forward", help="run the forward pass (f32, a8 or q15)")
     fw.add_argument("file")
     fw.add_argument("--prompt", required=True, help="prompt text, fed as UTF-8 bytes")
     fw.add_argument("--window", type=int, default=256,
@@ -726,12 +1075,21 @@ def main(argv=None):
     if a.window < 1:
         print("atome_reader: --window must be >= 1", file=sys.stderr)
         return 2
-    model = Model(info, a.window)
+    q15 = info["config"]["numerics"] == NUM_Q15
+    model = ModelQ15(info, a.window) if q15 else Model(info, a.window)
     logits = cls = None
     for tok in prompt:
         logits, cls = model.step(tok)
     out = {"prompt_bytes": list(prompt), "window": a.window,
-           "logits": logits, "bits": ["0x%08x" % bits_of(v) for v in logits]}
+           "numerics": NUMERICS_NAMES[info["config"]["numerics"]]}
+    if q15:
+        out["logits_q16"] = logits
+        logits = [q16_to_f32(v) for v in logits]
+        if cls is not None:
+            out["class_logits_q16"] = cls
+            cls = [q16_to_f32(v) for v in cls]
+    out["logits"] = logits
+    out["bits"] = ["0x%08x" % bits_of(v) for v in logits]
     if cls is not None:
         out["class_logits"] = cls
         out["class_bits"] = ["0x%08x" % bits_of(v) for v in cls]

@@ -6,7 +6,9 @@
 #   MODE: inspect | corrupt | forward | all (default all)
 # env:   PYTHON3 (default python3), ATOME_SHARED_DIR (default <repo>/../shared), CI
 #
-# The model is the reference fixture toy_60k.atome01 converted to native with `atome convert`.
+# The model is the reference fixture toy_60k.atome01 converted to native with `atome convert`,
+# and the same model converted to the numerics modes a8 and q15 (`atome convert --numerics`,
+# docs/FORMAT.md section 16): every mode checks all three files.
 # If the fixture is missing: exit 77 (CTest SKIP_RETURN_CODE), or fail when CI=true.
 set -u -o pipefail
 
@@ -43,20 +45,55 @@ MODEL=$TMP/toy_60k.atn
 MODEL3=$TMP/toy_60k_trit3.atn
 "$ATOME" convert "$MODEL" "$MODEL3" --packing trit3 >/dev/null || { echo "FAIL: atome convert --packing trit3" >&2; exit 1; }
 "$PY" "$TOOLS/atome_reader.py" validate "$MODEL3" || { echo "FAIL: reader rejects the trit3 model" >&2; exit 1; }
+for num in a8 q15; do
+  "$ATOME" convert "$FIXTURE" "$TMP/toy_60k.$num.atn" --numerics $num >/dev/null ||
+    { echo "FAIL: atome convert --numerics $num" >&2; exit 1; }
+  "$PY" "$TOOLS/atome_reader.py" validate "$TMP/toy_60k.$num.atn" >/dev/null ||
+    { echo "FAIL: reader rejects the $num model" >&2; exit 1; }
+done
+MODEL_A8=$TMP/toy_60k.a8.atn
+MODEL_Q15=$TMP/toy_60k.q15.atn
+# q15 with base-3 packing: both new encodings at once.
+MODEL_Q15_3=$TMP/toy_60k.q15.trit3.atn
+"$ATOME" convert "$MODEL_Q15" "$MODEL_Q15_3" --packing trit3 >/dev/null ||
+  { echo "FAIL: atome convert --packing trit3 (q15)" >&2; exit 1; }
 
 fails=0
 
 # (b) inspect: config, CRC and tensor table, field by field
 if [ "$MODE" = inspect ] || [ "$MODE" = all ]; then
-  "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$MODEL" || fails=$((fails + 1))
-  "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$MODEL3" || fails=$((fails + 1))
+  for m in "$MODEL" "$MODEL3" "$MODEL_A8" "$MODEL_Q15" "$MODEL_Q15_3"; do
+    "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$m" || fails=$((fails + 1))
+  done
 fi
 
-# (c) corrupted copies: both must reject; the reader must give the spec's status; the variants
-#     the spec says are valid must be accepted by both (and inspect the same)
+# (c) corrupted copies: both must reject; the reader must give the spec's status, and so must the
+#     engine where the CLI's message is the engine's atome_status_str (the CLI answers a file that
+#     is empty or has no known magic itself); the variants the spec says are valid must be
+#     accepted by both (and inspect the same)
+declare -A ENGINE_MSG=(
+  [ATOME_ERR_TRUNCATED]="model image is truncated"
+  [ATOME_ERR_BAD_MAGIC]="not an Atome native model (bad magic)"
+  [ATOME_ERR_VERSION]="unsupported model format version"
+  [ATOME_ERR_SIZE_MISMATCH]="model image has trailing bytes beyond its declared size"
+  [ATOME_ERR_CHECKSUM]="model checksum (CRC-32) mismatch"
+  [ATOME_ERR_BAD_HEADER]="invalid model header"
+  [ATOME_ERR_BAD_CONFIG]="invalid model architecture config"
+  [ATOME_ERR_BAD_TENSOR]="invalid tensor table entry"
+  [ATOME_ERR_BAD_WEIGHTS]="invalid weight data"
+  [ATOME_ERR_BAD_SIGNATURE_BLOCK]="malformed signature block"
+  [ATOME_ERR_UNSUPPORTED]="model numerics mode not supported by this build"
+)
+engine_status_of() {  # the status whose atome_status_str the CLI's message carries, or "-"
+  local k
+  for k in "${!ENGINE_MSG[@]}"; do
+    case $1 in *": ${ENGINE_MSG[$k]}"*) echo "$k"; return ;; esac
+  done
+  echo "-"
+}
 if [ "$MODE" = corrupt ] || [ "$MODE" = all ]; then
   CASES=$TMP/cases
-  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" || exit 1
+  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" "$MODEL_A8" "$MODEL_Q15" || exit 1
   n=0
   while IFS=$'\t' read -r name file expect status; do
     n=$((n + 1))
@@ -73,11 +110,19 @@ if [ "$MODE" = corrupt ] || [ "$MODE" = all ]; then
     elif [ "$want_rc" = 1 ] && [ $cli_rc -eq 0 ]; then
       echo "FAIL $name: atome inspect accepts a corrupt file (spec: $status)"; ok=0
     fi
+    cli_status=-
+    if [ "$want_rc" = 1 ] && [ $cli_rc -ne 0 ]; then
+      cli_status=$(engine_status_of "$(cat "$TMP/cli.err")")
+      if [ "$cli_status" != - ] && [ "$cli_status" != "$status" ]; then
+        echo "FAIL $name: the engine says $cli_status ($(cat "$TMP/cli.err")), spec wants $status"; ok=0
+      fi
+    fi
     if [ $ok = 1 ] && [ "$want_rc" = 0 ]; then
       "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$file" >"$TMP/cmp.out" || { cat "$TMP/cmp.out"; ok=0; }
     fi
     if [ $ok = 1 ]; then
-      echo "ok   $name: $status, atome inspect exit $cli_rc"
+      engine_note=""; [ "$cli_status" != - ] && engine_note=", engine $cli_status"
+      echo "ok   $name: $status, atome inspect exit $cli_rc$engine_note"
     else
       fails=$((fails + 1))
     fi
@@ -87,12 +132,24 @@ for c in json.load(open(sys.argv[1])): print("\t".join([c["name"], c["file"], st
   echo "corrupt: $n cases"
 fi
 
-# (d) forward pass: first logits bit for bit
+# (d) forward pass: first logits bit for bit, in each numerics mode (q15: the Q16 integers, which
+#     the CLI prints as float32(v) / 65536 and the reader converts the same way: exact equality)
 if [ "$MODE" = forward ] || [ "$MODE" = all ]; then
-  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hello" || fails=$((fails + 1))
-  # longer than conv_kernel and top_k, and longer than a small attention window
-  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL" "Hi, Atome!" 6 || fails=$((fails + 1))
-  "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$MODEL3" "Hi, Atome!" 6 || fails=$((fails + 1))
+  for m in "$MODEL" "$MODEL_A8" "$MODEL_Q15"; do
+    "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hello" || fails=$((fails + 1))
+    # longer than conv_kernel and top_k, and longer than a small attention window
+    "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hi, Atome!" 6 || fails=$((fails + 1))
+  done
+  for m in "$MODEL3" "$MODEL_Q15_3"; do
+    "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hi, Atome!" 6 || fails=$((fails + 1))
+  done
+  # valid variants that reach the rare paths of section 16: max|h| = 0, rounding ties of the a8
+  # and q15 quantisations, saturation everywhere
+  variants=$("$PY" "$TOOLS/numerics_stress.py" "$MODEL_A8" "$MODEL_Q15" "$TMP/stress") ||
+    { echo "FAIL: numerics_stress.py" >&2; exit 1; }
+  for v in $variants; do
+    "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$v" "Hi, Atome!" 6 || fails=$((fails + 1))
+  done
 fi
 
 if [ $fails -ne 0 ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derive hand-made variants of a valid ATOMENAT file, one per rule of FORMAT.md section 9.
 
-usage: corrupt_cases.py VALID_NATIVE_FILE OUT_DIR
+usage: corrupt_cases.py VALID_NATIVE_FILE OUT_DIR [A8_FILE Q15_FILE]
 
 Writes OUT_DIR/<name>.atn for every case and OUT_DIR/cases.json, a list of
 {"name": ..., "file": ..., "expect": status-number, "status": status-name}.  The expected status
@@ -11,6 +11,10 @@ CRC after editing so that the check under test, not the checksum, is what decide
 Needs a valid unsigned native LM or classifier file with the reference writer's layout and at
 least one layer containing the CONV pathway with conv_kernel % 4 != 0 for the padding-trit case
 (toy_60k converted to native qualifies; cases that do not apply to the input are skipped).
+
+With A8_FILE and Q15_FILE (the same model converted with `atome convert --numerics a8|q15`), also
+writes the cases of the version 1.1 fields (section 16): numerics, act_bits, norm_eps_q24, the
+reserved bytes of each minor version, the i32 dtype, i32 value ranges and the Q24 trit scale.
 """
 
 import json
@@ -29,6 +33,104 @@ def fix_crc(b):
     struct.pack_into("<I", b, 20, 0)
     struct.pack_into("<I", b, 20, zlib.crc32(bytes(b[:fb])) & 0xFFFFFFFF)
     return b
+
+
+def numerics_cases(add, f32_file, a8_file, q15_file):
+    """Cases for the 1.1 fields (FORMAT.md sections 16.1, 16.2, 9 checks 13, 16, 20d, 20e)."""
+    f32b, a8b, q15b = (open(f, "rb").read() for f in (f32_file, a8_file, q15_file))
+    infos = {name: R.validate(b) for name, b in (("f32", f32b), ("a8", a8b), ("q15", q15b))}
+    assert infos["f32"]["version"] == (1, 0) and infos["f32"]["config"]["numerics"] == R.NUM_F32
+    assert infos["a8"]["config"]["numerics"] == R.NUM_A8
+    assert infos["q15"]["config"]["numerics"] == R.NUM_Q15
+
+    def ed(base, *edits):
+        b = bytearray(base)
+        for off, fmt, v in edits:
+            struct.pack_into(fmt, b, off, v)
+        return fix_crc(b)
+
+    minor = (10, "<H", 1)
+    # -- f32 file: version 1.0 has no numerics fields; 1.1 with numerics 0 is an f32 file
+    add("v10_numerics_byte88", ed(f32b, (88, "<I", 1)), R.BAD_HEADER)
+    add("v10_eps_q24_byte95", ed(f32b, (95, "<B", 1)), R.BAD_HEADER)
+    add("v11_f32_ok", ed(f32b, minor), R.OK)
+    add("v11_f32_minor_9_ok", ed(f32b, (10, "<H", 9)), R.OK)
+    add("v11_f32_reserved_96", ed(f32b, minor, (96, "<B", 1)), R.BAD_HEADER)
+    add("v11_numerics_3", ed(f32b, minor, (88, "<I", 3)), R.BAD_CONFIG)
+    add("v11_numerics_huge", ed(f32b, minor, (88, "<I", 0x80000000)), R.BAD_CONFIG)
+    add("v11_f32_eps_q24_1", ed(f32b, minor, (92, "<I", 1)), R.BAD_CONFIG)
+    add("v11_f32_act_bits_8", ed(f32b, minor, (76, "<I", 8)), R.BAD_CONFIG)
+    add("v11_a8_act_bits_32", ed(f32b, minor, (88, "<I", R.NUM_A8)), R.BAD_CONFIG)
+
+    # -- a8 file
+    a8i = infos["a8"]
+    add("a8_minor_0", ed(a8b, (10, "<H", 0)), R.BAD_HEADER)
+    add("a8_minor_7_ok", ed(a8b, (10, "<H", 7)), R.OK)
+    add("a8_reserved_127", ed(a8b, (127, "<B", 0x80)), R.BAD_HEADER)
+    add("a8_act_bits_32", ed(a8b, (76, "<I", 32)), R.BAD_CONFIG)
+    add("a8_act_bits_16", ed(a8b, (76, "<I", 16)), R.BAD_CONFIG)
+    add("a8_eps_q24_nonzero", ed(a8b, (92, "<I", 168)), R.BAD_CONFIG)
+    add("a8_eps_nan", ed(a8b, (80, "<I", 0x7FC00000)), R.BAD_CONFIG)
+    e0 = a8i["table_offset"]
+    add("a8_trit_scale_negative", ed(a8b, (e0 + 16, "<f", -0.25)), R.BAD_TENSOR)
+    add("a8_trit_scale_q24_bits_ok", ed(a8b, (e0 + 16, "<I", 1 << 20)), R.OK)  # a subnormal float
+    add("a8_trit_scale_minus_zero_ok", ed(a8b, (e0 + 16, "<I", 0x80000000)), R.OK)
+    # an a8 file claiming q15: its f32 vectors sit where the canonical order wants i32
+    add("a8_as_q15_f32_in_i32_slot", ed(a8b, (88, "<I", R.NUM_Q15), (92, "<I", 168)), R.BAD_TENSOR)
+
+    # -- q15 file
+    qi = infos["q15"]
+    to, ents = qi["table_offset"], qi["tensors"]
+
+    def ent(t):
+        return to + 32 * t
+
+    def first(kind):
+        return next(t for t, e in enumerate(ents) if e["kind"] == kind)
+    add("q15_minor_0", ed(q15b, (10, "<H", 0)), R.BAD_HEADER)
+    add("q15_minor_7_ok", ed(q15b, (10, "<H", 7)), R.OK)
+    add("q15_reserved_96", ed(q15b, (96, "<B", 1)), R.BAD_HEADER)
+    add("q15_act_bits_32", ed(q15b, (76, "<I", 32)), R.BAD_CONFIG)
+    add("q15_numerics_3", ed(q15b, (88, "<I", 3)), R.BAD_CONFIG)
+    add("q15_eps_q24_0", ed(q15b, (92, "<I", 0)), R.BAD_CONFIG)
+    add("q15_eps_q24_2pow24", ed(q15b, (92, "<I", 1 << 24)), R.BAD_CONFIG)
+    add("q15_eps_q24_max_ok", ed(q15b, (92, "<I", (1 << 24) - 1)), R.OK)
+    add("q15_eps_q24_1_ok", ed(q15b, (92, "<I", 1)), R.OK)
+    add("q15_eps_f32_zero", ed(q15b, (80, "<I", 0)), R.BAD_CONFIG)  # still validated in q15
+    # a q15 file claiming a8 (eps_q24 cleared): i32 vectors where f32 ones are expected
+    add("q15_as_a8_i32_in_f32_slot", ed(q15b, (88, "<I", R.NUM_A8), (92, "<I", 0)), R.BAD_TENSOR)
+    g = first(R.NORM_GAMMA)
+    add("q15_f32_dtype_in_i32_slot", ed(q15b, (ent(g) + 4, "<B", R.DT_F32)), R.BAD_TENSOR)
+    add("q15_trit2_dtype_in_i32_slot", ed(q15b, (ent(g) + 4, "<B", R.DT_TRIT2)), R.BAD_TENSOR)
+    add("q15_i32_dtype_in_trit2_slot", ed(q15b, (ent(0) + 4, "<B", R.DT_I32)), R.BAD_TENSOR)
+    add("q15_i32_scale_one", ed(q15b, (ent(g) + 16, "<f", 1.0)), R.BAD_TENSOR)
+    add("q15_i32_scale_bit0", ed(q15b, (ent(g) + 16, "<I", 1)), R.BAD_TENSOR)
+    # check 20d (scale) precedes 20e (values) within one tensor
+    add("q15_i32_scale_and_value_bad",
+        ed(q15b, (ent(g) + 16, "<I", 1), (ents[g]["offset"], "<i", (1 << 27) + 1)), R.BAD_TENSOR)
+    add("q15_trit_scale_2pow28", ed(q15b, (ent(0) + 16, "<I", 1 << 28)), R.BAD_TENSOR)
+    add("q15_trit_scale_minus_zero_bits", ed(q15b, (ent(0) + 16, "<I", 0x80000000)), R.BAD_TENSOR)
+    add("q15_trit_scale_max_ok", ed(q15b, (ent(0) + 16, "<I", (1 << 28) - 1)), R.OK)
+    add("q15_trit_scale_zero_ok", ed(q15b, (ent(0) + 16, "<I", 0)), R.OK)
+    go = ents[g]["offset"]
+    add("q15_gamma_2pow27_ok", ed(q15b, (go, "<i", 1 << 27)), R.OK)
+    add("q15_gamma_minus_2pow27_ok", ed(q15b, (go + 4, "<i", -(1 << 27))), R.OK)
+    add("q15_gamma_2pow27_plus_1", ed(q15b, (go + 8, "<i", (1 << 27) + 1)), R.BAD_WEIGHTS)
+    add("q15_gamma_minus_2pow27_minus_1", ed(q15b, (go, "<i", -(1 << 27) - 1)), R.BAD_WEIGHTS)
+    add("q15_gamma_int32_min", ed(q15b, (go, "<i", -(1 << 31))), R.BAD_WEIGHTS)
+    fb = first(R.FINAL_BETA)
+    add("q15_final_beta_out_of_range", ed(q15b, (ents[fb]["offset"] + 4 * 63, "<i", 1 << 30)),
+        R.BAD_WEIGHTS)
+    if any(e["kind"] == R.SSM_A for e in ents):
+        ao = ents[first(R.SSM_A)]["offset"]
+        bo = ents[first(R.SSM_B)]["offset"]
+        add("q15_decay_32767_ok", ed(q15b, (ao, "<i", 32767)), R.OK)
+        add("q15_decay_minus_32767_ok", ed(q15b, (ao, "<i", -32767)), R.OK)
+        add("q15_decay_32768", ed(q15b, (ao, "<i", 32768)), R.BAD_WEIGHTS)
+        add("q15_decay_minus_32768", ed(q15b, (ao + 4, "<i", -32768)), R.BAD_WEIGHTS)
+        add("q15_ssm_b_2pow27_ok", ed(q15b, (bo, "<i", 1 << 27)), R.OK)  # only SSM_A is Q15
+        add("q15_ssm_b_2pow27_plus_1", ed(q15b, (bo, "<i", (1 << 27) + 1)), R.BAD_WEIGHTS)
+    add("q15_trit_code_10", ed(q15b, (ents[0]["offset"] + 5, "<B", 0x02 << 4)), R.BAD_WEIGHTS)
 
 
 def main():
@@ -220,6 +322,9 @@ def main():
         for t, e in enumerate(ents):
             struct.pack_into("<I", b, entry(t) + 20, e["offset"] + shift)
     add("relayout_nonzero_padding_ok", edited(relayout), R.OK)
+
+    if len(sys.argv) > 4:
+        numerics_cases(add, src, sys.argv[3], sys.argv[4])
 
     with open(os.path.join(out, "cases.json"), "w") as fh:
         json.dump(cases, fh, indent=1)

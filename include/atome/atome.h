@@ -55,7 +55,7 @@ enum { ATOME_PATH_CONV = 1u, ATOME_PATH_SSM = 2u, ATOME_PATH_ATTN = 4u, ATOME_PA
 
 enum { ATOME_ARCH_LM = 1u, ATOME_ARCH_CLASSIFIER = 2u };
 
-/* How a model computes (docs/FORMAT.md §7), recorded in its file:
+/* How a model computes (docs/FORMAT.md §16), recorded in its file:
  *   F32: float32 activations (the original's numerics; its files run bit-exact);
  *   A8:  as F32, but every input of a ternary linear is quantised per token to int8 (absmax) and
  *        the matvec is an int32 sum of +-int8 — adds only;

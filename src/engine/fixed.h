@@ -1,4 +1,4 @@
-// The integer numerics of q15 models: every rounding, shift and saturation of docs/FORMAT.md §7,
+// The integer numerics of q15 models: every rounding, shift and saturation of docs/FORMAT.md §16.4,
 // in one place. Only integer instructions; 64-bit intermediates where a product needs them
 // (bounds beside each). `>>` of a negative value is an arithmetic shift (GCC and Clang define it
 // so, and C++20 requires it).

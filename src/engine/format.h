@@ -66,7 +66,7 @@ constexpr uint32_t kTeRes1 = 28;  // u32 zero
 constexpr uint16_t kGlobalLayer = 0xFFFF;
 
 // f32: IEEE binary32 values (f32 and a8 models). trit2: 2-bit packed trits. i32: little-endian
-// two's-complement int32 values (q15 models, in place of every f32 tensor; FORMAT.md §7).
+// two's-complement int32 values (q15 models, in place of every f32 tensor; FORMAT.md §16.2).
 // trit3: base-3 packed trits, 5 a byte (FORMAT.md §5.3); every trit tensor of a file has the same
 // trit dtype (the embedding's).
 enum Dtype : uint8_t { kDtypeF32 = 1, kDtypeTrit2 = 2, kDtypeI32 = 3, kDtypeTrit3 = 4 };

@@ -10,7 +10,7 @@
 //   logits = unembed(LayerNorm(x))
 //
 // a8 differs in one place, the ternary linears (router, q, k, v, unembed, head): their input is
-// quantised per token to int8 (absmax) and the matvec is an int32 sum (FORMAT.md §7).
+// quantised per token to int8 (absmax) and the matvec is an int32 sum (FORMAT.md §16.3).
 #include "engine/build_config.h"
 
 #if ATOME_FLOAT_PATH

@@ -1,5 +1,5 @@
 // One token through a q15 model: the block of forward_f32.cpp in integers only (formats and
-// rounding in engine/fixed.h, the contract in docs/FORMAT.md §7):
+// rounding in engine/fixed.h, the contract in docs/FORMAT.md §16.4):
 //
 //   x      = +-sat(alpha_E) per element                                   (Q16)
 //   per block:  h = LayerNorm_q(x) (Q8); h8, deq = absmax int8 of h

@@ -79,7 +79,7 @@ atome_status read_config(const uint8_t* h, atome_config* c) {
   return validate_config(*c);
 }
 
-// Largest |value| of a q15 int32 tensor (FORMAT.md §7): the decay is a Q15 fraction; every other
+// Largest |value| of a q15 int32 tensor (FORMAT.md §16.2): the decay is a Q15 fraction; every other
 // vector a Q16 value of magnitude at most 2^27 / 2^16 = 2048, which bounds the integer arithmetic.
 int64_t int_tensor_limit(uint16_t kind) {
   return kind == kSsmA ? 32767 : (int64_t{1} << 27);

@@ -10,7 +10,7 @@
 #include "engine/build_config.h"
 
 // Weights of one block: views into the model image (shapes in comments). A q15 model has the
-// *_q views (int32 fixed point, FORMAT.md §7) where an f32 / a8 model has floats.
+// *_q views (int32 fixed point, FORMAT.md §16.4) where an f32 / a8 model has floats.
 struct LayerWeights {
   const float* norm_gamma;      // (d)
   const float* norm_beta;       // (d)

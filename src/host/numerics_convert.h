@@ -1,4 +1,4 @@
-// Post-training conversion of a float model to another numerics mode (docs/FORMAT.md §7):
+// Post-training conversion of a float model to another numerics mode (docs/FORMAT.md §16.5):
 //   a8  — the same weights; only the config changes (the engine quantises activations per token);
 //   q15 — every float parameter to fixed point: trit alphas to Q24, LayerNorm gamma / beta and
 //         SSM b / c to Q16, the SSM decay tanh(a) (the engine's tanh_f) to Q15, epsilon to Q24;
