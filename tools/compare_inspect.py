@@ -103,6 +103,8 @@ def main():
         for k in ("rows", "cols", "offset", "bytes"):
             same(w + k, a[k], b.get(k))
         same(w + "scale (bits)", int(a["scale_bits"], 16), f32_bits(b.get("scale")))
+        if "scale_q24" in a:
+            same(w + "scale_q24", a["scale_q24"], b.get("scale_q24"))
 
     for d in diffs:
         print("DIFF " + d)

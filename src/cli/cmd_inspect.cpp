@@ -94,21 +94,12 @@ std::string signature_key(const atome_model& m) {
 }
 
 JsonF32 config_json(const atome_config& c) {
-  return JsonF32{{"arch", c.arch},
-                 {"vocab_size", c.vocab_size},
-                 {"d_model", c.d_model},
-                 {"n_layers", c.n_layers},
-                 {"d_head", c.d_head},
-                 {"conv_kernel", c.conv_kernel},
-                 {"top_k", c.top_k},
-                 {"pathways", c.pathways},
-                 {"n_paths", c.n_paths},
-                 {"n_classes", c.n_classes},
-                 {"act_bits", c.act_bits},
-                 {"context_len", c.context_len},
-                 {"norm_eps", c.norm_eps},
-                 {"numerics", numerics_name(c.numerics)},
-                 {"norm_eps_q24", c.norm_eps_q24}};
+  return JsonF32{
+      {"arch", c.arch},           {"vocab_size", c.vocab_size}, {"d_model", c.d_model},
+      {"n_layers", c.n_layers},   {"d_head", c.d_head},         {"conv_kernel", c.conv_kernel},
+      {"top_k", c.top_k},         {"pathways", c.pathways},     {"n_paths", c.n_paths},
+      {"n_classes", c.n_classes}, {"act_bits", c.act_bits},     {"context_len", c.context_len},
+      {"norm_eps", c.norm_eps},   {"numerics", c.numerics},     {"norm_eps_q24", c.norm_eps_q24}};
 }
 
 // A trit tensor's alpha as a number: the float (f32, a8) or the Q24 integer / 2^24 (q15).
@@ -135,6 +126,7 @@ void print_json(const ModelFile& f) {
   j["image_bytes"] = m.image_bytes;
   j["arch"] = arch_name(m.config.arch);
   j["config"] = config_json(m.config);
+  j["numerics"] = numerics_name(m.config.numerics);
   j["pathways"] = joined_pathways(m.config.pathways);
   j["packing"] = packing_name(m);
   j["param_count"] = atome_model_param_count(&m);
@@ -147,15 +139,22 @@ void print_json(const ModelFile& f) {
   JsonF32 tensors = JsonF32::array();
   for (uint32_t i = 0; i < m.tensor_count; ++i) {
     const TensorRow t = tensor_row(m, i);
-    tensors.push_back({{"index", t.index},
-                       {"kind", tensor_kind_name(t.kind)},
-                       {"layer", t.layer == kGlobalLayer ? JsonF32(nullptr) : JsonF32(t.layer)},
-                       {"dtype", dtype_name(t.dtype)},
-                       {"rows", t.rows},
-                       {"cols", t.cols},
-                       {"scale", is_trit_dtype(t.dtype) ? alpha(m, t) : t.scale},
-                       {"offset", t.offset},
-                       {"bytes", t.bytes}});
+    // "scale": the entry's field read as binary32, as stored; a q15 file keeps alpha there in
+    // Q24 (FORMAT.md §16.2), so its trit tensors also get scale_q24 and alpha = scale_q24 / 2^24.
+    JsonF32 row = {{"index", t.index},
+                   {"kind", tensor_kind_name(t.kind)},
+                   {"layer", t.layer == kGlobalLayer ? JsonF32(nullptr) : JsonF32(t.layer)},
+                   {"dtype", dtype_name(t.dtype)},
+                   {"rows", t.rows},
+                   {"cols", t.cols},
+                   {"scale", t.scale},
+                   {"offset", t.offset},
+                   {"bytes", t.bytes}};
+    if (m.config.numerics == ATOME_NUMERICS_Q15 && is_trit_dtype(t.dtype)) {
+      row["scale_q24"] = t.scale_q24;
+      row["alpha"] = alpha(m, t);
+    }
+    tensors.push_back(row);
   }
   j["tensors"] = tensors;
   std::printf("%s\n", j.dump(2).c_str());
