@@ -41,7 +41,14 @@ void quantize_input(atome_session* s, TernaryInput* in) {
 void linear(atome_session* s, int32_t* out, const atome_trits& w, const TernaryInput& in) {
   ternary_matvec_i8(s->acc, w, in);
   const int64_t scale = output_scale(w.scale_q24, s->q.h_deq);
-  for (uint32_t r = 0; r < w.rows; ++r) out[r] = requantize(s->acc[r], scale);
+  if (scale <= INT32_MAX) {
+    // The usual case, the same integers: a 32 x 32 -> 64 product (one instruction on most cores).
+    const int32_t scale32 = static_cast<int32_t>(scale);
+    for (uint32_t r = 0; r < w.rows; ++r)
+      out[r] = sat_q16(shift_round(mul_wide(s->acc[r], scale32), 16));
+  } else {
+    for (uint32_t r = 0; r < w.rows; ++r) out[r] = requantize(s->acc[r], scale);
+  }
 }
 
 // local[c] = sat(shift_round(alpha_q24 * S_c, 16)), S_c = sum over lags k of trit(C[c, k]) *
@@ -89,7 +96,7 @@ void conv_forward(atome_session* s, uint32_t layer) {
     }
   }
   for (uint32_t ch = 0; ch < d; ++ch)
-    sum[ch] = sat_q16(shift_round(static_cast<int64_t>(sum[ch]) * w.scale_q24, 16));
+    sum[ch] = sat_q16(shift_round(mul_wide(sum[ch], w.scale_q24), 16));
 }
 
 // state = sat(shift_round(decay * state, 15) + shift_round(b * h, 8)); y = sat(shift_round(c *
@@ -99,10 +106,10 @@ void ssm_forward(atome_session* s, uint32_t layer) {
   const LayerWeights& lw = s->layers[layer];
   int32_t* state = s->q.ssm_state + static_cast<uint64_t>(layer) * d;
   for (uint32_t ch = 0; ch < d; ++ch) {
-    const int64_t kept = shift_round(static_cast<int64_t>(lw.ssm_decay_q[ch]) * state[ch], 15);
-    const int64_t input = shift_round(static_cast<int64_t>(lw.ssm_b_q[ch]) * s->q.h[ch], 8);
+    const int64_t kept = shift_round(mul_wide(lw.ssm_decay_q[ch], state[ch]), 15);
+    const int64_t input = shift_round(mul_wide(lw.ssm_b_q[ch], s->q.h[ch]), 8);
     state[ch] = sat_q16(kept + input);
-    s->q.ssm_out[ch] = sat_q16(shift_round(static_cast<int64_t>(lw.ssm_c_q[ch]) * state[ch], 16));
+    s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(lw.ssm_c_q[ch], state[ch]), 16));
   }
 }
 
@@ -156,23 +163,47 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
   }
   softmax_q15(prob, kept);
 
-  int64_t* acc = s->q.sparse_acc;
-  for (uint32_t ch = 0; ch < d; ++ch) acc[ch] = 0;
-  for (uint32_t i = 0; i < kept; ++i) {
+  // Where each kept value lives. With at most kFew kept and exponents spanning at most kNarrow,
+  // every term p * v8 * 2^(e - e_min) and their sum fit int32 (|p * v8| <= 2^22), so the sum is
+  // taken in 32 bits and scaled by 2^e_min once — the same integers as the 64-bit sum below,
+  // far cheaper on 32-bit cores.
+  constexpr uint32_t kFew = 4, kNarrow = 6;  // 4 terms * 2^22 * 2^6 = 2^30
+  const int8_t* kept_v[kFew];
+  uint32_t kept_e[kFew];
+  uint32_t e_min = 31, e_max = 0;
+  for (uint32_t i = 0; i < kept && i < kFew; ++i) {
     uint32_t sl = oldest + s->top_index[i];
     if (sl >= W) sl -= W;
-    const int32_t p = prob[i];
-    const uint32_t e = value_exp[sl];
-    const int8_t* v8 = values + static_cast<uint64_t>(sl) * d;
-    for (uint32_t ch = 0; ch < d; ++ch) acc[ch] += shl(p * v8[ch], e);
+    kept_v[i] = values + static_cast<uint64_t>(sl) * d;
+    kept_e[i] = value_exp[sl];
+    e_min = kept_e[i] < e_min ? kept_e[i] : e_min;
+    e_max = kept_e[i] > e_max ? kept_e[i] : e_max;
   }
-  for (uint32_t ch = 0; ch < d; ++ch) s->q.sparse[ch] = sat_q16(shift_round(acc[ch], 15));
+  if (kept <= kFew && e_max - e_min <= kNarrow) {
+    for (uint32_t ch = 0; ch < d; ++ch) {
+      int32_t sum = 0;
+      for (uint32_t i = 0; i < kept; ++i)
+        sum += prob[i] * kept_v[i][ch] * (1 << (kept_e[i] - e_min));
+      s->q.sparse[ch] = sat_q16(shift_round(shl(sum, e_min), 15));
+    }
+  } else {
+    int64_t* acc = s->q.sparse_acc;
+    for (uint32_t ch = 0; ch < d; ++ch) acc[ch] = 0;
+    for (uint32_t i = 0; i < kept; ++i) {
+      uint32_t sl = oldest + s->top_index[i];
+      if (sl >= W) sl -= W;
+      const int32_t p = prob[i];
+      const uint32_t e = value_exp[sl];
+      const int8_t* v8 = values + static_cast<uint64_t>(sl) * d;
+      for (uint32_t ch = 0; ch < d; ++ch) acc[ch] += shl(p * v8[ch], e);
+    }
+    for (uint32_t ch = 0; ch < d; ++ch) s->q.sparse[ch] = sat_q16(shift_round(acc[ch], 15));
+  }
 }
 
 // x = sat(x + shift_round(p * y, 15)): Q15 * Q16 -> Q16.
 void mix(int32_t* x, int32_t p, const int32_t* y, uint32_t d) {
-  for (uint32_t i = 0; i < d; ++i)
-    x[i] = sat_q16(x[i] + shift_round(static_cast<int64_t>(p) * y[i], 15));
+  for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16(x[i] + shift_round(mul_wide(p, y[i]), 15));
 }
 
 }  // namespace
