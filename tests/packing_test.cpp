@@ -56,7 +56,7 @@ TEST(Trit3, DecodeRowEqualsTrit2Packing) {
     std::vector<uint8_t> three((cols + 4) / 5), two((cols + 3) / 4, 0);
     pack_trits3(t.data(), cols, three.data());
     pack_trits(t.data(), cols, two.data());
-    std::vector<uint8_t> decoded(two.size() + 2, 0xAA);
+    std::vector<uint8_t> decoded(two.size() + 3, 0xAA);
     trit3_decode_row(decoded.data(), three.data(), cols);
     ASSERT_EQ(std::memcmp(decoded.data(), two.data(), two.size()), 0) << "cols " << cols;
   }
