@@ -331,3 +331,26 @@ TEST(NumericsModes, ShippedQ15ModelIsTheConversionOfTheShippedFloatModel) {
 
 }  // namespace
 }  // namespace atome
+
+namespace atome {
+namespace {
+
+// An a8 model whose float activations overflow (a huge embedding scale: LayerNorm then sees inf
+// and produces inf / NaN) still quantises every input to a defined int8 (FORMAT.md §16.3: clamps
+// before the conversion; converting inf or NaN to int is undefined behaviour, which UBSan would
+// report here — the fuzzer found it).
+TEST(NumericsModes, A8QuantisationIsDefinedForOverflowedActivations) {
+  HostModel f32 = test::random_model(test::small_config(16, 1, 8, 3, 2), 21);
+  f32.tensors[0].scale = 3.0e38f;
+  const test::LoadedModel m =
+      test::load_native_image(write_native(convert_numerics(f32, ATOME_NUMERICS_A8)));
+  OwnedSession s(m.model, 8, test::kNoStateLimit);
+  for (uint32_t token : {1u, 200u, 7u}) {
+    const float* logits = nullptr;
+    ASSERT_EQ(atome_step(s.get(), token, &logits), ATOME_OK);
+    ASSERT_NE(logits, nullptr);
+  }
+}
+
+}  // namespace
+}  // namespace atome

@@ -584,8 +584,14 @@ def quantize_a8(h):
     q = []
     for v in h:
         t = f32(v * inv)
-        r = int(f32(t + (0.5 if t >= 0.0 else -0.5)))  # int() truncates toward zero like C
-        q.append(127 if r > 127 else (-127 if r < -127 else r))
+        if t >= 127.0:
+            q.append(127)
+        elif t <= -127.0:
+            q.append(-127)
+        elif t != t:  # NaN (an overflowed float model): 0
+            q.append(0)
+        else:
+            q.append(int(f32(t + (0.5 if t >= 0.0 else -0.5))))  # int() truncates like C
     return q, m
 
 

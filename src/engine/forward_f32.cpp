@@ -37,9 +37,16 @@ void quantize_input_a8(atome_session* s, const float* h, uint32_t n, TernaryInpu
   s->f.h_absmax = m;
   const float inv = m > 0.0f ? 127.0f / m : 0.0f;
   for (uint32_t i = 0; i < n; ++i) {
+    // Clamped before the conversion: a float model can overflow to inf (then v is +-inf or,
+    // with m = inf, NaN: 0), and converting those to int is undefined.
     const float v = h[i] * inv;
-    int32_t q = static_cast<int32_t>(v + (v >= 0.0f ? 0.5f : -0.5f));
-    q = q > 127 ? 127 : (q < -127 ? -127 : q);
+    int32_t q = 0;
+    if (v >= 127.0f)
+      q = 127;
+    else if (v <= -127.0f)
+      q = -127;
+    else if (v == v)
+      q = static_cast<int32_t>(v + (v >= 0.0f ? 0.5f : -0.5f));
     s->h8[i] = static_cast<int8_t>(q);
   }
   ternary_input_prepare(in, s->h8, n, s->ternary_input_scratch);
