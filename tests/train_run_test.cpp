@@ -429,11 +429,11 @@ TEST_F(TrainRunTest, NumericsIsRecordedAndTheEngineBpbReported) {
   EXPECT_EQ(train::options_from_checkpoint_json(ckpt.json, a).numerics,
             uint32_t{ATOME_NUMERICS_Q15});
   // Bad values are one-line usage errors.
-  expect_one_line_error(run(tiny_run(path("nb"), 5) + " --numerics q8"), 2, "--numerics");
-  expect_one_line_error(run(tiny_run(path("nb"), 5) + " --export-numerics int4"), 2,
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --numerics q8"), 2, "--numerics");
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --export-numerics int4"), 2,
                         "--export-numerics");
-  expect_one_line_error(run(tiny_gpt_run(path("ng"), 5) + " --numerics a8"), 2, "--numerics");
-  expect_one_line_error(run(tiny_run(path("nb"), 5) + " --numerics a8 --legacy"), 2, "--legacy");
+  expect_one_line_error(run(tiny_gpt_run(path("ng"), 7) + " --numerics a8"), 2, "--numerics");
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --numerics a8 --legacy"), 2, "--legacy");
 }
 
 // ---- validation bpb equals `atome eval` -------------------------------------------------------
