@@ -169,6 +169,40 @@ TEST_F(ReportCliTest, PrintsTheTable) {
   EXPECT_EQ(md.find("!["), std::string::npos) << "no --figures: no figures, no links";
 }
 
+// "metric": "engine_valid_bpb": the table shows the engine's bpb on the exported files
+// (result.json's engine_valid_bpb), the notes say so and give the differences in bpb and the
+// trainer's own bpb; a run without engine_valid_bpb is an error naming the key; an unknown metric
+// is refused.
+TEST_F(ReportCliTest, EngineMetricTabulatesTheEnginesBpb) {
+  write_file("runs/nm/sweep.json", R"({"name": "nm", "seeds": [1, 2], "metric": "engine_valid_bpb",
+    "models": [{"name": "f", "label": "F32"}, {"name": "q", "label": "Q15"}]})");
+  auto result = [&](const std::string& model, int seed, double trainer, double engine) {
+    const std::string dir = "runs/nm/" + model + "/seed-" + std::to_string(seed);
+    write_file(dir + "/metrics.jsonl", "{\"step\":1,\"train_loss\":2.0}\n");
+    write_file(dir + "/result.json",
+               "{\"params\":1,\"model_bytes\":2,\"train_seconds\":3,\"valid_bpb\":" +
+                   std::to_string(trainer) + ",\"engine_valid_bpb\":" + std::to_string(engine) +
+                   "}");
+  };
+  result("f", 1, 2.0, 2.001);
+  result("f", 2, 2.2, 2.201);
+  result("q", 1, 2.05, 2.011);
+  result("q", 2, 2.25, 2.221);
+  const CliResult r = run("report " + shell_quote(path("runs/nm")));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(table_row(r.out, "Q15").find("| 2.011 / 2.221 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("the engine's bits per byte"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Q15 +0.0150 (+0.0100 / +0.0200)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("F32 2.1000; Q15 2.1500"), std::string::npos) << r.out;
+
+  write_file("runs/nm/q/seed-2/result.json",
+             "{\"params\":1,\"model_bytes\":2,\"train_seconds\":3,\"valid_bpb\":2.0}");
+  expect_one_line_error(run("report " + shell_quote(path("runs/nm"))), 1, "engine_valid_bpb");
+  write_file("runs/nm/sweep.json", R"({"name": "nm", "seeds": [1], "metric": "loss",
+    "models": [{"name": "f"}]})");
+  expect_one_line_error(run("report " + shell_quote(path("runs/nm"))), 1, "metric");
+}
+
 TEST_F(ReportCliTest, DrawsBothFigures) {
   const std::string runs = write_sweep_ab(), figures = path("figs");
   const CliResult r = run("report " + shell_quote(runs) + " --figures " + shell_quote(figures));

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/fixed.h"
 #include "engine/ops.h"
 #include "engine/ternary.h"
 #include "gradcheck.h"
@@ -90,6 +91,127 @@ TEST(TrainOps, TernaryLinearBackward) {
         return s;
       },
       1e-2f, 1e-3);
+}
+
+// ---- activation fake quantisation (QAT) ---------------------------------------------------------
+
+// a8: q is the engine's RoundClip(127 x / max|x|) (half away from zero), and the linear's output
+// is the engine's float(int32 sum) * (alpha * max|x| / 127) to the bit.
+TEST(TrainOps, FakeQuantA8IsTheEnginesA8) {
+  std::mt19937 rng(21);
+  const uint32_t in_dim = 40, out_dim = 13;
+  const size_t n = 4;
+  const std::vector<float> w = randn(in_dim * out_dim, rng), x = randn(n * in_dim, rng, 3.0f);
+  Ternary t;
+  quantize_ternary(t, w.data(), out_dim, in_dim);
+  QuantInput qi;
+  fake_quant_a8(qi, x.data(), n, in_dim);
+  std::vector<float> out(n * out_dim);
+  ternary_linear_forward_q(out.data(), qi, t, n);
+  for (size_t i = 0; i < n; ++i) {
+    float m = 0.0f;
+    for (uint32_t c = 0; c < in_dim; ++c) m = std::fmax(m, std::fabs(x[i * in_dim + c]));
+    EXPECT_EQ(qi.scale[i], m / 127.0f);
+    for (uint32_t c = 0; c < in_dim; ++c) {
+      const float v = x[i * in_dim + c] * (127.0f / m);
+      EXPECT_EQ(qi.q[i * in_dim + c], std::round(v)) << i << " " << c;  // half away from zero
+      EXPECT_EQ(qi.deq[i * in_dim + c], qi.q[i * in_dim + c] * qi.scale[i]);
+    }
+    for (uint32_t r = 0; r < out_dim; ++r) {
+      int32_t acc = 0;
+      for (uint32_t c = 0; c < in_dim; ++c)
+        acc += t.trits[r * in_dim + c] * static_cast<int32_t>(qi.q[i * in_dim + c]);
+      EXPECT_EQ(out[i * out_dim + r], static_cast<float>(acc) * (t.alpha * (m / 127.0f)));
+    }
+  }
+  // A zero row quantises to zeros with scale 0 (the engine's m = 0 case).
+  const std::vector<float> zero(in_dim, 0.0f);
+  fake_quant_a8(qi, zero.data(), 1, in_dim);
+  EXPECT_EQ(qi.scale[0], 0.0f);
+  for (float v : qi.q) EXPECT_EQ(v, 0.0f);
+}
+
+// q15: h on the Q8 grid, then fixed::quantize_h; q, k, v through fixed::quantize_pow2.
+TEST(TrainOps, FakeQuantQ15IsTheEnginesIntegerQuantisation) {
+  std::mt19937 rng(22);
+  const uint32_t d = 24;
+  std::vector<float> h = randn(2 * d, rng, 2.0f);
+  round_to_q8(h.data(), h.size());
+  for (float v : h) EXPECT_EQ(v * 256.0f, std::floor(v * 256.0f));
+  QuantInput qi;
+  fake_quant_q15(qi, h.data(), 2, d);
+  for (size_t i = 0; i < 2; ++i) {
+    std::vector<int16_t> h16(d);
+    std::vector<int8_t> q8(d);
+    for (uint32_t c = 0; c < d; ++c) h16[c] = static_cast<int16_t>(h[i * d + c] * 256.0f);
+    const uint32_t deq = fixed::quantize_h(q8.data(), h16.data(), d);
+    EXPECT_EQ(qi.scale[i], static_cast<float>(deq / 16777216.0));
+    for (uint32_t c = 0; c < d; ++c) EXPECT_EQ(qi.q[i * d + c], q8[c]);
+  }
+  std::vector<float> v = randn(3 * d, rng, 5.0f), orig = v;
+  fake_quant_pow2(v.data(), 3, d);
+  for (size_t i = 0; i < 3; ++i) {
+    std::vector<int32_t> q16(d);
+    std::vector<int8_t> q8(d);
+    for (uint32_t c = 0; c < d; ++c)
+      q16[c] = static_cast<int32_t>(std::floor(orig[i * d + c] * 65536.0 + 0.5));
+    const uint32_t e = fixed::quantize_pow2(q8.data(), q16.data(), d);
+    for (uint32_t c = 0; c < d; ++c)
+      EXPECT_EQ(v[i * d + c], std::ldexp(static_cast<float>(q8[c]), static_cast<int>(e) - 16));
+  }
+}
+
+// The straight-through estimator of a fake-quantised input: the backward of the quantised linear
+// gives exactly the gradient of the plain linear evaluated at the quantised point deq, for the
+// input (passed straight through the rounding) and for the weights (checked against finite
+// differences of the plain linear at deq).
+TEST(TrainOps, FakeQuantBackwardIsTheGradientAtTheQuantisedPoint) {
+  std::mt19937 rng(23);
+  const uint32_t in_dim = 9, out_dim = 6;
+  const size_t n = 3;
+  std::vector<float> w = randn(in_dim * out_dim, rng);
+  const std::vector<float> x = randn(n * in_dim, rng), probe = randn(n * out_dim, rng);
+  for (int numerics : {1, 2}) {
+    std::vector<float> h = x;
+    if (numerics == 2) round_to_q8(h.data(), h.size());
+    QuantInput qi;
+    if (numerics == 1)
+      fake_quant_a8(qi, h.data(), n, in_dim);
+    else
+      fake_quant_q15(qi, h.data(), n, in_dim);
+    Ternary t;
+    quantize_ternary(t, w.data(), out_dim, in_dim);
+    // The forward is the plain linear at deq (to float rounding of the scale's placement).
+    std::vector<float> out_q(n * out_dim), out_plain(n * out_dim);
+    ternary_linear_forward_q(out_q.data(), qi, t, n);
+    ternary_linear_forward(out_plain.data(), qi.deq.data(), t, n);
+    for (size_t i = 0; i < out_q.size(); ++i)
+      EXPECT_NEAR(out_q[i], out_plain[i], 1e-5f * (1.0f + std::fabs(out_plain[i])));
+    // The backward as the model runs it (in = deq).
+    std::vector<float> din(x.size(), 0.0f), dw(w.size(), 0.0f);
+    ternary_linear_backward(din.data(), dw.data(), probe.data(), qi.deq.data(), t, n);
+    std::vector<float> at = qi.deq;
+    expect_gradient(
+        at, din,
+        [&] {
+          std::vector<float> out(n * out_dim);
+          ternary_linear_forward(out.data(), at.data(), t, n);
+          return dot_probe(out, probe);
+        },
+        1e-2f, 2e-3);
+    expect_gradient(
+        w, dw,
+        [&] {
+          double s = 0.0;
+          for (size_t i = 0; i < n; ++i)
+            for (uint32_t r = 0; r < out_dim; ++r)
+              for (uint32_t c = 0; c < in_dim; ++c)
+                s += static_cast<double>(probe[i * out_dim + r]) * w[r * in_dim + c] *
+                     qi.deq[i * in_dim + c];
+          return s;
+        },
+        1e-2f, 1e-3);
+  }
 }
 
 TEST(TrainOps, LayerNormForwardIsTheEngines) {

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -78,7 +79,17 @@ class TrainRunTest : public CliTest {
   }
   void expect_resume_bit_identical(
       const std::function<std::string(const std::string&, int)>& run_args);
-  void expect_parity(const std::string& flags, uint32_t pathways, bool legacy);
+  // The worst |logit trainer - engine| over the 48 steps (and, via greedy, the tokens).
+  struct Parity {
+    double worst = 0.0;        // with the trainer's forward in the file's numerics
+    double worst_plain = 0.0;  // with the trainer's plain f32 forward (no fake quantisation)
+    double median = 0.0;       // the median over the 48 steps of each step's max |diff|
+    double median_plain = 0.0;
+    size_t same_tokens = 0;  // greedy tokens equal to the engine's, of 48
+  };
+  Parity expect_parity(const std::string& flags, uint32_t pathways, bool legacy,
+                       uint32_t numerics = ATOME_NUMERICS_F32, double bound = 1e-4,
+                       double median_bound = 1e-4);
   train::TrainOptions tiny_options(int steps) const {
     train::TrainOptions o;
     o.model = atome_config{};
@@ -178,6 +189,13 @@ TEST_F(TrainRunTest, ResumeAfterSigkillIsBitIdentical) {
   });
 }
 
+// Quantisation-aware training resumes with its numerics (from the checkpoint's options).
+TEST_F(TrainRunTest, Q15ResumeAfterSigkillIsBitIdentical) {
+  expect_resume_bit_identical([this](const std::string& out, int steps) {
+    return tiny_run(out, steps) + " --numerics q15 --valid " + shell_quote(valid_);
+  });
+}
+
 TEST_F(TrainRunTest, GptResumeAfterSigkillIsBitIdentical) {
   expect_resume_bit_identical([this](const std::string& out, int steps) {
     return tiny_gpt_run(out, steps) + " --valid " + shell_quote(valid_);
@@ -233,60 +251,93 @@ TEST_F(TrainRunTest, SameSeedSameWeightsForAnyThreadCount) {
 // ---- parity: trainer forward vs engine on the exported file
 // --------------------------------------
 
-// Trains a model with `flags` through the CLI, then: the exported file says which pathways exist;
-// the engine's greedy generation on it (48 tokens) equals the trainer's argmax at every step and
-// its logits are within 1e-4 of the trainer's forward on the master weights.
-void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bool legacy) {
-  const std::string out = path("p" + std::to_string(pathways));
+// Trains a model with `flags` through the CLI, then: the exported file says which pathways exist
+// and is in `numerics`; the engine's greedy generation on it (48 tokens) equals the trainer's
+// argmax at every step and its logits are within `bound` of the trainer's forward on the master
+// weights, that forward fake-quantising as the file's numerics (AtomeModel::set_numerics).
+TrainRunTest::Parity TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways,
+                                                 bool legacy, uint32_t numerics, double bound,
+                                                 double median_bound) {
+  Parity result;
+  const std::string out = path("p" + std::to_string(pathways) + "n" + std::to_string(numerics));
   const CliResult trained =
       run("train --train " + shell_quote(corpus_) + " --out " + shell_quote(out) +
           " --d 32 --layers 2 --d-head 16 --batch 8 --seq 64 --lr 3e-3 --warmup 20"
           " --checkpoint-every 1000 --quiet --no-plot " +
           flags + (legacy ? " --legacy" : ""));
-  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  EXPECT_EQ(trained.exit_code, 0) << trained.err;
+  if (trained.exit_code != 0) return result;
 
   // Engine: the prompt, then 48 greedy tokens, keeping every step's logits.
   const std::vector<uint8_t> file = read_bytes(out + "/model.atome");
   const LoadedModel engine_model = load_native_image(file);
-  const atome_config config = engine_model.model.config;
-  ASSERT_EQ(config.pathways, pathways);
+  const atome_config file_config = engine_model.model.config;
+  EXPECT_EQ(file_config.pathways, pathways);
+  EXPECT_EQ(file_config.numerics, numerics);
+  // The trainer's model: the same architecture in float (the file's fixed-point fields cleared).
+  atome_config config = file_config;
+  config.numerics = ATOME_NUMERICS_F32;
+  config.act_bits = 32;
+  config.norm_eps_q24 = 0;
   const std::string prompt = "Once upon a time, ";
   const size_t steps = 48;
   OwnedSession session(engine_model.model, 256, kNoStateLimit);
-  ASSERT_NE(session.get(), nullptr);
+  EXPECT_NE(session.get(), nullptr);
+  if (session.get() == nullptr) return result;
   std::vector<uint8_t> seq(prompt.begin(), prompt.end());
   std::vector<std::vector<float>> engine_logits;
   const float* logits = nullptr;
-  for (uint8_t t : seq) ASSERT_EQ(atome_step(session.get(), t, &logits), ATOME_OK);
+  for (uint8_t t : seq) EXPECT_EQ(atome_step(session.get(), t, &logits), ATOME_OK);
   for (size_t i = 0; i < steps; ++i) {
     engine_logits.emplace_back(logits, logits + 256);
     const uint8_t next = static_cast<uint8_t>(atome_argmax(logits, 256));
     seq.push_back(next);
-    ASSERT_EQ(atome_step(session.get(), next, &logits), ATOME_OK);
+    EXPECT_EQ(atome_step(session.get(), next, &logits), ATOME_OK);
   }
 
-  // Trainer: one forward over the whole sequence with the trained master weights.
+  // Trainer: one forward over the whole sequence with the trained master weights, with the
+  // file's fake quantisation and then without any.
   train::AtomeModel model(config);
   model.params() = train::read_checkpoint(out + "/checkpoint.bin").params;
   const size_t T = seq.size() - 1;
-  model.forward(seq.data(), nullptr, 1, T);
-  double worst = 0.0;
-  size_t same_tokens = 0;
-  for (size_t i = 0; i < steps; ++i) {
-    const size_t pos = prompt.size() - 1 + i;  // logits at pos predict seq[pos + 1]
-    const float* mine = model.logits() + pos * 256;
-    worst = nan_failing_max(worst, max_abs_diff(mine, engine_logits[i].data(), 256));
-    if (atome_argmax(mine, 256) == seq[pos + 1]) ++same_tokens;
+  for (const uint32_t emulated : {numerics, uint32_t{ATOME_NUMERICS_F32}}) {
+    model.set_numerics(emulated);
+    model.forward(seq.data(), nullptr, 1, T);
+    double worst = 0.0;
+    size_t same_tokens = 0;
+    std::vector<double> per_step;
+    for (size_t i = 0; i < steps; ++i) {
+      const size_t pos = prompt.size() - 1 + i;  // logits at pos predict seq[pos + 1]
+      const float* mine = model.logits() + pos * 256;
+      per_step.push_back(max_abs_diff(mine, engine_logits[i].data(), 256));
+      worst = nan_failing_max(worst, per_step.back());
+      if (atome_argmax(mine, 256) == seq[pos + 1]) ++same_tokens;
+    }
+    std::sort(per_step.begin(), per_step.end());
+    const double median = per_step[steps / 2];
+    if (emulated != numerics) {
+      result.worst_plain = worst;
+      result.median_plain = median;
+      std::printf(
+          "[parity]   the same without fake quantisation: max %.3g, median %.3g, greedy %zu/%zu\n",
+          worst, median, same_tokens, steps);
+      break;
+    }
+    result.worst = worst;
+    result.median = median;
+    result.same_tokens = same_tokens;
+    std::printf(
+        "[parity] pathways %u, numerics %u: max |logit trainer - engine| %.3g (median over steps "
+        "%.3g) over %zu steps; greedy %zu/%zu: \"%s\"\n",
+        pathways, numerics, worst, median, steps, same_tokens, steps,
+        std::string(seq.begin() + prompt.size(), seq.end()).c_str());
+    EXPECT_LE(worst, bound);
+    EXPECT_LE(median, median_bound);
+    EXPECT_EQ(same_tokens, steps);
+    if (numerics == ATOME_NUMERICS_F32) break;
   }
-  std::printf(
-      "[parity] pathways %u: max |logit trainer - engine| %.3g over %zu steps; greedy %zu/%zu: "
-      "\"%s\"\n",
-      pathways, worst, steps, same_tokens, steps,
-      std::string(seq.begin() + prompt.size(), seq.end()).c_str());
-  EXPECT_LE(worst, 1e-4);
-  EXPECT_EQ(same_tokens, steps);
 
-  if (!legacy) return;
+  if (!legacy) return result;
   // The legacy ATOME01 export holds the same model.
   ModelDims dims;
   dims.d_model = config.d_model;
@@ -295,6 +346,7 @@ void TrainRunTest::expect_parity(const std::string& flags, uint32_t pathways, bo
   HostModel legacy_model = read_legacy(read_bytes(out + "/model.atome01"), dims);
   legacy_model.config.context_len = 64;
   EXPECT_EQ(write_native(legacy_model), file);
+  return result;
 }
 
 TEST_F(TrainRunTest, ExportedModelRunsInTheEngineWithTheTrainersLogits) {
@@ -314,6 +366,74 @@ TEST_F(TrainRunTest, AblatedModelWithoutAttnRunsInTheEngineWithTheTrainersLogits
 }
 TEST_F(TrainRunTest, AblatedModelWithSsmOnlyRunsInTheEngineWithTheTrainersLogits) {
   expect_parity("--steps 150 --drop conv,attn", ATOME_PATH_SSM, false);
+}
+
+// Quantisation-aware training (--numerics a8 / q15): the file is in that numerics, and the
+// trainer's fake-quantised forward agrees with the engine on it (greedy tokens 48/48 and the bounds
+// below). a8: the trainer's ternary linears are the engine's arithmetic (an exact integer sum
+// scaled once per row), so the logits agree to float rounding (measured: 0, bit-identical). q15:
+// what the emulation leaves out (integer LayerNorm arithmetic, Q15 softmax, Q16 rounding of the
+// residual; token_ops.h) moves a step's logits by ~0.01-0.04 (the median bound), and now and then
+// an int8 rounding or a top-k choice flips, which moves one step by up to ~0.3 (the max bound).
+// Each test also runs the plain f32 forward on the same file: the bounds must catch a missing fake
+// quant.
+constexpr double kA8Bound = 1e-4;
+constexpr double kQ15Bound = 0.5, kQ15MedianBound = 0.05;
+TEST_F(TrainRunTest, A8TrainedModelRunsInTheEngineWithTheTrainersLogits) {
+  const Parity p = expect_parity("--steps 150 --numerics a8", ATOME_PATH_ALL, false,
+                                 ATOME_NUMERICS_A8, kA8Bound, kA8Bound);
+  EXPECT_GT(p.worst_plain, 10 * kA8Bound) << "the a8 bound would not catch a missing fake quant";
+}
+TEST_F(TrainRunTest, Q15TrainedModelRunsInTheEngineWithTheTrainersLogits) {
+  const Parity p = expect_parity("--steps 150 --numerics q15", ATOME_PATH_ALL, false,
+                                 ATOME_NUMERICS_Q15, kQ15Bound, kQ15MedianBound);
+  // A model trained under q15 is robust to it, so its plain forward is not far either; the
+  // emulation must still be the closer one.
+  EXPECT_LT(p.median, p.median_plain) << "the q15 emulation does not bring the trainer closer";
+}
+// Post-training conversion (--export-numerics q15 after f32 training): the file is q15 and the
+// trainer's q15 emulation on the float-trained weights agrees with it as closely.
+TEST_F(TrainRunTest, ExportNumericsConvertsAFloatTrainedModel) {
+  const Parity p = expect_parity("--steps 300 --export-numerics q15", ATOME_PATH_ALL, false,
+                                 ATOME_NUMERICS_Q15, kQ15Bound, kQ15MedianBound);
+  EXPECT_LT(p.median, p.median_plain) << "the q15 emulation does not bring the trainer closer";
+}
+
+// --numerics is recorded in run.json and kept by --resume; the validation says what measured it
+// and result.json has the engine's bpb on the exported file.
+TEST_F(TrainRunTest, NumericsIsRecordedAndTheEngineBpbReported) {
+  const std::string a = path("nq");
+  const CliResult r = run(tiny_run(a, 14) + " --numerics q15 --valid " + shell_quote(valid_));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto options = nlohmann::json::parse(read_text(a + "/run.json"));
+  EXPECT_EQ(options["numerics"], "q15");
+  EXPECT_EQ(options["export_numerics"], "q15");
+  const auto result = nlohmann::json::parse(read_text(a + "/result.json"));
+  EXPECT_EQ(result["numerics"], "q15");
+  EXPECT_EQ(result["valid_forward"], "trainer q15 fake quantisation");
+  const double trainer_bpb = result["valid_bpb"].get<double>();
+  const double engine = result["engine_valid_bpb"].get<double>();
+  const CliResult e = run("eval --json --model " + shell_quote(a + "/model.atome") + " --data " +
+                          shell_quote(valid_));
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const double eval_bpb = nlohmann::json::parse(e.out)["bpb"].get<double>();
+  std::printf("[eval] q15: trainer (fake quant) %.6f bpb, engine %.6f, atome eval %.6f\n",
+              trainer_bpb, engine, eval_bpb);
+  EXPECT_NEAR(engine, eval_bpb, 1e-9 * eval_bpb);
+  EXPECT_NEAR(trainer_bpb, engine, 0.01 * engine);
+  EXPECT_NE(read_text(a + "/metrics.jsonl").find("\"valid_forward\":\"trainer q15 fake"),
+            std::string::npos);
+  // The checkpoint carries the numerics for --resume (Q15ResumeAfterSigkillIsBitIdentical).
+  auto ckpt = train::read_checkpoint(a + "/checkpoint.bin");
+  EXPECT_EQ(nlohmann::json::parse(ckpt.json)["options"]["numerics"], "q15");
+  EXPECT_EQ(train::options_from_checkpoint_json(ckpt.json, a).numerics,
+            uint32_t{ATOME_NUMERICS_Q15});
+  // Bad values are one-line usage errors.
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --numerics q8"), 2, "--numerics");
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --export-numerics int4"), 2,
+                        "--export-numerics");
+  expect_one_line_error(run(tiny_gpt_run(path("ng"), 7) + " --numerics a8"), 2, "--numerics");
+  expect_one_line_error(run(tiny_run(path("nb"), 7) + " --numerics a8 --legacy"), 2, "--legacy");
 }
 
 // ---- validation bpb equals `atome eval` -------------------------------------------------------

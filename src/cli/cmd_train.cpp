@@ -12,6 +12,11 @@
 // pathways out (an ablation; the file says which pathways exist). --preset vanilla-60k or
 // vanilla-6k trains the float GPT baseline instead (train/gpt_model.h: --heads, --d-ff,
 // --max-seq), which validates in chunk mode (--eval-chunk) and writes no model file.
+// --numerics a8|q15: quantisation-aware training (the forward fake-quantises as the engine's a8 /
+// q15, straight-through backward; train/token_ops.h), model files in that numerics;
+// --export-numerics overrides the files' numerics (f32 training + q15 files = post-training
+// conversion). The validation bpb is the trainer's forward; the engine's bpb on model.atome is
+// printed after it and kept in result.json as engine_valid_bpb.
 // The flags themselves are in train_flags.cpp (`atome sweep` reads them from sweep files).
 #include <sys/stat.h>
 
@@ -48,6 +53,8 @@ void run_train(const TrainFlags& f) {
     if (r.valid_bpb >= 0.0)
       std::printf("; valid %.4f bpb (best %.4f at step %d)", r.valid_bpb, r.best_valid_bpb,
                   r.best_step);
+    if (r.engine_valid_bpb >= 0.0)
+      std::printf("; engine on model.atome %.4f bpb", r.engine_valid_bpb);
     const std::string model = f.out + "/model.atome";
     struct stat st;
     std::printf("\nwrote %s\n",

@@ -147,6 +147,14 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str();
   cmd.add_option("--log-every", f.log_every, "Metrics line every N steps")->capture_default_str();
   cmd.add_option("--threads", f.threads, "Threads (0: all cores)")->capture_default_str();
+  cmd.add_option(
+         "--numerics", f.numerics,
+         "Atome: f32, or a8 / q15 for quantisation-aware training (the forward fake-quantises "
+         "as the engine's a8 / q15; the files are written in that numerics)")
+      ->capture_default_str();
+  cmd.add_option("--export-numerics", f.export_numerics,
+                 "Atome: numerics of the model files (default: --numerics); f32 training with "
+                 "--export-numerics q15 is post-training conversion");
   cmd.add_flag("--legacy", f.legacy, "Also write model.atome01 for the original's engine");
   cmd.add_flag("--quiet", f.quiet, "No progress output");
   cmd.add_flag("--no-plot", f.no_plot, "Do not write loss.svg");
@@ -193,6 +201,16 @@ train::TrainOptions train_options(const TrainFlags& f) {
       static_cast<int>(parse_u32(f.checkpoint_every, "--checkpoint-every", 1, 100000000));
   o.log_every = static_cast<int>(parse_u32(f.log_every, "--log-every", 1, 100000000));
   o.legacy = f.legacy;
+  try {
+    o.numerics = train::parse_train_numerics(f.numerics, "--numerics");
+    o.export_numerics = f.export_numerics.empty()
+                            ? o.numerics
+                            : train::parse_train_numerics(f.export_numerics, "--export-numerics");
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (o.arch == "gpt" && (o.numerics != ATOME_NUMERICS_F32 || o.export_numerics != o.numerics))
+    throw UsageError("--numerics and --export-numerics are for the Atome presets (60k, 944k)");
   return o;
 }
 

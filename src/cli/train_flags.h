@@ -24,6 +24,7 @@ struct TrainFlags {
   std::string schedule = "cosine", warmup = "auto", min_lr_ratio = "0.1";
   std::string eval_every = "0", eval_chunk = "0", checkpoint_every = "100", log_every = "10";
   std::string threads = "0", step_delay_ms = "0";
+  std::string numerics = "f32", export_numerics;  // empty export: the same as --numerics
   bool legacy = false, resume = false, quiet = false, no_plot = false;
 };
 

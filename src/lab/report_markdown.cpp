@@ -36,6 +36,19 @@ std::string grouped_range(const Spread& s) {
   return s.min == s.max ? grouped(s.min) : grouped(s.min) + kRange + grouped(s.max);
 }
 
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+// 0.00412 -> "+0.0041", never "-0.0000".
+std::string signed_fixed(double v) {
+  std::string text = fixed(v, 4);
+  if (text == "-0.0000") text = "0.0000";
+  return (text[0] == '-' ? "" : "+") + text;
+}
+
 // 0.2031 -> "+20.3%", never "-0.0%".
 std::string signed_percent(double change) {
   std::string text = fixed(100 * change, 1);
@@ -184,11 +197,51 @@ std::string sweep_markdown(const Sweep& sweep, const ReportLinks& links) {
   md += "|---|--:|--:|--:|--:|--:|--:|---|--:|---|\n";
   for (size_t i = 0; i < sweep.models.size(); ++i) md += model_row(sweep, i, baseline);
 
-  md += "\nbpb: validation bits per byte of each run's final model" + valid_mode_note(sweep) +
+  const bool engine = d.metric == "engine_valid_bpb";
+  md += std::string(engine ? "\nbpb: the engine's bits per byte (the protocol of `atome eval`) on "
+                             "each run's exported model file, in the file's numerics"
+                           : "\nbpb: validation bits per byte of each run's final model") +
+        valid_mode_note(sweep) +
         "; ppl = 2^bpb, per byte; \u0394ppl = 2^(bpb \u2212 baseline bpb) \u2212 1, at the "
         "medians, and seed by seed against the baseline's run of the same seed (same batches); "
         "seeds " +
         seed_list(d.seeds) + ", in that order.\n";
+  if (engine && baseline.finished > 0) {
+    // Differences this small read better in bpb than in perplexity; and the trainer's own
+    // validation (its forward, with the fake quantisation it trained with) beside the engine's.
+    std::vector<std::string> parts;
+    for (size_t i = 0; i < sweep.models.size(); ++i) {
+      if (i == sweep.baseline) continue;
+      const ModelSummary s = summarize(sweep.models[i]);
+      if (s.finished == 0) continue;
+      std::string seeds;
+      const ModelRuns& m = sweep.models[i];
+      const ModelRuns& base = sweep.models[sweep.baseline];
+      for (size_t k = 0; k < m.runs.size() && k < base.runs.size(); ++k) {
+        const bool both = m.runs[k].result && base.runs[k].result;
+        seeds += (seeds.empty() ? "" : " / ") +
+                 (both ? signed_fixed(m.runs[k].result->valid_bpb - base.runs[k].result->valid_bpb)
+                       : std::string(kDash));
+      }
+      parts.push_back(one_line(m.model.label) + " " +
+                      signed_fixed(s.valid_bpb.median - baseline.valid_bpb.median) + " (" + seeds +
+                      ")");
+    }
+    md += "\u0394bpb vs " + one_line(baseline_label) +
+          " at the medians (seed by seed): " + join(parts) + ".\n";
+    parts.clear();
+    for (const ModelRuns& m : sweep.models) {
+      std::vector<double> v;
+      for (const SeedRun& run : m.runs)
+        if (run.result) v.push_back(run.result->trainer_valid_bpb);
+      if (!v.empty())
+        parts.push_back(one_line(m.model.label) + " " + fixed(spread_of(v).median, 4));
+    }
+    md +=
+        "The trainer's own validation of the same runs (its forward, with the fake quantisation "
+        "it trained with), median: " +
+        join(parts) + ".\n";
+  }
   if (baseline.finished == 0)
     md += "No \u0394ppl: the baseline, " + one_line(baseline_label) + ", has no finished run.\n";
   std::string missing;

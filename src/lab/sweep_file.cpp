@@ -94,6 +94,11 @@ SweepFile parse_sweep(const std::string& text, const std::string& origin) {
       model.seed_reported = optional_string(m, "seed_reported", what);
       s.models.push_back(model);
     }
+    const std::string metric = optional_string(j, "metric", "");
+    if (!metric.empty()) s.metric = metric;
+    if (s.metric != "valid_bpb" && s.metric != "engine_valid_bpb")
+      throw std::invalid_argument("\"metric\" must be valid_bpb or engine_valid_bpb (got '" +
+                                  s.metric + "')");
     s.baseline = optional_string(j, "baseline", "");
     if (s.baseline.empty()) s.baseline = s.models.front().name;
     if (!names.count(s.baseline))

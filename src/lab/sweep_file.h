@@ -7,6 +7,9 @@
 //     "protocol": ["--train", "{data}/train.txt", "--steps", "3000", ...],   atome train flags
 //     "seeds": [1, 2, 3],
 //     "baseline": "atome-60k",               optional: the model others are compared with
+//     "metric": "engine_valid_bpb",          optional: the result.json number tabulated:
+//                                            "valid_bpb" (default: the trainer's validation) or
+//                                            "engine_valid_bpb" (the engine on the exported file)
 //     "models": [
 //       {"name": "atome-60k", "label": "Atome 60K (ternary)", "args": ["--preset", "60k"],
 //        "seed_reported": "2.657 bpb (ppl 6.31)"},          optional: the original's figure
@@ -33,6 +36,7 @@ struct SweepModel {
 
 struct SweepFile {
   std::string name, title, baseline;
+  std::string metric = "valid_bpb";  // or "engine_valid_bpb"
   std::vector<std::string> protocol;
   std::vector<uint64_t> seeds;
   std::vector<SweepModel> models;

@@ -61,10 +61,11 @@ double finite_at(const json& j, const char* key, const std::string& where) {
   return it->get<double>();
 }
 
-RunResult read_result(const std::string& path) {
+RunResult read_result(const std::string& path, const std::string& metric) {
   const json j = read_json_object(path);
   RunResult r;
-  r.valid_bpb = finite_at(j, "valid_bpb", path);
+  r.trainer_valid_bpb = finite_at(j, "valid_bpb", path);
+  r.valid_bpb = finite_at(j, metric.c_str(), path);
   r.params = count_at(j, "params", path);
   r.model_bytes = count_at(j, "model_bytes", path);
   r.train_seconds = finite_at(j, "train_seconds", path);
@@ -98,7 +99,7 @@ Sweep read_sweep(const std::string& runs_dir) {
       // No result.json (or no run directory yet): the run is missing, not an error. Anything
       // else that is there must read.
       if (fs::symlink_status(result, ec).type() != fs::file_type::not_found)
-        run.result = read_result(result);
+        run.result = read_result(result, sweep.definition.metric);
       m.runs.push_back(std::move(run));
     }
     sweep.models.push_back(std::move(m));

@@ -8,6 +8,7 @@
 //
 // sweep.json: the sweep file as `atome sweep` copied it there (sweep_file.h), checked the same way.
 // result.json: {"valid_bpb": finite number, "params": int, "model_bytes": int,
+//               "engine_valid_bpb": finite number (required when the sweep's metric is it),
 //               "train_seconds": finite number >= 0, "valid_mode": "chunk 64" (optional), ...}
 //   other keys (arch, seed, steps, best_*, tokens_per_s) are ignored.
 // Every problem is a Error naming the file and the key.
@@ -25,7 +26,8 @@ namespace atome::lab {
 
 // What result.json holds that the report shows.
 struct RunResult {
-  double valid_bpb = 0;
+  double valid_bpb = 0;          // the sweep's metric (sweep_file.h): what the tables show
+  double trainer_valid_bpb = 0;  // result.json's valid_bpb (the trainer's forward)
   uint64_t params = 0;
   uint64_t model_bytes = 0;
   double train_seconds = 0;

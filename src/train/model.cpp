@@ -113,6 +113,13 @@ void AtomeModel::init(uint64_t seed) {
   }
 }
 
+void AtomeModel::set_numerics(uint32_t numerics) {
+  if (numerics != ATOME_NUMERICS_F32 && numerics != ATOME_NUMERICS_A8 &&
+      numerics != ATOME_NUMERICS_Q15)
+    throw std::invalid_argument("AtomeModel: unknown numerics " + std::to_string(numerics));
+  numerics_ = numerics;
+}
+
 void AtomeModel::quantize_all() {
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const ParamTensor& t = tensors_[i];
@@ -126,7 +133,8 @@ void AtomeModel::quantize_all() {
   if (config_.pathways & ATOME_PATH_SSM) {
     for (uint32_t l = 0; l < config_.n_layers; ++l) {
       const float* a = param(blocks_[l].ssm_a);
-      for (uint32_t c = 0; c < config_.d_model; ++c) decay_[l][c] = tanh_f(a[c]);  // as the engine
+      for (uint32_t c = 0; c < config_.d_model; ++c)  // as the engine
+        decay_[l][c] = numerics_ == ATOME_NUMERICS_Q15 ? decay_q15(a[c]) : tanh_f(a[c]);
     }
   }
 }
@@ -164,6 +172,21 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
   remember_batch(tokens, targets, B, T);
   quantize_all();
   resize_activations(N);
+  const bool fake = numerics_ != ATOME_NUMERICS_F32, q15 = numerics_ == ATOME_NUMERICS_Q15;
+  // The input of the ternary linears: h, or h fake-quantised once per token (as the engine's h8).
+  auto quantize_input = [&](QuantInput& hq, float* h) {
+    if (q15) round_to_q8(h, N * d);  // conv and SSM read this h too
+    if (q15)
+      fake_quant_q15(hq, h, N, d);
+    else if (fake)
+      fake_quant_a8(hq, h, N, d);
+  };
+  auto linear = [&](float* out, const float* h, const QuantInput& hq, int w) {
+    if (fake)
+      ternary_linear_forward_q(out, hq, quantized_[w], N);
+    else
+      ternary_linear_forward(out, h, quantized_[w], N);
+  };
 
   embedding_forward(residual_[0].data(), tokens, quantized_[embed_], N);
   for (uint32_t l = 0; l < config_.n_layers; ++l) {
@@ -172,7 +195,8 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
     const float* x_in = residual_[l].data();
     layernorm_forward(a.h.data(), a.mean.data(), a.rstd.data(), x_in, param(bp.gamma),
                       param(bp.beta), N, d, config_.norm_eps);
-    ternary_linear_forward(a.probs.data(), a.h.data(), quantized_[bp.router], N);
+    quantize_input(a.hq, a.h.data());
+    linear(a.probs.data(), a.h.data(), a.hq, bp.router);
     const float* paths[3];
     uint32_t p = 0;
     if (bp.conv >= 0) {
@@ -185,9 +209,14 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
       paths[p++] = a.ssm_out.data();
     }
     if (bp.wq >= 0) {
-      ternary_linear_forward(a.q.data(), a.h.data(), quantized_[bp.wq], N);
-      ternary_linear_forward(a.k.data(), a.h.data(), quantized_[bp.wk], N);
-      ternary_linear_forward(a.v.data(), a.h.data(), quantized_[bp.wv], N);
+      linear(a.q.data(), a.h.data(), a.hq, bp.wq);
+      linear(a.k.data(), a.h.data(), a.hq, bp.wk);
+      linear(a.v.data(), a.h.data(), a.hq, bp.wv);
+      if (q15) {  // the engine's int8 q and K/V cache
+        fake_quant_pow2(a.q.data(), N, config_.d_head);
+        fake_quant_pow2(a.k.data(), N, config_.d_head);
+        fake_quant_pow2(a.v.data(), N, d);
+      }
       attention_forward(a.sparse.data(), a.attn, a.q.data(), a.k.data(), a.v.data(), B, T,
                         config_.d_head, d, config_.top_k);
       paths[p++] = a.sparse.data();
@@ -197,7 +226,8 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
   layernorm_forward(final_h_.data(), final_mean_.data(), final_rstd_.data(),
                     residual_[config_.n_layers].data(), param(final_gamma_), param(final_beta_), N,
                     d, config_.norm_eps);
-  ternary_linear_forward(logits_.data(), final_h_.data(), quantized_[unembed_], N);
+  quantize_input(final_hq_, final_h_.data());
+  linear(logits_.data(), final_h_.data(), final_hq_, unembed_);
   return mean_loss_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
 }
 
@@ -208,10 +238,16 @@ void AtomeModel::backward() {
   const uint32_t dh = config_.d_head;
   auto zeroed = [](std::vector<float>& v, size_t n) { v.assign(n, 0.0f); };
 
+  // Straight through the activation fake quantisation: the linears' weight gradients at the
+  // quantised input, their input gradients passed to h unchanged (token_ops.h).
+  const bool fake = numerics_ != ATOME_NUMERICS_F32;
+  auto linear_input = [&](const std::vector<float>& h, const QuantInput& hq) {
+    return fake ? hq.deq.data() : h.data();
+  };
   mean_loss_backward(d_logits_, probs_.data(), targets_.data(), N, V);
   zeroed(d_final_h_, N * d);
-  ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(), final_h_.data(),
-                          quantized_[unembed_], N);
+  ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(),
+                          linear_input(final_h_, final_hq_), quantized_[unembed_], N);
   zeroed(d_x_, N * d);  // d loss / d residual stream, carried down through the blocks
   layernorm_backward(d_x_.data(), grad(final_gamma_), grad(final_beta_), d_final_h_.data(),
                      residual_[config_.n_layers].data(), param(final_gamma_), final_mean_.data(),
@@ -263,14 +299,14 @@ void AtomeModel::backward() {
       zeroed(d_v_, N * d);
       attention_backward(d_q_.data(), d_k_.data(), d_v_.data(), d_sparse_.data(), a.attn,
                          a.q.data(), a.k.data(), a.v.data(), B, T, dh, d, config_.top_k);
-      ternary_linear_backward(d_h_.data(), grad(bp.wq), d_q_.data(), a.h.data(), quantized_[bp.wq],
-                              N);
-      ternary_linear_backward(d_h_.data(), grad(bp.wk), d_k_.data(), a.h.data(), quantized_[bp.wk],
-                              N);
-      ternary_linear_backward(d_h_.data(), grad(bp.wv), d_v_.data(), a.h.data(), quantized_[bp.wv],
-                              N);
+      ternary_linear_backward(d_h_.data(), grad(bp.wq), d_q_.data(), linear_input(a.h, a.hq),
+                              quantized_[bp.wq], N);
+      ternary_linear_backward(d_h_.data(), grad(bp.wk), d_k_.data(), linear_input(a.h, a.hq),
+                              quantized_[bp.wk], N);
+      ternary_linear_backward(d_h_.data(), grad(bp.wv), d_v_.data(), linear_input(a.h, a.hq),
+                              quantized_[bp.wv], N);
     }
-    ternary_linear_backward(d_h_.data(), grad(bp.router), d_router_.data(), a.h.data(),
+    ternary_linear_backward(d_h_.data(), grad(bp.router), d_router_.data(), linear_input(a.h, a.hq),
                             quantized_[bp.router], N);
     layernorm_backward(d_x_.data(), grad(bp.gamma), grad(bp.beta), d_h_.data(), residual_[l].data(),
                        param(bp.gamma), a.mean.data(), a.rstd.data(), N, d);

@@ -38,6 +38,13 @@ class AtomeModel : public LanguageModel {
   void backward() override;
   // Off: the quantiser is the identity (identity_ternary), for whole-model gradient checks.
   void set_quantization(bool on) { quantize_ = on; }
+  // The numerics the forward emulates (quantisation-aware training, token_ops.h):
+  // ATOME_NUMERICS_F32 (none), _A8 (every ternary linear's input fake-quantised per token to int8
+  // as the engine's a8) or _Q15 (a8 with q15's integer absmax, plus LayerNorm outputs h rounded to
+  // Q8, attention q / k / v to int8 with power-of-two scales, the SSM decay to Q15).
+  // Straight-through backward.
+  void set_numerics(uint32_t numerics);
+  uint32_t numerics() const { return numerics_; }
 
   const float* logits() const override { return logits_.data(); }
 
@@ -54,6 +61,7 @@ class AtomeModel : public LanguageModel {
   // What one block's forward keeps for the backward, (N, width) each.
   struct BlockActs {
     std::vector<float> h, mean, rstd;  // normed input and its LayerNorm statistics
+    QuantInput hq;                     // h fake-quantised for the ternary linears (a8, q15)
     std::vector<float> probs;          // router logits, then softmax (N, P)
     std::vector<float> local;          // conv pathway
     std::vector<float> ssm_state, ssm_out;
@@ -71,6 +79,7 @@ class AtomeModel : public LanguageModel {
   std::vector<BlockParams> blocks_;
   int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;  // the global slots
   bool quantize_ = true;
+  uint32_t numerics_ = ATOME_NUMERICS_F32;
 
   // Quantised views of the ternary tensors (index = tensor index), and tanh(a) per block.
   std::vector<Ternary> quantized_;
@@ -80,6 +89,7 @@ class AtomeModel : public LanguageModel {
   std::vector<std::vector<float>> residual_;  // L + 1 streams (N, d): block inputs, then final
   std::vector<BlockActs> acts_;
   std::vector<float> final_h_, final_mean_, final_rstd_;
+  QuantInput final_hq_;
   std::vector<float> logits_, probs_;
 
   // Backward scratch, shared by the blocks.

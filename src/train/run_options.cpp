@@ -50,6 +50,25 @@ float option_float(const json& parent, const std::string& key) {
 
 }  // namespace
 
+const char* train_numerics_name(uint32_t numerics) {
+  switch (numerics) {
+    case ATOME_NUMERICS_F32:
+      return "f32";
+    case ATOME_NUMERICS_A8:
+      return "a8";
+    case ATOME_NUMERICS_Q15:
+      return "q15";
+  }
+  return "?";
+}
+
+uint32_t parse_train_numerics(const std::string& name, const std::string& flag) {
+  if (name == "f32") return ATOME_NUMERICS_F32;
+  if (name == "a8") return ATOME_NUMERICS_A8;
+  if (name == "q15") return ATOME_NUMERICS_Q15;
+  throw std::invalid_argument(flag + " must be f32, a8 or q15 (got '" + name + "')");
+}
+
 void validate_options(const TrainOptions& o) {
   auto fail = [](const std::string& why) { throw std::invalid_argument(why); };
   if (o.arch == "atome") {
@@ -62,6 +81,8 @@ void validate_options(const TrainOptions& o) {
     if (!o.valid_path.empty() && (o.eval_chunk == 0 || o.eval_chunk - 1 > o.gpt.max_seq))
       fail("a GPT validates in chunk mode: --eval-chunk N with 2 <= N <= max_seq + 1");
     if (o.legacy) fail("--legacy writes an Atome file; a GPT has none");
+    if (o.numerics != ATOME_NUMERICS_F32 || o.export_numerics != ATOME_NUMERICS_F32)
+      fail("--numerics and --export-numerics are for Atome models; a GPT is float32");
   } else {
     fail("arch must be atome or gpt (got '" + o.arch + "')");
   }
@@ -77,6 +98,10 @@ void validate_options(const TrainOptions& o) {
   if (!(o.min_lr_ratio >= 0.0f && o.min_lr_ratio <= 1.0f)) fail("--min-lr-ratio must be in [0, 1]");
   if (o.checkpoint_every < 1 || o.log_every < 1 || o.eval_every < 0)
     fail("--checkpoint-every and --log-every must be >= 1, --eval-every >= 0");
+  for (uint32_t n : {o.numerics, o.export_numerics})
+    if (n > ATOME_NUMERICS_Q15) fail("--numerics and --export-numerics must be f32, a8 or q15");
+  if (o.legacy && o.export_numerics != ATOME_NUMERICS_F32)
+    fail("--legacy writes the original's float format: it needs --export-numerics f32");
   if (o.legacy && !(o.model.conv_kernel == 5 && o.model.top_k == 4 &&
                     o.model.pathways == ATOME_PATH_ALL && o.model.norm_eps == 1e-5f))
     fail("--legacy needs the original's block: all pathways, K 5, top-k 4");
@@ -118,7 +143,9 @@ std::string options_to_json(const TrainOptions& o) {
             {"eval_chunk", o.eval_chunk},
             {"checkpoint_every", o.checkpoint_every},
             {"log_every", o.log_every},
-            {"legacy", o.legacy}};
+            {"legacy", o.legacy},
+            {"numerics", train_numerics_name(o.numerics)},
+            {"export_numerics", train_numerics_name(o.export_numerics)}};
   return j.dump(2);
 }
 
@@ -166,6 +193,12 @@ TrainOptions options_from_json(const std::string& text) {
     o.checkpoint_every = option_int<int>(j, "checkpoint_every");
     o.log_every = option_int<int>(j, "log_every");
     o.legacy = j.at("legacy").get<bool>();
+    // Runs from before quantisation-aware training have neither: f32.
+    if (j.contains("numerics"))
+      o.numerics = parse_train_numerics(j.at("numerics").get<std::string>(), "\"numerics\"");
+    if (j.contains("export_numerics"))
+      o.export_numerics =
+          parse_train_numerics(j.at("export_numerics").get<std::string>(), "\"export_numerics\"");
     return o;
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("run options: ") + e.what());

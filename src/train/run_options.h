@@ -33,7 +33,17 @@ struct TrainOptions {
   int checkpoint_every = 100;
   int log_every = 10;
   bool legacy = false;  // also write model.atome01
+  // Atome only. numerics: what the training forward emulates (AtomeModel::set_numerics:
+  // ATOME_NUMERICS_F32, _A8 or _Q15, i.e. quantisation-aware training for a8 / q15 files);
+  // export_numerics: the numerics of the model files written (host/numerics_convert.h), by
+  // default the same; f32 training exported to q15 is post-training conversion.
+  uint32_t numerics = ATOME_NUMERICS_F32;
+  uint32_t export_numerics = ATOME_NUMERICS_F32;
 };
+
+// "f32", "a8", "q15" <-> ATOME_NUMERICS_*; std::invalid_argument for another name.
+const char* train_numerics_name(uint32_t numerics);
+uint32_t parse_train_numerics(const std::string& name, const std::string& flag);
 
 // Throws std::invalid_argument naming the flag when the options cannot describe a run.
 void validate_options(const TrainOptions& options);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/fixed.h"
 #include "engine/numerics.h"
 #include "engine/ops.h"
 #include "train/gemm.h"
@@ -39,6 +40,7 @@ void quantize_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
   q.packed.assign(static_cast<size_t>(rows) * row_bytes, 0);
   q.dense.resize(n);
   q.dense_t.resize(n);
+  q.unit_t.resize(n);
 #pragma omp parallel for schedule(static)
   for (uint32_t r = 0; r < rows; ++r) {
     for (uint32_t c = 0; c < cols; ++c) {
@@ -48,6 +50,7 @@ void quantize_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
       q.trits[static_cast<size_t>(r) * cols + c] = v;
       q.dense[static_cast<size_t>(r) * cols + c] = q.alpha * t;
       q.dense_t[static_cast<size_t>(c) * rows + r] = q.alpha * t;
+      q.unit_t[static_cast<size_t>(c) * rows + r] = t;
       const unsigned code = v == 0 ? 0u : (v > 0 ? 1u : 3u);
       q.packed[static_cast<size_t>(r) * row_bytes + c / 4] |=
           static_cast<uint8_t>(code << (2 * (c % 4)));
@@ -67,6 +70,109 @@ void identity_ternary(Ternary& q, const float* w, uint32_t rows, uint32_t cols) 
   for (uint32_t r = 0; r < rows; ++r)
     for (uint32_t c = 0; c < cols; ++c)
       q.dense_t[static_cast<size_t>(c) * rows + r] = w[r * cols + c];
+  q.unit_t = q.dense_t;
+}
+
+// ---- activation fake quantisation ---------------------------------------------------------------
+
+namespace {
+void size_quant_input(QuantInput& out, size_t n, uint32_t cols) {
+  out.q.resize(n * cols);
+  out.scale.resize(n);
+  out.deq.resize(n * cols);
+}
+}  // namespace
+
+void fake_quant_a8(QuantInput& out, const float* in, size_t n, uint32_t cols) {
+  size_quant_input(out, n, cols);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; ++i) {
+    // forward_f32.cpp's quantize_input_a8, operation for operation.
+    const float* x = in + i * cols;
+    float m = 0.0f;
+    for (uint32_t k = 0; k < cols; ++k) {
+      const float a = x[k] < 0.0f ? -x[k] : x[k];
+      m = a > m ? a : m;
+    }
+    const float inv = m > 0.0f ? 127.0f / m : 0.0f;
+    const float scale = m / 127.0f;
+    out.scale[i] = scale;
+    for (uint32_t k = 0; k < cols; ++k) {
+      const float v = x[k] * inv;
+      int32_t q = static_cast<int32_t>(v + (v >= 0.0f ? 0.5f : -0.5f));
+      q = q > 127 ? 127 : (q < -127 ? -127 : q);
+      out.q[i * cols + k] = static_cast<float>(q);
+      out.deq[i * cols + k] = static_cast<float>(q) * scale;
+    }
+  }
+}
+
+void fake_quant_q15(QuantInput& out, const float* in, size_t n, uint32_t cols) {
+  size_quant_input(out, n, cols);
+#pragma omp parallel
+  {
+    std::vector<int16_t> h(cols);
+    std::vector<int8_t> q(cols);
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < n; ++i) {
+      const float* x = in + i * cols;
+      for (uint32_t k = 0; k < cols; ++k) {
+        const float v = std::floor(x[k] * 256.0f + 0.5f);
+        h[k] = static_cast<int16_t>(v > 32767.0f ? 32767.0f : (v < -32768.0f ? -32768.0f : v));
+      }
+      const uint32_t deq = fixed::quantize_h(q.data(), h.data(), cols);
+      const float scale = static_cast<float>(static_cast<double>(deq) / 16777216.0);
+      out.scale[i] = scale;
+      for (uint32_t k = 0; k < cols; ++k) {
+        out.q[i * cols + k] = q[k];
+        out.deq[i * cols + k] = static_cast<float>(q[k]) * scale;
+      }
+    }
+  }
+}
+
+void ternary_linear_forward_q(float* out, const QuantInput& in, const Ternary& w, size_t n) {
+  matmul_forward(out, in.q.data(), w.unit_t.data(), n, w.cols, w.rows);
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < n; ++i) {
+    const float scale = w.alpha * in.scale[i];
+    float* o = out + i * w.rows;
+    for (uint32_t r = 0; r < w.rows; ++r) o[r] = o[r] * scale;
+  }
+}
+
+void round_to_q8(float* x, size_t count) {
+#pragma omp parallel for schedule(static)
+  for (size_t i = 0; i < count; ++i) {
+    float v = std::floor(x[i] * 256.0f + 0.5f);
+    v = v > 32767.0f ? 32767.0f : (v < -32768.0f ? -32768.0f : v);
+    x[i] = v / 256.0f;
+  }
+}
+
+void fake_quant_pow2(float* x, size_t n, uint32_t width) {
+#pragma omp parallel
+  {
+    std::vector<int32_t> v(width);
+    std::vector<int8_t> q(width);
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < n; ++i) {
+      float* row = x + i * width;
+      for (uint32_t k = 0; k < width; ++k) {
+        const double s = std::floor(static_cast<double>(row[k]) * 65536.0 + 0.5);
+        const double lim = static_cast<double>(fixed::kLimit);
+        v[k] = static_cast<int32_t>(s > lim ? lim : (s < -lim ? -lim : s));
+      }
+      const uint32_t e = fixed::quantize_pow2(q.data(), v.data(), width);
+      const float unit = std::ldexp(1.0f, static_cast<int>(e) - 16);
+      for (uint32_t k = 0; k < width; ++k) row[k] = static_cast<float>(q[k]) * unit;
+    }
+  }
+}
+
+float decay_q15(float a) {
+  const double d = std::round(std::ldexp(static_cast<double>(tanh_f(a)), 15));
+  return static_cast<float>((d > 32767.0 ? 32767.0 : (d < -32767.0 ? -32767.0 : d)) / 32768.0);
 }
 
 // ---- ternary linear (straight-through estimator)

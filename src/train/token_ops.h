@@ -22,6 +22,10 @@ struct Ternary {
   std::vector<uint8_t> packed;  // engine layout: 2-bit codes, each row starting on a byte
   std::vector<float> dense;     // alpha * trit, (rows, cols): what the forward multiplies by
   std::vector<float> dense_t;   // the same, transposed (cols, rows), for matmul_forward
+  // trit (cols, rows) transposed, unscaled: the integer matvec of a fake-quantised input is then
+  // an exact float sum (|sum| <= 127 * cols < 2^24), scaled once per row as the engine does.
+  // The identity quantiser: its float weights (alpha 1).
+  std::vector<float> unit_t;
   uint32_t rows = 0, cols = 0;
   atome_trits view() const;
 };
@@ -41,6 +45,39 @@ void ternary_linear_forward(float* out, const float* in, const Ternary& w, size_
 // din += dout · alpha * trit(W).
 void ternary_linear_backward(float* din, float* dw, const float* dout, const float* in,
                              const Ternary& w, size_t n);
+
+// ---- activation fake quantisation (quantisation-aware training for a8 / q15 files)
+//
+// The input of a ternary linear, quantised per row (token) as the engine quantises it, kept in
+// three forms: q (integer values in [-127, 127], as floats), scale (per row: the real value of one
+// unit, so that q * scale is the quantised input) and deq = q * scale (what the backward uses).
+//   a8  (forward_f32.cpp): m = max|x|; q = RoundClip(x * (127 / m)) half away from zero;
+//       scale = m / 127. The engine's output is float(W~ q) * (alpha * scale): the same here.
+//   q15 (fixed::quantize_h): x is already on the Q8 grid (round_to_q8); the engine's integer
+//       absmax with its rounding; scale = deq / 2^24.
+// The backward is the straight-through estimator: d deq / dx is taken as 1 everywhere (BitNet's
+// x + (quant(x) - x).detach()). The scale is held constant (no gradient through max|x|), and the
+// clamp never binds (|x| <= m gives |q| <= 127 before rounding), so nothing is cut off.
+struct QuantInput {
+  std::vector<float> q, scale, deq;
+};
+void fake_quant_a8(QuantInput& out, const float* in, size_t n, uint32_t cols);
+void fake_quant_q15(QuantInput& out, const float* in, size_t n, uint32_t cols);
+// out (n, rows) = (W~ q) * (alpha * scale) per row, the matvec exact. The backward is
+// ternary_linear_backward with in = deq (weight gradient at the quantised point; input gradient
+// straight through).
+void ternary_linear_forward_q(float* out, const QuantInput& in, const Ternary& w, size_t n);
+
+// q15's h: LayerNorm's output in Q8 (int16): x -> floor(x * 256 + 1/2) / 256, saturated to
+// [-128, 32767 / 256]. In place; straight through in the backward.
+void round_to_q8(float* x, size_t count);
+// q15's attention q, k, v: each row (width values) to Q16 (rounded half up, saturated to
+// +-2048), then the engine's power-of-two int8 quantisation (fixed::quantize_pow2); the row
+// becomes q8 * 2^e / 2^16. In place; straight through in the backward.
+void fake_quant_pow2(float* x, size_t n, uint32_t width);
+// q15's SSM decay: tanh(a) (the engine's tanh_f) as the converter stores it, round(2^15 tanh(a))
+// clamped to +-32767, over 2^15.
+float decay_q15(float a);
 
 // ---- LayerNorm over the last dimension d; saves mean and rstd per row for the backward.
 void layernorm_forward(float* out, float* mean, float* rstd, const float* in, const float* gamma,

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -14,8 +15,13 @@
 #include <vector>
 
 #include "engine/numerics.h"
+#include "host/aligned_buffer.h"
+#include "host/eval_protocol.h"
+#include "host/evaluate.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
+#include "host/model_file.h"
+#include "host/numerics_convert.h"
 #include "train/checkpoint.h"
 #include "train/gemm.h"
 #include "train/metrics_log.h"
@@ -60,13 +66,26 @@ void write_text_file(const std::string& path, const std::string& text) {
 
 std::unique_ptr<LanguageModel> make_model(const TrainOptions& o) {
   if (o.arch == "gpt") return std::make_unique<GptModel>(o.gpt);
-  return std::make_unique<AtomeModel>(o.model);
+  auto model = std::make_unique<AtomeModel>(o.model);
+  model->set_numerics(o.numerics);
+  return model;
+}
+
+// The model as the files hold it: exported, then converted to --export-numerics.
+HostModel exported(const AtomeModel& model, const TrainOptions& o) {
+  const HostModel host = model.export_model(o.seq_len);
+  if (o.export_numerics == ATOME_NUMERICS_F32) return host;
+  try {
+    return convert_numerics(host, o.export_numerics);
+  } catch (const Error& e) {  // a value outside q15's fixed-point range
+    throw std::runtime_error(e.what());
+  }
 }
 
 // Bytes the model takes on disk: the native file for an Atome LM, float32 values for a GPT.
 size_t model_bytes(const LanguageModel& model, const TrainOptions& o) {
   if (o.arch == "atome")
-    return write_native(static_cast<const AtomeModel&>(model).export_model(o.seq_len)).size();
+    return write_native(exported(static_cast<const AtomeModel&>(model), o)).size();
   return model.param_count() * sizeof(float);
 }
 
@@ -74,9 +93,34 @@ void write_models(const LanguageModel& any, const TrainOptions& o, const std::st
                   const std::string& stem, bool legacy) {
   if (o.arch != "atome") return;  // a GPT baseline has no file format
   const AtomeModel& model = static_cast<const AtomeModel&>(any);
-  const HostModel host = model.export_model(o.seq_len);
+  const HostModel host = exported(model, o);
   write_file_atomic(path_in(dir, stem + ".atome"), write_native(host));
   if (legacy) write_file_atomic(path_in(dir, stem + ".atome01"), write_legacy(host));
+}
+
+// What the trainer's validation measures: its own forward, with the fake quantisation it trains
+// with (the engine's number on the exported file is engine_bpb).
+std::string valid_forward(const TrainOptions& o) {
+  if (o.numerics == ATOME_NUMERICS_F32) return "trainer f32";
+  return std::string("trainer ") + train_numerics_name(o.numerics) + " fake quantisation";
+}
+
+// The engine's bits per byte on a model file, by the protocol of `atome eval` (host/eval_protocol:
+// chunk mode for eval_chunk > 0, else stories; the window holds every input of a span).
+double engine_bpb(const std::string& model_path, const TextCorpus& corpus, uint32_t eval_chunk) {
+  const std::vector<uint8_t> image = read_file(model_path);
+  AlignedBuffer buffer(image.size());
+  std::memcpy(buffer.data(), image.data(), image.size());
+  atome_model model;
+  load_or_throw(&model, buffer.data(), image.size(), model_path);
+  const EvalText text = eval_text(corpus, eval_chunk);
+  size_t longest = 1;
+  for (const Span& s : text.spans) longest = std::max(longest, s.inputs());
+  const uint32_t window = static_cast<uint32_t>(std::min<size_t>(longest, ATOME_MAX_WINDOW));
+  const EvalTotals totals = evaluate_spans(model, window, UINT64_MAX, text.stream, text.spans,
+                                           static_cast<uint32_t>(train_threads()));
+  return totals.predicted ? totals.nats / std::log(2.0) / static_cast<double>(totals.predicted)
+                          : 0.0;
 }
 
 TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* from) {
@@ -111,7 +155,10 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   metrics.write({{"event", from ? "resume" : "start"},
                  {"step", counters.step},
                  {"params", model.param_count()},
-                 {"threads", train_threads()}});
+                 {"threads", train_threads()},
+                 {"numerics", train_numerics_name(o.numerics)},
+                 {"export_numerics", train_numerics_name(o.export_numerics)},
+                 {"valid_forward", valid_forward(o)}});
 
   const LrSchedule schedule{o.schedule, o.warmup, o.steps, o.min_lr_ratio};
   Progress progress(o.steps, ctl.quiet);
@@ -130,7 +177,10 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
     if (valid.n_stories() == 0) return;
     const EvalResult e = evaluate(model, valid, o.eval_chunk);
     result.valid_bpb = e.bpb;
-    metrics.write({{"step", step}, {"valid_bpb", e.bpb}, {"valid_loss", e.nats / e.predicted}});
+    metrics.write({{"step", step},
+                   {"valid_bpb", e.bpb},
+                   {"valid_loss", e.nats / e.predicted},
+                   {"valid_forward", valid_forward(o)}});
     std::string note;
     if (counters.best_valid_bpb < 0.0 || e.bpb < counters.best_valid_bpb) {
       counters.best_valid_bpb = e.bpb;
@@ -139,7 +189,9 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
       note = " (best so far: best.atome)";
     }
     char line[128];
-    std::snprintf(line, sizeof line, "step %d: valid %.4f bpb%s", step, e.bpb, note.c_str());
+    const std::string by = o.numerics == ATOME_NUMERICS_F32 ? "" : " (" + valid_forward(o) + ")";
+    std::snprintf(line, sizeof line, "step %d: valid %.4f bpb%s%s", step, e.bpb, by.c_str(),
+                  note.c_str());
     progress.message(line);
   };
 
@@ -199,6 +251,9 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   if (result.valid_bpb < 0.0 && valid.n_stories() > 0)
     result.valid_bpb = evaluate(model, valid, o.eval_chunk).bpb;
   write_models(model, o, ctl.out_dir, "model", o.legacy);
+  // The engine's own number on the file just written (its numerics, not the trainer's emulation).
+  if (o.arch == "atome" && valid.n_stories() > 0)
+    result.engine_valid_bpb = engine_bpb(path_in(ctl.out_dir, "model.atome"), valid, o.eval_chunk);
   const double wall = std::chrono::duration<double>(Clock::now() - started).count();
   metrics.write(
       {{"event", "end"}, {"step", counters.step}, {"elapsed_s", counters.elapsed_s + wall}});
@@ -210,7 +265,7 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   result.tokens_per_s =
       train_seconds > 0.0 ? static_cast<double>(tokens_per_step) * steps_here / train_seconds : 0.0;
   // Last: its presence says the run is complete (the experiment runner skips such runs).
-  const json summary = {
+  json summary = {
       {"arch", o.arch},
       {"seed", o.seed},
       {"steps", result.steps},
@@ -224,6 +279,14 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
       {"train_seconds", counters.elapsed_s + wall},
       {"tokens_per_s", result.tokens_per_s},
       {"threads", train_threads()}};
+  if (o.arch == "atome") {
+    // valid_bpb is the trainer's forward (valid_forward says which); engine_valid_bpb is the
+    // engine's on model.atome, in export_numerics: the number a device would get.
+    summary["numerics"] = train_numerics_name(o.numerics);
+    summary["export_numerics"] = train_numerics_name(o.export_numerics);
+    summary["valid_forward"] = valid_forward(o);
+    if (result.engine_valid_bpb >= 0.0) summary["engine_valid_bpb"] = result.engine_valid_bpb;
+  }
   write_text_file(path_in(ctl.out_dir, "result.json"), summary.dump(2) + "\n");
   return result;
 }

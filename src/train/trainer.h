@@ -7,7 +7,10 @@
 //   metrics.jsonl     one JSON object per log line / validation / event
 //   model.atome       the final model (native format), best.atome the best by validation bpb
 //   model.atome01     the final model as legacy ATOME01, with --legacy
-//   result.json       written last: the run's final numbers (the experiment runner's "done")
+//   result.json       written last: the run's final numbers (the experiment runner's "done"):
+//                     valid_bpb by the trainer's forward (with --numerics a8 / q15 its fake
+//                     quantisation: "valid_forward" says so) and engine_valid_bpb, the engine's
+//                     on model.atome in --export-numerics
 //
 // Two architectures train here: the Atome LM (arch "atome", exported to the engine's files) and
 // the vanilla GPT baseline (arch "gpt", float32, not exportable: no model files).
@@ -40,7 +43,9 @@ struct RunControl {
 struct TrainResult {
   int steps = 0;            // steps done in total
   double train_loss = 0.0;  // mean loss (nats/byte) over the last log interval
-  double valid_bpb = -1.0;  // at the end (-1: no validation data)
+  double valid_bpb = -1.0;  // at the end, the trainer's forward (-1: no validation data)
+  // The engine on the exported model.atome (its numerics), same protocol; -1: none (a GPT).
+  double engine_valid_bpb = -1.0;
   double best_valid_bpb = -1.0;
   int best_step = 0;
   double seconds = 0.0;       // wall time of this process's steps
