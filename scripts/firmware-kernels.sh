@@ -7,14 +7,7 @@
 set -euo pipefail
 core=$1 build=$2
 repo=$(cd "$(dirname "$0")/.." && pwd)
-case $core in
-  m0) toolchain=arm-none-eabi qemu=(qemu-system-arm -M microbit) ;;
-  m3) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an385) ;;
-  m4 | m4f) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an386) ;;
-  m7) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an500) ;;
-  rv32imc) toolchain=riscv32 qemu=(qemu-system-riscv32 -M virt -cpu rv32,a=off,f=off,d=off -bios none) ;;
-  *) echo "unknown core $core" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/firmware-core.sh"
 mkdir -p "$build"
 cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \
   -DATOME_CORE="$core" >/dev/null

@@ -12,11 +12,7 @@
 # Prints what it found; exit 0 when clean, 1 otherwise.
 set -euo pipefail
 core=$1 elf=$2
-case $core in
-  rv32imc) tools=riscv64-unknown-elf- ;;
-  m0 | m3 | m4 | m4f | m7) tools=arm-none-eabi- ;;
-  *) echo "unknown core $core" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/firmware-core.sh"
 if [ ! -f "$elf" ]; then
   echo "$elf not found (the parity test builds it)"
   exit 1

@@ -19,14 +19,7 @@ core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7 numerics=${8:-f32
 packing=${10:-}
 repo=$(cd "$(dirname "$0")/.." && pwd)
 prompt="Once upon a time"
-case $core in
-  m0) toolchain=arm-none-eabi qemu=(qemu-system-arm -M microbit) ;;
-  m3) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an385) ;;
-  m4 | m4f) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an386) ;;
-  m7) toolchain=arm-none-eabi qemu=(qemu-system-arm -M mps2-an500) ;;
-  rv32imc) toolchain=riscv32 qemu=(qemu-system-riscv32 -M virt -cpu rv32,a=off,f=off,d=off -bios none) ;;
-  *) echo "unknown core $core" >&2; exit 2 ;;
-esac
+source "$(dirname "$0")/firmware-core.sh"
 mkdir -p "$build"
 if [ ! -f "$model" ]; then
   # The original's models are fixtures from ../shared: a skip that says so, a failure under CI.

@@ -314,12 +314,6 @@ TEST(NumericsModes, LoaderChecksTheNumericsFields) {
             ATOME_OK);
 }
 
-}  // namespace
-}  // namespace atome
-
-namespace atome {
-namespace {
-
 // The shipped q15 default model is exactly `atome convert --numerics q15` of the shipped f32 one:
 // anyone can rebuild it, and it changes when the conversion rules do.
 TEST(NumericsModes, ShippedQ15ModelIsTheConversionOfTheShippedFloatModel) {
@@ -328,12 +322,6 @@ TEST(NumericsModes, ShippedQ15ModelIsTheConversionOfTheShippedFloatModel) {
   const std::vector<uint8_t> q15 = read_file(dir + "atome-stories-944k-q15.atome");
   EXPECT_EQ(write_native(convert_numerics(read_native(f32), ATOME_NUMERICS_Q15)), q15);
 }
-
-}  // namespace
-}  // namespace atome
-
-namespace atome {
-namespace {
 
 // An a8 model whose float activations overflow (a huge embedding scale: LayerNorm then sees inf
 // and produces inf / NaN) still quantises every input to a defined int8 (FORMAT.md §16.3: clamps

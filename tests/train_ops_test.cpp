@@ -58,6 +58,36 @@ TEST(TrainOps, TernaryLinearForwardMatchesTheEngineKernel) {
   }
 }
 
+// Straight-through: with the quantised weights q held fixed, the backward's din is the exact
+// gradient at `input`; its dW equals the gradient of the same product with the float weights w in
+// place of the quantised ones (d/dW of sum(probe * (W input))). Both against finite differences.
+void expect_ternary_linear_gradients(std::vector<float> input, std::vector<float>& w,
+                                     const Ternary& q, const std::vector<float>& probe, size_t n,
+                                     uint32_t out_dim, uint32_t in_dim) {
+  std::vector<float> din(input.size(), 0.0f), dw(w.size(), 0.0f);
+  ternary_linear_backward(din.data(), dw.data(), probe.data(), input.data(), q, n);
+  expect_gradient(
+      input, din,
+      [&] {
+        std::vector<float> out(n * out_dim);
+        ternary_linear_forward(out.data(), input.data(), q, n);
+        return dot_probe(out, probe);
+      },
+      1e-2f, 2e-3);
+  expect_gradient(
+      w, dw,
+      [&] {
+        double s = 0.0;
+        for (size_t i = 0; i < n; ++i)
+          for (uint32_t r = 0; r < out_dim; ++r)
+            for (uint32_t c = 0; c < in_dim; ++c)
+              s += static_cast<double>(probe[i * out_dim + r]) * w[r * in_dim + c] *
+                   input[i * in_dim + c];
+        return s;
+      },
+      1e-2f, 1e-3);
+}
+
 // Straight-through: with the quantised weights held fixed, din is exact; dW equals the gradient
 // of the same product with the float weights in place of the quantised ones.
 TEST(TrainOps, TernaryLinearBackward) {
@@ -68,29 +98,7 @@ TEST(TrainOps, TernaryLinearBackward) {
   const std::vector<float> probe = randn(n * out_dim, rng);
   Ternary q;
   quantize_ternary(q, w.data(), out_dim, in_dim);
-  std::vector<float> din(x.size(), 0.0f), dw(w.size(), 0.0f);
-  ternary_linear_backward(din.data(), dw.data(), probe.data(), x.data(), q, n);
-  expect_gradient(
-      x, din,
-      [&] {
-        std::vector<float> out(n * out_dim);
-        ternary_linear_forward(out.data(), x.data(), q, n);
-        return dot_probe(out, probe);
-      },
-      1e-2f, 2e-3);
-  // dW (STE) = d/dW of sum(probe * (W x)) with float W.
-  expect_gradient(
-      w, dw,
-      [&] {
-        double s = 0.0;
-        for (size_t i = 0; i < n; ++i)
-          for (uint32_t r = 0; r < out_dim; ++r)
-            for (uint32_t c = 0; c < in_dim; ++c)
-              s += static_cast<double>(probe[i * out_dim + r]) * w[r * in_dim + c] *
-                   x[i * in_dim + c];
-        return s;
-      },
-      1e-2f, 1e-3);
+  expect_ternary_linear_gradients(x, w, q, probe, n, out_dim, in_dim);
 }
 
 // ---- activation fake quantisation (QAT) ---------------------------------------------------------
@@ -188,29 +196,7 @@ TEST(TrainOps, FakeQuantBackwardIsTheGradientAtTheQuantisedPoint) {
     for (size_t i = 0; i < out_q.size(); ++i)
       EXPECT_NEAR(out_q[i], out_plain[i], 1e-5f * (1.0f + std::fabs(out_plain[i])));
     // The backward as the model runs it (in = deq).
-    std::vector<float> din(x.size(), 0.0f), dw(w.size(), 0.0f);
-    ternary_linear_backward(din.data(), dw.data(), probe.data(), qi.deq.data(), t, n);
-    std::vector<float> at = qi.deq;
-    expect_gradient(
-        at, din,
-        [&] {
-          std::vector<float> out(n * out_dim);
-          ternary_linear_forward(out.data(), at.data(), t, n);
-          return dot_probe(out, probe);
-        },
-        1e-2f, 2e-3);
-    expect_gradient(
-        w, dw,
-        [&] {
-          double s = 0.0;
-          for (size_t i = 0; i < n; ++i)
-            for (uint32_t r = 0; r < out_dim; ++r)
-              for (uint32_t c = 0; c < in_dim; ++c)
-                s += static_cast<double>(probe[i * out_dim + r]) * w[r * in_dim + c] *
-                     qi.deq[i * in_dim + c];
-          return s;
-        },
-        1e-2f, 1e-3);
+    expect_ternary_linear_gradients(qi.deq, w, t, probe, n, out_dim, in_dim);
   }
 }
 

@@ -748,18 +748,22 @@ def top_k_select(scores, top_k):
 # --------------------------------------------------------------------------------------------
 # Forward pass (section 11.2; a8 as in 16.3)
 
-class Model:
-    def __init__(self, info, window):
+class Weights:
+    """A native file's tensors as the forward passes read them (section 11.2), plus the empty
+    per-layer state. vector_format: "f" (f32 and a8 files) or "i" (q15: int32 fixed point,
+    section 16.2); decay maps the stored SSM_A vector to the decay (tanh(a), or the stored Q15
+    decay itself); zero is the SSM state's zero."""
+
+    def __init__(self, info, window, vector_format, decay, zero):
         self.cfg = c = info["config"]
         self.d, self.window = c["d_model"], window
-        self.eps = c["norm_eps"]
-        self.a8 = c["numerics"] == NUM_A8
         by = {}
         for ent in info["tensors"]:
             by[(ent["kind"], ent["layer"])] = ent
 
         def vec(kind, layer):
-            return list(struct.unpack("<%df" % self.d, by[(kind, layer)]["payload"]))
+            return list(struct.unpack("<%d%s" % (self.d, vector_format),
+                                      by[(kind, layer)]["payload"]))
 
         G = GLOBAL_LAYER
         self.embed = Trit(by[(EMBED, G)])
@@ -772,9 +776,9 @@ class Model:
                 blk["conv"] = Trit(by[(CONV, l)])
                 blk["hist"] = []          # h vectors, newest first
             if p & 2:
-                blk["decay"] = [tanh_f(a) for a in vec(SSM_A, l)]
+                blk["decay"] = decay(vec(SSM_A, l))
                 blk["b"], blk["c"] = vec(SSM_B, l), vec(SSM_C, l)
-                blk["s"] = [0.0] * self.d
+                blk["s"] = [zero] * self.d
             if p & 4:
                 blk["wq"], blk["wk"], blk["wv"] = (Trit(by[(WQ, l)]), Trit(by[(WK, l)]),
                                                    Trit(by[(WV, l)]))
@@ -784,6 +788,13 @@ class Model:
         self.unembed = Trit(by[(UNEMBED, G)])
         self.head = Trit(by[(HEAD, G)]) if (HEAD, G) in by else None
         self.t = 0
+
+
+class Model(Weights):
+    def __init__(self, info, window):
+        super().__init__(info, window, "f", lambda a: [tanh_f(v) for v in a], 0.0)
+        self.eps = self.cfg["norm_eps"]
+        self.a8 = self.cfg["numerics"] == NUM_A8
 
     def step(self, tok):
         c, d, p = self.cfg, self.d, self.cfg["pathways"]
@@ -877,45 +888,17 @@ class Model:
         return logits, cls
 
 
-class ModelQ15:
+class ModelQ15(Weights):
     """The integer forward of a q15 file (section 16.4). step() returns Q16 integer logits."""
 
     def __init__(self, info, window):
-        self.cfg = c = info["config"]
-        self.d, self.window = c["d_model"], window
+        # the SSM_A tensor holds the decay tanh(a) in Q15, computed at export; keys and values
+        # are (int8 list, exponent)
+        super().__init__(info, window, "i", lambda decay: decay, 0)
+        c = self.cfg
         self.eps_q24 = c["norm_eps_q24"]
-        by = {}
-        for ent in info["tensors"]:
-            by[(ent["kind"], ent["layer"])] = ent
-
-        def vec(kind, layer):
-            return list(struct.unpack("<%di" % self.d, by[(kind, layer)]["payload"]))
-
-        G = GLOBAL_LAYER
-        self.embed = Trit(by[(EMBED, G)])
-        self.blocks = []
-        p = c["pathways"]
-        for l in range(c["n_layers"]):
-            blk = dict(gamma=vec(NORM_GAMMA, l), beta=vec(NORM_BETA, l),
-                       router=Trit(by[(ROUTER, l)]))
-            if p & 1:
-                blk["conv"] = Trit(by[(CONV, l)])
-                blk["hist"] = []          # h vectors (int16 Q8), newest first
-            if p & 2:
-                blk["decay"] = vec(SSM_A, l)  # tanh(a) in Q15, computed at export
-                blk["b"], blk["c"] = vec(SSM_B, l), vec(SSM_C, l)
-                blk["s"] = [0] * self.d
-            if p & 4:
-                blk["wq"], blk["wk"], blk["wv"] = (Trit(by[(WQ, l)]), Trit(by[(WK, l)]),
-                                                   Trit(by[(WV, l)]))
-                blk["keys"], blk["vals"] = [], []  # (int8 list, exponent), oldest first
-            self.blocks.append(blk)
-        self.fgamma, self.fbeta = vec(FINAL_GAMMA, G), vec(FINAL_BETA, G)
-        self.unembed = Trit(by[(UNEMBED, G)])
-        self.head = Trit(by[(HEAD, G)]) if (HEAD, G) in by else None
         # floor(2^16 / sqrt(d_head)), computed as floor(sqrt(floor(2^32 / d_head)))
-        self.isd = math.isqrt((1 << 32) // c["d_head"]) if p & 4 else 0
-        self.t = 0
+        self.isd = math.isqrt((1 << 32) // c["d_head"]) if c["pathways"] & 4 else 0
 
     def step(self, tok):
         c, d, p = self.cfg, self.d, self.cfg["pathways"]

@@ -22,18 +22,11 @@ import os
 import random
 import struct
 import sys
-import zlib
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import atome_reader as R  # noqa: E402
-
-
-def fix_crc(b):
-    fb = struct.unpack_from("<I", b, 16)[0]
-    struct.pack_into("<I", b, 20, 0)
-    struct.pack_into("<I", b, 20, zlib.crc32(bytes(b[:fb])) & 0xFFFFFFFF)
-    return b
+from corrupt_cases import fix_crc  # noqa: E402
 
 
 def main():

@@ -68,7 +68,6 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <set>
 #include <string>
@@ -213,24 +212,21 @@ void run_bench(const BenchOptions& o) {
   // original at each window, so that the ratio compares like with like.
   const bool converting = !o.numerics.empty();
   const uint32_t numerics = converting ? parse_numerics(o.numerics) : 0;
-  std::vector<uint8_t> converted_bytes;
-  AlignedBuffer converted_image;
-  atome_model converted{};
+  ModelFile converted;
   if (converting) {
-    converted_bytes = write_native(convert_numerics(
-        read_native(std::vector<uint8_t>(f.model.image, f.model.image + f.model.image_bytes)),
-        numerics));
-    converted_image = AlignedBuffer(converted_bytes.size());
-    std::memcpy(converted_image.data(), converted_bytes.data(), converted_bytes.size());
-    load_or_throw(&converted, converted_image.data(), converted_bytes.size(),
-                  o.model + " (" + o.numerics + ")");
+    converted = model_from_image(
+        write_native(convert_numerics(
+            read_native(std::vector<uint8_t>(f.model.image, f.model.image + f.model.image_bytes)),
+            numerics)),
+        o.model + " (" + o.numerics + ")");
   }
   std::vector<BenchWindow> converted_windows;
   for (uint32_t window : windows) {
     const std::string prompt = make_prompt(o.prompt, prompt_is_window ? window : fixed_prompt);
     r.windows.push_back(bench_window(f.model, window, max_state, prompt, n, repeat));
     if (converting)
-      converted_windows.push_back(bench_window(converted, window, max_state, prompt, n, repeat));
+      converted_windows.push_back(
+          bench_window(converted.model, window, max_state, prompt, n, repeat));
   }
   r.peak_rss_bytes = peak_rss_bytes();
 
@@ -240,7 +236,7 @@ void run_bench(const BenchOptions& o) {
   if (converting) {
     numerics_json["numerics"] = o.numerics;
     numerics_json["from"] = numerics_name(f.model.config.numerics);
-    numerics_json["model_bytes"] = converted_bytes.size();
+    numerics_json["model_bytes"] = converted.image.size();
     numerics_json["windows"] = nlohmann::ordered_json::array();
     for (size_t i = 0; i < converted_windows.size(); ++i) {
       nlohmann::ordered_json w = window_json(converted_windows[i]);
@@ -265,7 +261,7 @@ void run_bench(const BenchOptions& o) {
   if (comparing) print_comparison(c);
   if (converting) {
     std::printf("\n%s converted to %s in memory (%zu bytes), timed right after it:\n",
-                numerics_name(f.model.config.numerics), o.numerics.c_str(), converted_bytes.size());
+                numerics_name(f.model.config.numerics), o.numerics.c_str(), converted.image.size());
     std::printf("  %6s  %11s  %-26s  %s\n", "window", "state_bytes", "decode tok/s (min-max)",
                 "decode speedup");
     for (size_t i = 0; i < converted_windows.size(); ++i) {

@@ -18,10 +18,8 @@
 // signature block is dropped). The output is written atomically: a crash or a bad model never
 // leaves a half-written file at OUT.
 #include <CLI/CLI.hpp>
-#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <memory>
 #include <string>
 
@@ -54,14 +52,9 @@ struct ConvertOptions {
 // Bits per byte of a native image on a text, as `atome eval` scores it (story mode, window = the
 // longest story's inputs).
 double text_bpb(const std::vector<uint8_t>& image, const EvalText& text, const std::string& name) {
-  AlignedBuffer buffer(image.size());
-  std::memcpy(buffer.data(), image.data(), image.size());
-  atome_model model;
-  load_or_throw(&model, buffer.data(), image.size(), name);
-  size_t longest = 1;
-  for (const Span& s : text.spans) longest = std::max(longest, s.inputs());
-  const uint32_t window = static_cast<uint32_t>(std::min<size_t>(longest, ATOME_MAX_WINDOW));
-  const EvalTotals totals = evaluate_spans(model, window, UINT64_MAX, text.stream, text.spans, 0);
+  const ModelFile f = model_from_image(image, name);
+  const EvalTotals totals =
+      evaluate_spans(f.model, spans_window(text.spans), UINT64_MAX, text.stream, text.spans, 0);
   return totals.nats / std::log(2.0) / static_cast<double>(totals.predicted);
 }
 

@@ -172,11 +172,7 @@ void run_eval(const EvalOptions& o) {
     throw Error(o.data + ": " + std::to_string(stream.size()) +
                 " bytes of text, fewer than one --chunk of " + std::to_string(chunk));
 
-  size_t longest_inputs = 1;
-  for (const Span& s : spans) longest_inputs = std::max(longest_inputs, s.inputs());
-  const uint32_t window =
-      window_flag != 0 ? window_flag
-                       : static_cast<uint32_t>(std::min<size_t>(longest_inputs, ATOME_MAX_WINDOW));
+  const uint32_t window = window_flag != 0 ? window_flag : spans_window(spans);
 
   const ModelFile f = load_model_file(o.model);
   const bool traced = per_token || o.router_stats;

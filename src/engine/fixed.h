@@ -16,10 +16,12 @@
 
 #include <stdint.h>
 
+#include "engine/format.h"
+
 namespace atome::fixed {
 
-constexpr int32_t kLimit = int32_t{1} << 27;  // |Q16 activation| <= 2^27 (2048.0)
-constexpr int32_t kOne15 = int32_t{1} << 15;  // 1.0 in Q15
+constexpr int32_t kLimit = format::kMaxQ16Magnitude;  // |Q16 activation| <= 2^27 (2048.0)
+constexpr int32_t kOne15 = int32_t{1} << 15;          // 1.0 in Q15
 
 // Saturation to the Q16 activation range and to int16.
 static inline int32_t sat_q16(int64_t v) {
@@ -132,8 +134,16 @@ static inline uint32_t quantize_h(int8_t* q, const int16_t* h, uint32_t n) {
 static inline int64_t output_scale(int32_t alpha_q24, uint32_t deq) {
   return shift_round(static_cast<int64_t>(alpha_q24) * deq, 16);
 }
-static inline int32_t requantize(int32_t acc, int64_t scale) {
-  return sat_q16(shift_round(acc * scale, 16));
+// out[r] = sat_q16(shift_round(acc[r] * scale, 16)) for r < rows. The usual scale fits int32, and
+// then the product is a 32 x 32 -> 64 one (one instruction on most cores): the same integers.
+static inline void requantize_rows(int32_t* out, const int32_t* acc, uint32_t rows, int64_t scale) {
+  if (scale <= INT32_MAX) {
+    const int32_t scale32 = static_cast<int32_t>(scale);
+    for (uint32_t r = 0; r < rows; ++r)
+      out[r] = sat_q16(shift_round(mul_wide(acc[r], scale32), 16));
+  } else {
+    for (uint32_t r = 0; r < rows; ++r) out[r] = sat_q16(shift_round(acc[r] * scale, 16));
+  }
 }
 
 // Power-of-two int8 quantisation of a Q16 vector (attention q, k, v; |v| <= 2^27):

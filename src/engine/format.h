@@ -109,6 +109,13 @@ constexpr uint32_t kMaxLayers = 1024;
 constexpr uint32_t kMaxConvKernel = 64;
 constexpr uint32_t kMaxTopK = 1024;
 constexpr uint32_t kMaxClasses = 4096;
+// q15 files (FORMAT.md §16.2): |every int32 vector value| <= kMaxQ16Magnitude (Q16, 2048.0; the
+// engine saturates its activations to the same bound, engine/fixed.h), |SSM decay| <=
+// kMaxDecayQ15 (Q15, just below 1.0), and every trit alpha in Q24 below kAlphaQ24Limit (16.0).
+// The integer arithmetic's 64-bit bounds rest on these.
+constexpr int32_t kMaxQ16Magnitude = int32_t{1} << 27;
+constexpr int32_t kMaxDecayQ15 = 32767;
+constexpr uint32_t kAlphaQ24Limit = 1u << 28;
 constexpr uint32_t kVocabBytes = 256;
 
 // Tensors per block for a pathway mask, in canonical order:

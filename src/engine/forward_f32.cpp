@@ -70,16 +70,8 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const LayerWeights& lw = s->layers[layer];
   const uint32_t d = c.d_model, K = c.conv_kernel;
   float* history = s->f.conv_history + static_cast<uint64_t>(layer) * K * d;
-  const uint32_t slot = s->conv_slot;
-  __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->f.h, d * sizeof(float));
-  const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
-  // Where each lag's h lives (k = 0: the current token), resolved once instead of per channel.
   const float* lag_h[format::kMaxConvKernel];
-  uint32_t lag_slot = slot;
-  for (uint32_t k = 0; k < taps; ++k) {
-    lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
-    lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
-  }
+  const uint32_t taps = conv_push(history, s->f.h, d, K, s->conv_slot, s->position, lag_h);
   conv_taps(s->f.local, lw.conv, lag_h, taps);
 }
 

@@ -3,12 +3,12 @@
 //
 //   x      = +-sat(alpha_E) per element                                   (Q16)
 //   per block:  h = LayerNorm_q(x) (Q8); h8, deq = absmax int8 of h
-//               r = softmax_q15(requantize(router h8))
+//               r = softmax_q15(requantize_rows(router h8))
 //               local  = sat(alpha_C * sum_k +-h_{t-k}) per channel          (int16 history)
 //               state  = sat(decay s + b h); y = sat(c s)                   (Q15 decay)
 //               sparse = int8 q.k scores (pow2 scales), top-k, softmax_q15, sum of p v (int8 K/V)
 //               x = sat(x + r_i * pathway_i)
-//   logits = requantize(unembed h8) of the final LayerNorm_q                 (Q16)
+//   logits = requantize_rows(unembed h8) of the final LayerNorm_q            (Q16)
 #include "engine/build_config.h"
 #include "engine/fixed.h"
 #include "engine/format.h"
@@ -37,18 +37,10 @@ void quantize_input(atome_session* s, TernaryInput* in) {
   ternary_input_prepare(in, s->h8, d, s->ternary_input_scratch);
 }
 
-// out[r] = requantize(W h8) in Q16.
+// out = requantize_rows(W h8) in Q16.
 void linear(atome_session* s, int32_t* out, const atome_trits& w, const TernaryInput& in) {
   ternary_matvec_i8(s->acc, w, in);
-  const int64_t scale = output_scale(w.scale_q24, s->q.h_deq);
-  if (scale <= INT32_MAX) {
-    // The usual case, the same integers: a 32 x 32 -> 64 product (one instruction on most cores).
-    const int32_t scale32 = static_cast<int32_t>(scale);
-    for (uint32_t r = 0; r < w.rows; ++r)
-      out[r] = sat_q16(shift_round(mul_wide(s->acc[r], scale32), 16));
-  } else {
-    for (uint32_t r = 0; r < w.rows; ++r) out[r] = requantize(s->acc[r], scale);
-  }
+  requantize_rows(out, s->acc, w.rows, output_scale(w.scale_q24, s->q.h_deq));
 }
 
 // local[c] = sat(shift_round(alpha_q24 * S_c, 16)), S_c = sum over lags k of trit(C[c, k]) *
@@ -58,15 +50,8 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const atome_trits& w = s->layers[layer].conv;
   const uint32_t d = c.d_model, K = c.conv_kernel;
   int16_t* history = s->q.conv_history + static_cast<uint64_t>(layer) * K * d;
-  const uint32_t slot = s->conv_slot;
-  __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, s->q.h, d * sizeof(int16_t));
-  const uint32_t taps = s->position + 1 < K ? static_cast<uint32_t>(s->position + 1) : K;
   const int16_t* lag_h[format::kMaxConvKernel];
-  uint32_t lag_slot = slot;
-  for (uint32_t k = 0; k < taps; ++k) {
-    lag_h[k] = history + static_cast<uint64_t>(lag_slot) * d;
-    lag_slot = lag_slot == 0 ? K - 1 : lag_slot - 1;
-  }
+  const uint32_t taps = conv_push(history, s->q.h, d, K, s->conv_slot, s->position, lag_h);
   int32_t* __restrict sum = s->q.local;
   if (w.packing == ATOME_PACKING_TRIT2 && w.row_bytes == 2) {
     // K in 5..8 (the presets): a row is one little-endian uint16. Tap by tap over all channels (a

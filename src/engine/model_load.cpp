@@ -82,7 +82,7 @@ atome_status read_config(const uint8_t* h, atome_config* c) {
 // Largest |value| of a q15 int32 tensor (FORMAT.md §16.2): the decay is a Q15 fraction; every other
 // vector a Q16 value of magnitude at most 2^27 / 2^16 = 2048, which bounds the integer arithmetic.
 int64_t int_tensor_limit(uint16_t kind) {
-  return kind == kSsmA ? 32767 : (int64_t{1} << 27);
+  return kind == kSsmA ? kMaxDecayQ15 : kMaxQ16Magnitude;
 }
 
 bool ints_in_range(const uint8_t* data, uint64_t count, int64_t limit) {
@@ -193,7 +193,7 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
       // Trit scale: a finite float alpha >= 0 or -0 (f32, a8), or alpha in Q24 in [0, 2^28)
       // (q15).
       const bool scale_ok = config.numerics == ATOME_NUMERICS_Q15
-                                ? scale_bits < (1u << 28)
+                                ? scale_bits < kAlphaQ24Limit
                                 : (scale_bits < 0x7F800000u || scale_bits == 0x80000000u);
       if (!scale_ok) return ATOME_ERR_BAD_TENSOR;
       if (spec.dtype == kDtypeTrit3) {

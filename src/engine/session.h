@@ -96,6 +96,21 @@ struct atome_session {
 
 namespace atome {
 
+// The conv ring buffer of one layer (K slots of d values): stores this position's h in slot
+// `slot`, points lag_h[k] at the h of k tokens back (k = 0: this token), resolved once instead
+// of per channel, and returns how many lags exist so far, min(position + 1, K).
+template <typename T>
+static inline uint32_t conv_push(T* history, const T* h, uint32_t d, uint32_t K, uint32_t slot,
+                                 uint64_t position, const T** lag_h) {
+  __builtin_memcpy(history + static_cast<uint64_t>(slot) * d, h, d * sizeof(T));
+  const uint32_t taps = position + 1 < K ? static_cast<uint32_t>(position + 1) : K;
+  for (uint32_t k = 0; k < taps; ++k) {
+    lag_h[k] = history + static_cast<uint64_t>(slot) * d;
+    slot = slot == 0 ? K - 1 : slot - 1;
+  }
+  return taps;
+}
+
 // One token through the model; want_logits false skips the unembedding.
 void forward_f32(atome_session* s, uint32_t token, bool want_logits);
 void forward_q15(atome_session* s, uint32_t token, bool want_logits);

@@ -1,6 +1,10 @@
 // See eval_protocol.h.
 #include "host/eval_protocol.h"
 
+#include <algorithm>
+
+#include "atome/atome.h"
+
 namespace atome {
 
 std::vector<Span> story_spans(const TextCorpus& corpus, std::vector<uint8_t>* stream) {
@@ -36,6 +40,12 @@ EvalText eval_text(const TextCorpus& corpus, uint32_t chunk) {
     t.spans = story_spans(corpus, &t.stream);
   }
   return t;
+}
+
+uint32_t spans_window(const std::vector<Span>& spans) {
+  size_t longest = 1;
+  for (const Span& s : spans) longest = std::max(longest, s.inputs());
+  return static_cast<uint32_t>(std::min<size_t>(longest, ATOME_MAX_WINDOW));
 }
 
 }  // namespace atome

@@ -37,4 +37,8 @@ struct EvalText {
 };
 EvalText eval_text(const TextCorpus& corpus, uint32_t chunk);
 
+// The default attention window for scoring spans: the longest span's inputs (so attention sees
+// every earlier byte), at least 1 and at most ATOME_MAX_WINDOW.
+uint32_t spans_window(const std::vector<Span>& spans);
+
 }  // namespace atome

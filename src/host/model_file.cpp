@@ -125,10 +125,16 @@ void load_or_throw(atome_model* model, const uint8_t* image, size_t bytes,
 }
 
 void validate_image(const std::vector<uint8_t>& image, const std::string& path) {
-  AlignedBuffer copy;
-  copy.assign(image);
-  atome_model model;
-  load_or_throw(&model, copy.data(), copy.size(), path);
+  (void)model_from_image(image, path);
+}
+
+ModelFile model_from_image(const std::vector<uint8_t>& image, const std::string& name) {
+  ModelFile m;
+  m.path = name;
+  m.file_bytes = image.size();
+  m.image.assign(image);
+  load_or_throw(&m.model, m.image.data(), m.image.size(), name);
+  return m;
 }
 
 ModelFile load_model_file(const std::string& path) {

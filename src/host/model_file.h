@@ -68,6 +68,9 @@ struct ModelFile {
 // Reads, converts if legacy, and validates with atome_model_load.
 ModelFile load_model_file(const std::string& path);
 
+// A native image made in memory (a conversion), validated and owned; `name` names it in errors.
+ModelFile model_from_image(const std::vector<uint8_t>& image, const std::string& name);
+
 // Checks an image with atome_model_load; on failure throws Error naming `path` (for a CRC
 // mismatch the message also gives the stored and computed CRC-32).
 void load_or_throw(atome_model* model, const uint8_t* image, size_t bytes, const std::string& path);

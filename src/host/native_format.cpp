@@ -116,7 +116,8 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
     if (is_trit_dtype(h.dtype) && !q15 && !(h.scale >= 0.0f && h.scale - h.scale == 0.0f))
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " has a negative or non-finite scale");
-    if (is_trit_dtype(h.dtype) && q15 && (h.scale_q24 < 0 || h.scale_q24 >= (1 << 28)))
+    if (is_trit_dtype(h.dtype) && q15 &&
+        (h.scale_q24 < 0 || static_cast<uint32_t>(h.scale_q24) >= kAlphaQ24Limit))
       throw FormatError("cannot write: tensor " + std::to_string(t) +
                         " has a Q24 scale outside [0, 2^28)");
     if (h.dtype == kDtypeI32) {

@@ -35,11 +35,21 @@ const char* numerics_name(uint32_t numerics) {
   return "?";
 }
 
+bool numerics_from_name(const std::string& name, uint32_t* numerics) {
+  for (uint32_t mode : {ATOME_NUMERICS_F32, ATOME_NUMERICS_A8, ATOME_NUMERICS_Q15}) {
+    if (name == numerics_name(mode)) {
+      *numerics = mode;
+      return true;
+    }
+  }
+  return false;
+}
+
 uint32_t parse_numerics(const std::string& name) {
-  if (name == "f32") return ATOME_NUMERICS_F32;
-  if (name == "a8") return ATOME_NUMERICS_A8;
-  if (name == "q15") return ATOME_NUMERICS_Q15;
-  throw UsageError("--numerics must be f32, a8 or q15 (got \"" + name + "\")");
+  uint32_t numerics = 0;
+  if (!numerics_from_name(name, &numerics))
+    throw UsageError("--numerics must be f32, a8 or q15 (got \"" + name + "\")");
+  return numerics;
 }
 
 HostModel convert_numerics(const HostModel& in, uint32_t numerics) {
@@ -60,13 +70,12 @@ HostModel convert_numerics(const HostModel& in, uint32_t numerics) {
   }
   out.config.norm_eps_q24 = static_cast<uint32_t>(
       std::max<double>(1.0, std::round(std::ldexp(static_cast<double>(in.config.norm_eps), 24))));
-  const int64_t kLimit = int64_t{1} << 27;
   for (uint32_t i = 0; i < in.tensors.size(); ++i) {
     const HostTensor& t = in.tensors[i];
     HostTensor q = host_tensor(format::canonical_tensor(out.config, i, trit_dtype(in)));
     if (format::is_trit_dtype(t.dtype)) {
       q.trits = t.trits;
-      q.scale_q24 = to_fixed(t.scale, 24, (int64_t{1} << 28) - 1, t, "alpha");
+      q.scale_q24 = to_fixed(t.scale, 24, int64_t{format::kAlphaQ24Limit} - 1, t, "alpha");
       q.scale = 0.0f;
     } else {
       q.ints.resize(t.values.size());
@@ -75,9 +84,10 @@ HostModel convert_numerics(const HostModel& in, uint32_t numerics) {
           // The decay the float engine computes at session start, now computed here; a decay
           // that rounds to +-1.0 is held just inside it.
           const double decay = std::round(std::ldexp(static_cast<double>(tanh_f(t.values[k])), 15));
-          q.ints[k] = static_cast<int32_t>(std::clamp(decay, -32767.0, 32767.0));
+          q.ints[k] = static_cast<int32_t>(
+              std::clamp<double>(decay, -format::kMaxDecayQ15, format::kMaxDecayQ15));
         } else {
-          q.ints[k] = to_fixed(t.values[k], 16, kLimit, t, "value");
+          q.ints[k] = to_fixed(t.values[k], 16, format::kMaxQ16Magnitude, t, "value");
         }
       }
     }

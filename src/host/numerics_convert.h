@@ -16,8 +16,10 @@ namespace atome {
 
 HostModel convert_numerics(const HostModel& model, uint32_t numerics);
 
-// "f32", "a8", "q15"; parse_numerics throws UsageError for another name.
+// "f32", "a8", "q15" <-> ATOME_NUMERICS_*: numerics_from_name is false for another name, and
+// parse_numerics then throws UsageError (a --numerics flag).
 const char* numerics_name(uint32_t numerics);
+bool numerics_from_name(const std::string& name, uint32_t* numerics);
 uint32_t parse_numerics(const std::string& name);
 
 }  // namespace atome

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "host/numerics_convert.h"
 #include "train/model.h"
 
 namespace atome::train {
@@ -50,22 +51,9 @@ float option_float(const json& parent, const std::string& key) {
 
 }  // namespace
 
-const char* train_numerics_name(uint32_t numerics) {
-  switch (numerics) {
-    case ATOME_NUMERICS_F32:
-      return "f32";
-    case ATOME_NUMERICS_A8:
-      return "a8";
-    case ATOME_NUMERICS_Q15:
-      return "q15";
-  }
-  return "?";
-}
-
 uint32_t parse_train_numerics(const std::string& name, const std::string& flag) {
-  if (name == "f32") return ATOME_NUMERICS_F32;
-  if (name == "a8") return ATOME_NUMERICS_A8;
-  if (name == "q15") return ATOME_NUMERICS_Q15;
+  uint32_t numerics = 0;
+  if (numerics_from_name(name, &numerics)) return numerics;
   throw std::invalid_argument(flag + " must be f32, a8 or q15 (got '" + name + "')");
 }
 
@@ -144,8 +132,8 @@ std::string options_to_json(const TrainOptions& o) {
             {"checkpoint_every", o.checkpoint_every},
             {"log_every", o.log_every},
             {"legacy", o.legacy},
-            {"numerics", train_numerics_name(o.numerics)},
-            {"export_numerics", train_numerics_name(o.export_numerics)}};
+            {"numerics", numerics_name(o.numerics)},
+            {"export_numerics", numerics_name(o.export_numerics)}};
   return j.dump(2);
 }
 

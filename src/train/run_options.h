@@ -41,8 +41,8 @@ struct TrainOptions {
   uint32_t export_numerics = ATOME_NUMERICS_F32;
 };
 
-// "f32", "a8", "q15" <-> ATOME_NUMERICS_*; std::invalid_argument for another name.
-const char* train_numerics_name(uint32_t numerics);
+// "f32", "a8", "q15" -> ATOME_NUMERICS_* (names: host/numerics_convert.h); std::invalid_argument
+// naming `flag` for another name.
 uint32_t parse_train_numerics(const std::string& name, const std::string& flag);
 
 // Throws std::invalid_argument naming the flag when the options cannot describe a run.

@@ -102,7 +102,7 @@ void write_models(const LanguageModel& any, const TrainOptions& o, const std::st
 // with (the engine's number on the exported file is engine_bpb).
 std::string valid_forward(const TrainOptions& o) {
   if (o.numerics == ATOME_NUMERICS_F32) return "trainer f32";
-  return std::string("trainer ") + train_numerics_name(o.numerics) + " fake quantisation";
+  return std::string("trainer ") + numerics_name(o.numerics) + " fake quantisation";
 }
 
 // The engine's bits per byte on a model file, by the protocol of `atome eval` (host/eval_protocol:
@@ -156,8 +156,8 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
                  {"step", counters.step},
                  {"params", model.param_count()},
                  {"threads", train_threads()},
-                 {"numerics", train_numerics_name(o.numerics)},
-                 {"export_numerics", train_numerics_name(o.export_numerics)},
+                 {"numerics", numerics_name(o.numerics)},
+                 {"export_numerics", numerics_name(o.export_numerics)},
                  {"valid_forward", valid_forward(o)}});
 
   const LrSchedule schedule{o.schedule, o.warmup, o.steps, o.min_lr_ratio};
@@ -282,8 +282,8 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   if (o.arch == "atome") {
     // valid_bpb is the trainer's forward (valid_forward says which); engine_valid_bpb is the
     // engine's on model.atome, in export_numerics: the number a device would get.
-    summary["numerics"] = train_numerics_name(o.numerics);
-    summary["export_numerics"] = train_numerics_name(o.export_numerics);
+    summary["numerics"] = numerics_name(o.numerics);
+    summary["export_numerics"] = numerics_name(o.export_numerics);
     summary["valid_forward"] = valid_forward(o);
     if (result.engine_valid_bpb >= 0.0) summary["engine_valid_bpb"] = result.engine_valid_bpb;
   }
