@@ -239,6 +239,10 @@ TEST(NumericsModes, IntegerApiGivesTheQ16LogitsTheFloatApiScales) {
       const int32_t* r = atome_session_router_q15(b.get(), l);
       ASSERT_NE(r, nullptr);
       EXPECT_NEAR(r[0] + r[1] + r[2], 32768, 2);
+      // The float view of the same layer (session a ran the same tokens): r / 32768 exactly.
+      const float* rf = atome_session_router(a.get(), l);
+      ASSERT_NE(rf, nullptr);
+      for (int p = 0; p < 3; ++p) EXPECT_EQ(rf[p], static_cast<float>(r[p]) / 32768.0f) << l;
     }
   }
   int32_t cq[3];
