@@ -142,13 +142,10 @@ void step(atome_session* s, uint32_t token, bool want_logits) {
   if (c.numerics == ATOME_NUMERICS_Q15) {
     forward_q15(s, token, want_logits);
 #if ATOME_FLOAT_PATH
-    // The float view of the integer results, for the float API (host tools).
+    // The float view of the router, for atome_session_router (host tools); the float logits
+    // are atome_step's alone, so atome_step_q16 does not pay for them.
     for (uint32_t i = 0; i < c.n_layers * c.n_paths; ++i)
       s->router_probs[i] = static_cast<float>(s->q.router[i]) / 32768.0f;
-    if (want_logits) {
-      for (uint32_t i = 0; i < c.vocab_size; ++i)
-        s->logits[i] = static_cast<float>(s->q.logits[i]) / 65536.0f;
-    }
 #endif
   } else {
 #if ATOME_FLOAT_PATH
@@ -261,8 +258,13 @@ atome_status atome_step(atome_session* s, uint32_t token, const float** logits) 
   (void)logits;
   return ATOME_ERR_UNSUPPORTED;  // integer-only build: atome_step_q16
 #else
-  if (token >= s->model.config.vocab_size) return ATOME_ERR_BAD_TOKEN;
+  const atome_config& c = s->model.config;
+  if (token >= c.vocab_size) return ATOME_ERR_BAD_TOKEN;
   step(s, token, true);
+  if (c.numerics == ATOME_NUMERICS_Q15) {  // the float view of the Q16 logits
+    for (uint32_t i = 0; i < c.vocab_size; ++i)
+      s->logits[i] = static_cast<float>(s->q.logits[i]) / 65536.0f;
+  }
   if (logits != nullptr) *logits = s->logits;
   return ATOME_OK;
 #endif
