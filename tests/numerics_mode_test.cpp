@@ -82,6 +82,94 @@ TEST(FixedPoint, LayerNormMatchesTheRealOneWithinQ8Rounding) {
   }
 }
 
+// FORMAT.md §16.4's LayerNorm written as specified, in 64-bit arithmetic throughout: the engine's
+// layer_norm_q computes the same integers with 32-bit halves where the bounds allow.
+void layer_norm_as_specified(int16_t* h, const int32_t* x, const int32_t* gamma,
+                             const int32_t* beta, uint32_t d, uint32_t eps_q24) {
+  int64_t sum = 0;
+  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+  const int64_t mean = sum / static_cast<int64_t>(d);
+  uint64_t squares = 0;
+  for (uint32_t i = 0; i < d; ++i) {
+    const int64_t c = x[i] - mean;
+    squares += static_cast<uint64_t>(c * c) >> 8;
+  }
+  uint64_t var = squares / d + eps_q24;
+  int s = 0;
+  for (; var < (uint64_t{1} << 60); ++s) var <<= 2;
+  const uint64_t r = (uint64_t{1} << 61) / fixed::isqrt64(var);
+  for (uint32_t i = 0; i < d; ++i) {
+    const int64_t c = x[i] - mean;
+    const int64_t z = (c * static_cast<int64_t>(r) + (int64_t{1} << (48 - s))) >> (49 - s);
+    const int64_t v = (z * gamma[i] + (static_cast<int64_t>(beta[i]) * 65536) + (1 << 23)) >> 24;
+    h[i] = static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+  }
+}
+
+TEST(FixedPoint, LayerNormIsBitExactWithItsSpecification) {
+  std::mt19937_64 rng(12);
+  const int32_t lim = fixed::kLimit;
+  std::uniform_int_distribution<int32_t> any(-lim, lim), small(-300, 300), unit(-70000, 70000);
+  size_t compared = 0;
+  for (uint32_t d : {1u, 7u, 64u, 256u, 1024u}) {
+    for (int trial = 0; trial < 40; ++trial) {
+      std::vector<int32_t> x(d), gamma(d), beta(d);
+      for (uint32_t i = 0; i < d; ++i) {
+        // Spreads from a constant vector (var = eps only: the largest shift) to the limits.
+        x[i] = trial % 4 == 0 ? 12345 : (trial % 4 == 1 ? small(rng) : any(rng));
+        gamma[i] = trial % 3 == 0 ? any(rng) : unit(rng);
+        beta[i] = trial % 5 == 0 ? any(rng) : unit(rng);
+      }
+      const uint32_t eps_q24 = trial % 2 ? 1u : 168u;
+      std::vector<int16_t> got(d), want(d);
+      fixed::layer_norm_q(got.data(), x.data(), gamma.data(), beta.data(), d, eps_q24);
+      layer_norm_as_specified(want.data(), x.data(), gamma.data(), beta.data(), d, eps_q24);
+      ASSERT_EQ(got, want) << "d " << d << " trial " << trial;
+      compared += d;
+    }
+  }
+  EXPECT_GT(compared, 40000u);
+}
+
+// mul_q15 and requantize_small in both forms (the split one is what Cortex-M0 runs) against
+// their definition in 64-bit arithmetic, at the edges of their ranges and at random.
+TEST(FixedPoint, SplitProductsEqualTheirDefinition) {
+  const auto q15_def = [](int32_t p, int32_t y) {
+    return static_cast<int32_t>((static_cast<int64_t>(p) * y + (1 << 14)) >> 15);
+  };
+  const auto requant_def = [](int32_t acc, int32_t scale) {
+    return static_cast<int32_t>((static_cast<int64_t>(acc) * scale + (1 << 15)) >> 16);
+  };
+  std::vector<int32_t> ps = {-32767, -32766, -1, 0, 1, 2, 16384, 32767, 32768};
+  std::vector<int32_t> ys = {INT32_MIN, INT32_MIN + 1, -(1 << 27), -65537, -65536,  -65535,   -1, 0,
+                             1,         65535,         65536,      65537,  1 << 27, INT32_MAX};
+  std::vector<int32_t> accs = {-32767, -32766, -256, -1, 0, 1, 255, 32766, 32767};
+  std::vector<int32_t> scales = {0, 1, 32767, 32768, 65535, 65536, 65537, INT32_MAX - 1, INT32_MAX};
+  std::mt19937 rng(13);
+  for (int i = 0; i < 20000; ++i) {
+    ps.push_back(static_cast<int32_t>(rng() % 65536) - 32767);
+    ys.push_back(static_cast<int32_t>(rng()));
+    accs.push_back(static_cast<int32_t>(rng() % 65535) - 32767);
+    scales.push_back(static_cast<int32_t>(rng() >> 1));
+  }
+  for (size_t i = 0; i < ps.size(); ++i) {
+    for (size_t j = 0; j < ys.size(); j += (i < 9 ? 1 : ys.size())) {
+      const size_t k = i < 9 ? j : i;  // the edges crossed, then the random pairs
+      ASSERT_EQ(fixed::mul_q15_split(ps[i], ys[k]), q15_def(ps[i], ys[k])) << ps[i] << " " << ys[k];
+      ASSERT_EQ(fixed::mul_q15_wide(ps[i], ys[k]), q15_def(ps[i], ys[k])) << ps[i] << " " << ys[k];
+    }
+  }
+  for (size_t i = 0; i < accs.size(); ++i) {
+    for (size_t j = 0; j < scales.size(); j += (i < 9 ? 1 : scales.size())) {
+      const size_t k = i < 9 ? j : i;
+      ASSERT_EQ(fixed::requantize_small_split(accs[i], scales[k]), requant_def(accs[i], scales[k]))
+          << accs[i] << " " << scales[k];
+      ASSERT_EQ(fixed::requantize_small_wide(accs[i], scales[k]), requant_def(accs[i], scales[k]))
+          << accs[i] << " " << scales[k];
+    }
+  }
+}
+
 TEST(FixedPoint, AbsmaxQuantisationUsesTheFullRangeAndRoundsToNearest) {
   std::vector<int16_t> h = {-300, 150, 0, 299, 1, -2};
   std::vector<int8_t> q(h.size());

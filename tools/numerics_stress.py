@@ -15,7 +15,8 @@ Prints one file name per line.  Every variant passes section 9 (checked here wit
                   tie of quantH's rounding (ties toward +infinity)
   q15_extreme_N   seeded random i32 values and Q24 alphas drawn from the limits of section 16.2
                   (and norm_eps_q24 at 1 or 2^24 - 1 for odd N): saturation of x, h, the logits,
-                  the SSM state, decay +-32767, large attention exponents
+                  the SSM state, decay +-32767, large attention exponents; SSM b and c around
+                  2^16 and up to 2^23 (where the engine's 32-bit fast paths end)
 """
 
 import os
@@ -83,7 +84,11 @@ def main():
             else:
                 lim = 32767 if e["kind"] == R.SSM_A else (1 << 27)
                 for i in range(e["rows"] * e["cols"]):
-                    v = rnd.choice([lim, -lim, 0, rnd.randrange(-lim, lim + 1), rnd.randrange(-64, 65)])
+                    choices = [lim, -lim, 0, rnd.randrange(-lim, lim + 1), rnd.randrange(-64, 65)]
+                    if e["kind"] != R.SSM_A:  # ... and around 2^16, where the engine's SSM fast
+                        choices += [65535, -65535, 65536, -65536, rnd.randrange(-65536, 65537),  # paths end
+                                    rnd.choice([1, -1]) * rnd.randrange(65536, 1 << 23)]
+                    v = rnd.choice(choices)
                     struct.pack_into("<i", b, e["offset"] + 4 * i, v)
         if seed % 2:
             struct.pack_into("<I", b, 92, rnd.choice([1, (1 << 24) - 1]))

@@ -27,6 +27,21 @@ constexpr int32_t kOne15 = int32_t{1} << 15;          // 1.0 in Q15
 static inline int32_t sat_q16(int64_t v) {
   return v > kLimit ? kLimit : (v < -kLimit ? -kLimit : static_cast<int32_t>(v));
 }
+// The same saturation for a value already known to fit int32 (cheaper on 32-bit cores).
+static inline int32_t sat_q16_32(int32_t v) {
+  return v > kLimit ? kLimit : (v < -kLimit ? -kLimit : v);
+}
+// sat_q16 of an int64 through its two 32-bit halves: the value fits int32 when its high word is
+// the sign of its low word; otherwise only the sign decides. The same integers as sat_q16.
+static inline int32_t sat_q16_narrow(int64_t v) {
+  const int32_t low = static_cast<int32_t>(v);
+  const int32_t high = static_cast<int32_t>(v >> 32);
+  if (high != (low >> 31)) return high < 0 ? -kLimit : kLimit;
+  return sat_q16_32(low);
+}
+static inline int16_t sat_i16_32(int32_t v) {  // one ssat on Cortex-M3 and up
+  return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+}
 static inline int16_t sat_i16(int64_t v) {
   return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
 }
@@ -48,6 +63,41 @@ static inline int64_t shl(int64_t v, uint32_t s) {
 // Cortex-M0 measured slower than libgcc's __aeabi_lmul.)
 static inline int64_t mul_wide(int32_t a, int32_t b) {
   return static_cast<int64_t>(a) * b;
+}
+
+// shift_round(p * y, 15) for -2^15 < p <= 2^15 (a Q15 factor: a probability, a decay) and any
+// int32 y: the result fits int32 (|p * y| / 2^15 <= |y|), so it is returned as one.
+static inline int32_t mul_q15_wide(int32_t p, int32_t y) {
+  return static_cast<int32_t>(shift_round(mul_wide(p, y), 15));
+}
+// The same with two 32-bit multiplies, for cores without a 32 x 32 -> 64 one (Cortex-M0:
+// libgcc's __aeabi_lmul, ~45 instructions): with y = y_high * 2^16 + y_low, y_low in [0, 2^16),
+// p * y_high * 2^16 is a multiple of 2^15, so
+//   (p * y + 2^14) >> 15 = 2 * (p * y_high) + ((p * y_low + 2^14) >> 15)
+// exactly, with |p * y_low| + 2^14 < 2^31 (32768 * 65535 + 16384 = 2^31 - 16384) and
+// |p * y_high| <= 2^30.
+static inline int32_t mul_q15_split(int32_t p, int32_t y) {
+  const int32_t y_high = y >> 16;
+  const int32_t y_low = static_cast<int32_t>(static_cast<uint32_t>(y) & 0xFFFFu);
+  return static_cast<int32_t>(2u * static_cast<uint32_t>(p * y_high)) +
+         ((p * y_low + (1 << 14)) >> 15);
+}
+static inline int32_t mul_q15(int32_t p, int32_t y) {
+#if defined(__ARM_ARCH_6M__)
+  return mul_q15_split(p, y);
+#else
+  return mul_q15_wide(p, y);
+#endif
+}
+
+// The low 32 bits of (the int64 whose bits are v) >> k, an arithmetic shift, for k in [1, 63]:
+// the whole result when the caller knows it fits int32 (cheaper than a 64-bit shift on 32-bit
+// cores: one half or two are enough).
+static inline int32_t low_word_of_shift(uint64_t v, uint32_t k) {
+  const uint32_t low = static_cast<uint32_t>(v);
+  const uint32_t high = static_cast<uint32_t>(v >> 32);
+  if (k >= 32) return static_cast<int32_t>(high) >> (k - 32);
+  return static_cast<int32_t>((low >> k) | (high << (32 - k)));
 }
 
 // floor(sqrt(v)) of a 64-bit value, digit by digit.
@@ -95,12 +145,19 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   const uint32_t r = static_cast<uint32_t>((uint64_t{1} << 61) / root);
   // The same integers with 32 x 32 -> 64 products (one instruction on most 32-bit cores):
   // |c| < 2^29 and r <= 2^31 (r - 2^31 fits int32 when r = 2^31 would not), |z| < 2^23.
+  // z and h fit int32 (|z| < 2^23, the unsaturated h < 2^27), so only the low word of each
+  // shifted 64-bit sum is kept: (v >> k) mod 2^32 from v's halves, k = 49 - s in [19, 49] (var >=
+  // eps >= 1 gives s <= 30).
   const int32_t r_low = static_cast<int32_t>(r - (1u << 30));  // r = 2^30 + r_low, r_low < 2^30
+  const uint32_t k = static_cast<uint32_t>(49 - s);
+  const uint64_t half = uint64_t{1} << (k - 1);
   for (uint32_t i = 0; i < d; ++i) {
     const int32_t c = x[i] - mean;
-    const int64_t cr = shl(c, 30) + mul_wide(c, r_low);  // c * r
-    const int32_t z = static_cast<int32_t>(shift_round(cr, 49 - s));
-    h[i] = sat_i16(shift_round(mul_wide(z, gamma[i]) + shl(beta[i], 16), 24));
+    const uint64_t cr =
+        static_cast<uint64_t>(shl(c, 30) + mul_wide(c, r_low)) + half;  // c*r + half
+    const int32_t z = low_word_of_shift(cr, k);
+    const uint64_t v = static_cast<uint64_t>(mul_wide(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
+    h[i] = sat_i16_32(low_word_of_shift(v, 24));
   }
 }
 
@@ -134,10 +191,36 @@ static inline uint32_t quantize_h(int8_t* q, const int16_t* h, uint32_t n) {
 static inline int64_t output_scale(int32_t alpha_q24, uint32_t deq) {
   return shift_round(static_cast<int64_t>(alpha_q24) * deq, 16);
 }
-// out[r] = sat_q16(shift_round(acc[r] * scale, 16)) for r < rows. The usual scale fits int32, and
+// shift_round(acc * scale, 16) for |acc| < 2^15 and 0 <= scale < 2^31: |acc * scale| < 2^46, so
+// the result fits int32 and only the low word of the shifted product is computed.
+static inline int32_t requantize_small_wide(int32_t acc, int32_t scale) {
+  return low_word_of_shift(static_cast<uint64_t>(mul_wide(acc, scale)) + (1u << 15), 16);
+}
+// The same with two 32-bit multiplies (see mul_q15_split): scale = high * 2^16 + low, low in
+// [0, 2^16), and (acc * scale + 2^15) >> 16 = acc * high + ((acc * low + 2^15) >> 16) exactly,
+// every term within int32 (|acc * low| + 2^15 <= 32767 * 65535 + 2^15 < 2^31; |acc * high| <
+// 2^30).
+static inline int32_t requantize_small_split(int32_t acc, int32_t scale) {
+  return acc * (scale >> 16) + ((acc * (scale & 0xFFFF) + (1 << 15)) >> 16);
+}
+static inline int32_t requantize_small(int32_t acc, int32_t scale) {
+#if defined(__ARM_ARCH_6M__)
+  return requantize_small_split(acc, scale);
+#else
+  return requantize_small_wide(acc, scale);
+#endif
+}
+
+// out[r] = sat_q16(shift_round(acc[r] * scale, 16)) for r < rows (acc of a cols-wide matvec). The
+// usual scale fits int32, and
 // then the product is a 32 x 32 -> 64 one (one instruction on most cores): the same integers.
-static inline void requantize_rows(int32_t* out, const int32_t* acc, uint32_t rows, int64_t scale) {
-  if (scale <= INT32_MAX) {
+static inline void requantize_rows(int32_t* out, const int32_t* acc, uint32_t rows, uint32_t cols,
+                                   int64_t scale) {
+  if (scale <= INT32_MAX && cols <= 258) {
+    // |acc| <= 127 * cols < 2^15: the shifted product fits int32.
+    const int32_t scale32 = static_cast<int32_t>(scale);
+    for (uint32_t r = 0; r < rows; ++r) out[r] = sat_q16_32(requantize_small(acc[r], scale32));
+  } else if (scale <= INT32_MAX) {
     const int32_t scale32 = static_cast<int32_t>(scale);
     for (uint32_t r = 0; r < rows; ++r)
       out[r] = sat_q16(shift_round(mul_wide(acc[r], scale32), 16));

@@ -40,7 +40,34 @@ void quantize_input(atome_session* s, TernaryInput* in) {
 // out = requantize_rows(W h8) in Q16.
 void linear(atome_session* s, int32_t* out, const atome_trits& w, const TernaryInput& in) {
   ternary_matvec_i8(s->acc, w, in);
-  requantize_rows(out, s->acc, w.rows, output_scale(w.scale_q24, s->q.h_deq));
+  requantize_rows(out, s->acc, w.rows, w.cols, output_scale(w.scale_q24, s->q.h_deq));
+}
+
+// The trit of tap k in a conv row held as a uint16: its 2-bit code read as a signed field (00 = 0,
+// 01 = +1, 11 = -1; the invalid 10 never loads) — one sbfx on Cortex-M3 and up.
+static inline int32_t trit_at(uint32_t bits, uint32_t k) {
+  return static_cast<int32_t>(bits << (30 - 2 * k)) >> 30;
+}
+// Row ch of a conv tensor with 2-byte rows (K in 5..8), as two byte loads (M0 has no unaligned
+// access).
+static inline uint32_t row16(const uint8_t* rows, uint32_t ch) {
+  return rows[2 * ch] | static_cast<uint32_t>(rows[2 * ch + 1]) << 8;
+}
+
+// sum[ch] = sum over the 5 taps of trit(ch, k) * h_{t-k}[ch]: the five lag pointers in registers
+// and each row read once.
+void conv_sum_trit2_5(int32_t* __restrict sum, const uint8_t* rows, const int16_t* const* lag_h,
+                      uint32_t d) {
+  const int16_t* __restrict h0 = lag_h[0];
+  const int16_t* __restrict h1 = lag_h[1];
+  const int16_t* __restrict h2 = lag_h[2];
+  const int16_t* __restrict h3 = lag_h[3];
+  const int16_t* __restrict h4 = lag_h[4];
+  for (uint32_t ch = 0; ch < d; ++ch) {
+    const uint32_t bits = row16(rows, ch);
+    sum[ch] = h0[ch] * trit_at(bits, 0) + h1[ch] * trit_at(bits, 1) + h2[ch] * trit_at(bits, 2) +
+              h3[ch] * trit_at(bits, 3) + h4[ch] * trit_at(bits, 4);
+  }
 }
 
 // local[c] = sat(shift_round(alpha_q24 * S_c, 16)), S_c = sum over lags k of trit(C[c, k]) *
@@ -53,22 +80,15 @@ void conv_forward(atome_session* s, uint32_t layer) {
   const int16_t* lag_h[format::kMaxConvKernel];
   const uint32_t taps = conv_push(history, s->q.h, d, K, s->conv_slot, s->position, lag_h);
   int32_t* __restrict sum = s->q.local;
-  if (w.packing == ATOME_PACKING_TRIT2 && w.row_bytes == 2) {
-    // K in 5..8 (the presets): a row is one little-endian uint16. Tap by tap over all channels (a
-    // loop compilers vectorise; the pointers do not alias): the trit of (ch, k) is (code & 1) -
-    // (code & 2) = 0, +1 or -1, times h — an exact integer sum, so the order is free.
-    for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = 0;
-    const uint8_t* __restrict rows = w.data;
-    for (uint32_t k = 0; k < taps; ++k) {
-      const int16_t* __restrict h = lag_h[k];
-      const uint32_t shift = 2u * k;
-      // size_t: a 32-bit index would wrap, and the compiler could not see a contiguous load.
-      for (size_t ch = 0; ch < d; ++ch) {
-        uint16_t bits;
-        __builtin_memcpy(&bits, rows + 2 * ch, 2);  // little-endian targets only (bytes.h)
-        const int32_t code = static_cast<int32_t>((bits >> shift) & 3u);
-        sum[ch] += h[ch] * ((code & 1) - (code & 2));
-      }
+  if (w.packing == ATOME_PACKING_TRIT2 && w.row_bytes == 2 && taps == 5) {
+    conv_sum_trit2_5(sum, w.data, lag_h, d);  // the presets' kernel, once 5 tokens are in
+  } else if (w.packing == ATOME_PACKING_TRIT2 && w.row_bytes == 2) {
+    const uint8_t* rows = w.data;
+    for (uint32_t ch = 0; ch < d; ++ch) {
+      const uint32_t bits = row16(rows, ch);
+      int32_t total = 0;
+      for (uint32_t k = 0; k < taps; ++k) total += lag_h[k][ch] * trit_at(bits, k);
+      sum[ch] = total;
     }
   } else {
     const uint8_t* row = w.data;
@@ -90,11 +110,23 @@ void ssm_forward(atome_session* s, uint32_t layer) {
   const uint32_t d = s->model.config.d_model;
   const LayerWeights& lw = s->layers[layer];
   int32_t* state = s->q.ssm_state + static_cast<uint64_t>(layer) * d;
+  // Fast paths for |b| < 2^16 and |c| < 2^16 (|b|, |c| < 1.0: every model trained so far), the
+  // same integers: |b * h| < 2^16 * 2^15 fits int32 with its rounding; |c * state| < 2^43, so
+  // shifted by 16 it fits int32 and stays within 2^27 (no saturation).
   for (uint32_t ch = 0; ch < d; ++ch) {
-    const int64_t kept = shift_round(mul_wide(lw.ssm_decay_q[ch], state[ch]), 15);
-    const int64_t input = shift_round(mul_wide(lw.ssm_b_q[ch], s->q.h[ch]), 8);
-    state[ch] = sat_q16(kept + input);
-    s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(lw.ssm_c_q[ch], state[ch]), 16));
+    const int32_t kept = mul_q15(lw.ssm_decay_q[ch], state[ch]);  // |decay| < 2^15
+    const int32_t b = lw.ssm_b_q[ch], c = lw.ssm_c_q[ch];
+    if (b > -65536 && b < 65536) {
+      state[ch] = sat_q16_32(kept + ((b * s->q.h[ch] + 128) >> 8));  // |kept| <= 2^27 + 1
+    } else {
+      state[ch] = sat_q16(kept + shift_round(mul_wide(b, s->q.h[ch]), 8));
+    }
+    if (c > -65536 && c < 65536) {
+      s->q.ssm_out[ch] =
+          low_word_of_shift(static_cast<uint64_t>(mul_wide(c, state[ch])) + (1u << 15), 16);
+    } else {
+      s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(c, state[ch]), 16));
+    }
   }
 }
 
@@ -166,14 +198,23 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
   }
   if (kept <= kFew && e_max - e_min <= kNarrow) {
     // Value by value over all channels (loops compilers vectorise), summed in sparse itself.
-    int32_t* __restrict sum = s->q.sparse;
-    for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = 0;
-    for (uint32_t i = 0; i < kept; ++i) {
-      const int32_t weight = prob[i] * (1 << (kept_e[i] - e_min));  // <= 2^21
-      const int8_t* __restrict v8 = kept_v[i];
-      for (uint32_t ch = 0; ch < d; ++ch) sum[ch] += weight * v8[ch];
+    // Channel by channel with the (at most four) weights and value rows in registers; missing
+    // terms have weight 0 on a real row.
+    int32_t weight[kFew];
+    for (uint32_t i = 0; i < kFew; ++i) {
+      weight[i] = i < kept ? prob[i] * (1 << (kept_e[i] - e_min)) : 0;  // <= 2^21
+      if (i >= kept) kept_v[i] = kept_v[0];
     }
-    for (uint32_t ch = 0; ch < d; ++ch) sum[ch] = sat_q16(shift_round(shl(sum[ch], e_min), 15));
+    const int8_t* __restrict v0 = kept_v[0];
+    const int8_t* __restrict v1 = kept_v[1];
+    const int8_t* __restrict v2 = kept_v[2];
+    const int8_t* __restrict v3 = kept_v[3];
+    const int32_t w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3];
+    int32_t* __restrict out = s->q.sparse;
+    for (uint32_t ch = 0; ch < d; ++ch) {
+      const int32_t sum = w0 * v0[ch] + w1 * v1[ch] + w2 * v2[ch] + w3 * v3[ch];
+      out[ch] = sat_q16(shift_round(shl(sum, e_min), 15));
+    }
   } else {
     int64_t* acc = s->q.sparse_acc;
     for (uint32_t ch = 0; ch < d; ++ch) acc[ch] = 0;
@@ -189,9 +230,10 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
   }
 }
 
-// x = sat(x + shift_round(p * y, 15)): Q15 * Q16 -> Q16.
+// x = sat(x + shift_round(p * y, 15)): Q15 * Q16 -> Q16. p <= 2^15 (a router probability), so
+// the product term and the sum (|x| <= 2^27) fit int32.
 void mix(int32_t* x, int32_t p, const int32_t* y, uint32_t d) {
-  for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16(x[i] + shift_round(mul_wide(p, y[i]), 15));
+  for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16_32(x[i] + mul_q15(p, y[i]));
 }
 
 }  // namespace
