@@ -11,6 +11,13 @@ __attribute__((optimize("no-tree-loop-distribute-patterns"))) void* memcpy(void*
                                                                            size_t n) {
   uint8_t* d = static_cast<uint8_t*>(dst);
   const uint8_t* s = static_cast<const uint8_t*>(src);
+  // Word by word when both are 4-byte aligned (the engine's copies: the conv history), as any C
+  // library does; the byte loop for the rest.
+  if (((reinterpret_cast<uintptr_t>(d) | reinterpret_cast<uintptr_t>(s)) & 3u) == 0) {
+    typedef uint32_t __attribute__((may_alias)) word;
+    for (; n >= 4; n -= 4, d += 4, s += 4)
+      *reinterpret_cast<word*>(d) = *reinterpret_cast<const word*>(s);
+  }
   while (n--) *d++ = *s++;
   return dst;
 }

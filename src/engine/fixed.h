@@ -65,6 +65,15 @@ static inline int64_t mul_wide(int32_t a, int32_t b) {
   return static_cast<int64_t>(a) * b;
 }
 
+// shl(v, e) for an int32 v and e <= 31, from 32-bit halves (a 64-bit shift by a variable amount is
+// a branchy sequence or a libgcc call on 32-bit cores): the high word is v >> (32 - e), written
+// as (v >> 1) >> (31 - e) so that e = 0 needs no special case.
+static inline int64_t shl_int32(int32_t v, uint32_t e) {
+  const uint32_t low = static_cast<uint32_t>(v) << e;
+  const uint32_t high = static_cast<uint32_t>((v >> 1) >> (31 - e));
+  return static_cast<int64_t>((static_cast<uint64_t>(high) << 32) | low);
+}
+
 // shift_round(p * y, 15) for -2^15 < p <= 2^15 (a Q15 factor: a probability, a decay) and any
 // int32 y: the result fits int32 (|p * y| / 2^15 <= |y|), so it is returned as one.
 static inline int32_t mul_q15_wide(int32_t p, int32_t y) {
@@ -132,8 +141,8 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   const int32_t mean = static_cast<int32_t>(sum / static_cast<int64_t>(d));
   uint64_t squares = 0;
   for (uint32_t i = 0; i < d; ++i) {
-    const int64_t c = static_cast<int64_t>(x[i]) - mean;
-    squares += static_cast<uint64_t>(c * c) >> 8;
+    const int32_t c = x[i] - mean;  // |c| <= 2^28
+    squares += static_cast<uint64_t>(mul_wide(c, c)) >> 8;
   }
   uint64_t var = squares / d + eps_q24;
   int s = 0;
@@ -151,13 +160,20 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   const int32_t r_low = static_cast<int32_t>(r - (1u << 30));  // r = 2^30 + r_low, r_low < 2^30
   const uint32_t k = static_cast<uint32_t>(49 - s);
   const uint64_t half = uint64_t{1} << (k - 1);
-  for (uint32_t i = 0; i < d; ++i) {
-    const int32_t c = x[i] - mean;
-    const uint64_t cr =
-        static_cast<uint64_t>(shl(c, 30) + mul_wide(c, r_low)) + half;  // c*r + half
-    const int32_t z = low_word_of_shift(cr, k);
+  const auto c_times_r = [=](int32_t c) {  // c * r + half, as the bits of a uint64
+    return static_cast<uint64_t>(shl(c, 30) + mul_wide(c, r_low)) + half;
+  };
+  const auto output = [=](uint32_t i, int32_t z) {
     const uint64_t v = static_cast<uint64_t>(mul_wide(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
     h[i] = sat_i16_32(low_word_of_shift(v, 24));
+  };
+  // One loop per side of k = 32 (the usual k >= 32: z is the high word shifted), so that the
+  // choice is made once and not per element.
+  if (k >= 32) {
+    for (uint32_t i = 0; i < d; ++i)
+      output(i, static_cast<int32_t>(c_times_r(x[i] - mean) >> 32) >> (k - 32));
+  } else {
+    for (uint32_t i = 0; i < d; ++i) output(i, low_word_of_shift(c_times_r(x[i] - mean), k));
   }
 }
 
@@ -168,11 +184,12 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
 // Returns deq = floor((m * 2^16 + 63) / 127): h_i is about q_i * deq / 2^16 in Q8, i.e. the
 // real value q_i * deq / 2^24.
 static inline uint32_t quantize_h(int8_t* q, const int16_t* h, uint32_t n) {
-  uint32_t m = 0;
+  int32_t high = 0, low = 0;  // max and min of h: max|h| = max(high, -low), no abs per element
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t a = static_cast<uint32_t>(h[i] < 0 ? -h[i] : h[i]);
-    m = a > m ? a : m;
+    high = h[i] > high ? h[i] : high;
+    low = h[i] < low ? h[i] : low;
   }
+  const uint32_t m = static_cast<uint32_t>(high > -low ? high : -low);
   if (m == 0) {
     for (uint32_t i = 0; i < n; ++i) q[i] = 0;
     return 0;
@@ -233,11 +250,12 @@ static inline void requantize_rows(int32_t* out, const int32_t* acc, uint32_t ro
 // e = the least e >= 0 with max|v| <= 127 * 2^e; q_i = v_i (e = 0) or (v_i + 2^(e-1)) >> e,
 // clamped to [-127, 127]. v_i is about q_i * 2^e. Returns e (<= 21).
 static inline uint32_t quantize_pow2(int8_t* q, const int32_t* v, uint32_t n) {
-  uint32_t m = 0;
+  int32_t high = 0, low = 0;  // max|v| = max(high, -low): |v| <= 2^27, so -low cannot overflow
   for (uint32_t i = 0; i < n; ++i) {
-    const uint32_t a = static_cast<uint32_t>(v[i] < 0 ? -v[i] : v[i]);
-    m = a > m ? a : m;
+    high = v[i] > high ? v[i] : high;
+    low = v[i] < low ? v[i] : low;
   }
+  const uint32_t m = static_cast<uint32_t>(high > -low ? high : -low);
   uint32_t e = 0;
   while ((127u << e) < m) ++e;
   const int32_t half = e == 0 ? 0 : int32_t{1} << (e - 1);  // (v + 0) >> 0 is v itself

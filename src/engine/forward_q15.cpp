@@ -165,8 +165,9 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
     if (sl >= W) sl -= W;
     const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
     int32_t raw = 0;
+#pragma GCC unroll 4
     for (uint32_t i = 0; i < dh; ++i) raw += s->q.q8[i] * k8[i];
-    s->q.scores[j] = shl(raw, key_exp[sl]);
+    s->q.scores[j] = shl_int32(raw, key_exp[sl]);  // e <= 21 (quantize_pow2)
   }
   const uint32_t kept = top_k_select(s->q.scores, n, c.top_k, s->top_index, s->q.top_score);
   int32_t* prob = s->q.top_prob;
@@ -210,10 +211,24 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
     const int8_t* __restrict v2 = kept_v[2];
     const int8_t* __restrict v3 = kept_v[3];
     const int32_t w0 = weight[0], w1 = weight[1], w2 = weight[2], w3 = weight[3];
+    // sat(shift_round(sum << e_min, 15)) in 32 bits: for e_min < 15 it is (sum + 2^(14 - e_min))
+    // >> (15 - e_min) (numerator and divisor over 2^e_min); for e_min >= 15 it is sum <<
+    // (e_min - 15), saturated when |sum| exceeds 2^27 >> (e_min - 15).
     int32_t* __restrict out = s->q.sparse;
-    for (uint32_t ch = 0; ch < d; ++ch) {
-      const int32_t sum = w0 * v0[ch] + w1 * v1[ch] + w2 * v2[ch] + w3 * v3[ch];
-      out[ch] = sat_q16(shift_round(shl(sum, e_min), 15));
+    if (e_min < 15) {
+      const uint32_t down = 15 - e_min;
+      const int32_t half = int32_t{1} << (down - 1);
+      for (uint32_t ch = 0; ch < d; ++ch) {
+        const int32_t sum = w0 * v0[ch] + w1 * v1[ch] + w2 * v2[ch] + w3 * v3[ch];
+        out[ch] = sat_q16_32((sum + half) >> down);
+      }
+    } else {
+      const uint32_t up = e_min - 15;
+      const int32_t bound = kLimit >> up;
+      for (uint32_t ch = 0; ch < d; ++ch) {
+        const int32_t sum = w0 * v0[ch] + w1 * v1[ch] + w2 * v2[ch] + w3 * v3[ch];
+        out[ch] = sum > bound ? kLimit : (sum < -bound ? -kLimit : sum * (int32_t{1} << up));
+      }
     }
   } else {
     int64_t* acc = s->q.sparse_acc;
@@ -234,6 +249,19 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
 // the product term and the sum (|x| <= 2^27) fit int32.
 void mix(int32_t* x, int32_t p, const int32_t* y, uint32_t d) {
   for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16_32(x[i] + mul_q15(p, y[i]));
+}
+// The three pathways mixed in one pass over x (each element saturated after each add, in pathway
+// order, as three calls of mix would).
+void mix3(int32_t* __restrict x, const int32_t* p, const int32_t* const* y, uint32_t d) {
+  const int32_t p0 = p[0], p1 = p[1], p2 = p[2];
+  const int32_t* __restrict y0 = y[0];
+  const int32_t* __restrict y1 = y[1];
+  const int32_t* __restrict y2 = y[2];
+  for (uint32_t i = 0; i < d; ++i) {
+    int32_t v = sat_q16_32(x[i] + mul_q15(p0, y0[i]));
+    v = sat_q16_32(v + mul_q15(p1, y1[i]));
+    x[i] = sat_q16_32(v + mul_q15(p2, y2[i]));
+  }
 }
 
 }  // namespace
@@ -262,10 +290,16 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
     if (c.pathways & ATOME_PATH_CONV) conv_forward(s, l);
     if (c.pathways & ATOME_PATH_SSM) ssm_forward(s, l);
     if (c.pathways & ATOME_PATH_ATTN) attention_forward(s, l, in);
+    const int32_t* outputs[3];
     uint32_t p = 0;
-    if (c.pathways & ATOME_PATH_CONV) mix(x, r[p++], s->q.local, d);
-    if (c.pathways & ATOME_PATH_SSM) mix(x, r[p++], s->q.ssm_out, d);
-    if (c.pathways & ATOME_PATH_ATTN) mix(x, r[p++], s->q.sparse, d);
+    if (c.pathways & ATOME_PATH_CONV) outputs[p++] = s->q.local;
+    if (c.pathways & ATOME_PATH_SSM) outputs[p++] = s->q.ssm_out;
+    if (c.pathways & ATOME_PATH_ATTN) outputs[p++] = s->q.sparse;
+    if (p == 3) {
+      mix3(x, r, outputs, d);
+    } else {
+      for (uint32_t i = 0; i < p; ++i) mix(x, r[i], outputs[i], d);
+    }
   }
   layer_norm_q(s->q.h, x, m.final_gamma_q, m.final_beta_q, d, c.norm_eps_q24);
   // Quantised even without logits: the class head reads h8.
