@@ -12,7 +12,10 @@ repo=$(dirname "$here")
 build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
-mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs"
+mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input"
+# fuzz_class_input: a CSV seed (selector 1) and an empty-section seed (selector 0).
+printf '\001x[0],y[0],x[1],y[1],x[2],y[2]\n1,2,3,4,-1,0.5\n' >"$out/class_input/rows.csv"
+printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"

@@ -48,9 +48,11 @@ STATUS = {
     12: "ATOME_ERR_BAD_SIGNATURE_BLOCK",
     20: "ATOME_ERR_UNSUPPORTED",    # never from a file: a build without the float path (16.1)
     21: "ATOME_ERR_WRONG_NUMERICS",  # never from a file: an API call for another numerics mode
+    22: "ATOME_ERR_BAD_METADATA",    # 1.3 classifier metadata section (section 17)
 }
 OK, TRUNCATED, BAD_MAGIC, VERSION, SIZE_MISMATCH, CHECKSUM = 0, 3, 4, 5, 6, 7
 BAD_HEADER, BAD_CONFIG, BAD_TENSOR, BAD_WEIGHTS, BAD_SIGNATURE_BLOCK = 8, 9, 10, 11, 12
+BAD_METADATA = 22
 
 
 class Reject(Exception):
@@ -176,7 +178,9 @@ def tensors_per_block(p):
 
 
 def expected_tensor_count(c):
-    return 1 + c["n_layers"] * tensors_per_block(c["pathways"]) + 3 + (1 if c["n_classes"] > 0 else 0)
+    unembed = 0 if c.get("no_unembed") else 1  # a 1.3 classifier has none (section 17.1)
+    return (1 + c["n_layers"] * tensors_per_block(c["pathways"]) + 2 + unembed
+            + (1 if c["n_classes"] > 0 else 0))
 
 
 def canonical_tensors(c, DT_TRIT2=DT_TRIT2):
@@ -196,8 +200,9 @@ def canonical_tensors(c, DT_TRIT2=DT_TRIT2):
             out += [(WQ, l, DT_TRIT2, c["d_head"], d), (WK, l, DT_TRIT2, c["d_head"], d),
                     (WV, l, DT_TRIT2, d, d)]
         out.append((ROUTER, l, DT_TRIT2, c["n_paths"], d))
-    out += [(FINAL_GAMMA, G, V, 1, d), (FINAL_BETA, G, V, 1, d),
-            (UNEMBED, G, DT_TRIT2, 256, d)]
+    out += [(FINAL_GAMMA, G, V, 1, d), (FINAL_BETA, G, V, 1, d)]
+    if not c.get("no_unembed"):
+        out.append((UNEMBED, G, DT_TRIT2, 256, d))
     if c["n_classes"] > 0:
         out.append((HEAD, G, DT_TRIT2, c["n_classes"], d))
     return out
@@ -263,7 +268,8 @@ def validate(b):
     if u32(b, 12) != HEADER_BYTES:                                   # 12
         raise Reject(BAD_HEADER, "header_bytes %d != 128" % u32(b, 12))
     minor = u16(b, 10)                                               # 13
-    reserved_from = 96 if minor >= 1 else 88  # 1.0: bytes 88..95 are reserved too (16.1)
+    # 1.0: bytes 88..95 are reserved too (16.1); 1.3: 96..103 place the metadata section (17.1)
+    reserved_from = 104 if minor >= 3 else 96 if minor >= 1 else 88
     if any(b[reserved_from:128]):
         raise Reject(BAD_HEADER, "reserved header bytes %d..127 not zero" % reserved_from)
     if flags & 1:
@@ -272,6 +278,7 @@ def validate(b):
         if u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES:  # 15
             raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes invalid")
     cfg = read_config(b)                                             # 16
+    cfg["no_unembed"] = 1 if minor >= 3 and cfg["arch"] == 2 else 0
     rule = config_valid(cfg)
     if rule is not None:
         raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
@@ -286,6 +293,16 @@ def validate(b):
     if (payload_offset % 16 or payload_offset < table_offset + 32 * tensor_count
             or payload_offset > file_bytes):
         raise Reject(BAD_HEADER, "payload_offset %d invalid" % payload_offset)
+    classifier = None
+    meta_off, meta_len = (u32(b, 96), u32(b, 100)) if minor >= 3 else (0, 0)
+    if cfg["no_unembed"]:                                            # 19a
+        if (meta_off % 16 or meta_off < table_offset + 32 * tensor_count or meta_len == 0
+                or meta_off + meta_len > payload_offset):
+            raise Reject(BAD_HEADER, "metadata section at %d (+%d) misplaced" % (meta_off, meta_len))
+        classifier = parse_class_meta(bytes(b[meta_off:meta_off + meta_len]),
+                                      cfg["n_classes"])              # 19b
+    elif meta_off or meta_len:
+        raise Reject(BAD_HEADER, "an LM has no metadata section")
 
     tensors = []
     cursor = payload_offset
@@ -368,7 +385,93 @@ def validate(b):
     return dict(version=(u16(b, 8), u16(b, 10)), signature=signature, header_bytes=u32(b, 12), file_bytes=file_bytes,
                 image_bytes=n, crc32=stored_crc, flags=flags, signed=bool(flags & 1),
                 tensor_count=tensor_count, table_offset=table_offset,
-                payload_offset=payload_offset, config=cfg, tensors=tensors)
+                payload_offset=payload_offset, config=cfg, tensors=tensors,
+                classifier=classifier)
+
+
+def parse_class_meta(m, n_classes):
+    """Section 17.2, rules in table order; returns the section as a dict or raises Reject."""
+    def bad(why):
+        raise Reject(BAD_METADATA, why)
+
+    n = len(m)
+    if n < 64:
+        bad("section shorter than its 64-byte header")
+    if m[0:8] != b"ATOMECLS":
+        bad("section magic is not ATOMECLS")
+    if u16(m, 8) != 1 or u16(m, 10) != 0 or any(m[56:64]):
+        bad("section version or reserved bytes")
+    if u32(m, 12) != n:
+        bad("section_bytes %d != meta_bytes %d" % (u32(m, 12), n))
+    if u32(m, 16) != n_classes:
+        bad("section n_classes %d != config %d" % (u32(m, 16), n_classes))
+    C, T = u32(m, 20), u32(m, 24)
+    if not (1 <= C <= 256 and 1 <= T <= 4096) or C * T > 4096:
+        bad("channels %d x window %d out of range" % (C, T))
+    F = C * T
+    mode = u32(m, 28)
+    if mode not in (1, 2) or (mode == 2 and F > 128):
+        bad("quant_mode %d (features %d)" % (mode, F))
+    rate, temp, rule, thr = f32_at(m, 32), f32_at(m, 36), u32(m, 40), f32_at(m, 44)
+    if not math.isfinite(rate) or rate < 0 or u32(m, 32) == 0x80000000:
+        bad("sample rate")
+    if not math.isfinite(temp) or not temp > 0:
+        bad("temperature")
+    if rule > 2 or not (0 <= thr <= 1) or u32(m, 44) == 0x80000000 or (rule == 0 and u32(m, 44)):
+        bad("abstention rule %d threshold %r" % (rule, thr))
+    P, S = u32(m, 48), u32(m, 52)
+    if P > 64:
+        bad("%d pipeline parameters" % P)
+    ranges, chans = 64, 64 + 16 * F
+    params = chans + 8 * C
+    strings = params + 4 * P
+    end = strings + S
+    if (end + 15) // 16 * 16 != n:
+        bad("parts end at %d, section is %d bytes" % (end, n))
+    vmin, vmax = [], []
+    for i in range(F):
+        lo, hi = struct.unpack_from("<dd", m, ranges + 16 * i)
+        if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+            bad("range of feature %d" % i)
+        vmin.append(lo)
+        vmax.append(hi)
+    channels = []
+    for c in range(C):
+        lo, hi = f32_at(m, chans + 8 * c), f32_at(m, chans + 8 * c + 4)
+        unknown = u32(m, chans + 8 * c) == 0 and u32(m, chans + 8 * c + 4) == 0
+        if not (math.isfinite(lo) and math.isfinite(hi)) or (not unknown and not lo < hi):
+            bad("physical range of channel %d" % c)
+        channels.append({"phys_min": lo, "phys_max": hi})
+    values = [f32_at(m, params + 4 * p) for p in range(P)]
+    if not all(math.isfinite(v) for v in values):
+        bad("pipeline parameter not finite")
+    names, pos = [], strings
+    for k in range(1 + 2 * C + P + n_classes):
+        if pos >= end:
+            bad("string %d starts past the string area" % k)
+        ln = m[pos]
+        is_unit = 1 <= k < 1 + 2 * C and (k - 1) % 2 == 1
+        if ln == 0 and not is_unit:
+            bad("string %d is empty" % k)
+        if pos + ln + 2 > end:
+            bad("string %d runs past the string area" % k)
+        raw = m[pos + 1:pos + 1 + ln]
+        if any(x < 0x20 or x == 0x7F for x in raw) or m[pos + 1 + ln] != 0:
+            bad("string %d: control byte or no terminator" % k)
+        names.append(raw.decode("utf-8", "replace"))
+        pos += ln + 2
+    if pos != end:
+        bad("strings end at %d, not %d" % (pos, end))
+    if any(m[end:n]):
+        bad("padding not zero")
+    for c in range(C):
+        channels[c]["name"], channels[c]["unit"] = names[1 + 2 * c], names[2 + 2 * c]
+    return {"classes": names[1 + 2 * C + P:], "channels": channels, "window": T,
+            "n_features": F, "sample_rate_hz": rate, "pipeline": names[0],
+            "params": dict(zip(names[1 + 2 * C:1 + 2 * C + P], values)),
+            "quant_mode": {1: "global", 2: "banded"}[mode], "temperature": temp,
+            "abstain_rule": ["none", "max-prob", "margin"][rule], "abstain_threshold": thr,
+            "section_bytes": n, "ranges": {"vmin": vmin, "vmax": vmax}}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1018,7 +1121,7 @@ def inspect_json(info):
             t["scale_q24"] = e["scale_bits"]
             t["alpha"] = e["scale_bits"] / float(1 << 24)
         tensors.append(t)
-    return {
+    out = {
         "version": list(info["version"]),
         "numerics": NUMERICS_NAMES[cfg["numerics"]],
         "config": cfg,
@@ -1036,6 +1139,9 @@ def inspect_json(info):
         "tensors": tensors,
         "param_count": param_count,
     }
+    if info.get("classifier") is not None:
+        out["classifier"] = info["classifier"]
+    return out
 
 
 def main(argv=None):

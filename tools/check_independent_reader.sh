@@ -58,11 +58,19 @@ MODEL_Q15_3=$TMP/toy_60k.q15.trit3.atn
 "$ATOME" convert "$MODEL_Q15" "$MODEL_Q15_3" --packing trit3 >/dev/null ||
   { echo "FAIL: atome convert --packing trit3 (q15)" >&2; exit 1; }
 
+# A 1.3 classifier (FORMAT.md section 17): a SuperESP head with its tokeniser ranges.
+CLS_SRC=$SHARED/reference/original-superesp/air
+MODEL_CLS=$TMP/air.atn
+"$ATOME" convert "$CLS_SRC.atomecl" "$MODEL_CLS" --tok "$CLS_SRC.tok.json" --tok-mode global \
+  --channels "mq2:ppm:0:10000,co2:ppm:0:40000,voc:ppb:0:60000,temp:C:-40:85,rh:%:0:100" \
+  --window 6 --pipeline window-mean --param window_s=10 --temperature 1.25 --abstain margin:0.15 \
+  >/dev/null || { echo "FAIL: atome convert --tok" >&2; exit 1; }
+
 fails=0
 
 # (b) inspect: config, CRC and tensor table, field by field
 if [ "$MODE" = inspect ] || [ "$MODE" = all ]; then
-  for m in "$MODEL" "$MODEL3" "$MODEL_A8" "$MODEL_Q15" "$MODEL_Q15_3"; do
+  for m in "$MODEL" "$MODEL3" "$MODEL_A8" "$MODEL_Q15" "$MODEL_Q15_3" "$MODEL_CLS"; do
     "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$m" || fails=$((fails + 1))
   done
 fi
@@ -83,6 +91,7 @@ declare -A ENGINE_MSG=(
   [ATOME_ERR_BAD_WEIGHTS]="invalid weight data"
   [ATOME_ERR_BAD_SIGNATURE_BLOCK]="malformed signature block"
   [ATOME_ERR_UNSUPPORTED]="model numerics mode not supported by this build"
+  [ATOME_ERR_BAD_METADATA]="invalid classifier metadata section"
 )
 engine_status_of() {  # the status whose atome_status_str the CLI's message carries, or "-"
   local k
@@ -93,7 +102,7 @@ engine_status_of() {  # the status whose atome_status_str the CLI's message carr
 }
 if [ "$MODE" = corrupt ] || [ "$MODE" = all ]; then
   CASES=$TMP/cases
-  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" "$MODEL_A8" "$MODEL_Q15" || exit 1
+  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" "$MODEL_A8" "$MODEL_Q15" "$MODEL_CLS" || exit 1
   n=0
   while IFS=$'\t' read -r name file expect status; do
     n=$((n + 1))

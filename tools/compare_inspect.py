@@ -72,6 +72,22 @@ def main():
         notes.append("atome inspect --json does not report numerics (reader: %s)"
                      % mine["numerics"])
     same("version", "%d.%d" % tuple(mine["version"]), theirs.get("format_version"))
+    # The classifier metadata section (section 17): every field, floats by their bits.
+    mc, tc2 = mine.get("classifier"), theirs.get("classifier")
+    same("classifier section present", mc is not None, tc2 is not None)
+    if mc is not None and tc2 is not None:
+        for k in ["classes", "window", "n_features", "pipeline", "quant_mode", "abstain_rule",
+                  "section_bytes"]:
+            same("classifier." + k, mc[k], tc2.get(k))
+        for k in ["temperature", "abstain_threshold", "sample_rate_hz"]:
+            same("classifier." + k + " (bits)", f32_bits(mc[k]), f32_bits(tc2.get(k)))
+        same("classifier.ranges (binary64)", mc["ranges"], tc2.get("ranges"))
+        same("classifier.params", {k: f32_bits(v) for k, v in mc["params"].items()},
+             {k: f32_bits(v) for k, v in tc2.get("params", {}).items()})
+        same("classifier.channels", [(c["name"], c["unit"], f32_bits(c["phys_min"]),
+                                      f32_bits(c["phys_max"])) for c in mc["channels"]],
+             [(c["name"], c["unit"], f32_bits(c["phys_min"]), f32_bits(c["phys_max"]))
+              for c in tc2.get("channels", [])])
     same("crc32", mine["crc32"], theirs.get("crc32", {}).get("stored", "").lower())
     same("crc32 ok", True, theirs.get("crc32", {}).get("ok"))
     # The header field `file_bytes` (CRC-covered bytes) is the CLI's signature.signed_bytes; the

@@ -35,6 +35,48 @@ def fix_crc(b):
     return b
 
 
+def classifier_cases(add, path):
+    """A 1.3 classifier file (section 17): the valid file, and corruptions of its metadata
+    section and its placement, each with the CRC repaired so that the section's rule decides."""
+    base = open(path, "rb").read()
+    meta = struct.unpack_from("<I", base, 96)[0]
+    mlen = struct.unpack_from("<I", base, 100)[0]
+    C, T = struct.unpack_from("<II", base, meta + 20)
+    strings = meta + 64 + 16 * C * T + 8 * C + 4 * struct.unpack_from("<I", base, meta + 48)[0]
+
+    def edit(name, fn, expect, crc=True):
+        b = bytearray(base)
+        fn(b)
+        add("cls_" + name, fix_crc(b) if crc else b, expect)
+
+    edit("valid_ok", lambda b: None, R.OK)
+    edit("flip_in_section", lambda b: b.__setitem__(meta + 70, b[meta + 70] ^ 1), R.CHECKSUM, False)
+    edit("section_magic", lambda b: b.__setitem__(meta + 7, ord("X")), R.BAD_METADATA)
+    edit("section_version_2", lambda b: struct.pack_into("<H", b, meta + 8, 2), R.BAD_METADATA)
+    edit("section_bytes_wrong", lambda b: struct.pack_into("<I", b, meta + 12, mlen - 16),
+         R.BAD_METADATA)
+    edit("n_classes_wrong", lambda b: struct.pack_into("<I", b, meta + 16, 99), R.BAD_METADATA)
+    edit("quant_mode_3", lambda b: struct.pack_into("<I", b, meta + 28, 3), R.BAD_METADATA)
+    edit("temperature_zero", lambda b: struct.pack_into("<f", b, meta + 36, 0.0), R.BAD_METADATA)
+    edit("temperature_nan", lambda b: struct.pack_into("<I", b, meta + 36, 0x7FC00000),
+         R.BAD_METADATA)
+    edit("threshold_2", lambda b: struct.pack_into("<f", b, meta + 44, 2.0), R.BAD_METADATA)
+    edit("vmin_eq_vmax", lambda b: struct.pack_into("<dd", b, meta + 64, 1.0, 1.0),
+         R.BAD_METADATA)
+    edit("vmax_inf", lambda b: struct.pack_into("<d", b, meta + 72, float("inf")),
+         R.BAD_METADATA)
+    edit("string_len_long", lambda b: b.__setitem__(strings, 250), R.BAD_METADATA)
+    edit("string_no_nul", lambda b: b.__setitem__(strings + 1 + b[strings], ord("x")),
+         R.BAD_METADATA)
+    edit("string_control", lambda b: b.__setitem__(strings + 1, 9), R.BAD_METADATA)
+    edit("padding_nonzero", lambda b: b.__setitem__(meta + mlen - 1, 1), R.BAD_METADATA)
+    edit("meta_offset_misaligned", lambda b: struct.pack_into("<I", b, 96, meta + 4),
+         R.BAD_HEADER)
+    edit("meta_bytes_past_payload", lambda b: struct.pack_into("<I", b, 100, mlen + 16),
+         R.BAD_HEADER)
+    edit("minor_2_reserved", lambda b: struct.pack_into("<H", b, 10, 2), R.BAD_HEADER)
+
+
 def numerics_cases(add, f32_file, a8_file, q15_file):
     """Cases for the 1.1 fields (FORMAT.md sections 16.1, 16.2, 9 checks 13, 16, 20d, 20e)."""
     f32b, a8b, q15b = (open(f, "rb").read() for f in (f32_file, a8_file, q15_file))
@@ -325,6 +367,8 @@ def main():
 
     if len(sys.argv) > 4:
         numerics_cases(add, src, sys.argv[3], sys.argv[4])
+    if len(sys.argv) > 5:
+        classifier_cases(add, sys.argv[5])
 
     with open(os.path.join(out, "cases.json"), "w") as fh:
         json.dump(cases, fh, indent=1)

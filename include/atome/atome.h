@@ -44,8 +44,12 @@ typedef enum atome_status {
                                          size_t (32-bit cores: more than 4 GiB) */
   ATOME_ERR_UNSUPPORTED = 20,         /* the model's numerics mode is not compiled into this build
                                          (an integer-only build given an f32/a8 model) */
-  ATOME_ERR_WRONG_NUMERICS = 21       /* call not available for this model's numerics mode (the
+  ATOME_ERR_WRONG_NUMERICS = 21,      /* call not available for this model's numerics mode (the
                                          fixed-point calls need a q15 model) */
+  ATOME_ERR_BAD_METADATA = 22,        /* classifier metadata section malformed (FORMAT.md §17) */
+  ATOME_ERR_NO_METADATA = 23, /* call needs the classifier metadata section the model lacks */
+  ATOME_ERR_NO_UNEMBED = 24   /* next-token logits asked of a classifier file, which has no
+                                 unembedding: use atome_step_no_logits */
 } atome_status;
 
 const char* atome_status_str(atome_status status);
@@ -80,6 +84,7 @@ typedef struct atome_config {
   float norm_eps;        /* LayerNorm epsilon */
   uint32_t numerics;     /* ATOME_NUMERICS_* */
   uint32_t norm_eps_q24; /* q15: LayerNorm epsilon in Q24 (>= 1); 0 otherwise */
+  uint32_t no_unembed;   /* 1: a classifier file (1.3) with a metadata section and no unembedding */
 } atome_config;
 
 /* How a file packs its trits (one packing per file, FORMAT.md §5): 2 bits a trit (dtype trit2),
@@ -113,8 +118,10 @@ typedef struct atome_model {
   const float* final_beta;      /* (d) f32 / a8 */
   const int32_t* final_gamma_q; /* (d) q15: Q16 */
   const int32_t* final_beta_q;  /* (d) q15: Q16 */
-  atome_trits unembed;          /* (vocab, d) */
+  atome_trits unembed;          /* (vocab, d); data NULL when config.no_unembed */
   atome_trits head;             /* (n_classes, d); data NULL for a pure LM */
+  const uint8_t* class_meta;    /* classifier metadata section (FORMAT.md §17), NULL if none */
+  uint32_t class_meta_bytes;
 } atome_model;
 
 /* Validates every byte of a native model image (header, config, tensor table, bounds, trit
@@ -178,6 +185,40 @@ atome_status atome_session_class_logits(const atome_session* session, float* out
 /* The same for a q15 model, as Q16 int32 logits (ATOME_ERR_WRONG_NUMERICS otherwise). */
 atome_status atome_session_class_logits_q16(const atome_session* session, int32_t* out,
                                             uint32_t out_len);
+
+/* ---------------------------------------------------------------------------------------------
+ * Classifier metadata (FORMAT.md §17): what a 1.3 classifier file says about its input and its
+ * output, read in place from the validated image. Every call returns ATOME_ERR_NO_METADATA for a
+ * model without the section, ATOME_ERR_BAD_ARGUMENT for an index out of range. Strings are
+ * NUL-terminated inside the image (valid as long as the image). */
+enum { ATOME_QUANT_GLOBAL = 1u, ATOME_QUANT_BANDED = 2u };
+enum { ATOME_ABSTAIN_NONE = 0u, ATOME_ABSTAIN_MAX_PROB = 1u, ATOME_ABSTAIN_MARGIN = 2u };
+
+typedef struct atome_class_info {
+  uint32_t n_classes;
+  uint32_t n_channels;   /* C */
+  uint32_t window_len;   /* T timesteps; the token sequence is time-major: feature t * C + c */
+  uint32_t n_features;   /* C * T = tokens per input */
+  uint32_t quant_mode;   /* ATOME_QUANT_* */
+  uint32_t abstain_rule; /* ATOME_ABSTAIN_*: abstain when (max prob | top1 - top2) < threshold */
+  uint32_t n_params;     /* feature pipeline parameters */
+  float sample_rate_hz;  /* 0 = not defined */
+  float temperature;     /* calibrated probabilities are softmax(logits / temperature) */
+  float abstain_threshold;
+  const char* pipeline; /* feature pipeline name */
+} atome_class_info;
+
+atome_status atome_model_class_info(const atome_model* model, atome_class_info* info);
+/* Quantisation range of feature i (0 .. n_features-1), binary64 as fitted: vmin < vmax. */
+atome_status atome_model_feature_range(const atome_model* model, uint32_t feature, double* vmin,
+                                       double* vmax);
+/* Channel c: name, unit ("" if none) and physical range (both 0 when not recorded). */
+atome_status atome_model_channel(const atome_model* model, uint32_t channel, const char** name,
+                                 const char** unit, float* phys_min, float* phys_max);
+/* Feature pipeline parameter i: name and value. */
+atome_status atome_model_pipeline_param(const atome_model* model, uint32_t index, const char** name,
+                                        float* value);
+atome_status atome_model_class_name(const atome_model* model, uint32_t cls, const char** name);
 
 /* ---------------------------------------------------------------------------------------------
  * Sampler: temperature 0 = argmax (ties: the lowest token id). Otherwise softmax(logits / T),

@@ -12,6 +12,14 @@
 // the file must fit in --max-bytes and only trit3 does. Without it the input's packing is kept
 // (trit2 for a legacy input).
 //
+// --tok X.tok.json makes a classifier file with its input spec (FORMAT.md §17, version 1.3): the
+// original's per-feature ranges, the quantisation mode (from the json, else --tok-mode: the
+// original's files never say), class names (--classes, else the receipt X.att.json beside IN),
+// channels (--channels name:unit:min:max,... and --window T; default: one unnamed channel per
+// feature), the feature pipeline (--pipeline, --param k=v), calibration (--temperature) and the
+// abstention rule (--abstain RULE:THRESHOLD; default margin:0.15, the original's fixed rule).
+// The unembedding, which a classifier never uses, is dropped.
+//
 // Legacy (ATOME01 / ATOMECL01) -> native is the default direction. `--to atome01` goes back to
 // the legacy layout (ATOMECL01 when the model has a classifier head) so files can still be fed
 // to the original engine. A native input with `--to native` is re-written canonically (any
@@ -20,12 +28,16 @@
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/commands.h"
 #include "cli/validate.h"
+#include "engine/class_meta.h"
 #include "engine/format.h"
+#include "host/class_spec.h"
 #include "host/eval_protocol.h"
 #include "host/evaluate.h"
 #include "host/file_io.h"
@@ -33,6 +45,7 @@
 #include "host/model_file.h"
 #include "host/numerics_convert.h"
 #include "host/text_corpus.h"
+#include "host/tok_json.h"
 
 namespace atome::cli {
 namespace {
@@ -47,7 +60,99 @@ struct ConvertOptions {
   std::string max_bytes = "0";
   // Numbers as text (validate.h parses them); "0" = not given.
   std::string d_model = "0", n_layers = "0", d_head = "0", conv_kernel = "0", top_k = "0";
+  // Classifier input spec (--tok and friends).
+  std::string tok, tok_mode, classes, channels, window = "1", sample_rate = "0";
+  std::string pipeline = "none", temperature = "1", abstain = "margin:0.15";
+  std::vector<std::string> params;
 };
+
+std::vector<std::string> split_on(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at == std::string::npos ? at : at - start));
+    if (at == std::string::npos) return out;
+    start = at + 1;
+  }
+}
+
+float parse_float(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v))
+    throw UsageError(what + ": '" + text + "' is not a finite number");
+  return static_cast<float>(v);
+}
+
+// "X.atomecl" -> "X.att.json": the original's receipt, which names the classes.
+std::string receipt_path(const std::string& in) {
+  const size_t dot = in.rfind('.');
+  const size_t slash = in.rfind('/');
+  const bool has_ext = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  return (has_ext ? in.substr(0, dot) : in) + ".att.json";
+}
+
+ClassSpec spec_from_flags(const ConvertOptions& o, uint32_t n_classes) {
+  const TokJson tok = read_tok_json(o.tok);
+  ClassSpec s;
+  if (!tok.mode.empty() && !o.tok_mode.empty() && tok.mode != o.tok_mode)
+    throw UsageError(o.tok + " says mode '" + tok.mode + "' but --tok-mode says '" + o.tok_mode +
+                     "'");
+  const std::string mode = tok.mode.empty() ? o.tok_mode : tok.mode;
+  if (mode.empty())
+    throw UsageError(o.tok +
+                     " does not record its quantisation mode: give --tok-mode global|banded");
+  s.quant_mode = parse_quant_mode(mode);
+  s.vmin = tok.vmin;
+  s.vmax = tok.vmax;
+  const uint32_t F = static_cast<uint32_t>(tok.vmin.size());
+  s.window = parse_u32(o.window, "--window", 1, class_meta::kMaxWindow);
+  if (o.channels.empty()) {
+    if (s.window != 1) throw UsageError("--window needs --channels");
+    for (uint32_t i = 0; i < F; ++i) s.channels.push_back({"f" + std::to_string(i), "", 0, 0});
+  } else {
+    for (const std::string& item : split_on(o.channels, ',')) {
+      const std::vector<std::string> f = split_on(item, ':');
+      if (f.size() != 1 && f.size() != 2 && f.size() != 4)
+        throw UsageError("--channels: '" + item + "' is not name[:unit[:min:max]]");
+      ChannelSpec c;
+      c.name = f[0];
+      if (f.size() >= 2) c.unit = f[1];
+      if (f.size() == 4) {
+        c.phys_min = parse_float(f[2], "--channels " + c.name + " min");
+        c.phys_max = parse_float(f[3], "--channels " + c.name + " max");
+      }
+      s.channels.push_back(c);
+    }
+  }
+  if (static_cast<uint64_t>(s.channels.size()) * s.window != F)
+    throw UsageError(o.tok + " has " + std::to_string(F) + " features, but " +
+                     std::to_string(s.channels.size()) + " channels x " + std::to_string(s.window) +
+                     " timesteps make " + std::to_string(s.channels.size() * s.window));
+  s.classes =
+      o.classes.empty() ? read_receipt_classes(receipt_path(o.in)) : split_on(o.classes, ',');
+  if (s.classes.empty())
+    for (uint32_t k = 0; k < n_classes; ++k) s.classes.push_back("class" + std::to_string(k));
+  if (s.classes.size() != n_classes)
+    throw UsageError("the model has " + std::to_string(n_classes) + " classes, " +
+                     (o.classes.empty() ? receipt_path(o.in) : std::string("--classes")) +
+                     " names " + std::to_string(s.classes.size()));
+  s.sample_rate_hz = parse_float(o.sample_rate, "--sample-rate");
+  s.pipeline = o.pipeline;
+  for (const std::string& p : o.params) {
+    const size_t eq = p.find('=');
+    if (eq == std::string::npos) throw UsageError("--param: '" + p + "' is not name=value");
+    s.params.push_back({p.substr(0, eq), parse_float(p.substr(eq + 1), "--param " + p)});
+  }
+  s.temperature = parse_float(o.temperature, "--temperature");
+  const std::vector<std::string> a = split_on(o.abstain, ':');
+  s.abstain_rule = parse_abstain_rule(a[0]);
+  if (s.abstain_rule == ATOME_ABSTAIN_NONE ? a.size() != 1 : a.size() != 2)
+    throw UsageError("--abstain: '" + o.abstain + "' is not none, max-prob:P or margin:P");
+  if (a.size() == 2) s.abstain_threshold = parse_float(a[1], "--abstain threshold");
+  return s;
+}
 
 // Bits per byte of a native image on a text, as `atome eval` scores it (story mode, window = the
 // longest story's inputs).
@@ -76,6 +181,8 @@ void run_convert(const ConvertOptions& o) {
   flags.conv_kernel = parse_u32(o.conv_kernel, "--kernel", 0, format::kMaxConvKernel);
   flags.top_k = parse_u32(o.top_k, "--top-k", 0, format::kMaxTopK);
 
+  if (!o.tok.empty() && (change_numerics || o.to != "native"))
+    throw UsageError("--tok writes a native f32 classifier: convert its numerics afterwards");
   const NativeImage native = read_as_native(o.in, flags);
   if (native.source == SourceFormat::kNative &&
       (flags.d_model || flags.n_layers || flags.d_head || flags.conv_kernel || flags.top_k))
@@ -102,6 +209,8 @@ void run_convert(const ConvertOptions& o) {
                   numerics_name(host.config.numerics), before, numerics_name(numerics), after,
                   after - before);
     }
+  } else if (!o.tok.empty()) {
+    out = write_native(with_class_spec(host, spec_from_flags(o, host.config.n_classes)));
   } else if (o.to == "atome01") {
     out = write_legacy(host);
   } else if (native.source == SourceFormat::kNative) {
@@ -153,6 +262,26 @@ void add_convert_command(CLI::App& app) {
                   "Trit packing of the output: trit2 (fastest), trit3 (5 trits a byte, smallest), "
                   "auto (trit2 unless only trit3 fits --max-bytes); default: the input's")
       ->check(CLI::IsMember({"trit2", "trit3", "auto"}));
+  const char* cls = "Classifier input spec (FORMAT.md §17)";
+  cmd->add_option("--tok", o->tok, "The original's X.tok.json: write a classifier with input spec")
+      ->check(CLI::ExistingFile)
+      ->group(cls);
+  cmd->add_option("--tok-mode", o->tok_mode, "Quantisation mode where the json omits it")
+      ->check(CLI::IsMember({"global", "banded"}))
+      ->group(cls);
+  cmd->add_option("--classes", o->classes, "Class names a,b,... (default: IN's .att.json receipt)")
+      ->group(cls);
+  cmd->add_option("--channels", o->channels, "Channels name[:unit[:min:max]],... (default: f0..)")
+      ->group(cls);
+  cmd->add_option("--window", o->window, "Timesteps per input")->type_name("UINT")->group(cls);
+  cmd->add_option("--sample-rate", o->sample_rate, "Sample rate in Hz (0 = not defined)")
+      ->group(cls);
+  cmd->add_option("--pipeline", o->pipeline, "Feature pipeline name")->group(cls);
+  cmd->add_option("--param", o->params, "Pipeline parameter name=value (repeatable)")->group(cls);
+  cmd->add_option("--temperature", o->temperature, "Calibration temperature")->group(cls);
+  cmd->add_option("--abstain", o->abstain, "none, max-prob:P or margin:P")
+      ->capture_default_str()
+      ->group(cls);
   cmd->add_option("--max-bytes", o->max_bytes,
                   "With --packing auto: the largest file the target's flash takes")
       ->type_name("UINT");

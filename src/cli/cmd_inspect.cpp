@@ -15,6 +15,7 @@
 #include "cli/json_f32.h"
 #include "engine/bytes.h"
 #include "engine/format.h"
+#include "host/class_spec.h"
 #include "host/model_config.h"
 #include "host/model_file.h"
 #include "host/numerics_convert.h"
@@ -107,6 +108,59 @@ double alpha(const atome_model& m, const TensorRow& t) {
   return m.config.numerics == ATOME_NUMERICS_Q15 ? t.scale_q24 / 16777216.0 : t.scale;
 }
 
+// The classifier metadata section (FORMAT.md §17), when the file has one.
+JsonF32 class_meta_json(const atome_model& m) {
+  const ClassSpec s = class_spec_of(m);
+  JsonF32 channels = JsonF32::array();
+  for (const ChannelSpec& c : s.channels)
+    channels.push_back(
+        {{"name", c.name}, {"unit", c.unit}, {"phys_min", c.phys_min}, {"phys_max", c.phys_max}});
+  JsonF32 params = JsonF32::object();
+  for (const PipelineParam& p : s.params) params[p.name] = p.value;
+  JsonF32 j = {{"classes", s.classes},
+               {"channels", channels},
+               {"window", s.window},
+               {"n_features", s.n_features()},
+               {"sample_rate_hz", s.sample_rate_hz},
+               {"pipeline", s.pipeline},
+               {"params", params},
+               {"quant_mode", quant_mode_name(s.quant_mode)},
+               {"temperature", s.temperature},
+               {"abstain_rule", abstain_rule_name(s.abstain_rule)},
+               {"abstain_threshold", s.abstain_threshold},
+               {"section_bytes", m.class_meta_bytes}};
+  return j;
+}
+
+void print_class_meta(const atome_model& m) {
+  const ClassSpec s = class_spec_of(m);
+  std::printf("\nclassifier metadata (%u bytes):\n", m.class_meta_bytes);
+  std::printf("  classes:       ");
+  for (size_t i = 0; i < s.classes.size(); ++i)
+    std::printf("%s%zu=%s", i ? ", " : "", i, s.classes[i].c_str());
+  std::printf("\n  input:         %zu channels x %u timesteps = %u features (time-major), ",
+              s.channels.size(), s.window, s.n_features());
+  if (s.sample_rate_hz > 0.0f)
+    std::printf("%g Hz\n", s.sample_rate_hz);
+  else
+    std::printf("no sample rate\n");
+  for (const ChannelSpec& c : s.channels) {
+    std::printf("    %-16s unit %-8s", c.name.c_str(), c.unit.empty() ? "-" : c.unit.c_str());
+    if (c.phys_min == 0.0f && c.phys_max == 0.0f)
+      std::printf(" physical range not recorded\n");
+    else
+      std::printf(" physical range [%g, %g]\n", c.phys_min, c.phys_max);
+  }
+  std::printf("  pipeline:      %s", s.pipeline.c_str());
+  for (const PipelineParam& p : s.params) std::printf(" %s=%g", p.name.c_str(), p.value);
+  std::printf("\n  quantisation:  %s, per-feature ranges (feature 0: [%.17g, %.17g])\n",
+              quant_mode_name(s.quant_mode), s.vmin[0], s.vmax[0]);
+  std::printf("  temperature:   %g\n", s.temperature);
+  std::printf("  abstain:       %s", abstain_rule_name(s.abstain_rule));
+  if (s.abstain_rule != ATOME_ABSTAIN_NONE) std::printf(" < %g", s.abstain_threshold);
+  std::printf("\n");
+}
+
 void print_json(const ModelFile& f) {
   const atome_model& m = f.model;
   JsonF32 j;
@@ -157,7 +211,18 @@ void print_json(const ModelFile& f) {
     tensors.push_back(row);
   }
   j["tensors"] = tensors;
-  std::printf("%s\n", j.dump(2).c_str());
+  if (m.class_meta == nullptr) {
+    std::printf("%s\n", j.dump(2).c_str());
+    return;
+  }
+  j["classifier"] = class_meta_json(m);
+  // The quantisation ranges are binary64 in the file: added through a double-valued document
+  // (the f32 serializer would round them). Re-reading the f32 text as doubles prints the same
+  // shortest decimals for every other number.
+  nlohmann::ordered_json out = nlohmann::ordered_json::parse(j.dump());
+  const ClassSpec spec = class_spec_of(m);
+  out["classifier"]["ranges"] = {{"vmin", spec.vmin}, {"vmax", spec.vmax}};
+  std::printf("%s\n", out.dump(2).c_str());
 }
 
 void print_text(const ModelFile& f) {
@@ -203,7 +268,9 @@ void print_text(const ModelFile& f) {
   }
   std::printf("state bytes:    ");
   for (uint32_t w : kReportWindows) std::printf(" window %u: %zu;", w, atome_state_bytes(&m, w));
-  std::printf("\n\ntensors (%u):\n", m.tensor_count);
+  std::printf("\n");
+  if (m.class_meta != nullptr) print_class_meta(m);
+  std::printf("\ntensors (%u):\n", m.tensor_count);
   std::printf("  %5s  %-11s  %5s  %-5s  %11s  %13s  %8s  %8s\n", "index", "kind", "layer", "dtype",
               "shape", "scale", "offset", "bytes");
   for (uint32_t i = 0; i < m.tensor_count; ++i) {

@@ -20,5 +20,6 @@ void add_train_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_chat_command(CLI::App& app);
+void add_classify_command(CLI::App& app);
 
 }  // namespace atome::cli

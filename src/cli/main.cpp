@@ -52,6 +52,7 @@ int run(int argc, char** argv) {
   add_sweep_command(app);
   add_report_command(app);
   add_chat_command(app);
+  add_classify_command(app);
   // After the subcommands: CLI11 copies the parent's footer into subcommands created later.
   app.footer("Run 'atome <command> --help' for the flags of a command.");
   try {

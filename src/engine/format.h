@@ -50,7 +50,12 @@ constexpr uint32_t kOffNormEps = 80;  // f32
 constexpr uint32_t kOffContextLen = 84;
 constexpr uint32_t kOffNumerics = 88;    // 1.1: ATOME_NUMERICS_* (zero in 1.0 files)
 constexpr uint32_t kOffNormEpsQ24 = 92;  // 1.1: q15 LayerNorm epsilon in Q24, else zero
-constexpr uint32_t kOffReserved = 96;    // up to kHeaderBytes: must be zero
+constexpr uint32_t kOffReserved = 96;    // up to kHeaderBytes: must be zero (1.0 - 1.2)
+// 1.3 (classifier files with an input spec, FORMAT.md §17): where the classifier metadata section
+// lies (between the tensor table and the payload); bytes from kOffReservedClassMeta are zero.
+constexpr uint32_t kOffMetaOffset = 96;
+constexpr uint32_t kOffMetaBytes = 100;
+constexpr uint32_t kOffReservedClassMeta = 104;
 
 // Tensor table entry field offsets.
 constexpr uint32_t kTeKind = 0;   // u16
@@ -79,6 +84,9 @@ constexpr uint32_t trit_row_bytes(uint8_t dtype, uint32_t cols) {
 }
 // Writers mark a trit3 file 1.2 (a reader does not need it: the dtype says it).
 constexpr uint16_t kVersionMinorTrit3 = 2;
+// Classifier files with a metadata section (and no unembedding) are 1.3: an older reader rejects
+// them (non-zero reserved bytes 96..103) rather than misreading them.
+constexpr uint16_t kVersionMinorClassMeta = 3;
 
 enum Kind : uint16_t {
   kEmbed = 1,        // trit (vocab, d)

@@ -7,7 +7,8 @@
 namespace atome::format {
 
 uint32_t tensor_count(const atome_config& c) {
-  return 1u + c.n_layers * tensors_per_block(c.pathways) + 2u + 1u + (c.n_classes > 0 ? 1u : 0u);
+  return 1u + c.n_layers * tensors_per_block(c.pathways) + 2u + (c.no_unembed ? 0u : 1u) +
+         (c.n_classes > 0 ? 1u : 0u);
 }
 
 TensorSpec canonical_tensor(const atome_config& c, uint32_t index, uint8_t trit_dtype) {
@@ -42,7 +43,8 @@ TensorSpec canonical_tensor(const atome_config& c, uint32_t index, uint8_t trit_
   index -= c.n_layers * per_block;
   if (index == 0) return {kFinalGamma, kGlobalLayer, kDtypeVec, 1, d};
   if (index == 1) return {kFinalBeta, kGlobalLayer, kDtypeVec, 1, d};
-  if (index == 2) return {kUnembed, kGlobalLayer, trit_dtype, c.vocab_size, d};
+  // A classifier with a metadata section (1.3) has no unembedding: its head follows the norm.
+  if (index == 2 && !c.no_unembed) return {kUnembed, kGlobalLayer, trit_dtype, c.vocab_size, d};
   return {kHead, kGlobalLayer, trit_dtype, c.n_classes, d};
 }
 
@@ -75,6 +77,9 @@ atome_status validate_config(const atome_config& c) {
     return ATOME_ERR_BAD_CONFIG;
   }
   if (c.arch == ATOME_ARCH_LM && c.n_classes != 0) return ATOME_ERR_BAD_CONFIG;
+  // Only a classifier may drop the unembedding (it never uses it).
+  if (c.no_unembed > 1 || (c.no_unembed == 1 && c.arch != ATOME_ARCH_CLASSIFIER))
+    return ATOME_ERR_BAD_CONFIG;
   if (c.arch == ATOME_ARCH_CLASSIFIER && (c.n_classes == 0 || c.n_classes > kMaxClasses))
     return ATOME_ERR_BAD_CONFIG;
   // f32 activations are 32-bit; a8 and q15 feed int8 into the ternary linears.

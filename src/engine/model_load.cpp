@@ -5,6 +5,7 @@
 #include "atome/atome.h"
 #include "engine/build_config.h"
 #include "engine/bytes.h"
+#include "engine/class_meta.h"
 #include "engine/format.h"
 #include "engine/numerics.h"
 #include "engine/trit3.h"
@@ -126,9 +127,12 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   // Header.
   if ((flags & ~kKnownFlags) != 0) return ATOME_ERR_BAD_HEADER;
   if (read_u32(image + kOffHeaderBytes) != kHeaderBytes) return ATOME_ERR_BAD_HEADER;
-  // Version 1.0 files have no numerics fields: their bytes are reserved (zero) too.
+  // Version 1.0 files have no numerics fields: their bytes are reserved (zero) too; 1.3 files
+  // place the classifier metadata section with bytes 96..103.
   const uint16_t minor = read_u16(image + kOffVersionMinor);
-  const uint32_t reserved_from = minor >= kVersionMinorNumerics ? kOffReserved : kOffNumerics;
+  const uint32_t reserved_from = minor >= kVersionMinorClassMeta  ? kOffReservedClassMeta
+                                 : minor >= kVersionMinorNumerics ? kOffReserved
+                                                                  : kOffNumerics;
   for (uint32_t off = reserved_from; off < kHeaderBytes; ++off) {
     if (image[off] != 0) return ATOME_ERR_BAD_HEADER;
   }
@@ -141,7 +145,14 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
       return ATOME_ERR_BAD_SIGNATURE_BLOCK;
   }
 
+  // A 1.3 classifier carries a metadata section and no unembedding; a 1.3 LM has neither
+  // section nor change (its two fields must be zero).
+  const bool meta_fields = minor >= kVersionMinorClassMeta;
+  const uint64_t meta = meta_fields ? read_u32(image + kOffMetaOffset) : 0;
+  const uint64_t meta_bytes = meta_fields ? read_u32(image + kOffMetaBytes) : 0;
+
   atome_config config;
+  config.no_unembed = meta_fields && read_u32(image + kOffArch) == ATOME_ARCH_CLASSIFIER ? 1u : 0u;
   const atome_status config_status = read_config(image, &config);
   if (config_status != ATOME_OK) return config_status;
 #if !ATOME_FLOAT_PATH
@@ -158,6 +169,17 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   if (payload % kAlign != 0 || payload < table + static_cast<uint64_t>(count) * kTensorEntryBytes ||
       payload > file_bytes)
     return ATOME_ERR_BAD_HEADER;
+  // The metadata section lies between the table and the payload (FORMAT.md §17.1).
+  if (config.no_unembed) {
+    if (meta % kAlign != 0 || meta < table + static_cast<uint64_t>(count) * kTensorEntryBytes ||
+        meta_bytes == 0 || meta + meta_bytes > payload)
+      return ATOME_ERR_BAD_HEADER;
+    const atome_status meta_status =
+        class_meta::validate(image + meta, meta_bytes, config.n_classes);
+    if (meta_status != ATOME_OK) return meta_status;
+  } else if (meta != 0 || meta_bytes != 0) {
+    return ATOME_ERR_BAD_HEADER;
+  }
 
   // One trit packing per file: the embedding's (entry 0) dtype, if it is trit3; every other trit
   // tensor must then have it too (a mixed file fails check 20a on its first odd tensor).
@@ -224,8 +246,13 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
     model->final_gamma = tensor_floats(*model, after_blocks);
     model->final_beta = tensor_floats(*model, after_blocks + 1);
   }
-  model->unembed = tensor_trits(*model, after_blocks + 2);
-  if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 3);
+  const uint32_t unembeds = config.no_unembed ? 0u : 1u;
+  if (unembeds) model->unembed = tensor_trits(*model, after_blocks + 2);
+  if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 2 + unembeds);
+  if (config.no_unembed) {
+    model->class_meta = image + meta;
+    model->class_meta_bytes = static_cast<uint32_t>(meta_bytes);
+  }
   return ATOME_OK;
 }
 

@@ -154,6 +154,12 @@ const char* atome_status_str(atome_status status) {
       return "model numerics mode not supported by this build (integer-only engine)";
     case ATOME_ERR_WRONG_NUMERICS:
       return "call not available for this model's numerics mode";
+    case ATOME_ERR_BAD_METADATA:
+      return "invalid classifier metadata section";
+    case ATOME_ERR_NO_METADATA:
+      return "model has no classifier metadata section";
+    case ATOME_ERR_NO_UNEMBED:
+      return "classifier file has no unembedding: no next-token logits";
   }
   return "unknown status";
 }

@@ -260,6 +260,7 @@ atome_status atome_step(atome_session* s, uint32_t token, const float** logits) 
 #else
   const atome_config& c = s->model.config;
   if (token >= c.vocab_size) return ATOME_ERR_BAD_TOKEN;
+  if (c.no_unembed) return ATOME_ERR_NO_UNEMBED;
   step(s, token, true);
   if (c.numerics == ATOME_NUMERICS_Q15) {  // the float view of the Q16 logits
     for (uint32_t i = 0; i < c.vocab_size; ++i)
@@ -274,6 +275,7 @@ atome_status atome_step_q16(atome_session* s, uint32_t token, const int32_t** lo
   if (s == nullptr) return ATOME_ERR_NULL_ARGUMENT;
   if (s->model.config.numerics != ATOME_NUMERICS_Q15) return ATOME_ERR_WRONG_NUMERICS;
   if (token >= s->model.config.vocab_size) return ATOME_ERR_BAD_TOKEN;
+  if (s->model.config.no_unembed) return ATOME_ERR_NO_UNEMBED;
   step(s, token, true);
   if (logits != nullptr) *logits = s->q.logits;
   return ATOME_OK;

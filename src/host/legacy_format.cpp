@@ -192,6 +192,13 @@ std::vector<uint8_t> write_legacy(const HostModel& m) {
     put(kLmMagic, 7);
   }
   for (const HostTensor& t : m.tensors) {
+    if (t.kind == format::kHead && c.no_unembed) {
+      // ATOMECL01 always holds an unembedding, which a classifier never uses: a zero one (alpha
+      // 0, all trits 0) stands in for the one a 1.3 classifier file does not carry.
+      const float zero = 0.0f;
+      put(&zero, 4);
+      out.resize(out.size() + (static_cast<size_t>(c.vocab_size) * c.d_model + 3) / 4, 0);
+    }
     if (t.dtype == format::kDtypeF32) {
       put(t.values.data(), t.values.size() * 4);
       continue;

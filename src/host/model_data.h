@@ -35,6 +35,9 @@ HostTensor host_tensor(const format::TensorSpec& spec);
 struct HostModel {
   atome_config config{};
   std::vector<HostTensor> tensors;  // canonical order (format::canonical_tensor)
+  // A 1.3 classifier's metadata section (FORMAT.md §17), byte for byte; empty for every other
+  // file. Non-empty requires config.no_unembed (host/class_spec.h builds it).
+  std::vector<uint8_t> class_meta;
 };
 
 // The model's trit packing (the embedding's dtype: kDtypeTrit2 or kDtypeTrit3).

@@ -37,9 +37,17 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
                       std::to_string(m.tensors.size()));
   // One trit packing for the whole file: the embedding's.
   const uint8_t packing = trit_dtype(m);
-  // Layout: header, table, then each tensor at the next 16-byte boundary.
+  // A classifier metadata section goes with a file without unembedding, and only there.
+  const bool has_meta = !m.class_meta.empty();
+  if (has_meta != (c.no_unembed == 1))
+    throw FormatError(
+        "cannot write: a classifier metadata section needs no_unembed and vice versa");
+  if (has_meta && m.class_meta.size() % kAlign != 0)
+    throw FormatError("cannot write: metadata section length is not a multiple of 16");
+  // Layout: header, table, [metadata section], then each tensor at the next 16-byte boundary.
   const size_t table = kHeaderBytes;
-  const size_t payload = align_up(table + static_cast<size_t>(count) * kTensorEntryBytes);
+  const size_t meta = align_up(table + static_cast<size_t>(count) * kTensorEntryBytes);
+  const size_t payload = meta + m.class_meta.size();
   std::vector<size_t> offsets(count);
   size_t end = payload;
   for (uint32_t t = 0; t < count; ++t) {
@@ -68,7 +76,8 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   const bool trit3 = packing == kDtypeTrit3;
   const bool numerics_fields = c.numerics != ATOME_NUMERICS_F32 || trit3;
   put_u16(b, kOffVersionMinor,
-          trit3             ? kVersionMinorTrit3
+          has_meta          ? kVersionMinorClassMeta
+          : trit3           ? kVersionMinorTrit3
           : numerics_fields ? kVersionMinorNumerics
                             : kVersionMinor);
   put_u32(b, kOffHeaderBytes, kHeaderBytes);
@@ -89,9 +98,14 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   put_u32(b, kOffActBits, c.act_bits);
   put_f32(b, kOffNormEps, c.norm_eps);
   put_u32(b, kOffContextLen, c.context_len);
-  if (numerics_fields) {
+  if (numerics_fields || has_meta) {
     put_u32(b, kOffNumerics, c.numerics);
     put_u32(b, kOffNormEpsQ24, c.norm_eps_q24);
+  }
+  if (has_meta) {
+    put_u32(b, kOffMetaOffset, static_cast<uint32_t>(meta));
+    put_u32(b, kOffMetaBytes, static_cast<uint32_t>(m.class_meta.size()));
+    std::memcpy(b.data() + meta, m.class_meta.data(), m.class_meta.size());
   }
   const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
   for (uint32_t t = 0; t < count; ++t) {
@@ -230,6 +244,8 @@ HostModel read_native(const std::vector<uint8_t>& file) {
   if (st != ATOME_OK) throw FormatError(atome_status_str(st));
   HostModel m;
   m.config = model.config;
+  if (model.class_meta != nullptr)
+    m.class_meta.assign(model.class_meta, model.class_meta + model.class_meta_bytes);
   for (uint32_t t = 0; t < model.tensor_count; ++t) {
     const uint8_t* e = model.tensor_table + static_cast<size_t>(t) * kTensorEntryBytes;
     HostTensor h;

@@ -61,6 +61,7 @@ HostModel convert_numerics(const HostModel& in, uint32_t numerics) {
         "f32 or a8 model");
   HostModel out;
   out.config = in.config;
+  out.class_meta = in.class_meta;  // the input spec does not depend on the numerics
   out.config.numerics = numerics;
   out.config.act_bits = numerics == ATOME_NUMERICS_F32 ? 32 : 8;
   out.config.norm_eps_q24 = 0;
