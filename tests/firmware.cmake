@@ -27,8 +27,30 @@ foreach(group 2 4)
                              ${PROJECT_SOURCE_DIR}/firmware ${PROJECT_SOURCE_DIR}/include
                              ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(atome_firmware_twin_q15_lut${group} PRIVATE ATOME_FLOAT_PATH=0
-                             ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=${group})
+                             ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=${group}
+                             ATOME_CLASSIFIER_METADATA=0)
 endforeach()
+
+# The generation firmware leaves the classifier metadata validator out (ATOME_CLASSIFIER_METADATA=0,
+# engine/build_config.h): its engine must refuse a q15 classifier file with ATOME_ERR_UNSUPPORTED,
+# which the full host engine loads. Needs one of the original's heads from ../shared.
+set(twin_shared_dir $ENV{ATOME_SHARED_DIR})
+if(NOT twin_shared_dir)
+  set(twin_shared_dir ${PROJECT_SOURCE_DIR}/../shared)
+endif()
+add_test(NAME FirmwareTwin.LanguageModelBuildRefusesClassifierFiles COMMAND sh -c "
+  head=${twin_shared_dir}/reference/original-superesp/agri
+  if [ ! -f \$head.atomecl ]; then
+    echo \"missing fixture \$head.atomecl\"; ${PROJECT_SOURCE_DIR}/scripts/in-ci.sh && exit 1; exit 77
+  fi
+  dir=${CMAKE_CURRENT_BINARY_DIR}/lm_only_twin; mkdir -p \$dir
+  $<TARGET_FILE:atome> convert \$head.atomecl \$dir/agri.atome --tok \$head.tok.json --tok-mode global >/dev/null || exit 1
+  $<TARGET_FILE:atome> convert \$dir/agri.atome \$dir/agri_q15.atome --numerics q15 >/dev/null || exit 1
+  $<TARGET_FILE:atome_firmware_twin> --state-bytes \$dir/agri_q15.atome 8 >/dev/null || exit 1
+  out=\$($<TARGET_FILE:atome_firmware_twin_q15_lut4> --state-bytes \$dir/agri_q15.atome 8 2>&1) && exit 1
+  echo \"\$out\"; case \"\$out\" in *'classifier metadata left out'*) exit 0;; esac; exit 1")
+set_tests_properties(FirmwareTwin.LanguageModelBuildRefusesClassifierFiles PROPERTIES
+                     SKIP_RETURN_CODE 77)
 
 set(fw_tools arm-none-eabi-g++ riscv64-unknown-elf-g++ qemu-system-arm qemu-system-riscv32)
 set(fw_missing "")

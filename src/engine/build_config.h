@@ -9,4 +9,11 @@
 #define ATOME_FLOAT_PATH 1
 #endif
 
+// ATOME_CLASSIFIER_METADATA=0 leaves the validator of the classifier metadata section
+// (FORMAT.md §17, engine/class_meta.h: ~1.6 KB of code on Cortex-M0) out of a build that only
+// runs language models: such a build refuses a classifier file with ATOME_ERR_UNSUPPORTED.
+#ifndef ATOME_CLASSIFIER_METADATA
+#define ATOME_CLASSIFIER_METADATA 1
+#endif
+
 #endif  // ATOME_ENGINE_BUILD_CONFIG_H

@@ -174,9 +174,13 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
     if (meta % kAlign != 0 || meta < table + static_cast<uint64_t>(count) * kTensorEntryBytes ||
         meta_bytes == 0 || meta + meta_bytes > payload)
       return ATOME_ERR_BAD_HEADER;
+#if ATOME_CLASSIFIER_METADATA
     const atome_status meta_status =
         class_meta::validate(image + meta, meta_bytes, config.n_classes);
     if (meta_status != ATOME_OK) return meta_status;
+#else
+    return ATOME_ERR_UNSUPPORTED;  // a language-model-only build (engine/build_config.h)
+#endif
   } else if (meta != 0 || meta_bytes != 0) {
     return ATOME_ERR_BAD_HEADER;
   }
