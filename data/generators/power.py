@@ -6,6 +6,8 @@ Physics
   distortion (3rd/5th harmonics 0.5..4 %), 230 V/50 Hz or 120 V/60 Hz by site.
 - Loads (current waveforms sampled at 128 points per cycle):
   resistive (heater, kettle): i = V / R, power factor ~ 1, THD = the voltage's THD, crest ~ 1.41;
+  30 % of them run on a leading-edge phase-angle controller (triac, firing angle 17..92 deg: heat
+  settings, dimmers), which chops the current: THD 20..100 %, PF 0.75..0.99, crest up to ~2.5;
   motor (induction: fridge, pump, fan): i lags by phi (PF 0.6..0.88), 3rd harmonic from core
   saturation (2..8 %), an inrush of 3..6x over the first seconds when it starts in the window;
   electronic (capacitor-input rectifier, SMPS): current flows only near the voltage peaks, pulse
@@ -73,6 +75,8 @@ def _example(rng, c, s):
     power = s["pscale"] * np.exp(rng.uniform(np.log(300), np.log(2500)))  # W
     i1 = power / s["vrms"]  # A at full power
     pfc = rng.random() < 0.15
+    triac = rng.random() < 0.3
+    fire = rng.uniform(0.3, 1.6)  # firing angle, rad
     pfc_ph = rng.uniform(0, 2 * np.pi)
     phi = np.arccos(rng.uniform(0.6, 0.88))
     h3m = rng.uniform(0.02, 0.08)
@@ -86,6 +90,8 @@ def _example(rng, c, s):
             i = sb * 3 * np.sign(np.sin(w)) * (np.abs(phase - np.pi / 2) < 0.4)
         elif c == 1:
             i = v / vpk * np.sqrt(2) * i1
+            if triac:  # leading-edge phase control: conducts from the firing angle to the zero
+                i = i * (np.mod(w, np.pi) >= fire) / np.sqrt(1 - fire / np.pi + np.sin(2 * fire) / (2 * np.pi))
         elif c == 2:
             inrush = 1 + rng.uniform(2, 5) * np.exp(-max(k - start, 0) / 1.5) if k >= start else 1.0
             i = np.sqrt(2) * i1 * inrush * 0.6 * (np.sin(w - phi) + h3m * np.sin(3 * w - 3 * phi))
