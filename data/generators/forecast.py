@@ -16,8 +16,8 @@ Physics
 - Classes by RUL: safe (> 336 h), later (96..336 h), soon (24..96 h), imminent (< 24 h).
 
 Nuisance per device (group_by = device): phi (healthy level 1..2 mm/s), beta (life 500..1200 h, and
-+-10 % per run), sigma_e (0.005..0.02 per h), D_f (8.5..9.5 mm/s: the alarm level of the machine class, ISO 10816 zone C/D, set per install), ambient temperature (site climate:
-10..35 degree C), sensor mounting gain (sigma 5 %); hourly RMS noise 2 %.
++-5 % per run), sigma_e (0.003..0.01 per h), D_f (8.5..9.5 mm/s: the alarm level of the machine class, ISO 10816 zone C/D, set per install), ambient temperature (site climate:
+10..35 degree C), sensor mounting gain (sigma 5 %); hourly RMS noise 1 %.
 Site and subject constant.
 """
 
@@ -45,7 +45,7 @@ BOUNDS = (336.0, 96.0, 24.0)
 
 
 def _device(rng, gid):
-    return {"phi": rng.uniform(1.0, 2.0), "life": rng.uniform(500, 1200), "sig": rng.uniform(0.005, 0.02),
+    return {"phi": rng.uniform(1.0, 2.0), "life": rng.uniform(500, 1200), "sig": rng.uniform(0.003, 0.01),
             "df": rng.uniform(8.5, 9.5), "amb": rng.uniform(10, 35), "gain": common.lognormal_factor(rng, 0.05),
             "kf": rng.uniform(1.0, 2.5)}
 
@@ -53,7 +53,7 @@ def _device(rng, gid):
 def _path(rng, d):
     """One run to failure, hourly: D(t) until the first crossing of D_f."""
     theta = 0.05
-    beta = np.log((d["df"] - d["phi"]) / theta) / d["life"] * rng.uniform(0.9, 1.1)
+    beta = np.log((d["df"] - d["phi"]) / theta) / d["life"] * rng.uniform(0.95, 1.05)
     n = int(3 * d["life"])
     e = np.cumsum(rng.normal(0, d["sig"], n))
     D = d["phi"] + theta * np.exp(beta * np.arange(n) + e)
@@ -73,7 +73,7 @@ def _example(rng, c, d):
     end = ends[rng.integers(0, len(ends))]
     k = np.arange(end - 11, end + 1)  # 12 h: the slope needs the 6 h before each sample
     load = np.clip(rng.uniform(0.4, 1.0) + rng.normal(0, 0.1, len(k)).cumsum() * 0.3, 0.3, 1.2)
-    v = d["gain"] * D[k] * (0.6 + 0.4 * load) * common.lognormal_factor(rng, 0.02, len(k))
+    v = d["gain"] * D[k] * (0.6 + 0.4 * load) * common.lognormal_factor(rng, 0.01, len(k))
     tb = d["amb"] + 25 * load + d["kf"] * np.maximum(D[k] - d["phi"], 0) ** 1.5 + rng.normal(0, 0.5, len(k))
     tb = np.convolve(tb, [0.5, 0.3, 0.2])[: len(k)]  # thermal lag
     tb[:2] = tb[2]
