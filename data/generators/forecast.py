@@ -1,0 +1,87 @@
+"""forecast (failure): a rotating machine's condition monitor (vibration velocity RMS, its trend,
+bearing temperature, load), one sample per hour; 6 hours per example; the class is the remaining
+useful life (RUL).
+
+Physics
+- Degradation: the exponential model of bearing wear (Gebraeel et al. 2005),
+  D(t) = phi + theta exp(beta t + e(t)), e a Brownian motion (sigma_e per machine), the vibration
+  velocity RMS (ISO 10816, mm/s) read as D scaled by load; failure when D crosses the machine's
+  threshold D_f (ISO 10816 zone D). RUL is taken from the simulated path itself (the first
+  crossing), so the label carries the process noise a forecaster cannot know.
+- Vibration channel: load-dependent, v = D (0.6 + 0.4 load) + measurement noise; trend channel:
+  least-squares slope over the last 6 h of v (computed on-device from a 6 h ring buffer).
+- Bearing temperature: ambient + k_load load + k_f (D - phi)^1.5 (friction heating) with a
+  first-order lag.
+- Load: the machine's duty cycle (0.4..1.0 of rated, shifts between hours).
+- Classes by RUL: safe (> 336 h), later (96..336 h), soon (24..96 h), imminent (< 24 h).
+
+Nuisance per device (group_by = device): phi (healthy level 1..2 mm/s), beta (life 500..1200 h, and
++-5 % per run), sigma_e (0.003..0.01 per h), D_f (8.5..9.5 mm/s: the alarm level of the machine class, ISO 10816 zone C/D, set per install), ambient temperature (site climate:
+10..35 degree C), sensor mounting gain (sigma 5 %); hourly RMS noise 1 %.
+Site and subject constant.
+"""
+
+import numpy as np
+
+import common
+
+HEAD = "forecast"
+CLASSES = ["safe", "later", "soon", "imminent"]
+CHANNELS = [
+    ("vib_rms", "mm/s", 0.0, 50.0),
+    ("vib_slope", "mm/s/h", -5.0, 5.0),
+    ("bearing_temp", "degC", -40.0, 150.0),
+    ("load", "1", 0.0, 1.5),
+]
+WINDOW = 6
+SAMPLE_RATE_HZ = 1.0 / 3600.0
+PIPELINE = {"name": "condition_monitor", "params": {"period_s": 3600, "vib": "velocity rms 10..1000 Hz",
+                                                   "slope": "least squares over 6 h"}}
+GROUP_BY = "device"
+VERSION = 1
+LABEL_NOISE = 0.01
+
+BOUNDS = (336.0, 96.0, 24.0)
+
+
+def _device(rng, gid):
+    return {"phi": rng.uniform(1.0, 2.0), "life": rng.uniform(500, 1200), "sig": rng.uniform(0.003, 0.01),
+            "df": rng.uniform(8.5, 9.5), "amb": rng.uniform(10, 35), "gain": common.lognormal_factor(rng, 0.05),
+            "kf": rng.uniform(1.0, 2.5)}
+
+
+def _path(rng, d):
+    """One run to failure, hourly: D(t) until the first crossing of D_f."""
+    theta = 0.05
+    beta = np.log((d["df"] - d["phi"]) / theta) / d["life"] * rng.uniform(0.95, 1.05)
+    n = int(3 * d["life"])
+    e = np.cumsum(rng.normal(0, d["sig"], n))
+    D = d["phi"] + theta * np.exp(beta * np.arange(n) + e)
+    cross = np.argmax(D >= d["df"]) if (D >= d["df"]).any() else n - 1
+    return D[: cross + 1]
+
+
+def _example(rng, c, d):
+    lo = [BOUNDS[0] + 1, BOUNDS[1] + 1, BOUNDS[2] + 1, 0][c]
+    hi = [10000, BOUNDS[0], BOUNDS[1], BOUNDS[2]][c]
+    for _ in range(20):
+        D = _path(rng, d)
+        fail = len(D) - 1
+        ends = [e for e in range(12, fail + 1) if lo <= fail - e <= hi]  # window end (hour)
+        if ends:
+            break
+    end = ends[rng.integers(0, len(ends))]
+    k = np.arange(end - 11, end + 1)  # 12 h: the slope needs the 6 h before each sample
+    load = np.clip(rng.uniform(0.4, 1.0) + rng.normal(0, 0.1, len(k)).cumsum() * 0.3, 0.3, 1.2)
+    v = d["gain"] * D[k] * (0.6 + 0.4 * load) * common.lognormal_factor(rng, 0.01, len(k))
+    tb = d["amb"] + 25 * load + d["kf"] * np.maximum(D[k] - d["phi"], 0) ** 1.5 + rng.normal(0, 0.5, len(k))
+    tb = np.convolve(tb, [0.5, 0.3, 0.2])[: len(k)]  # thermal lag
+    tb[:2] = tb[2]
+    hrs = np.arange(6) - 2.5
+    slope = np.array([np.dot(v[i - 5:i + 1], hrs) / np.dot(hrs, hrs) for i in range(6, 12)])
+    return np.stack([v[6:], slope, tb[6:], load[6:]], axis=1)
+
+
+def generate(rng, n, n_groups):
+    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _device, _example)
+    return y, {"device": g}, x

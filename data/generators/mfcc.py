@@ -1,0 +1,64 @@
+"""MFCC front end shared by voice and sound_scene (numpy only).
+
+Parameters (the documented pipeline, recorded in each head's spec.json):
+  sample rate 16 kHz; frames of 400 samples (25 ms), hop 160 (10 ms), Hamming window;
+  |FFT(512)|^2 / 512 power spectrum; 26 triangular mel filters (HTK mel scale
+  m = 2595 log10(1 + f / 700)) from 20 Hz to 8 kHz, peak 1; natural log of the filter energies
+  with a floor of 1e-10; orthonormal DCT-II; coefficients c0..c7 kept; the frames are averaged
+  into `segments` equal segments of the clip (segment-major: all coefficients of segment 0 first).
+
+Limits (derived from the pipeline, not fitted): a frame of full-scale input (|x| <= 1) has
+sum_k P_k <= sum w^2 <= 400 by Parseval, so every log filter energy L lies in
+[ln 1e-10, ln 400] = [-23.03, 5.99]; c0 = sum(L) / sqrt(26) lies in [-117.4, 30.6]; for k >= 1
+the DCT row sums to zero, so |c_k| <= sqrt(2/26) * 26 * (ln 400 - ln 1e-10) / 2 = 73.9.
+"""
+
+import numpy as np
+
+FS = 16000
+FRAME = 400
+HOP = 160
+NFFT = 512
+NMEL = 26
+NCEP = 8
+FLOOR = 1e-10
+PARAMS = {"fs_hz": FS, "frame": FRAME, "hop": HOP, "window": "hamming", "nfft": NFFT,
+          "n_mel": NMEL, "mel_scale": "htk", "f_lo_hz": 20, "f_hi_hz": 8000, "log": "ln",
+          "floor": FLOOR, "dct": "II-ortho", "n_ceps": NCEP}
+
+_LMIN, _LMAX = np.log(FLOOR), np.log(float(FRAME))
+LIMITS = [(np.sqrt(NMEL) * _LMIN, np.sqrt(NMEL) * _LMAX)] + \
+    [(-np.sqrt(2 / NMEL) * NMEL * (_LMAX - _LMIN) / 2, np.sqrt(2 / NMEL) * NMEL * (_LMAX - _LMIN) / 2)] * (NCEP - 1)
+
+
+def _mel_bank():
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    imel = lambda m: 700 * (10 ** (m / 2595) - 1)  # noqa: E731
+    pts = imel(np.linspace(mel(20), mel(8000), NMEL + 2))
+    f = np.fft.rfftfreq(NFFT, 1 / FS)
+    bank = np.zeros((NMEL, len(f)))
+    for i in range(NMEL):
+        lo, c, hi = pts[i], pts[i + 1], pts[i + 2]
+        bank[i] = np.clip(np.minimum((f - lo) / (c - lo), (hi - f) / (hi - c)), 0, None)
+    return bank
+
+
+_BANK = _mel_bank()
+_DCT = np.array([[np.sqrt((1 if k == 0 else 2) / NMEL) * np.cos(np.pi * k * (m + 0.5) / NMEL)
+                  for m in range(NMEL)] for k in range(NCEP)])
+_WIN = np.hamming(FRAME)
+
+
+def mfcc(x, segments):
+    """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP]."""
+    n = 1 + (len(x) - FRAME) // HOP
+    idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
+    p = np.abs(np.fft.rfft(x[idx] * _WIN, NFFT, axis=1)) ** 2 / NFFT
+    logmel = np.log(np.maximum(p @ _BANK.T, FLOOR))
+    c = logmel @ _DCT.T
+    return np.stack([s.mean(axis=0) for s in np.array_split(c, segments)])
+
+
+def channels():
+    return [(f"mfcc{k}", "ln-mel cepstrum", round(float(LIMITS[k][0]), 2), round(float(LIMITS[k][1]), 2))
+            for k in range(NCEP)]

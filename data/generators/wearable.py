@@ -1,0 +1,77 @@
+"""wearable: a wrist band (PPG heart rate, HRV, accelerometer, perfusion index), one value per
+10 s; 6 values (1 minute) per example.
+
+Physics
+- Heart rate: HR = HR_rest + (HR_max - HR_rest) * intensity with first-order on-kinetics
+  (tau 20..40 s); HR_max = 208 - 0.7 age (Tanaka). Intensity in METs sets the class: rest
+  (< 1.5 MET), active (1.5..4: walking, housework), exercise (> 4: running, cycling).
+- HRV (RMSSD of RR intervals): falls exponentially with intensity from the subject's resting
+  RMSSD (20..90 ms, lower with age). irregular = atrial fibrillation: irregularly irregular RR
+  intervals (RMSSD 60..200 ms) at a raised, variable rate (90..150 bpm), at rest or light activity.
+- Accelerometer RMS (g, gravity removed) grows with MET (walking ~0.2..0.4 g, running 0.6..1.5 g).
+- Perfusion index (PPG AC/DC, %): the subject's skin/fit baseline, rising with exercise
+  vasodilation and temperature; motion artefacts corrupt PPG-derived HR/HRV at high acceleration.
+
+Nuisance per subject (group_by = subject): age 20..75, resting HR 50..85, resting RMSSD, fitness
+(MET at which HR saturates), perfusion baseline (skin tone, strap fit: 0.3..5 %), accelerometer
+gain (sigma 5 %). Each subject has 1 device: device = subject. Site constant.
+"""
+
+import numpy as np
+
+import common
+
+HEAD = "wearable"
+CLASSES = ["rest", "active", "exercise", "irregular"]
+CHANNELS = [
+    ("heart_rate", "bpm", 30.0, 220.0),
+    ("hrv_rmssd", "ms", 0.0, 300.0),
+    ("accel_rms", "g", 0.0, 8.0),
+    ("perfusion", "%", 0.0, 20.0),
+]
+WINDOW = 6
+SAMPLE_RATE_HZ = 0.1
+PIPELINE = {"name": "ppg_imu_stats", "params": {"period_s": 10, "hr": "beats in 10 s window",
+                                               "rmssd": "RR intervals of the last 30 s",
+                                               "accel": "rms of |a| - 1 g at 25 Hz"}}
+GROUP_BY = "subject"
+VERSION = 1
+LABEL_NOISE = 0.01
+
+
+def _subject(rng, gid):
+    age = rng.uniform(20, 75)
+    return {"age": age, "hr_rest": rng.uniform(50, 85), "hr_max": 208 - 0.7 * age,
+            "rmssd": rng.uniform(20, 90) * (1.3 - age / 100), "fit": rng.uniform(8, 14),
+            "pi": np.exp(rng.uniform(np.log(0.3), np.log(5))), "gain": common.lognormal_factor(rng, 0.05)}
+
+
+def _example(rng, c, s):
+    T = WINDOW
+    met = {0: rng.uniform(1.0, 1.4), 1: rng.uniform(1.6, 4.2), 2: rng.uniform(3.8, 11.0),
+           3: rng.uniform(1.0, 3.0)}[c]
+    met_t = met * np.clip(1 + rng.normal(0, 0.08, T), 0.7, 1.3)
+    intensity = np.clip((met_t - 1.0) / (s["fit"] - 1), 0, 1)
+    tau = rng.uniform(2, 4)  # in 10 s steps
+    hr_target = s["hr_rest"] + (s["hr_max"] - s["hr_rest"]) * intensity
+    hr = np.empty(T)
+    h = s["hr_rest"] + (hr_target[0] - s["hr_rest"]) * rng.uniform(0.5, 1.0)
+    for t in range(T):
+        h += (hr_target[t] - h) / tau
+        hr[t] = h
+    rmssd = s["rmssd"] * np.exp(-4 * intensity)
+    acc = s["gain"] * (0.015 + 0.12 * np.maximum(met_t - 1, 0) ** 1.1) * common.lognormal_factor(rng, 0.25, T)
+    pi = s["pi"] * (1 + 0.15 * (met_t - 1)) * common.lognormal_factor(rng, 0.1, T)
+    if c == 3:  # atrial fibrillation
+        hr = rng.uniform(90, 150) + rng.normal(0, 8, T)
+        rmssd = rng.uniform(60, 200) * common.lognormal_factor(rng, 0.2, T)
+        pi = pi * rng.uniform(0.6, 0.9)  # lower stroke volume
+    art = acc > 0.5  # PPG motion artefacts
+    hr = hr + rng.normal(0, 2, T) + art * rng.normal(0, 10, T)
+    rmssd = np.abs(rmssd + rng.normal(0, 4, T) + art * rng.exponential(25, T))
+    return np.stack([hr, rmssd, acc, pi], axis=1)
+
+
+def generate(rng, n, n_groups):
+    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _subject, _example)
+    return y, {"subject": g, "device": g}, x

@@ -1,0 +1,134 @@
+#!/usr/bin/python3
+"""Checks of the classifier data generators (data/generators/, docs/DATA.md) at --scale small.
+
+    tests/data_generators_test.py WORKDIR [--heads a,b]
+
+1. determinism: two runs with the same seed give byte-identical examples.csv and spec.json;
+2. every head's CSV matches its spec: header (label, site, subject, device, <channel>@<t>
+   time-major), column count, <= 32 features, 3..8 classes, labels in range, every class present,
+   finite values within the channels' physical limits;
+3. the spec's group_by column has >= 3 distinct ids;
+4. not trivially separable: for every single feature, the best classifier that cuts that feature
+   into 16 intervals (quantile bins, majority class per bin, fitted on half of the groups and scored
+   on the other half) stays below 0.90 accuracy; the best per head is printed.
+The voice head needs espeak-ng and sox and is left out by default (its generator is run by
+scripts, not by this test). Needs python3-numpy.
+"""
+
+import argparse
+import csv
+import filecmp
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GEN = os.path.join(ROOT, "data", "generators", "generate.py")
+HEADS = ["agri", "motion", "sound_scene", "anomaly", "air", "os_telem", "power", "occupancy",
+         "wearable", "water", "forecast"]
+STUMP_MAX = 0.90
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+        print("FAIL:", msg)
+    return cond
+
+
+def generate(out, heads, seed):
+    subprocess.run([sys.executable, GEN, "--out", out, "--heads", ",".join(heads), "--seed",
+                    str(seed), "--scale", "small"], check=True, stdout=subprocess.DEVNULL)
+
+
+def best_single_feature(x, y, g):
+    """Best held-out accuracy of a 16-interval classifier on one feature (fit on the even groups,
+    score on the odd ones)."""
+    ids = np.unique(g)
+    tr = np.isin(g, ids[::2])
+    te = ~tr
+    best = 0.0
+    k = int(y.max()) + 1
+    for j in range(x.shape[1]):
+        edges = np.unique(np.quantile(x[tr, j], np.linspace(0, 1, 17)[1:-1]))
+        btr, bte = np.searchsorted(edges, x[tr, j]), np.searchsorted(edges, x[te, j])
+        counts = np.zeros((len(edges) + 1, k))
+        np.add.at(counts, (btr, y[tr]), 1)
+        pred = counts.argmax(axis=1)
+        best = max(best, float(np.mean(pred[bte] == y[te])))
+    return best
+
+
+def check_head(d, head):
+    with open(os.path.join(d, head, "spec.json")) as f:
+        spec = json.load(f)
+    chans, T = spec["channels"], spec["window"]
+    C = len(chans)
+    ncls = len(spec["classes"])
+    check(spec["head"] == head, f"{head}: spec head is {spec['head']}")
+    check(3 <= ncls <= 8, f"{head}: {ncls} classes (want 3..8)")
+    check(C * T <= 32, f"{head}: {C}x{T} = {C * T} features (want <= 32)")
+    check(spec["sample_rate_hz"] > 0, f"{head}: sample_rate_hz")
+    check(spec["group_by"] in ("site", "subject", "device"), f"{head}: group_by {spec['group_by']}")
+    check("name" in spec["pipeline"] and "params" in spec["pipeline"], f"{head}: pipeline")
+    for key in ("seed", "version"):
+        check(key in spec["generator"], f"{head}: generator.{key}")
+    want = ["label", "site", "subject", "device"] + [f"{c['name']}@{t}" for t in range(T) for c in chans]
+    with open(os.path.join(d, head, "examples.csv")) as f:
+        rows = list(csv.reader(f))
+    check(rows[0] == want, f"{head}: header differs from the spec (time-major <channel>@<t>)")
+    body = rows[1:]
+    check(len(body) >= 100, f"{head}: only {len(body)} examples")
+    check(all(len(r) == len(want) for r in body), f"{head}: a row has the wrong column count")
+    a = np.array([[float(v) for v in r] for r in body])
+    y = a[:, 0].astype(int)
+    check(np.all(a[:, 0] == y) and y.min() >= 0 and y.max() < ncls, f"{head}: label out of range")
+    check(len(np.unique(y)) == ncls, f"{head}: a class has no example")
+    x = a[:, 4:]
+    check(np.all(np.isfinite(x)), f"{head}: non-finite feature")
+    lo = np.tile([c["min"] for c in chans], T)
+    hi = np.tile([c["max"] for c in chans], T)
+    bad = np.argwhere((x < lo) | (x > hi))
+    check(len(bad) == 0, f"{head}: {len(bad)} values outside the channel limits" +
+          (f" (first: row {bad[0][0] + 2}, column {want[4 + bad[0][1]]})" if len(bad) else ""))
+    for c in chans:
+        check(math.isfinite(c["min"]) and c["min"] < c["max"], f"{head}: channel {c['name']} limits")
+    g = a[:, want.index(spec["group_by"])].astype(int)
+    ng = len(np.unique(g))
+    check(ng >= 3, f"{head}: {ng} distinct {spec['group_by']} ids (want >= 3)")
+    for col in ("site", "subject", "device"):
+        v = a[:, want.index(col)]
+        check(np.all(v == np.round(v)) and v.min() >= 0, f"{head}: group column {col} not integer ids")
+    stump = best_single_feature(x, y, g)
+    check(stump < STUMP_MAX, f"{head}: one feature alone reaches {stump:.3f} (>= {STUMP_MAX})")
+    print(f"{head}: {len(body)} examples, {C}x{T} features, {ncls} classes, {ng} {spec['group_by']}s, "
+          f"best single feature {stump:.3f}")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("workdir")
+    ap.add_argument("--heads", default=",".join(HEADS))
+    a = ap.parse_args()
+    heads = a.heads.split(",")
+    d1, d2 = os.path.join(a.workdir, "run1"), os.path.join(a.workdir, "run2")
+    generate(d1, heads, 7)
+    generate(d2, heads, 7)
+    for h in heads:
+        for f in ("examples.csv", "spec.json"):
+            check(filecmp.cmp(os.path.join(d1, h, f), os.path.join(d2, h, f), shallow=False),
+                  f"{h}/{f}: two runs with seed 7 differ")
+        check_head(d1, h)
+    if failures:
+        print(f"{len(failures)} check(s) failed")
+        sys.exit(1)
+    print(f"all checks passed for {len(heads)} heads")
+
+
+if __name__ == "__main__":
+    main()
