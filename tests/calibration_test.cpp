@@ -80,6 +80,8 @@ TEST(Calibration, TemperatureOfAKnownOptimum) {
   for (float& z : logits) z *= 3.0f;
   EXPECT_NEAR(fit_temperature(logits, labels, 2), 6.0 / std::log(4.0), 3e-4);
   EXPECT_NEAR(mean_nll({0.0f, 0.0f}, {0}, 2, 1.0), std::log(2.0), 1e-12);
+  // No error: nothing to calibrate against (the NLL would fall to the bound), T = 1.
+  EXPECT_EQ(fit_temperature({3.0f, 0.0f, 0.0f, 2.0f}, {0, 1}, 2), 1.0);
 }
 
 TEST(Calibration, AccuracyMacroF1AndConfusion) {

@@ -249,6 +249,23 @@ TEST_F(ClassifyRunTest, AStoppedRunResumesToTheSameBits) {
                         "has changed since the run started");
 }
 
+// --patience 1: the first epoch without a better validation loss ends the run; best.atome is the
+// epoch before, and a resume of the stopped run trains nothing more.
+TEST_F(ClassifyRunTest, EarlyStoppingKeepsTheBestEpoch) {
+  const std::string a = path("a");
+  ASSERT_EQ(run(train_args(a, "--patience 1 --lr 2e-2", 40)).exit_code, 0);
+  const json r = result_of(a);
+  ASSERT_TRUE(r["stopped_early"].get<bool>());
+  EXPECT_EQ(r["epochs_run"].get<int>(), r["best_epoch"].get<int>() + 1);
+  EXPECT_LT(r["epochs_run"].get<int>(), 40);
+  const std::string metrics = read_text(a + "/metrics.jsonl");
+  EXPECT_NE(metrics.find("\"event\":\"early_stop\""), std::string::npos);
+  const std::vector<uint8_t> best = read_bytes(a + "/best.atome");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(a) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(result_of(a), r);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), best);
+}
+
 TEST_F(ClassifyRunTest, Q15RunExportsAQ15FileThatAgrees) {
   const std::string a = path("a");
   const CliResult r = run(train_args(a, "--numerics q15", 2));

@@ -39,6 +39,14 @@ double mean_nll(const std::vector<float>& logits, const std::vector<uint32_t>& l
 
 double fit_temperature(const std::vector<float>& logits, const std::vector<uint32_t>& labels,
                        uint32_t C) {
+  bool any_error = false;
+  for (size_t i = 0; i < labels.size(); ++i) {
+    const float* z = logits.data() + i * C;
+    any_error = any_error || static_cast<uint32_t>(std::max_element(z, z + C) - z) != labels[i];
+  }
+  // Without an error the NLL falls all the way to T -> 0: the split says nothing about how
+  // confident to be, and the bound would make every answer certain.
+  if (!any_error) return 1.0;
   double lo = std::log(0.05), hi = std::log(20.0);
   const double g = (std::sqrt(5.0) - 1.0) / 2.0;
   auto f = [&](double log_t) { return mean_nll(logits, labels, C, std::exp(log_t)); };

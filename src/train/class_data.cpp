@@ -132,9 +132,9 @@ void read_spec(ClassDataset& d, const std::string& path) {
 }
 
 void read_examples(ClassDataset& d, const std::string& path) {
-  const std::string text = text_of(path);
-  d.fingerprint =
-      atome_crc32(d.fingerprint, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+  const std::vector<uint8_t> bytes = read_file(path);
+  d.fingerprint = atome_crc32(d.fingerprint, bytes.data(), bytes.size());
+  const std::string text(bytes.begin(), bytes.end());
   const uint32_t C = static_cast<uint32_t>(d.spec.channels.size());
   const uint32_t F = C * d.spec.window, n_classes = static_cast<uint32_t>(d.spec.classes.size());
   std::vector<std::string> group_cols;
@@ -216,9 +216,8 @@ void read_examples(ClassDataset& d, const std::string& path) {
 ClassDataset read_class_dataset(const std::string& dir) {
   ClassDataset d;
   const std::string spec_path = dir + "/spec.json";
-  const std::string spec_text = text_of(spec_path);
-  d.fingerprint =
-      atome_crc32(0, reinterpret_cast<const uint8_t*>(spec_text.data()), spec_text.size());
+  const std::vector<uint8_t> spec_bytes = read_file(spec_path);  // read twice: it is small
+  d.fingerprint = atome_crc32(0, spec_bytes.data(), spec_bytes.size());
   read_spec(d, spec_path);
   read_examples(d, dir + "/examples.csv");
   return d;

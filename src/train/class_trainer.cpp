@@ -442,7 +442,9 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
     interval_loss = 0.0;
     interval_steps = 0;
     if (counters.best_step == 0 || v.loss < counters.best_valid_bpb) {
-      counters.best_valid_bpb = v.loss;  // for a classifier: the validation loss (nats)
+      // For a classifier: the validation loss (nats), as the checkpoint keeps it (f32), so that
+      // a resumed run compares against the same number.
+      counters.best_valid_bpb = static_cast<float>(v.loss);
       counters.best_step = step;
       ClassSpec spec = p.spec;  // uncalibrated until the run ends
       write_file_atomic(path_in(ctl.out_dir, "best.atome"), classifier_file(model, o, spec, p.F));
