@@ -18,8 +18,16 @@ bool is_gpt_preset(const std::string& preset) {
   return preset.rfind("vanilla-", 0) == 0;
 }
 
+bool is_classify(const TrainFlags& f) {
+  return f.task == "classify";
+}
+
+std::string preset_name(const TrainFlags& f) {
+  return !f.preset.empty() ? f.preset : is_classify(f) ? "superesp" : "60k";
+}
+
 atome_config atome_model(const TrainFlags& f) {
-  const Preset* preset = find_preset(f.preset);
+  const Preset* preset = find_preset(preset_name(f));
   if (preset == nullptr) {
     std::string names;
     for (const Preset& p : atome_presets()) names += std::string(p.name) + ", ";
@@ -69,7 +77,7 @@ train::GptConfig gpt_model(const TrainFlags& f) {
 }
 
 template <typename Fn>
-train::TrainResult translated(Fn&& fn) {
+auto translated(Fn&& fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const UsageError&) {
@@ -85,7 +93,8 @@ train::TrainResult translated(Fn&& fn) {
 
 }  // namespace
 
-train::TrainResult start_run(const train::TrainOptions& options, const train::RunControl& control) {
+namespace {
+void make_run_dir(const train::RunControl& control) {
   if (control.out_dir.empty()) throw UsageError("--out DIR is required");
   if (::mkdir(control.out_dir.c_str(), 0777) != 0 && errno != EEXIST)
     throw Error("cannot create " + control.out_dir);
@@ -93,7 +102,23 @@ train::TrainResult start_run(const train::TrainOptions& options, const train::Ru
   if (::stat((control.out_dir + "/checkpoint.bin").c_str(), &st) == 0)
     throw UsageError(control.out_dir +
                      " already holds a run: pass --resume to continue it, or pick another --out");
+}
+}  // namespace
+
+train::TrainResult start_run(const train::TrainOptions& options, const train::RunControl& control) {
+  make_run_dir(control);
   return translated([&] { return train::train(options, control); });
+}
+
+train::ClassifyReport start_classifier_run(const train::TrainOptions& options,
+                                           const train::RunControl& control) {
+  make_run_dir(control);
+  return translated([&] { return train::train_classifier(options, control); });
+}
+
+train::ClassifyReport resume_classifier_run(const train::RunControl& control) {
+  if (control.out_dir.empty()) throw UsageError("--out DIR is required");
+  return translated([&] { return train::resume_classifier(control); });
 }
 
 train::TrainResult resume_run(const train::RunControl& control) {
@@ -107,7 +132,21 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--out", f.out, "Run directory (created)");
   cmd.add_flag("--resume", f.resume, "Continue the run in --out from its checkpoint");
   cmd.add_option("--preset", f.preset,
-                 "Model: 60k or 944k (Atome LM), vanilla-60k or vanilla-6k (float GPT baseline)")
+                 "Model: 60k (default) or 944k (Atome LM), vanilla-60k or vanilla-6k (float GPT "
+                 "baseline), superesp (d 32, 2 layers: the default with --task classify)");
+  cmd.add_option("--task", f.task,
+                 "lm (a language model on --train text) or classify (a classifier on --data DIR)")
+      ->capture_default_str();
+  cmd.add_option("--data", f.data,
+                 "classify: data directory (spec.json + examples.csv, train/class_data.h)");
+  cmd.add_option("--group-by", f.group_by,
+                 "classify: split by site, subject or device (default: spec.json's group_by)");
+  cmd.add_option("--epochs", f.epochs, "classify: epochs at most")->capture_default_str();
+  cmd.add_option("--patience", f.patience,
+                 "classify: stop after N epochs without a better validation loss")
+      ->capture_default_str();
+  cmd.add_option("--target-risk", f.target_risk,
+                 "classify: the abstention threshold keeps the validation selective risk <= this")
       ->capture_default_str();
   cmd.add_option("--d", f.d, "Model width (overrides the preset)");
   cmd.add_option("--layers", f.layers, "Number of blocks (overrides the preset)");
@@ -123,7 +162,7 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--d-ff", f.d_ff, "GPT: MLP width (overrides the preset)");
   cmd.add_option("--max-seq", f.max_seq, "GPT: learned positions (overrides the preset)");
   cmd.add_option("--steps", f.steps, "Optimiser steps")->capture_default_str();
-  cmd.add_option("--batch", f.batch, "Sequences per step")->capture_default_str();
+  cmd.add_option("--batch", f.batch, "Sequences per step [16; classify: 64 examples]");
   cmd.add_option("--seq", f.seq, "Sequence length (bytes predicted per sequence)")
       ->capture_default_str();
   cmd.add_option("--seed", f.seed, "Seed (initialisation and batches)")->capture_default_str();
@@ -160,12 +199,37 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_flag("--no-plot", f.no_plot, "Do not write loss.svg");
   cmd.add_option("--step-delay-ms", f.step_delay_ms, "Sleep after each step (tests)")
       ->group("");  // hidden
+  cmd.add_option("--stop-after-step", f.stop_after_step,
+                 "classify: fail right after the first epoch-end checkpoint at or past this step "
+                 "(tests: a run killed there)")
+      ->group("");  // hidden
 }
 
 train::TrainOptions train_options(const TrainFlags& f) {
   train::TrainOptions o;
   uint32_t width = 0;
-  if (is_gpt_preset(f.preset)) {
+  if (f.task != "lm" && f.task != "classify")
+    throw UsageError("--task must be lm or classify (got '" + f.task + "')");
+  if (is_classify(f)) {
+    if (is_gpt_preset(preset_name(f)))
+      throw UsageError("--task classify trains the Atome block: --preset superesp, 60k or 944k");
+    if (!f.train.empty() || !f.valid.empty())
+      throw UsageError("--task classify reads --data DIR, not --train / --valid");
+    if (f.data.empty()) throw UsageError("--task classify needs --data DIR");
+    o.task = "classify";
+    o.data_dir = f.data;
+    o.group_by = f.group_by;
+    if (!o.group_by.empty() && o.group_by != "site" && o.group_by != "subject" &&
+        o.group_by != "device")
+      throw UsageError("--group-by must be site, subject or device (got '" + o.group_by + "')");
+    o.epochs = static_cast<int>(parse_u32(f.epochs, "--epochs", 1, 100000));
+    o.patience = static_cast<int>(parse_u32(f.patience, "--patience", 1, 100000));
+    o.target_risk = parse_float(f.target_risk, "--target-risk", 0.0, true, 1.0);
+    if (!(o.target_risk < 1.0f)) throw UsageError("--target-risk must be below 1");
+  } else if (!f.data.empty() || !f.group_by.empty()) {
+    throw UsageError("--data and --group-by need --task classify");
+  }
+  if (is_gpt_preset(preset_name(f))) {
     o.arch = "gpt";
     o.gpt = gpt_model(f);
     width = o.gpt.d_model;
@@ -178,7 +242,8 @@ train::TrainOptions train_options(const TrainFlags& f) {
   o.valid_path = f.valid;
   o.seed = parse_uint(f.seed, "--seed", 0, UINT64_MAX);
   o.steps = static_cast<int>(parse_u32(f.steps, "--steps", 1, 100000000));
-  o.batch = parse_u32(f.batch, "--batch", 1, 65536);
+  o.batch =
+      parse_u32(f.batch.empty() ? (is_classify(f) ? "64" : "16") : f.batch, "--batch", 1, 65536);
   o.seq_len = parse_u32(f.seq, "--seq", 2, 65536);
   // Defaults measured on valid.txt (docs/RESULTS.md §6): 3e-3 for the 60K model, 2e-3 wider.
   o.adam.lr =
@@ -192,7 +257,7 @@ train::TrainOptions train_options(const TrainFlags& f) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  o.warmup = f.warmup == "auto" ? std::min(500, o.steps / 20)
+  o.warmup = f.warmup == "auto" ? (is_classify(f) ? -1 : std::min(500, o.steps / 20))
                                 : static_cast<int>(parse_u32(f.warmup, "--warmup", 0, 100000000));
   o.min_lr_ratio = parse_float(f.min_lr_ratio, "--min-lr-ratio", 0.0, false, 1.0);
   o.eval_every = static_cast<int>(parse_u32(f.eval_every, "--eval-every", 0, 100000000));
@@ -220,6 +285,8 @@ train::RunControl run_control(const TrainFlags& f) {
   control.threads = static_cast<int>(parse_u32(f.threads, "--threads", 0, 1024));
   control.quiet = f.quiet;
   control.step_delay_ms = static_cast<int>(parse_u32(f.step_delay_ms, "--step-delay-ms", 0, 60000));
+  control.stop_after_step =
+      static_cast<int>(parse_u32(f.stop_after_step, "--stop-after-step", 0, 100000000));
   return control;
 }
 

@@ -11,11 +11,16 @@
 #include <string>
 
 #include "engine/numerics.h"
+#include "train/class_head_ops.h"
 
 namespace atome::train {
 void validate_train_config(const atome_config& c) {
   auto fail = [](const std::string& why) { throw std::invalid_argument("model config: " + why); };
-  if (c.arch != ATOME_ARCH_LM) fail("only language models (arch LM) can be trained");
+  if (c.arch != ATOME_ARCH_LM && c.arch != ATOME_ARCH_CLASSIFIER)
+    fail("only language models and classifiers can be trained");
+  // A classifier never uses an unembedding: it trains (and ships, FORMAT.md §17) without one.
+  if (c.arch == ATOME_ARCH_CLASSIFIER && c.no_unembed != 1)
+    fail("a classifier trains without an unembedding (no_unembed 1)");
   if (c.vocab_size != 256) fail("vocabulary must be 256 bytes");
   if (c.pathways == 0 || (c.pathways & ~static_cast<uint32_t>(ATOME_PATH_ALL)) != 0)
     fail("pathways must be a non-empty subset of conv, ssm, attn");
@@ -73,13 +78,23 @@ AtomeModel::AtomeModel(const atome_config& config) : config_(config) {
   prefix.clear();
   final_gamma_ = take(format::kFinalGamma);
   final_beta_ = take(format::kFinalBeta);
-  unembed_ = take(format::kUnembed);
+  if (is_classifier())
+    head_ = take(format::kHead);
+  else
+    unembed_ = take(format::kUnembed);
   if (next != n) throw std::logic_error("AtomeModel: the canonical tensor order has changed");
   allocate(std::move(tensors));
   quantized_.resize(n);
   decay_.assign(config_.n_layers, std::vector<float>(config_.d_model));
   acts_.resize(config_.n_layers);
   residual_.resize(config_.n_layers + 1);
+  class_weights_.assign(config_.n_classes, 1.0f);
+}
+
+void AtomeModel::set_class_weights(const std::vector<float>& weights) {
+  if (weights.size() != config_.n_classes)
+    throw std::invalid_argument("AtomeModel: one class weight per class");
+  class_weights_ = weights;
 }
 
 void AtomeModel::init(uint64_t seed) {
@@ -161,15 +176,71 @@ void AtomeModel::resize_activations(size_t n) {
   final_h_.resize(n * d);
   final_mean_.resize(n);
   final_rstd_.resize(n);
-  logits_.resize(n * V);
-  probs_.resize(n * V);
+  if (!is_classifier()) {
+    logits_.resize(n * V);
+    probs_.resize(n * V);
+  }
 }
 
 double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t B, size_t T,
                            double* row_loss) {
-  const size_t N = B * T;
-  const uint32_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
   remember_batch(tokens, targets, B, T);
+  forward_trunk(tokens, B, T);
+  if (is_classifier()) return class_head_forward(targets, B, T, row_loss);
+  const size_t N = B * T;
+  const uint32_t V = config_.vocab_size;
+  if (numerics_ != ATOME_NUMERICS_F32)
+    ternary_linear_forward_q(logits_.data(), final_hq_, quantized_[unembed_], N);
+  else
+    ternary_linear_forward(logits_.data(), final_h_.data(), quantized_[unembed_], N);
+  return mean_loss_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
+}
+
+double AtomeModel::class_head_forward(const uint8_t* targets, size_t B, size_t T,
+                                      double* row_loss) {
+  const uint32_t d = config_.d_model, C = config_.n_classes;
+  last_h_.resize(B * d);
+  last_token_forward(last_h_.data(), final_h_.data(), B, T, d);
+  logits_.resize(B * C);
+  probs_.resize(B * C);
+  if (numerics_ != ATOME_NUMERICS_F32) {
+    last_token_quant(last_hq_, final_hq_, B, T, d);
+    ternary_linear_forward_q(logits_.data(), last_hq_, quantized_[head_], B);
+  } else {
+    ternary_linear_forward(logits_.data(), last_h_.data(), quantized_[head_], B);
+  }
+  if (targets == nullptr) {
+    labels_.clear();
+    return 0.0;
+  }
+  labels_.resize(B);
+  for (size_t b = 0; b < B; ++b) {
+    labels_[b] = targets[b * T + T - 1];
+    if (labels_[b] >= C)
+      throw std::invalid_argument("AtomeModel: label " + std::to_string(labels_[b]) +
+                                  " is not a class (0.." + std::to_string(C - 1) + ")");
+  }
+  return weighted_cross_entropy_forward(probs_.data(), logits_.data(), labels_.data(),
+                                        class_weights_.data(), B, C, row_loss);
+}
+
+void AtomeModel::class_head_backward() {
+  const size_t B = B_, T = T_;
+  const uint32_t d = config_.d_model, C = config_.n_classes;
+  d_logits_.resize(B * C);
+  weighted_cross_entropy_backward(d_logits_.data(), probs_.data(), labels_.data(),
+                                  class_weights_.data(), B, C);
+  d_last_h_.assign(B * d, 0.0f);
+  const float* in = numerics_ != ATOME_NUMERICS_F32 ? last_hq_.deq.data() : last_h_.data();
+  ternary_linear_backward(d_last_h_.data(), grad(head_), d_logits_.data(), in, quantized_[head_],
+                          B);
+  d_final_h_.assign(B * T * d, 0.0f);  // only the last positions feed the head
+  last_token_backward(d_final_h_.data(), d_last_h_.data(), B, T, d);
+}
+
+void AtomeModel::forward_trunk(const uint8_t* tokens, size_t B, size_t T) {
+  const size_t N = B * T;
+  const uint32_t d = config_.d_model, P = config_.n_paths;
   quantize_all();
   resize_activations(N);
   const bool fake = numerics_ != ATOME_NUMERICS_F32, q15 = numerics_ == ATOME_NUMERICS_Q15;
@@ -227,14 +298,27 @@ double AtomeModel::forward(const uint8_t* tokens, const uint8_t* targets, size_t
                     residual_[config_.n_layers].data(), param(final_gamma_), param(final_beta_), N,
                     d, config_.norm_eps);
   quantize_input(final_hq_, final_h_.data());
-  linear(logits_.data(), final_h_.data(), final_hq_, unembed_);
-  return mean_loss_forward(probs_.data(), logits_.data(), targets, N, V, row_loss);
 }
 
 void AtomeModel::backward() {
   if (targets_.empty()) throw std::logic_error("backward() needs a forward() with targets");
+  if (is_classifier()) {
+    class_head_backward();
+  } else {
+    const size_t N = B_ * T_;
+    const uint32_t V = config_.vocab_size;
+    mean_loss_backward(d_logits_, probs_.data(), targets_.data(), N, V);
+    d_final_h_.assign(N * config_.d_model, 0.0f);
+    const float* in = numerics_ != ATOME_NUMERICS_F32 ? final_hq_.deq.data() : final_h_.data();
+    ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(), in,
+                            quantized_[unembed_], N);
+  }
+  backward_trunk();
+}
+
+void AtomeModel::backward_trunk() {
   const size_t B = B_, T = T_, N = B * T;
-  const uint32_t d = config_.d_model, P = config_.n_paths, V = config_.vocab_size;
+  const uint32_t d = config_.d_model, P = config_.n_paths;
   const uint32_t dh = config_.d_head;
   auto zeroed = [](std::vector<float>& v, size_t n) { v.assign(n, 0.0f); };
 
@@ -244,10 +328,6 @@ void AtomeModel::backward() {
   auto linear_input = [&](const std::vector<float>& h, const QuantInput& hq) {
     return fake ? hq.deq.data() : h.data();
   };
-  mean_loss_backward(d_logits_, probs_.data(), targets_.data(), N, V);
-  zeroed(d_final_h_, N * d);
-  ternary_linear_backward(d_final_h_.data(), grad(unembed_), d_logits_.data(),
-                          linear_input(final_h_, final_hq_), quantized_[unembed_], N);
   zeroed(d_x_, N * d);  // d loss / d residual stream, carried down through the blocks
   layernorm_backward(d_x_.data(), grad(final_gamma_), grad(final_beta_), d_final_h_.data(),
                      residual_[config_.n_layers].data(), param(final_gamma_), final_mean_.data(),

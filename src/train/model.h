@@ -4,6 +4,13 @@
 //
 // Parameters are the tensors of the native file in its canonical order (format::canonical_tensor),
 // so export is a walk over the same list.
+//
+// A classifier (arch CLASSIFIER, no_unembed 1: FORMAT.md §17) is the same block with a ternary
+// class head on the final-normed hidden state of the LAST position of each sequence (DESIGN §8)
+// and no unembedding. It keeps the LanguageModel interface: forward(tokens, targets, B, T) reads
+// sequence b's label from targets[b*T + T-1] (the "target" of its last position; the other
+// targets are ignored), the loss is the class-weighted cross-entropy (class_head_ops.h),
+// row_loss gets B values (one per sequence) and logits() is (B, n_classes).
 #pragma once
 
 #include <cstddef>
@@ -19,7 +26,8 @@
 
 namespace atome::train {
 
-// Checks that a config describes a trainable Atome LM; throws std::invalid_argument otherwise.
+// Checks that a config describes a trainable Atome LM or classifier (no_unembed 1); throws
+// std::invalid_argument otherwise.
 void validate_train_config(const atome_config& config);
 
 class AtomeModel : public LanguageModel {
@@ -48,6 +56,10 @@ class AtomeModel : public LanguageModel {
 
   const float* logits() const override { return logits_.data(); }
 
+  bool is_classifier() const { return config_.arch == ATOME_ARCH_CLASSIFIER; }
+  // The classifier's loss weight per class (n_classes values, default all 1).
+  void set_class_weights(const std::vector<float>& weights);
+
   // The quantised model, ready for format::write_native / write_legacy. context_len is a hint.
   HostModel export_model(uint32_t context_len) const;
 
@@ -74,10 +86,18 @@ class AtomeModel : public LanguageModel {
   float* grad(int index) { return grads_.data() + tensors_[index].offset; }
   void quantize_all();
   void resize_activations(size_t n);
+  // Embedding, blocks and the final LayerNorm (with its fake quantisation): everything up to the
+  // output head, shared by the LM and the classifier. And its backward from d_final_h_.
+  void forward_trunk(const uint8_t* tokens, size_t B, size_t T);
+  void backward_trunk();
+  // The classifier's head over the last positions, and its loss (targets: see the class comment).
+  double class_head_forward(const uint8_t* targets, size_t B, size_t T, double* row_loss);
+  void class_head_backward();
 
   atome_config config_;
   std::vector<BlockParams> blocks_;
   int embed_ = -1, final_gamma_ = -1, final_beta_ = -1, unembed_ = -1;  // the global slots
+  int head_ = -1;                                                       // classifier only
   bool quantize_ = true;
   uint32_t numerics_ = ATOME_NUMERICS_F32;
 
@@ -91,6 +111,12 @@ class AtomeModel : public LanguageModel {
   std::vector<float> final_h_, final_mean_, final_rstd_;
   QuantInput final_hq_;
   std::vector<float> logits_, probs_;
+  // Classifier: the last positions' final h (B, d) and its fake quantisation, the labels (B) and
+  // the loss weight per class.
+  std::vector<float> last_h_, d_last_h_;
+  QuantInput last_hq_;
+  std::vector<uint8_t> labels_;
+  std::vector<float> class_weights_;
 
   // Backward scratch, shared by the blocks.
   std::vector<float> d_logits_, d_final_h_, d_x_, d_h_, d_router_;

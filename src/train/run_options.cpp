@@ -134,6 +134,15 @@ std::string options_to_json(const TrainOptions& o) {
             {"legacy", o.legacy},
             {"numerics", numerics_name(o.numerics)},
             {"export_numerics", numerics_name(o.export_numerics)}};
+  if (o.task != "lm") {  // LM runs keep their run.json byte for byte
+    j["task"] = o.task;
+    j["data"] = o.data_dir;
+    j["group_by"] = o.group_by;
+    j["epochs"] = o.epochs;
+    j["patience"] = o.patience;
+    j["target_risk"] = o.target_risk;
+    j["data_fingerprint"] = o.data_fingerprint;
+  }
   return j.dump(2);
 }
 
@@ -187,6 +196,15 @@ TrainOptions options_from_json(const std::string& text) {
     if (j.contains("export_numerics"))
       o.export_numerics =
           parse_train_numerics(j.at("export_numerics").get<std::string>(), "\"export_numerics\"");
+    if (j.contains("task")) {
+      o.task = j.at("task").get<std::string>();
+      o.data_dir = j.at("data").get<std::string>();
+      o.group_by = j.at("group_by").get<std::string>();
+      o.epochs = option_int<int>(j, "epochs");
+      o.patience = option_int<int>(j, "patience");
+      o.target_risk = option_float(j, "target_risk");
+      o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
+    }
     return o;
   } catch (const json::exception& e) {
     throw std::invalid_argument(std::string("run options: ") + e.what());

@@ -39,6 +39,15 @@ struct TrainOptions {
   // default the same; f32 training exported to q15 is post-training conversion.
   uint32_t numerics = ATOME_NUMERICS_F32;
   uint32_t export_numerics = ATOME_NUMERICS_F32;
+  // task "classify" (class_trainer.h): a classifier on a data directory. model holds the block's
+  // dimensions (the class count comes from the data); steps = epochs * batches per epoch, fixed
+  // when the run starts; warmup -1 = auto (min(500, steps / 20)), resolved then too.
+  std::string task = "lm";         // "lm" or "classify"
+  std::string data_dir, group_by;  // group_by "" = the data's default (spec.json group_by)
+  int epochs = 40;
+  int patience = 10;  // early stopping: epochs without a better validation loss
+  float target_risk = 0.01f;
+  uint32_t data_fingerprint = 0;  // CRC-32 of the data files when the run started (resume check)
 };
 
 // "f32", "a8", "q15" -> ATOME_NUMERICS_* (names: host/numerics_convert.h); std::invalid_argument

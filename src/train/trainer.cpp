@@ -124,6 +124,8 @@ double engine_bpb(const std::string& model_path, const TextCorpus& corpus, uint3
 }
 
 TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* from) {
+  if (o.task != "lm")  // a classifier run has its own loop (class_trainer.h)
+    throw std::invalid_argument("--task " + o.task + " is not a language-model run");
   validate_options(o);
   set_train_threads(ctl.threads);
   const TextCorpus corpus = load_text_corpus(o.train_path);

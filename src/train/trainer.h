@@ -38,6 +38,9 @@ struct RunControl {
   int threads = 0;        // 0: OpenMP default
   bool quiet = false;     // no progress output
   int step_delay_ms = 0;  // sleep after each step (tests that kill a run mid-way)
+  // Classifier runs (class_trainer.h): throw right after the checkpoint of the first epoch end
+  // at or past this step, as a run killed there would leave its directory (tests; 0 = never).
+  int stop_after_step = 0;
 };
 
 struct TrainResult {

@@ -1,0 +1,315 @@
+// `atome train --task classify` end to end on a tiny synthetic data set written by the test
+// (3 classes, 6 sites, 2 channels x 4 timesteps = 8 features, 360 rows; about a second a run):
+// grouped splits never share a group, two runs give identical files, a run stopped after an
+// epoch resumes to the same bits, `atome classify --csv` on the exported best.atome gives the
+// trainer's test predictions (tokens, logits, probabilities, abstentions), the metadata carries
+// the input spec, and bad data fails with one line naming the problem.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli_run.h"
+#include "host/class_spec.h"
+#include "host/feature_csv.h"
+#include "host/feature_tokenize.h"
+#include "host/model_file.h"
+#include "train/checkpoint.h"
+#include "train/class_data.h"
+
+namespace atome::test {
+namespace {
+
+using json = nlohmann::json;
+
+const char* kSpec = R"({"head": "tiny", "classes": ["calm", "warm", "hot"],
+  "channels": [{"name": "temp", "unit": "C", "min": -40, "max": 85},
+               {"name": "hum", "unit": "%", "min": 0, "max": 100}],
+  "window": 4, "sample_rate_hz": 0.5, "pipeline": {"name": "raw", "params": {"gain": 1.5}},
+  "group_by": "site", "generator": {"name": "classify_run_test", "seed": 3}})";
+
+// Class k: temperature about 10 + 9k, humidity about 60 - 12k, a warming trend for k > 0, an
+// offset per site (the nuisance a grouped split must generalise over) and noise.
+std::string examples_csv(uint32_t rows, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<double> noise(0.0, 1.0);
+  std::string csv = "label,site,subject,device";
+  for (int t = 0; t < 4; ++t) csv += ",temp@" + std::to_string(t) + ",hum@" + std::to_string(t);
+  csv += "\n";
+  char buf[32];
+  for (uint32_t i = 0; i < rows; ++i) {
+    const uint32_t site = i % 6, y = (i / 6) % 3;
+    csv += std::to_string(y) + "," + std::to_string(site) + "," + std::to_string(i % 10) + "," +
+           std::to_string(i % 4);
+    for (int t = 0; t < 4; ++t) {
+      const double temp = 10 + 9.0 * y + 0.6 * site + 0.4 * t * y + 1.8 * noise(rng);
+      const double hum = std::clamp(60 - 12.0 * y + 4.0 * noise(rng), 0.0, 100.0);
+      std::snprintf(buf, sizeof buf, ",%.3f", temp);
+      csv += buf;
+      std::snprintf(buf, sizeof buf, ",%.3f", hum);
+      csv += buf;
+    }
+    csv += "\n";
+  }
+  return csv;
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  write_bytes(path, std::vector<uint8_t>(text.begin(), text.end()));
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream in(s);
+  for (std::string f; std::getline(in, f, sep);) out.push_back(f);
+  return out;
+}
+
+class ClassifyRunTest : public CliTest {
+ protected:
+  void SetUp() override {
+    CliTest::SetUp();
+    data_ = make_data("data", kSpec, examples_csv(360, 3));
+  }
+  std::string make_data(const std::string& name, const std::string& spec, const std::string& csv) {
+    const std::string dir = path(name);
+    std::filesystem::create_directory(dir);
+    write_text(dir + "/spec.json", spec);
+    write_text(dir + "/examples.csv", csv);
+    return dir;
+  }
+  // One thread unless the test says otherwise: the model is tiny, and on a loaded 2-core machine
+  // OpenMP's barriers cost more than they save (the bits do not depend on the thread count).
+  std::string train_args(const std::string& out, const std::string& extra = "",
+                         int epochs = 6) const {
+    return "train --task classify --data " + shell_quote(data_) + " --out " + shell_quote(out) +
+           " --epochs " + std::to_string(epochs) +
+           " --batch 32 --seed 5 --target-risk 0.05 --quiet " + extra +
+           (extra.find("--threads") == std::string::npos ? " --threads 1" : "");
+  }
+  void expect_classify_agrees(const std::string& run_dir);
+  std::string data_;
+};
+
+json result_of(const std::string& run) {
+  json r = json::parse(read_text(run + "/result.json"));
+  r.erase("train_seconds");  // wall time: the one field two identical runs differ in
+  return r;
+}
+
+// `atome classify --csv` on the test rows' features, as a device would send them, gives the
+// trainer's predictions exactly: tokens (the file's tokeniser), logits, class and abstention.
+void ClassifyRunTest::expect_classify_agrees(const std::string& a) {
+  const ModelFile f = load_model_file(a + "/best.atome");
+  const ClassSpec spec = class_spec_of(f.model);
+  const std::vector<std::string> rows = split(read_text(data_ + "/examples.csv"), '\n');
+  const std::vector<std::string> preds = split(read_text(a + "/test_predictions.csv"), '\n');
+  ASSERT_GT(preds.size(), 10u);
+  std::string features;
+  for (size_t i = 1; i < preds.size(); ++i) {
+    const std::vector<std::string> row = split(rows[std::stoul(split(preds[i], ',')[0]) + 1], ',');
+    for (size_t k = 4; k < row.size(); ++k) features += (k > 4 ? "," : "") + row[k];
+    features += "\n";
+  }
+  write_text(path("test.csv"), features);
+  const CliResult c = run("classify --model " + shell_quote(a + "/best.atome") + " --csv " +
+                          shell_quote(path("test.csv")) + " --json");
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  const std::vector<std::string> lines = split(c.out, '\n');
+  ASSERT_EQ(lines.size(), preds.size() - 1);
+  const std::vector<std::vector<double>> parsed = read_feature_csv(features, spec, "test.csv");
+  for (size_t i = 1; i < preds.size(); ++i) {
+    const std::vector<std::string> p =
+        split(preds[i], ',');  // row,label,class,p,abstain,logits,tokens
+    const json j = json::parse(lines[i - 1]);
+    EXPECT_EQ(j["class"].get<uint32_t>(), std::stoul(p[2])) << "test row " << i;
+    EXPECT_EQ(j["abstain"].get<bool>(), p[4] == "1") << "test row " << i;
+    EXPECT_NEAR(j["p"].get<double>(), std::stod(p[3]), 1e-6);  // JSON prints p at f32 precision
+    const std::vector<std::string> logits = split(p[5], ' ');
+    ASSERT_EQ(j["logits"].size(), logits.size());
+    for (size_t k = 0; k < logits.size(); ++k)
+      EXPECT_EQ(j["logits"][k].get<float>(), std::stof(logits[k])) << "test row " << i;
+    // The tokens of the file's tokeniser are the trainer's.
+    std::string tokens;
+    for (uint32_t t : tokenize_features(spec, parsed[i - 1]))
+      tokens += (tokens.empty() ? "" : " ") + std::to_string(t);
+    EXPECT_EQ(tokens, p[6]) << "test row " << i;
+  }
+}
+
+TEST_F(ClassifyRunTest, GroupedSplitsNeverShareAGroup) {
+  const train::ClassDataset d = train::read_class_dataset(data_);
+  ASSERT_EQ(d.features.size(), 360u);
+  for (const char* by : {"site", "subject", "device"}) {
+    for (uint64_t seed : {1u, 2u, 3u}) {
+      const train::ClassSplit s = train::grouped_split(d, by, seed);
+      const std::vector<int64_t>& ids = d.groups.at(by);
+      std::set<int64_t> seen[3];
+      const std::vector<size_t>* parts[3] = {&s.train, &s.valid, &s.test};
+      size_t total = 0;
+      for (int p = 0; p < 3; ++p) {
+        EXPECT_FALSE(parts[p]->empty()) << by;
+        total += parts[p]->size();
+        for (size_t r : *parts[p]) seen[p].insert(ids[r]);
+      }
+      EXPECT_EQ(total, d.features.size());
+      for (int a = 0; a < 3; ++a)
+        for (int b = a + 1; b < 3; ++b)
+          for (int64_t g : seen[a]) EXPECT_EQ(seen[b].count(g), 0u) << by << " group " << g;
+      // Deterministic from the seed.
+      EXPECT_EQ(train::grouped_split(d, by, seed).test, s.test);
+    }
+  }
+  EXPECT_THROW(train::grouped_split(d, "nothing", 1), Error);
+}
+
+TEST_F(ClassifyRunTest, TwoRunsAreIdenticalAndClassifyGivesTheTrainersPredictions) {
+  const std::string a = path("a"), b = path("b");
+  std::string loud = train_args(a, "--threads 1");
+  loud.erase(loud.find(" --quiet"), 8);  // the printed report, for the log
+  const CliResult ra = run(loud);
+  ASSERT_EQ(ra.exit_code, 0) << ra.err;
+  std::printf("[sample run]\n%s", ra.out.c_str());
+  ASSERT_EQ(run(train_args(b, "--threads 2")).exit_code, 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  EXPECT_EQ(result_of(a), result_of(b));
+  EXPECT_EQ(read_text(a + "/test_predictions.csv"), read_text(b + "/test_predictions.csv"));
+
+  // The result: the test split is made of the test groups, and they are no other split's.
+  const json r = result_of(a);
+  std::set<int64_t> test_groups, other;
+  for (const json& g : r["groups"]["test"]) test_groups.insert(g.get<int64_t>());
+  for (const char* s : {"train", "valid"})
+    for (const json& g : r["groups"][s]) other.insert(g.get<int64_t>());
+  for (int64_t g : test_groups) EXPECT_EQ(other.count(g), 0u);
+  EXPECT_EQ(r["group_by"], "site");
+  EXPECT_GT(r["test"]["accuracy"].get<double>(), 0.6);  // learnable, and learnt
+  for (const char* key :
+       {"accuracy", "macro_f1", "ece_before", "ece_after", "aurc", "coverage_at_risk_1pct",
+        "coverage_at_risk_5pct", "coverage", "selective_risk"}) {
+    const double v = r["test"][key].get<double>();
+    EXPECT_TRUE(v >= 0.0 && v <= 1.0) << key << " " << v;
+  }
+  EXPECT_EQ(read_text(a + "/confusion.svg").rfind("<svg", 0), 0u);
+  EXPECT_EQ(read_text(a + "/risk_coverage.svg").rfind("<svg", 0), 0u);
+
+  // The file carries the whole input spec and the calibration the trainer chose.
+  const ModelFile f = load_model_file(a + "/best.atome");
+  const ClassSpec spec = class_spec_of(f.model);
+  EXPECT_EQ(spec.classes, (std::vector<std::string>{"calm", "warm", "hot"}));
+  ASSERT_EQ(spec.channels.size(), 2u);
+  EXPECT_EQ(spec.channels[1].name, "hum");
+  EXPECT_EQ(spec.channels[1].unit, "%");
+  EXPECT_EQ(spec.channels[0].phys_min, -40.0f);
+  EXPECT_EQ(spec.window, 4u);
+  EXPECT_EQ(spec.sample_rate_hz, 0.5f);
+  EXPECT_EQ(spec.pipeline, "raw");
+  ASSERT_EQ(spec.params.size(), 1u);
+  EXPECT_EQ(spec.params[0].name, "gain");
+  EXPECT_EQ(spec.quant_mode, static_cast<uint32_t>(ATOME_QUANT_GLOBAL));
+  EXPECT_EQ(spec.abstain_rule, static_cast<uint32_t>(ATOME_ABSTAIN_MAX_PROB));
+  EXPECT_EQ(spec.temperature, r["temperature"].get<float>());
+  EXPECT_EQ(spec.abstain_threshold, r["threshold"].get<float>());
+  for (uint32_t i = 0; i < spec.n_features(); ++i) {  // physically possible ranges only
+    const ChannelSpec& ch = spec.channels[i % 2];
+    EXPECT_GE(spec.vmin[i], ch.phys_min);
+    EXPECT_LE(spec.vmax[i], ch.phys_max);
+  }
+
+  expect_classify_agrees(a);
+}
+
+TEST_F(ClassifyRunTest, AStoppedRunResumesToTheSameBits) {
+  const std::string a = path("a"), b = path("b");
+  ASSERT_EQ(run(train_args(a)).exit_code, 0);
+  // 240 train rows / 32 = 8 steps an epoch: stopped after the checkpoint of epoch 3.
+  const CliResult stopped = run(train_args(b, "--stop-after-step 20"));
+  expect_one_line_error(stopped, 1, "stopped after step 24");
+  EXPECT_EQ(json::parse(train::read_checkpoint(b + "/checkpoint.bin").json)["step"], 24);
+  const CliResult resumed = run("train --resume --out " + shell_quote(b) + " --quiet --threads 1");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  const train::Checkpoint ca = train::read_checkpoint(a + "/checkpoint.bin");
+  const train::Checkpoint cb = train::read_checkpoint(b + "/checkpoint.bin");
+  ASSERT_EQ(ca.params.size(), cb.params.size());
+  EXPECT_EQ(std::memcmp(ca.params.data(), cb.params.data(), ca.params.size() * 4), 0);
+  EXPECT_EQ(std::memcmp(ca.adam_m.data(), cb.adam_m.data(), ca.adam_m.size() * 4), 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  EXPECT_EQ(result_of(a), result_of(b));
+  EXPECT_NE(read_text(b + "/metrics.jsonl").find("\"event\":\"resume\""), std::string::npos);
+  // The data must not change under a run.
+  write_text(data_ + "/examples.csv", examples_csv(360, 4));
+  expect_one_line_error(run("train --resume --out " + shell_quote(b) + " --quiet"), 1,
+                        "has changed since the run started");
+}
+
+// --patience 1: the first epoch without a better validation loss ends the run; best.atome is the
+// epoch before, and a resume of the stopped run trains nothing more.
+TEST_F(ClassifyRunTest, EarlyStoppingKeepsTheBestEpoch) {
+  const std::string a = path("a");
+  ASSERT_EQ(run(train_args(a, "--patience 1 --lr 2e-2", 40)).exit_code, 0);
+  const json r = result_of(a);
+  ASSERT_TRUE(r["stopped_early"].get<bool>());
+  EXPECT_EQ(r["epochs_run"].get<int>(), r["best_epoch"].get<int>() + 1);
+  EXPECT_LT(r["epochs_run"].get<int>(), 40);
+  const std::string metrics = read_text(a + "/metrics.jsonl");
+  EXPECT_NE(metrics.find("\"event\":\"early_stop\""), std::string::npos);
+  const std::vector<uint8_t> best = read_bytes(a + "/best.atome");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(a) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(result_of(a), r);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), best);
+}
+
+TEST_F(ClassifyRunTest, Q15RunExportsAQ15FileThatAgrees) {
+  const std::string a = path("a");
+  const CliResult r = run(train_args(a, "--numerics q15", 2));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const ModelFile f = load_model_file(a + "/best.atome");
+  EXPECT_EQ(f.model.config.numerics, static_cast<uint32_t>(ATOME_NUMERICS_Q15));
+  EXPECT_EQ(result_of(a)["numerics"], "q15");
+  expect_classify_agrees(a);
+}
+
+TEST_F(ClassifyRunTest, BadDataIsOneLine) {
+  auto expect_bad = [&](const std::string& name, const std::string& spec, const std::string& csv,
+                        const std::string& needle, int code = 1) {
+    const std::string dir = make_data(name, spec, csv);
+    expect_one_line_error(run("train --task classify --data " + shell_quote(dir) + " --out " +
+                              shell_quote(path(name + "_run")) + " --epochs 1 --quiet"),
+                          code, needle);
+  };
+  const std::string good = examples_csv(60, 1);
+  std::string no_window = kSpec;
+  no_window.replace(no_window.find("\"window\": 4,"), 12, "");
+  expect_bad("no_window", no_window, good, "missing field \"window\"");
+  std::string no_classes = kSpec;
+  no_classes.replace(no_classes.find("\"classes\""), 9, "\"klasses\"");
+  expect_bad("no_classes", no_classes, good, "missing field \"classes\"");
+  // Label 3 of 3 classes, on the second example (line 3).
+  std::string bad_label = good;
+  const size_t line3 = bad_label.find('\n', bad_label.find('\n') + 1) + 1;
+  bad_label[line3] = '3';
+  expect_bad("bad_label", kSpec, bad_label, "row 3, column 1 (label): '3' is not a class");
+  // 5 channels x 8 timesteps = 40 features.
+  std::string wide = kSpec;
+  wide.replace(wide.find("\"window\": 4"), 11, "\"window\": 20");
+  expect_bad("too_wide", wide, good, "at most 32");
+  std::string hot = good;
+  hot.replace(hot.find('\n', hot.find('\n') + 1) - 6, 6, "500.00");  // humidity 500 %
+  expect_bad("hot", kSpec, hot, "outside the physical range");
+  expect_bad("empty", kSpec, "", "empty");
+  // A group column the data lacks.
+  const std::string dir = path("data");
+  expect_one_line_error(run("train --task classify --data " + shell_quote(dir) + " --out " +
+                            shell_quote(path("x")) + " --group-by nothing --quiet"),
+                        2, "--group-by must be site, subject or device");
+}
+
+}  // namespace
+}  // namespace atome::test
