@@ -30,6 +30,16 @@ foreach(group 2 4)
                              ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=${group}
                              ATOME_CLASSIFIER_METADATA=0)
 endforeach()
+# The same engine with the classifier metadata validator (a classifier firmware, issue 14): its
+# `--state-bytes` sizes a q15 classifier's arena on M3 and up (scripts/classify-report.sh).
+add_executable(atome_firmware_twin_q15_classifier ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
+               ${PROJECT_SOURCE_DIR}/firmware/app/generation.cpp ${fw_engine_sources}
+               ${PROJECT_SOURCE_DIR}/src/engine/class_meta.cpp)
+target_include_directories(atome_firmware_twin_q15_classifier PRIVATE
+                           ${PROJECT_SOURCE_DIR}/firmware ${PROJECT_SOURCE_DIR}/include
+                           ${PROJECT_SOURCE_DIR}/src)
+target_compile_definitions(atome_firmware_twin_q15_classifier PRIVATE ATOME_FLOAT_PATH=0
+                           ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=4)
 
 # The generation firmware leaves the classifier metadata validator out (ATOME_CLASSIFIER_METADATA=0,
 # engine/build_config.h): its engine must refuse a q15 classifier file with ATOME_ERR_UNSUPPORTED,

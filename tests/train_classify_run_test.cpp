@@ -32,7 +32,7 @@ using json = nlohmann::json;
 const char* kSpec = R"({"head": "tiny", "classes": ["calm", "warm", "hot"],
   "channels": [{"name": "temp", "unit": "C", "min": -40, "max": 85},
                {"name": "hum", "unit": "%", "min": 0, "max": 100}],
-  "window": 4, "sample_rate_hz": 0.5, "pipeline": {"name": "raw", "params": {"gain": 1.5}},
+  "window": 4, "sample_rate_hz": 0.5, "pipeline": {"name": "raw", "params": {"gain": 1.5, "band_hz": [0.5, 3], "how": "mean"}},
   "group_by": "site", "generator": {"name": "classify_run_test", "seed": 3}})";
 
 // Class k: temperature about 10 + 9k, humidity about 60 - 12k, a warming trend for k > 0, an
@@ -211,9 +211,13 @@ TEST_F(ClassifyRunTest, TwoRunsAreIdenticalAndClassifyGivesTheTrainersPrediction
   EXPECT_EQ(spec.window, 4u);
   EXPECT_EQ(spec.sample_rate_hz, 0.5f);
   EXPECT_EQ(spec.pipeline, "raw");
-  ASSERT_EQ(spec.params.size(), 1u);
-  EXPECT_EQ(spec.params[0].name, "gain");
-  EXPECT_EQ(spec.quant_mode, static_cast<uint32_t>(ATOME_QUANT_GLOBAL));
+  // Numbers kept, a list as name[i], a string (a description) left out.
+  ASSERT_EQ(spec.params.size(), 3u);
+  EXPECT_EQ(spec.params[0].name, "band_hz[0]");
+  EXPECT_EQ(spec.params[1].name, "band_hz[1]");
+  EXPECT_EQ(spec.params[1].value, 3.0f);
+  EXPECT_EQ(spec.params[2].name, "gain");
+  EXPECT_EQ(spec.quant_mode, static_cast<uint32_t>(ATOME_QUANT_BANDED));  // the default
   EXPECT_EQ(spec.abstain_rule, static_cast<uint32_t>(ATOME_ABSTAIN_MAX_PROB));
   EXPECT_EQ(spec.temperature, r["temperature"].get<float>());
   EXPECT_EQ(spec.abstain_threshold, r["threshold"].get<float>());
@@ -274,6 +278,18 @@ TEST_F(ClassifyRunTest, Q15RunExportsAQ15FileThatAgrees) {
   EXPECT_EQ(f.model.config.numerics, static_cast<uint32_t>(ATOME_NUMERICS_Q15));
   EXPECT_EQ(result_of(a)["numerics"], "q15");
   expect_classify_agrees(a);
+}
+
+// --quant global: the file records it and classify still gives the trainer's predictions (its
+// tokens are the file's own tokeniser's, in either mode).
+TEST_F(ClassifyRunTest, GlobalQuantisationIsRecordedAndAgrees) {
+  const std::string a = path("a");
+  const CliResult r = run(train_args(a, "--quant global", 2));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(class_spec_of(load_model_file(a + "/best.atome").model).quant_mode,
+            static_cast<uint32_t>(ATOME_QUANT_GLOBAL));
+  expect_classify_agrees(a);
+  EXPECT_NE(run(train_args(path("b"), "--quant bands", 2)).exit_code, 0);
 }
 
 TEST_F(ClassifyRunTest, BadDataIsOneLine) {

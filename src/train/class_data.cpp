@@ -120,9 +120,19 @@ void read_spec(ClassDataset& d, const std::string& path) {
   d.spec.pipeline = pipeline["name"].get<std::string>();
   if (pipeline.contains("params")) {
     if (!pipeline["params"].is_object()) fail("\"pipeline\".params must be an object");
-    for (const auto& [name, value] : pipeline["params"].items())
-      d.spec.params.push_back(
-          {name, static_cast<float>(number(value, "pipeline parameter \"" + name + "\""))});
+    // Numbers go into the file (f32); a list of numbers as name[0], name[1], ...; a string is a
+    // description for people (spec.json and docs/DATA.md keep it) and is not stored.
+    for (const auto& [name, value] : pipeline["params"].items()) {
+      const std::string what = "pipeline parameter \"" + name + "\"";
+      if (value.is_string()) continue;
+      if (value.is_array()) {
+        for (size_t i = 0; i < value.size(); ++i)
+          d.spec.params.push_back({name + "[" + std::to_string(i) + "]",
+                                   static_cast<float>(number(value[i], what))});
+        continue;
+      }
+      d.spec.params.push_back({name, static_cast<float>(number(value, what))});
+    }
   }
   if (j.contains("group_by")) {
     if (!j["group_by"].is_string()) fail("\"group_by\" must be site, subject or device");
@@ -263,9 +273,10 @@ ClassSplit grouped_split(const ClassDataset& data, const std::string& group_by, 
   return s;
 }
 
-void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& rows) {
+void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& rows,
+                uint32_t quant_mode) {
   const uint32_t C = static_cast<uint32_t>(spec.channels.size()), T = spec.window;
-  spec.quant_mode = ATOME_QUANT_GLOBAL;
+  spec.quant_mode = quant_mode;
   spec.vmin.assign(C * T, 0.0);
   spec.vmax.assign(C * T, 0.0);
   for (uint32_t c = 0; c < C; ++c) {

@@ -141,6 +141,7 @@ std::string options_to_json(const TrainOptions& o) {
     j["epochs"] = o.epochs;
     j["patience"] = o.patience;
     j["target_risk"] = o.target_risk;
+    j["quant"] = o.quant;
     j["data_fingerprint"] = o.data_fingerprint;
   }
   return j.dump(2);
@@ -203,6 +204,7 @@ TrainOptions options_from_json(const std::string& text) {
       o.epochs = option_int<int>(j, "epochs");
       o.patience = option_int<int>(j, "patience");
       o.target_risk = option_float(j, "target_risk");
+      if (j.contains("quant")) o.quant = j.at("quant").get<std::string>();
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }
     return o;
