@@ -149,7 +149,8 @@ TEST(ClassMeta, EveryCorruptionIsRejected) {
        ATOME_ERR_BAD_METADATA},
       {"window changes size", [](auto& f, size_t m) { put_u32(f, m + 24, 4); },
        ATOME_ERR_BAD_METADATA},
-      {"quant mode", [](auto& f, size_t m) { put_u32(f, m + 28, 3); }, ATOME_ERR_BAD_METADATA},
+      {"quant mode 4", [](auto& f, size_t m) { put_u32(f, m + 28, 4); }, ATOME_ERR_BAD_METADATA},
+      {"quant mode 0", [](auto& f, size_t m) { put_u32(f, m + 28, 0); }, ATOME_ERR_BAD_METADATA},
       {"sample rate NaN", [](auto& f, size_t m) { put_u32(f, m + 32, 0x7FC00000u); },
        ATOME_ERR_BAD_METADATA},
       {"sample rate < 0", [](auto& f, size_t m) { put_f32(f, m + 32, -1.0f); },
@@ -262,6 +263,14 @@ TEST(FeatureTokenize, HandValues) {
   s.quant_mode = ATOME_QUANT_BANDED;                                                   // B = 128
   EXPECT_EQ(tokenize_features(s, {1.0, 1.0}), (std::vector<uint32_t>{127, 255}));
   EXPECT_EQ(tokenize_features(s, {-1.0, -1.0}), (std::vector<uint32_t>{0, 128}));
+  // channel: C = 2 bands of 128 levels, by channel whatever the timestep (T = 2 here).
+  s.quant_mode = ATOME_QUANT_CHANNEL;
+  s.window = 2;
+  s.vmin = {0.0, -1.0, 0.0, -1.0};
+  s.vmax = {1.0, 1.0, 1.0, 1.0};
+  EXPECT_EQ(tokenize_features(s, {1.0, 1.0, 0.0, -1.0}), (std::vector<uint32_t>{127, 255, 0, 128}));
+  EXPECT_EQ(tokenize_features(s, {0.5, 0.0, 0.5, 0.0}),  // 63.5 -> 64 (ties to even)
+            (std::vector<uint32_t>{64, 192, 64, 192}));
 }
 
 TEST(FeatureTokenize, MatchesTheOriginalOnEveryHeadsRanges) {

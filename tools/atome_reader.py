@@ -410,7 +410,7 @@ def parse_class_meta(m, n_classes):
         bad("channels %d x window %d out of range" % (C, T))
     F = C * T
     mode = u32(m, 28)
-    if mode not in (1, 2) or (mode == 2 and F > 128):
+    if mode not in (1, 2, 3) or (mode == 2 and F > 128) or (mode == 3 and C > 128):
         bad("quant_mode %d (features %d)" % (mode, F))
     rate, temp, rule, thr = f32_at(m, 32), f32_at(m, 36), u32(m, 40), f32_at(m, 44)
     if not math.isfinite(rate) or rate < 0 or u32(m, 32) == 0x80000000:
@@ -469,7 +469,7 @@ def parse_class_meta(m, n_classes):
     return {"classes": names[1 + 2 * C + P:], "channels": channels, "window": T,
             "n_features": F, "sample_rate_hz": rate, "pipeline": names[0],
             "params": dict(zip(names[1 + 2 * C:1 + 2 * C + P], values)),
-            "quant_mode": {1: "global", 2: "banded"}[mode], "temperature": temp,
+            "quant_mode": {1: "global", 2: "banded", 3: "channel"}[mode], "temperature": temp,
             "abstain_rule": ["none", "max-prob", "margin"][rule], "abstain_threshold": thr,
             "section_bytes": n, "ranges": {"vmin": vmin, "vmax": vmax}}
 

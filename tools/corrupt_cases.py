@@ -56,7 +56,7 @@ def classifier_cases(add, path):
     edit("section_bytes_wrong", lambda b: struct.pack_into("<I", b, meta + 12, mlen - 16),
          R.BAD_METADATA)
     edit("n_classes_wrong", lambda b: struct.pack_into("<I", b, meta + 16, 99), R.BAD_METADATA)
-    edit("quant_mode_3", lambda b: struct.pack_into("<I", b, meta + 28, 3), R.BAD_METADATA)
+    edit("quant_mode_4", lambda b: struct.pack_into("<I", b, meta + 28, 4), R.BAD_METADATA)
     edit("temperature_zero", lambda b: struct.pack_into("<f", b, meta + 36, 0.0), R.BAD_METADATA)
     edit("temperature_nan", lambda b: struct.pack_into("<I", b, meta + 36, 0x7FC00000),
          R.BAD_METADATA)

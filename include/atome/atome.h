@@ -192,7 +192,7 @@ atome_status atome_session_class_logits_q16(const atome_session* session, int32_
  * output, read in place from the validated image. Every call returns ATOME_ERR_NO_METADATA for a
  * model without the section, ATOME_ERR_BAD_ARGUMENT for an index out of range. Strings are
  * NUL-terminated inside the image (valid as long as the image). */
-enum { ATOME_QUANT_GLOBAL = 1u, ATOME_QUANT_BANDED = 2u };
+enum { ATOME_QUANT_GLOBAL = 1u, ATOME_QUANT_BANDED = 2u, ATOME_QUANT_CHANNEL = 3u };
 enum { ATOME_ABSTAIN_NONE = 0u, ATOME_ABSTAIN_MAX_PROB = 1u, ATOME_ABSTAIN_MARGIN = 2u };
 
 typedef struct atome_class_info {

@@ -147,7 +147,8 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
       ->capture_default_str();
   cmd.add_option("--quant", f.quant,
                  "classify: tokenisation, banded (each feature its own band of 256 / features "
-                 "levels: the token says which feature it is) or global (256 levels, shared)")
+                 "levels: the token says which feature it is), channel (each channel its own "
+                 "band of 256 / channels levels) or global (256 levels, shared)")
       ->capture_default_str();
   cmd.add_option("--target-risk", f.target_risk,
                  "classify: the abstention threshold keeps the validation selective risk <= this")
@@ -230,8 +231,8 @@ train::TrainOptions train_options(const TrainFlags& f) {
     o.patience = static_cast<int>(parse_u32(f.patience, "--patience", 1, 100000));
     o.target_risk = parse_float(f.target_risk, "--target-risk", 0.0, true, 1.0);
     if (!(o.target_risk < 1.0f)) throw UsageError("--target-risk must be below 1");
-    if (f.quant != "banded" && f.quant != "global")
-      throw UsageError("--quant must be banded or global (got '" + f.quant + "')");
+    if (f.quant != "banded" && f.quant != "global" && f.quant != "channel")
+      throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
     o.quant = f.quant;
   } else if (!f.data.empty() || !f.group_by.empty()) {
     throw UsageError("--data and --group-by need --task classify");

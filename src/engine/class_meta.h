@@ -141,8 +141,10 @@ inline atome_status validate(const uint8_t* s, uint64_t bytes, uint32_t n_classe
   const uint32_t features = channels * window;
   if (features > kMaxFeatures) return kBad;
   const uint32_t mode = read_u32(s + kOffQuantMode);
-  if (mode != ATOME_QUANT_GLOBAL && mode != ATOME_QUANT_BANDED) return kBad;
+  if (mode != ATOME_QUANT_GLOBAL && mode != ATOME_QUANT_BANDED && mode != ATOME_QUANT_CHANNEL)
+    return kBad;
   if (mode == ATOME_QUANT_BANDED && features > kMaxBandedFeatures) return kBad;
+  if (mode == ATOME_QUANT_CHANNEL && channels > kMaxBandedFeatures) return kBad;  // >= 2 levels
   // Scalars: sample rate finite and >= +0; temperature finite and > 0; threshold in [+0, 1].
   if (read_u32(s + kOffSampleRate) >= kExpMask) return kBad;
   const uint32_t temperature = read_u32(s + kOffTemperature);

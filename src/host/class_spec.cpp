@@ -90,7 +90,8 @@ std::vector<uint8_t> encode_class_meta(const ClassSpec& spec) {
   if (validate(b.data(), b.size(), static_cast<uint32_t>(spec.classes.size())) != ATOME_OK)
     throw FormatError(
         "invalid classifier metadata (check class names, channel names and ranges, temperature > "
-        "0, abstention threshold in [0, 1], banded mode with at most 128 features)");
+        "0, abstention threshold in [0, 1], banded mode with at most 128 features, channel mode "
+        "with at most 128 channels)");
   return b;
 }
 
@@ -152,13 +153,17 @@ HostModel with_class_spec(HostModel m, const ClassSpec& spec) {
 }
 
 const char* quant_mode_name(uint32_t mode) {
-  return mode == ATOME_QUANT_BANDED ? "banded" : mode == ATOME_QUANT_GLOBAL ? "global" : "?";
+  return mode == ATOME_QUANT_BANDED    ? "banded"
+         : mode == ATOME_QUANT_CHANNEL ? "channel"
+         : mode == ATOME_QUANT_GLOBAL  ? "global"
+                                       : "?";
 }
 
 uint32_t parse_quant_mode(const std::string& name) {
   if (name == "global") return ATOME_QUANT_GLOBAL;
   if (name == "banded") return ATOME_QUANT_BANDED;
-  throw UsageError("quantisation mode must be global or banded (got '" + name + "')");
+  if (name == "channel") return ATOME_QUANT_CHANNEL;
+  throw UsageError("quantisation mode must be global, banded or channel (got '" + name + "')");
 }
 
 const char* abstain_rule_name(uint32_t rule) {

@@ -127,8 +127,8 @@ void read_spec(ClassDataset& d, const std::string& path) {
       if (value.is_string()) continue;
       if (value.is_array()) {
         for (size_t i = 0; i < value.size(); ++i)
-          d.spec.params.push_back({name + "[" + std::to_string(i) + "]",
-                                   static_cast<float>(number(value[i], what))});
+          d.spec.params.push_back(
+              {name + "[" + std::to_string(i) + "]", static_cast<float>(number(value[i], what))});
         continue;
       }
       d.spec.params.push_back({name, static_cast<float>(number(value, what))});

@@ -49,10 +49,10 @@ ClassSplit grouped_split(const ClassDataset& data, const std::string& group_by, 
 
 // The quantisation ranges, from the TRAIN rows only, for quant_mode ATOME_QUANT_GLOBAL (256
 // levels per feature) or ATOME_QUANT_BANDED (feature i in its own band of 256 / F levels, so the
-// token also says which feature it is: the block has no position embedding). Per channel, pooled over its
-// timesteps, the 0.5th and 99.5th percentiles (nearest rank), clipped to the channel's physical
-// limits, the same pair for every timestep. A degenerate channel (lo == hi) gets its physical
-// range when recorded, else lo - 0.5 .. hi + 0.5. Never a range the sensor cannot produce.
+// token also says which feature it is: the block has no position embedding). Per channel, pooled
+// over its timesteps, the 0.5th and 99.5th percentiles (nearest rank), clipped to the channel's
+// physical limits, the same pair for every timestep. A degenerate channel (lo == hi) gets its
+// physical range when recorded, else lo - 0.5 .. hi + 0.5. Never a range the sensor cannot produce.
 void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& train_rows,
                 uint32_t quant_mode);
 

@@ -64,8 +64,7 @@ Prepared prepare(const TrainOptions& o) {
     throw UsageError("group column must be site, subject or device (got '" + p.group_by + "')");
   p.split = grouped_split(p.data, p.group_by, o.seed);
   p.spec = p.data.spec;
-  fit_ranges(p.spec, p.data, p.split.train,
-             o.quant == "global" ? ATOME_QUANT_GLOBAL : ATOME_QUANT_BANDED);
+  fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant));
   p.F = p.spec.n_features();
   p.C = static_cast<uint32_t>(p.spec.classes.size());
   p.tokens.reserve(p.data.features.size());
@@ -316,7 +315,7 @@ json report_json(const TrainOptions& o, const ClassifyReport& r, const Prepared&
             {"risk_coverage", curve}}},
           {"model_bytes", r.model_bytes},
           {"quantisation",
-           std::string(p.spec.quant_mode == ATOME_QUANT_BANDED ? "banded" : "global") +
+           std::string(quant_mode_name(p.spec.quant_mode)) +
                "; per channel the train split's 0.5th..99.5th percentiles, clipped to the "
                "physical limits"},
           {"generator", json::parse(p.data.generator)},
