@@ -65,6 +65,41 @@ TEST(Calibration, NoThresholdReachesTheTarget) {
   EXPECT_DOUBLE_EQ(c.threshold, 1.0);
 }
 
+// Clopper-Pearson upper bounds with closed forms or textbook values: 0 errors in n gives
+// 1 - (1 - c)^(1/n); 1 in 10 at 95% is 0.3942 (P(X <= 1) = 0.05 there).
+TEST(Calibration, RiskUpperBoundIsClopperPearson) {
+  EXPECT_NEAR(risk_upper_bound(0, 100, 0.95), 1.0 - std::pow(0.05, 0.01), 1e-9);
+  EXPECT_NEAR(risk_upper_bound(0, 300, 0.9), 1.0 - std::pow(0.1, 1.0 / 300), 1e-9);
+  EXPECT_NEAR(risk_upper_bound(1, 10, 0.95), 0.3942, 1e-4);
+  EXPECT_DOUBLE_EQ(risk_upper_bound(0, 0, 0.95), 1.0);
+  EXPECT_GT(risk_upper_bound(5, 100, 0.95), 0.05);  // above the observed rate
+}
+
+// With a confidence, the threshold must keep the risk's upper bound under the target. 400
+// examples, errors at ranks 301 and 400: the empirical rule at 1% takes all 400 (risk 0.5%);
+// the bound at 90% (1 error needs n >= 389, 2 errors n >= 532) stops at 399.
+TEST(Calibration, BoundedThresholdIsMoreCautiousThanTheEmpiricalOne) {
+  std::vector<double> conf;
+  std::vector<int> right;
+  for (int i = 0; i < 400; ++i) {
+    conf.push_back(1.0 - i / 1000.0);
+    right.push_back(i == 300 || i == 399 ? 0 : 1);  // errors at ranks 301 and 400
+  }
+  const auto curve = risk_coverage_curve(scored(conf, right));
+  const ThresholdChoice empirical = choose_threshold(curve, 0.01);
+  const ThresholdChoice bounded = choose_threshold(curve, 0.01, 0.9);
+  ASSERT_TRUE(empirical.found);
+  ASSERT_TRUE(bounded.found);
+  EXPECT_DOUBLE_EQ(empirical.threshold, conf[399]);  // 2 / 400 = 0.5%
+  EXPECT_GT(bounded.threshold, empirical.threshold);
+  // Where it stopped the bound holds; one step further (the last point) it does not.
+  const RiskCoveragePoint& at = curve[curve.size() - 2];
+  EXPECT_DOUBLE_EQ(bounded.threshold, at.threshold);
+  EXPECT_EQ(at.accepted, 399u);
+  EXPECT_LE(risk_upper_bound(at.errors, at.accepted, 0.9), 0.01);
+  EXPECT_GT(risk_upper_bound(curve.back().errors, curve.back().accepted, 0.9), 0.01);
+}
+
 TEST(Calibration, TemperatureOfAKnownOptimum) {
   // Logits (2, 0) five times, four labelled 0: the NLL is least where sigmoid(2 / T) = 4/5,
   // T = 2 / ln 4.

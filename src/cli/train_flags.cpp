@@ -145,6 +145,10 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
   cmd.add_option("--patience", f.patience,
                  "classify: stop after N epochs without a better validation loss")
       ->capture_default_str();
+  cmd.add_option("--risk-confidence", f.risk_confidence,
+                 "classify: the threshold keeps the Clopper-Pearson upper bound of the validation "
+                 "risk, at this confidence, <= --target-risk (0: the observed risk itself)")
+      ->capture_default_str();
   cmd.add_option("--quant", f.quant,
                  "classify: tokenisation, banded (each feature its own band of 256 / features "
                  "levels: the token says which feature it is), channel (each channel its own "
@@ -234,6 +238,8 @@ train::TrainOptions train_options(const TrainFlags& f) {
     if (f.quant != "banded" && f.quant != "global" && f.quant != "channel")
       throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
     o.quant = f.quant;
+    o.risk_confidence = parse_float(f.risk_confidence, "--risk-confidence", 0.0, true, 1.0);
+    if (!(o.risk_confidence < 1.0f)) throw UsageError("--risk-confidence must be below 1");
   } else if (!f.data.empty() || !f.group_by.empty()) {
     throw UsageError("--data and --group-by need --task classify");
   }

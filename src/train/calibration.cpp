@@ -143,7 +143,7 @@ std::vector<RiskCoveragePoint> risk_coverage_curve(const std::vector<ScoredExamp
     if (!group_ends) continue;
     const double accepted = static_cast<double>(k + 1);
     curve.push_back({s[order[k]].conf, accepted / static_cast<double>(s.size()),
-                     static_cast<double>(errors) / accepted});
+                     static_cast<double>(errors) / accepted, k + 1, errors});
   }
   return curve;
 }
@@ -167,10 +167,35 @@ double coverage_at_risk(const std::vector<RiskCoveragePoint>& curve, double max_
   return best;
 }
 
-ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk) {
+// P(Binomial(n, p) <= k), summed in log space (n is a split's size: thousands at most).
+static double binomial_cdf(size_t k, size_t n, double p) {
+  if (p <= 0.0) return 1.0;
+  if (p >= 1.0) return k >= n ? 1.0 : 0.0;
+  const double lp = std::log(p), lq = std::log1p(-p);
+  double total = 0.0;
+  for (size_t i = 0; i <= k && i <= n; ++i)
+    total += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                      static_cast<double>(i) * lp + static_cast<double>(n - i) * lq);
+  return total;
+}
+
+double risk_upper_bound(size_t errors, size_t n, double confidence) {
+  if (n == 0 || errors >= n) return 1.0;
+  double lo = static_cast<double>(errors) / static_cast<double>(n), hi = 1.0;
+  for (int i = 0; i < 100; ++i) {  // the CDF falls as p rises
+    const double mid = 0.5 * (lo + hi);
+    (binomial_cdf(errors, n, mid) >= 1.0 - confidence ? lo : hi) = mid;
+  }
+  return lo;
+}
+
+ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk,
+                                 double confidence) {
   ThresholdChoice c;
   for (const RiskCoveragePoint& p : curve) {  // thresholds decrease along the curve
-    if (p.risk <= target_risk) {
+    const double risk =
+        confidence > 0.0 ? risk_upper_bound(p.errors, p.accepted, confidence) : p.risk;
+    if (risk <= target_risk) {
       c.threshold = p.threshold;
       c.found = true;
     }

@@ -58,6 +58,7 @@ struct RiskCoveragePoint {
   double threshold = 0.0;  // accept confidence >= threshold
   double coverage = 0.0;
   double risk = 0.0;
+  size_t accepted = 0, errors = 0;  // the counts behind coverage and risk
 };
 // From the highest confidence down, one point per distinct confidence (see above).
 std::vector<RiskCoveragePoint> risk_coverage_curve(const std::vector<ScoredExample>& s);
@@ -65,14 +66,22 @@ double aurc(const std::vector<ScoredExample>& s);
 // The largest coverage whose selective risk is <= max_risk (0 when no point reaches it).
 double coverage_at_risk(const std::vector<RiskCoveragePoint>& curve, double max_risk);
 
+// The one-sided Clopper-Pearson upper bound on an error rate seen as `errors` in `n` trials: the
+// largest p with P(Binomial(n, p) <= errors) >= 1 - confidence (bisection; 1 when n = 0).
+double risk_upper_bound(size_t errors, size_t n, double confidence);
+
 // The abstention threshold for a target risk: the LOWEST threshold (so the largest coverage) of
-// the curve whose selective risk is <= target. `found` is false when no threshold reaches the
-// target; the threshold is then 1 (the head abstains unless it is certain).
+// the curve whose selective risk is <= target — with confidence > 0, whose risk's upper bound at
+// that confidence is (a threshold that holds on new data with that probability, at the price of
+// coverage: the empirical rule fitted to one validation split overshoots on held-out groups).
+// `found` is false when no threshold reaches the target; the threshold is then 1 (the head
+// abstains unless it is certain).
 struct ThresholdChoice {
   double threshold = 1.0;
   bool found = false;
 };
-ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk);
+ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk,
+                                 double confidence = 0.0);
 
 // Coverage and selective risk when accepting conf >= threshold (risk 0 when nothing is accepted).
 RiskCoveragePoint selective_at(const std::vector<ScoredExample>& s, double threshold);

@@ -203,7 +203,8 @@ void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, Cla
   const std::vector<ScoredExample> valid_scored =
       score_examples(valid_logits, valid_labels, p.C, temperature);
   const ThresholdChoice choice =
-      choose_threshold(risk_coverage_curve(valid_scored), static_cast<double>(o.target_risk));
+      choose_threshold(risk_coverage_curve(valid_scored), static_cast<double>(o.target_risk),
+                       static_cast<double>(o.risk_confidence));
   const float threshold = float_at_most(choice.threshold);
 
   ClassSpec spec = class_spec_of(uncal.model);
@@ -298,6 +299,7 @@ json report_json(const TrainOptions& o, const ClassifyReport& r, const Prepared&
           {"threshold", r.threshold},
           {"threshold_found", r.threshold_found},
           {"target_risk", r.target_risk},
+          {"risk_confidence", r.risk_confidence},
           {"test",
            {{"scored_by", "engine on best.atome"},
             {"accuracy", r.accuracy},
@@ -394,6 +396,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
   rep.n_valid = p.split.valid.size();
   rep.n_test = p.split.test.size();
   rep.target_risk = o.target_risk;
+  rep.risk_confidence = o.risk_confidence;
 
   const LrSchedule schedule{o.schedule, o.warmup, o.steps, o.min_lr_ratio};
   Progress progress(o.steps, ctl.quiet);
