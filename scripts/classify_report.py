@@ -27,6 +27,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from results_block import replace_block  # noqa: E402
 spec = importlib.util.spec_from_file_location("baselines", os.path.join(HERE, "classify-baselines.py"))
 baselines = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(baselines)
@@ -122,14 +124,7 @@ def main():
               f"{mean('cov1'):.3f} | {mean('risk'):.3f} / | {mean('lr'):.3f} | {mean('mlp'):.3f} | "
               f"{sum(ORIGINAL.values()) / len(ORIGINAL):.3f} | | |", END]
     block = "\n".join(lines)
-    text = open(args.results).read()
-    if BEGIN.split(" (")[0] in text:
-        start = text.index(BEGIN.split(" (")[0])
-        end = text.index(END) + len(END)
-        text = text[:start] + block + text[end:]
-    else:
-        text = text.rstrip("\n") + "\n\n## 12. Classifier heads (issue 14)\n\n" + block + "\n"
-    open(args.results, "w").write(text)
+    replace_block(args.results, "classify-report", block, heading="## 12. Classifier heads (issue 14)")
     print(block)
 
 

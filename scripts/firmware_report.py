@@ -24,6 +24,9 @@ function symbols (readelf: FUNC, with a size), each named after its symbol; SPLI
 every function to a group, and the per-token split is the same (N2 - N1) difference per group.
 """
 import argparse, os, re, shutil, subprocess, sys, tempfile
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # keep the source tree clean
+from results_block import replace_block  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORES = {  # core: (toolchain file, size tool, qemu command)
@@ -391,13 +394,8 @@ def main():
             fits.append(f"| {board} | {name} | {weights:,} B / {flash // 1024:,} KB | {kernel} | {w64:,} B | {w256:,} B | "
                         f"{best:,} | {state:,} B (+ {stack:,} B stack) ≤ 90% of {sram // 1024} KB |")
     lines += estimates(rows, fits)
-    begin, end = "<!-- firmware-report:begin -->", "<!-- firmware-report:end -->"
-    results = open(args.results).read()
-    if begin not in results or end not in results:
-        sys.exit(f"{args.results} has no {begin} ... {end} block")
-    head, rest = results.split(begin, 1)
-    tail = rest.split(end, 1)[1]
-    open(args.results, "w").write(head + begin + "\n" + "\n".join(lines) + "\n" + end + tail)
+    replace_block(args.results, "firmware-report",
+                  "<!-- firmware-report:begin -->\n" + "\n".join(lines) + "\n<!-- firmware-report:end -->")
     print("\n".join(lines))
 
 

@@ -90,13 +90,5 @@ for n, r in zip(names, reports):
         "ok" if all(k["ok"] for k in r["checks"]) else "FAIL"))
 print("<!-- numerics-ablation:end -->")
 PY
-python3 - docs/RESULTS.md "$tmp/section.md" <<'PY'
-import re, sys
-path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-text = open(path).read()
-pattern = re.compile(r"<!-- numerics-ablation:begin.*?<!-- numerics-ablation:end -->", re.S)
-if not pattern.search(text):
-    sys.exit("numerics-ablation: markers not found in " + path)
-open(path, "w").write(pattern.sub(lambda m: section, text))
-PY
+python3 scripts/results_block.py numerics-ablation docs/RESULTS.md "$tmp/section.md"
 echo "numerics-ablation: docs/RESULTS.md updated" >&2

@@ -67,13 +67,5 @@ PY
   echo "$speed"
   echo "<!-- numerics-report:end -->"
 } > "$tmp/section.md"
-python3 - docs/RESULTS.md "$tmp/section.md" <<'PY'
-import re, sys
-path, section = sys.argv[1], open(sys.argv[2]).read().rstrip("\n")
-text = open(path).read()
-pattern = re.compile(r"<!-- numerics-report:begin.*?<!-- numerics-report:end -->", re.S)
-if not pattern.search(text):
-    sys.exit("numerics-report: markers not found in " + path)
-open(path, "w").write(pattern.sub(lambda m: section, text))
-PY
+python3 scripts/results_block.py numerics-report docs/RESULTS.md "$tmp/section.md"
 echo "numerics-report: docs/RESULTS.md updated" >&2

@@ -20,26 +20,22 @@ set(fw_engine_sources crc32.cpp format_layout.cpp forward_f32.cpp forward_q15.cp
     sampler.cpp session.cpp ternary_portable.cpp ternary_i8_portable.cpp ternary_i8_lut.cpp
     ternary_trit3.cpp)
 list(TRANSFORM fw_engine_sources PREPEND ${PROJECT_SOURCE_DIR}/src/engine/)
+# name, lut group, classifier metadata validator (1: a classifier firmware, issue 14) + sources
+function(atome_add_q15_twin name group classifiers)
+  add_executable(${name} ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
+                 ${PROJECT_SOURCE_DIR}/firmware/app/generation.cpp ${fw_engine_sources} ${ARGN})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/firmware
+                             ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
+  target_compile_definitions(${name} PRIVATE ATOME_FLOAT_PATH=0 ATOME_USE_I8_LUT=1
+                             ATOME_I8_LUT_GROUP=${group} ATOME_CLASSIFIER_METADATA=${classifiers})
+endfunction()
 foreach(group 2 4)
-  add_executable(atome_firmware_twin_q15_lut${group} ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
-                 ${PROJECT_SOURCE_DIR}/firmware/app/generation.cpp ${fw_engine_sources})
-  target_include_directories(atome_firmware_twin_q15_lut${group} PRIVATE
-                             ${PROJECT_SOURCE_DIR}/firmware ${PROJECT_SOURCE_DIR}/include
-                             ${PROJECT_SOURCE_DIR}/src)
-  target_compile_definitions(atome_firmware_twin_q15_lut${group} PRIVATE ATOME_FLOAT_PATH=0
-                             ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=${group}
-                             ATOME_CLASSIFIER_METADATA=0)
+  atome_add_q15_twin(atome_firmware_twin_q15_lut${group} ${group} 0)
 endforeach()
-# The same engine with the classifier metadata validator (a classifier firmware, issue 14): its
-# `--state-bytes` sizes a q15 classifier's arena on M3 and up (scripts/classify-report.sh).
-add_executable(atome_firmware_twin_q15_classifier ${PROJECT_SOURCE_DIR}/firmware/host_twin.cpp
-               ${PROJECT_SOURCE_DIR}/firmware/app/generation.cpp ${fw_engine_sources}
-               ${PROJECT_SOURCE_DIR}/src/engine/class_meta.cpp)
-target_include_directories(atome_firmware_twin_q15_classifier PRIVATE
-                           ${PROJECT_SOURCE_DIR}/firmware ${PROJECT_SOURCE_DIR}/include
-                           ${PROJECT_SOURCE_DIR}/src)
-target_compile_definitions(atome_firmware_twin_q15_classifier PRIVATE ATOME_FLOAT_PATH=0
-                           ATOME_USE_I8_LUT=1 ATOME_I8_LUT_GROUP=4)
+# The same engine with the classifier metadata validator: its `--state-bytes` sizes a q15
+# classifier's arena on M3 and up (scripts/classify-report.sh).
+atome_add_q15_twin(atome_firmware_twin_q15_classifier 4 1
+                   ${PROJECT_SOURCE_DIR}/src/engine/class_meta.cpp)
 
 # The generation firmware leaves the classifier metadata validator out (ATOME_CLASSIFIER_METADATA=0,
 # engine/build_config.h): its engine must refuse a q15 classifier file with ATOME_ERR_UNSUPPORTED,

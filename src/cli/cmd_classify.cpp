@@ -27,6 +27,7 @@
 #include "host/file_io.h"
 #include "host/model_file.h"
 #include "host/owned_session.h"
+#include "host/text_fields.h"
 
 namespace atome::cli {
 namespace {
@@ -37,17 +38,6 @@ struct ClassifyOptions {
   std::string csv;
   bool json = false;
 };
-
-std::vector<std::string> split_on(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string::npos ? at : at - start));
-    if (at == std::string::npos) return out;
-    start = at + 1;
-  }
-}
 
 std::vector<std::vector<uint32_t>> parse_token_inputs(const std::vector<std::string>& args) {
   std::vector<std::vector<uint32_t>> inputs;

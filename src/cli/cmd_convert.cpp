@@ -45,6 +45,7 @@
 #include "host/model_file.h"
 #include "host/numerics_convert.h"
 #include "host/text_corpus.h"
+#include "host/text_fields.h"
 #include "host/tok_json.h"
 
 namespace atome::cli {
@@ -65,17 +66,6 @@ struct ConvertOptions {
   std::string pipeline = "none", temperature = "1", abstain = "margin:0.15";
   std::vector<std::string> params;
 };
-
-std::vector<std::string> split_on(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t at = s.find(sep, start);
-    out.push_back(s.substr(start, at == std::string::npos ? at : at - start));
-    if (at == std::string::npos) return out;
-    start = at + 1;
-  }
-}
 
 float parse_float(const std::string& text, const std::string& what) {
   char* end = nullptr;

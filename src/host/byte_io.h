@@ -34,6 +34,13 @@ inline void put_f32(std::vector<uint8_t>& b, size_t off, float f) {
   put_u32(b, off, u);
 }
 
+inline void put_f64(std::vector<uint8_t>& b, size_t off, double d) {
+  uint64_t u;
+  std::memcpy(&u, &d, 8);
+  put_u32(b, off, static_cast<uint32_t>(u));
+  put_u32(b, off + 4, static_cast<uint32_t>(u >> 32));
+}
+
 inline void append_u32(std::vector<uint8_t>& b, uint32_t v) {
   b.resize(b.size() + 4);
   put_u32(b, b.size() - 4, v);

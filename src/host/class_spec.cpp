@@ -12,13 +12,6 @@ namespace {
 
 using namespace class_meta;
 
-void put_f64(std::vector<uint8_t>& b, size_t off, double v) {
-  uint64_t u;
-  std::memcpy(&u, &v, 8);
-  put_u32(b, off, static_cast<uint32_t>(u));
-  put_u32(b, off + 4, static_cast<uint32_t>(u >> 32));
-}
-
 void append_string(std::vector<uint8_t>& b, const std::string& s, const std::string& what) {
   if (s.size() > 255) throw FormatError(what + " is longer than 255 bytes: '" + s + "'");
   for (unsigned char ch : s) {

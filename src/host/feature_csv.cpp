@@ -1,40 +1,13 @@
 #include "host/feature_csv.h"
 
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
+#include <cstdio>
 
 #include "host/errors.h"
+#include "host/text_fields.h"
 
 namespace atome {
 namespace {
-
-std::string trim(const std::string& s) {
-  size_t a = 0, b = s.size();
-  while (a < b && (s[a] == ' ' || s[a] == '\t' || s[a] == '\r')) ++a;
-  while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r')) --b;
-  return s.substr(a, b - a);
-}
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string::npos ? comma : comma - start)));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
-// Parses a whole field as a number; false if any of it is not part of one.
-bool parse_double(const std::string& s, double* v) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  *v = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
-}
 
 std::string fmt(double v) {
   char buf[32];
@@ -44,7 +17,7 @@ std::string fmt(double v) {
 
 bool looks_like_header(const std::vector<std::string>& fields) {
   double v;
-  return !fields.empty() && !parse_double(fields[0], &v);
+  return !fields.empty() && !parse_whole_double(fields[0], &v);
 }
 
 }  // namespace
@@ -67,12 +40,12 @@ std::vector<std::vector<double>> read_feature_csv(const std::string& text, const
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
-    const std::string line = trim(text.substr(pos, nl - pos));
+    const std::string line = trim_field(text.substr(pos, nl - pos));
     pos = nl + 1;
     ++line_no;
     if (line.empty()) continue;
     const std::string where = name + ": row " + std::to_string(line_no);
-    const std::vector<std::string> fields = split(line);
+    const std::vector<std::string> fields = split_csv_fields(line);
     const bool header = first && looks_like_header(fields);
     first = false;
     if (fields.size() != F)
@@ -91,7 +64,7 @@ std::vector<std::vector<double>> read_feature_csv(const std::string& text, const
       const std::string col =
           where + ", column " + std::to_string(i + 1) + " (" + feature_column_name(spec, i) + ")";
       if (fields[i].empty()) throw FormatError(col + ": empty value (missing column?)");
-      if (!parse_double(fields[i], &row[i]))
+      if (!parse_whole_double(fields[i], &row[i]))
         throw FormatError(col + ": '" + fields[i] + "' is not a number");
       if (!std::isfinite(row[i]))
         throw FormatError(col + ": '" + fields[i] + "' is not a finite number");

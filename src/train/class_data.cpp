@@ -12,6 +12,7 @@
 #include "engine/numerics.h"
 #include "host/errors.h"
 #include "host/file_io.h"
+#include "host/text_fields.h"
 
 namespace atome::train {
 namespace {
@@ -21,32 +22,6 @@ using json = nlohmann::json;
 std::string text_of(const std::string& path) {
   const std::vector<uint8_t> bytes = read_file(path);
   return std::string(bytes.begin(), bytes.end());
-}
-
-std::string trim(const std::string& s) {
-  const size_t a = s.find_first_not_of(" \t\r");
-  if (a == std::string::npos) return "";
-  return s.substr(a, s.find_last_not_of(" \t\r") - a + 1);
-}
-
-std::vector<std::string> split_fields(const std::string& line) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = line.find(',', start);
-    out.push_back(trim(line.substr(start, comma == std::string::npos ? comma : comma - start)));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
-// As host/feature_csv.cpp parses a feature (strtod over the whole field): the same text gives the
-// same double, so the trainer's tokens and `atome classify --csv`'s agree.
-bool parse_double(const std::string& s, double* v) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  *v = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
 }
 
 bool parse_int(const std::string& s, int64_t* v) {
@@ -153,12 +128,12 @@ void read_examples(ClassDataset& d, const std::string& path) {
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string::npos) nl = text.size();
-    const std::string line = trim(text.substr(pos, nl - pos));
+    const std::string line = trim_field(text.substr(pos, nl - pos));
     pos = nl + 1;
     ++line_no;
     if (line.empty()) continue;
     const std::string where = path + ": row " + std::to_string(line_no);
-    const std::vector<std::string> f = split_fields(line);
+    const std::vector<std::string> f = split_csv_fields(line);
     if (!header_seen) {  // label, the group columns present, then the features
       header_seen = true;
       if (f[0] != "label")
@@ -209,7 +184,7 @@ void read_examples(ClassDataset& d, const std::string& path) {
       const std::string col = where + ", column " + std::to_string(first + i + 1) + " (" + ch.name +
                               "@" + std::to_string(i / C) + ")";
       const std::string& s = f[first + i];
-      if (!parse_double(s, &row[i])) throw FormatError(col + ": '" + s + "' is not a number");
+      if (!parse_whole_double(s, &row[i])) throw FormatError(col + ": '" + s + "' is not a number");
       if (!std::isfinite(row[i])) throw FormatError(col + ": '" + s + "' is not finite");
       if (row[i] < ch.phys_min || row[i] > ch.phys_max)
         throw FormatError(col + ": " + s + " is outside the physical range [" +

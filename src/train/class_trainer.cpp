@@ -28,20 +28,13 @@
 #include "train/model.h"
 #include "train/optim.h"
 #include "train/progress.h"
+#include "train/run_steps.h"
 
 namespace atome::train {
 namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-std::string path_in(const std::string& dir, const std::string& name) {
-  return dir.empty() ? name : dir + "/" + name;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-  write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()));
-}
 
 // The data as the run sees it: examples, split, the spec with its fitted ranges, and every
 // example's tokens (through the classifier file's own tokeniser).
@@ -365,12 +358,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
   AdamW adam(model.param_count());
   RunCounters counters;
   if (from != nullptr) {
-    if (from->params.size() != model.param_count())
-      throw std::runtime_error("checkpoint does not match the model in run.json");
-    model.params() = from->params;
-    adam.m() = from->adam_m;
-    adam.v() = from->adam_v;
-    counters = counters_from_json(from->json);
+    counters = restore_checkpoint(*from, model, adam);
     if (counters.step < 0 || counters.step > o.steps || counters.step % per_epoch != 0)
       throw std::runtime_error("checkpoint step " + std::to_string(counters.step) +
                                " is not an epoch end of this run");
@@ -416,15 +404,10 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
     const size_t first = static_cast<size_t>(k) * o.batch;
     const size_t B = std::min<size_t>(o.batch, order.size() - first);
     fill_batch(p, order.data() + first, B, in, target);
-    model.zero_grad();
-    const double loss = model.forward(in.data(), target.data(), B, p.F);
-    if (!std::isfinite(loss))
-      throw std::runtime_error("loss is not finite at step " + std::to_string(step) +
-                               " (lower --lr or set --clip)");
-    model.backward();
-    const double grad_norm = clip_grad_norm(model.grads(), o.clip);
-    const float lr = schedule.at(step, o.adam.lr);
-    adam.step(model.params(), model.grads(), model.tensors(), o.adam, lr, step);
+    const StepResult s =
+        train_step(model, adam, o, schedule, in.data(), target.data(), B, p.F, step);
+    const double loss = s.loss, grad_norm = s.grad_norm;
+    const float lr = s.lr;
     counters.step = step;
     interval_loss += loss;
     ++interval_steps;
@@ -453,14 +436,9 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
       ClassSpec spec = p.spec;  // uncalibrated until the run ends
       write_file_atomic(path_in(ctl.out_dir, "best.atome"), classifier_file(model, o, spec, p.F));
     }
-    Checkpoint c;
     RunCounters at = counters;
     at.elapsed_s = counters.elapsed_s + wall;
-    c.json = checkpoint_json(o, at);
-    c.params = model.params();
-    c.adam_m = adam.m();
-    c.adam_v = adam.v();
-    write_checkpoint(path_in(ctl.out_dir, "checkpoint.bin"), c);
+    save_checkpoint(ctl.out_dir, o, at, model, adam);
     stopped = stop_now(step) && step < o.steps;
     if (ctl.stop_after_step > 0 && step >= ctl.stop_after_step)
       throw std::runtime_error("stopped after step " + std::to_string(step) + " (test hook)");

@@ -26,6 +26,7 @@
 #include "train/gemm.h"
 #include "train/metrics_log.h"
 #include "train/progress.h"
+#include "train/run_steps.h"
 
 namespace atome::train {
 namespace {
@@ -54,14 +55,6 @@ void draw_batch(const TextCorpus& corpus, const TrainOptions& o, int step, std::
     std::copy_n(corpus.tokens.begin() + start, T, in.begin() + b * T);
     std::copy_n(corpus.tokens.begin() + start + 1, T, target.begin() + b * T);
   }
-}
-
-std::string path_in(const std::string& dir, const std::string& name) {
-  return dir.empty() ? name : dir + "/" + name;
-}
-
-void write_text_file(const std::string& path, const std::string& text) {
-  write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()));
 }
 
 std::unique_ptr<LanguageModel> make_model(const TrainOptions& o) {
@@ -139,12 +132,7 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   AdamW adam(model.param_count());
   RunCounters counters;
   if (from != nullptr) {
-    if (from->params.size() != model.param_count())
-      throw std::runtime_error("checkpoint does not match the model in run.json");
-    model.params() = from->params;
-    adam.m() = from->adam_m;
-    adam.v() = from->adam_v;
-    counters = counters_from_json(from->json);
+    counters = restore_checkpoint(*from, model, adam);
     if (counters.step < 0 || counters.step > o.steps)
       throw std::runtime_error("checkpoint step " + std::to_string(counters.step) +
                                " is outside the run's " + std::to_string(o.steps) + " steps");
@@ -200,15 +188,10 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
   for (int step = counters.step + 1; step <= o.steps; ++step) {
     const auto t0 = Clock::now();
     draw_batch(corpus, o, step, in, target);
-    model.zero_grad();
-    const double loss = model.forward(in.data(), target.data(), o.batch, o.seq_len);
-    if (!std::isfinite(loss))
-      throw std::runtime_error("loss is not finite at step " + std::to_string(step) +
-                               " (lower --lr or set --clip)");
-    model.backward();
-    const double grad_norm = clip_grad_norm(model.grads(), o.clip);
-    const float lr = schedule.at(step, o.adam.lr);
-    adam.step(model.params(), model.grads(), model.tensors(), o.adam, lr, step);
+    const StepResult s =
+        train_step(model, adam, o, schedule, in.data(), target.data(), o.batch, o.seq_len, step);
+    const double loss = s.loss, grad_norm = s.grad_norm;
+    const float lr = s.lr;
     train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
     ++steps_here;
     interval_loss += loss;
@@ -234,15 +217,9 @@ TrainResult run(const TrainOptions& o, const RunControl& ctl, const Checkpoint* 
     }
     if (step == o.steps || (o.eval_every > 0 && step % o.eval_every == 0)) validate(step);
     if (step % o.checkpoint_every == 0 || step == o.steps) {
-      Checkpoint c;
-      const double wall = std::chrono::duration<double>(Clock::now() - started).count();
       RunCounters at = counters;
-      at.elapsed_s = counters.elapsed_s + wall;
-      c.json = checkpoint_json(o, at);
-      c.params = model.params();
-      c.adam_m = adam.m();
-      c.adam_v = adam.v();
-      write_checkpoint(path_in(ctl.out_dir, "checkpoint.bin"), c);
+      at.elapsed_s += std::chrono::duration<double>(Clock::now() - started).count();
+      save_checkpoint(ctl.out_dir, o, at, model, adam);
     }
     if (ctl.step_delay_ms > 0)
       std::this_thread::sleep_for(std::chrono::milliseconds(ctl.step_delay_ms));
