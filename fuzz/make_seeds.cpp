@@ -59,6 +59,7 @@ std::vector<uint8_t> with_signature_block(std::vector<uint8_t> img) {
   for (int i = 0; i < 8; ++i) block[i] = static_cast<uint8_t>(kSigMagic[i]);
   put_u32(block, 8, kSigAlgEd25519);
   put_u32(block, 12, kSigBlockBytes);
+  put_u32(block, kSigOffReserved, 0);
   img.insert(img.end(), block.begin(), block.end());
   return img;
 }

@@ -9,6 +9,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libedit-dev
   clang libclang-rt-14-dev
   python3 python3-numpy clang-format
+  libsodium-dev python3-cryptography
 )
 # The 32-bit build of the engine in tests/state_overflow.cmake (size_t overflow of the state).
 if [ "$(dpkg --print-architecture 2>/dev/null)" = amd64 ]; then

@@ -813,6 +813,7 @@ TEST_F(Hostile, SignatureBlock) {
     std::memcpy(block.data(), kSigMagic, 8);
     put_u32(block, 8, kSigAlgEd25519);
     put_u32(block, 12, kSigBlockBytes);
+    put_u32(block, kSigOffReserved, 0);
     b.insert(b.end(), block.begin(), block.end());
     if (set_flag) put_u32(b, kOffFlags, kFlagSigned);
   };
@@ -852,9 +853,13 @@ TEST_F(Hostile, SignatureBlock) {
     with_block(b, true);
     put_u32(b, fb + 8, 0);
   });
-  expect(ATOME_ERR_BAD_SIGNATURE_BLOCK, "block size field 113", [&](Bytes& b) {
+  expect(ATOME_ERR_BAD_SIGNATURE_BLOCK, "block size field 97", [&](Bytes& b) {
     with_block(b, true);
     put_u32(b, fb + 12, kSigBlockBytes + 1);
+  });
+  expect(ATOME_ERR_BAD_SIGNATURE_BLOCK, "block reserved word not zero", [&](Bytes& b) {
+    with_block(b, true);
+    put_u32(b, fb + kSigOffReserved, 1);
   });
   expect(ATOME_ERR_BAD_SIGNATURE_BLOCK, "block size field 0xFFFFFFFF", [&](Bytes& b) {
     with_block(b, true);

@@ -65,7 +65,7 @@ class Reject(Exception):
 MAGIC = b"ATOMENAT"
 SIG_MAGIC = b"ATOMESIG"
 HEADER_BYTES = 128
-SIG_BLOCK_BYTES = 112
+SIG_BLOCK_BYTES = 96
 GLOBAL_LAYER = 0xFFFF
 DT_F32, DT_TRIT2, DT_I32, DT_TRIT3 = 1, 2, 3, 4
 DTYPE_NAMES = {DT_F32: "f32", DT_TRIT2: "trit2", DT_I32: "i32", DT_TRIT3: "trit3"}
@@ -275,8 +275,9 @@ def validate(b):
     if flags & 1:
         if bytes(b[file_bytes:file_bytes + 8]) != SIG_MAGIC:         # 14
             raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
-        if u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES:  # 15
-            raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes invalid")
+        if (u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES  # 15
+                or u32(b, file_bytes + 20) != 0):
+            raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes/reserved invalid")
     cfg = read_config(b)                                             # 16
     cfg["no_unembed"] = 1 if minor >= 3 and cfg["arch"] == 2 else 0
     rule = config_valid(cfg)
@@ -380,8 +381,9 @@ def validate(b):
     signature = None
     if flags & 1:
         blk = bytes(b[file_bytes:file_bytes + SIG_BLOCK_BYTES])
-        signature = dict(alg=u32(blk, 8), block_bytes=u32(blk, 12),
-                         public_key=blk[16:48].hex(), signature=blk[48:112].hex())
+        signature = dict(alg=u32(blk, 8), block_bytes=u32(blk, 12), model_version=u32(blk, 16),
+                         key_id=blk[24:32].hex(), signed_bytes=file_bytes + 32,
+                         signature=blk[32:96])
     return dict(version=(u16(b, 8), u16(b, 10)), signature=signature, header_bytes=u32(b, 12), file_bytes=file_bytes,
                 image_bytes=n, crc32=stored_crc, flags=flags, signed=bool(flags & 1),
                 tensor_count=tensor_count, table_offset=table_offset,
@@ -1135,7 +1137,9 @@ def inspect_json(info):
         "file_bytes": info["file_bytes"],
         "image_bytes": info["image_bytes"],
         "signed": info["signed"],
-        "signature": info["signature"],
+        # the block's fields; the signature bytes themselves are never printed
+        "signature": (None if info["signature"] is None else
+                      {k: v for k, v in info["signature"].items() if k != "signature"}),
         "tensors": tensors,
         "param_count": param_count,
     }

@@ -91,7 +91,7 @@ def main():
     same("crc32", mine["crc32"], theirs.get("crc32", {}).get("stored", "").lower())
     same("crc32 ok", True, theirs.get("crc32", {}).get("ok"))
     # The header field `file_bytes` (CRC-covered bytes) is the CLI's signature.signed_bytes; the
-    # CLI's top-level "file_bytes" is the length of the file on disk (file_bytes + 112 if signed).
+    # CLI's top-level "file_bytes" is the length of the file on disk (file_bytes + 96 if signed).
     sig = theirs.get("signature", {})
     same("file_bytes (header) vs signature.signed_bytes", mine["file_bytes"],
          sig.get("signed_bytes"))
@@ -99,8 +99,9 @@ def main():
     same("image_bytes", mine["image_bytes"], theirs.get("image_bytes"))
     same("signed", mine["signed"], sig.get("present"))
     if mine["signed"]:
-        same("signature.public_key", mine["signature"]["public_key"],
-             str(sig.get("public_key")).lower())
+        same("signature.key_id", mine["signature"]["key_id"], str(sig.get("key_id")).lower())
+        same("signature.model_version", mine["signature"]["model_version"],
+             sig.get("model_version"))
     same("param_count", mine["param_count"], theirs.get("param_count"))
     same("source_format", "native", theirs.get("source_format"))
     tt = theirs.get("tensors", [])

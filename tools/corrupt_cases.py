@@ -234,11 +234,12 @@ def main():
     add("flag_bit0_no_sig_block", edited(lambda b: struct.pack_into("<I", b, 24, 1)), R.TRUNCATED)
 
     def small_signed(b):
-        # file_bytes = 16 and signed: total = 128 = N, so check 9 (file_bytes >= 128) decides.
+        # file_bytes = 32 and signed: total = 32 + 96 = 128 = N, so check 9 (file_bytes >= 128)
+        # decides.
         del b[128:]
-        struct.pack_into("<I", b, 16, 16)
+        struct.pack_into("<I", b, 16, 128 - R.SIG_BLOCK_BYTES)
         struct.pack_into("<I", b, 24, 1)
-    add("signed_file_bytes_16", edited(small_signed, False), R.BAD_HEADER)
+    add("signed_file_bytes_32", edited(small_signed, False), R.BAD_HEADER)
     add("crc_wrong", edited(lambda b: struct.pack_into("<I", b, 20, info["crc32"] ^ 1), False),
         R.CHECKSUM)
     add("crc_and_reserved_bad", edited(lambda b: b.__setitem__(100, 1), False), R.CHECKSUM)
@@ -246,16 +247,18 @@ def main():
     add("header_bytes_64", edited(lambda b: struct.pack_into("<I", b, 12, 64)), R.BAD_HEADER)
     add("reserved_header_byte", edited(lambda b: b.__setitem__(127, 0x01)), R.BAD_HEADER)
 
-    def signed(sig_magic=b"ATOMESIG", alg=1, block=112):
+    def signed(sig_magic=b"ATOMESIG", alg=1, block=96, reserved=0):
         def f(b):
             struct.pack_into("<I", b, 24, 1)
             fix_crc(b)
-            b += sig_magic + struct.pack("<II", alg, block) + bytes(range(32)) + bytes(64)
+            b += (sig_magic + struct.pack("<IIII", alg, block, 7, reserved) + bytes(range(8))
+                  + bytes(64))
         return f
     add("signed_ok", edited(signed(), False), R.OK)
     add("signed_bad_magic", edited(signed(sig_magic=b"ATOMESIX"), False), R.BAD_SIGNATURE_BLOCK)
     add("signed_bad_alg", edited(signed(alg=2), False), R.BAD_SIGNATURE_BLOCK)
-    add("signed_bad_block_bytes", edited(signed(block=111), False), R.BAD_SIGNATURE_BLOCK)
+    add("signed_bad_block_bytes", edited(signed(block=112), False), R.BAD_SIGNATURE_BLOCK)
+    add("signed_reserved_set", edited(signed(reserved=1), False), R.BAD_SIGNATURE_BLOCK)
     add("signed_plus_byte", edited(signed(), False) + b"\0", R.SIZE_MISMATCH)
 
     add("config_arch_3", edited(lambda b: struct.pack_into("<I", b, 40, 3)), R.BAD_CONFIG)

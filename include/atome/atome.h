@@ -49,8 +49,13 @@ typedef enum atome_status {
                                          fixed-point calls need a q15 model) */
   ATOME_ERR_BAD_METADATA = 22,        /* classifier metadata section malformed (FORMAT.md §17) */
   ATOME_ERR_NO_METADATA = 23, /* call needs the classifier metadata section the model lacks */
-  ATOME_ERR_NO_UNEMBED = 24   /* next-token logits asked of a classifier file, which has no
+  ATOME_ERR_NO_UNEMBED = 24,  /* next-token logits asked of a classifier file, which has no
                                  unembedding: use atome_step_no_logits */
+  /* atome_model_load_verified only (FORMAT.md §8): */
+  ATOME_ERR_UNSIGNED = 25,      /* the file carries no signature block */
+  ATOME_ERR_UNTRUSTED_KEY = 26, /* signed by a key that is not among the pinned keys */
+  ATOME_ERR_BAD_SIGNATURE = 27, /* the signature does not verify: the file was altered */
+  ATOME_ERR_ROLLBACK = 28       /* validly signed, but its model_version is below the minimum */
 } atome_status;
 
 const char* atome_status_str(atome_status status);
@@ -130,6 +135,45 @@ typedef struct atome_model {
  * are read in place; `atome export --c-header` aligns to 16, as the format's offsets are)
  * and must outlive the model. Never reads outside [image, image + image_bytes). */
 atome_status atome_model_load(atome_model* model, const void* image, size_t image_bytes);
+
+/* ---------------------------------------------------------------------------------------------
+ * Signed models (FORMAT.md §8). atome_model_load_verified accepts only an image whose Ed25519
+ * signature verifies against one of the caller's pinned public keys and whose model_version is at
+ * least min_version; then it loads it exactly as atome_model_load. The public key written in the
+ * file is never trusted (the file stores only a key id to pick among the pinned keys). Order:
+ * signature block structure (BAD_SIGNATURE_BLOCK, UNSIGNED), key id among the pinned keys
+ * (UNTRUSTED_KEY), signature (BAD_SIGNATURE), version (ROLLBACK), then every check of
+ * atome_model_load. The bytes are verified in place (flash is fine) before any is interpreted
+ * beyond the sizes that locate the block. On OK, *accepted_version (if not NULL) is the file's
+ * model_version: persist it (flash, OTP) and pass it as min_version next boot — anti-rollback
+ * needs that state, which the engine does not own. */
+typedef struct atome_pinned_key {
+  uint8_t public_key[32]; /* Ed25519 public key, RFC 8032 encoding */
+} atome_pinned_key;
+
+atome_status atome_model_load_verified(atome_model* model, const void* image, size_t image_bytes,
+                                       const atome_pinned_key* pinned_keys, size_t n_pinned_keys,
+                                       uint32_t min_version, uint32_t* accepted_version);
+
+/* The signature block's fields, read from a structurally valid signed image (no verification:
+ * for tools that report who signed what). BAD_SIGNATURE_BLOCK / UNSIGNED as above. */
+typedef struct atome_signature_info {
+  uint32_t model_version;
+  uint8_t key_id[8];        /* first 8 bytes of SHA-512(signer's public key) */
+  size_t signed_bytes;      /* the message: image bytes [0, signed_bytes) */
+  const uint8_t* signature; /* 64 bytes inside the image */
+} atome_signature_info;
+
+atome_status atome_signature_read(const void* image, size_t image_bytes,
+                                  atome_signature_info* info);
+
+/* The crypto the verified load needs, supplied by the build, not the engine (which has no
+ * dependency): src/crypto/ed25519_port.c implements both with libsodium's API — Debian's
+ * libsodium on the host, libsodium's own sources built freestanding in firmware.
+ * atome_port_ed25519_verify returns 0 iff the signature is valid (RFC 8032, pure Ed25519). */
+int atome_port_ed25519_verify(const uint8_t signature[64], const uint8_t* message,
+                              size_t message_bytes, const uint8_t public_key[32]);
+void atome_port_sha512(const uint8_t* data, size_t bytes, uint8_t digest[64]);
 
 /* Parameter count (every trit and every float weight), for reports. */
 uint64_t atome_model_param_count(const atome_model* model);

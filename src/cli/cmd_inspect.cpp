@@ -88,10 +88,13 @@ std::string version_string(const atome_model& m) {
          std::to_string(m.format_minor);
 }
 
-// The public key of the signature block (the engine checks the block's shape, not the
-// signature: verifying needs a key the user trusts, which is outside this tool).
-std::string signature_key(const atome_model& m) {
-  return hex_bytes(m.image + m.signed_bytes + 16, 32);
+// The signature block's key id and version (the engine checks the block's shape, not the
+// signature: verifying needs a key the user trusts — `atome verify --pubkey-file`). The signature
+// bytes are never printed.
+atome_signature_info signature_fields(const atome_model& m) {
+  atome_signature_info info;
+  if (atome_signature_read(m.image, m.image_bytes, &info) != ATOME_OK) info = {};
+  return info;
 }
 
 JsonF32 config_json(const atome_config& c) {
@@ -186,7 +189,11 @@ void print_json(const ModelFile& f) {
   j["param_count"] = atome_model_param_count(&m);
   j["crc32"] = {{"stored", hex32(read_u32(m.image + kOffCrc))}, {"ok", true}};
   j["signature"] = {{"present", m.has_signature != 0}, {"signed_bytes", m.signed_bytes}};
-  if (m.has_signature) j["signature"]["public_key"] = signature_key(m);
+  if (m.has_signature) {
+    const atome_signature_info sig = signature_fields(m);
+    j["signature"]["key_id"] = hex_bytes(sig.key_id, sizeof sig.key_id);
+    j["signature"]["model_version"] = sig.model_version;
+  }
   JsonF32 state = JsonF32::object();
   for (uint32_t w : kReportWindows) state[std::to_string(w)] = atome_state_bytes(&m, w);
   j["state_bytes"] = state;
@@ -261,8 +268,10 @@ void print_text(const ModelFile& f) {
               static_cast<unsigned long long>(atome_model_param_count(&m)));
   std::printf("crc32:           %s (ok)\n", hex32(read_u32(m.image + kOffCrc)).c_str());
   if (m.has_signature) {
-    std::printf("signature:       present, covers %u bytes, public key %s (not verified)\n",
-                m.signed_bytes, signature_key(m).c_str());
+    const atome_signature_info sig = signature_fields(m);
+    std::printf(
+        "signature:       present (not verified: atome verify), key id %s, model version %u\n",
+        hex_bytes(sig.key_id, sizeof sig.key_id).c_str(), sig.model_version);
   } else {
     std::printf("signature:       none\n");
   }

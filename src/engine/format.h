@@ -109,7 +109,17 @@ enum Kind : uint16_t {
 // Signature block (present when kFlagSigned): right after the signed bytes.
 constexpr char kSigMagic[8] = {'A', 'T', 'O', 'M', 'E', 'S', 'I', 'G'};
 constexpr uint32_t kSigAlgEd25519 = 1;
-constexpr uint32_t kSigBlockBytes = 112;  // magic 8, alg u32, block bytes u32, pubkey 32, sig 64
+// magic 8, alg u32, block_bytes u32, model_version u32, reserved u32, key_id 8, signature 64.
+// The signed message is every byte before the signature field (FORMAT.md §8).
+constexpr uint32_t kSigBlockBytes = 96;
+constexpr uint32_t kSigOffAlg = 8;
+constexpr uint32_t kSigOffBlockBytes = 12;
+constexpr uint32_t kSigOffVersion = 16;
+constexpr uint32_t kSigOffReserved = 20;
+constexpr uint32_t kSigOffKeyId = 24;
+constexpr uint32_t kSigKeyIdBytes = 8;
+constexpr uint32_t kSigOffSignature = 32;
+constexpr uint32_t kSigSignatureBytes = 64;
 
 // Limits a valid file must respect (they bound the arithmetic, not the hardware).
 constexpr uint32_t kMaxDModel = 8192;

@@ -141,7 +141,8 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
     for (int i = 0; i < 8; ++i) {
       if (sig[i] != static_cast<uint8_t>(kSigMagic[i])) return ATOME_ERR_BAD_SIGNATURE_BLOCK;
     }
-    if (read_u32(sig + 8) != kSigAlgEd25519 || read_u32(sig + 12) != kSigBlockBytes)
+    if (read_u32(sig + kSigOffAlg) != kSigAlgEd25519 ||
+        read_u32(sig + kSigOffBlockBytes) != kSigBlockBytes || read_u32(sig + kSigOffReserved) != 0)
       return ATOME_ERR_BAD_SIGNATURE_BLOCK;
   }
 

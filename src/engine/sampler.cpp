@@ -160,6 +160,14 @@ const char* atome_status_str(atome_status status) {
       return "model has no classifier metadata section";
     case ATOME_ERR_NO_UNEMBED:
       return "classifier file has no unembedding: no next-token logits";
+    case ATOME_ERR_UNSIGNED:
+      return "model is not signed";
+    case ATOME_ERR_UNTRUSTED_KEY:
+      return "model is signed by a key that is not pinned";
+    case ATOME_ERR_BAD_SIGNATURE:
+      return "signature does not verify: model altered or signed by another key";
+    case ATOME_ERR_ROLLBACK:
+      return "model version is below the minimum accepted (rollback)";
   }
   return "unknown status";
 }
