@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the host build, tests and fuzzers need (as root or via sudo).
 # With --firmware also the cross compilers and QEMU of the firmware tests (~1 GB; the test
-# command needs them, the first command does not). Skips apt when everything is already there.
+# command needs them, the first command does not) and Debian's libsodium source package, which the
+# firmware's Ed25519 verifier is built from (scripts/get-libsodium-source.sh, into build/deps).
+# Skips apt when everything is already there.
 set -euo pipefail
+firmware_sources() {
+  if [ "${1:-}" = "--firmware" ]; then "$(dirname "$0")/get-libsodium-source.sh"; fi
+}
 packages=(
   g++ cmake ninja-build make binutils pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
@@ -24,6 +29,7 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  firmware_sources "${1:-}"
   exit 0
 fi
 sudo_cmd=()
@@ -32,3 +38,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -qq
 "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+firmware_sources "${1:-}"
