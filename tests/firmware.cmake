@@ -17,7 +17,7 @@ target_link_libraries(atome_firmware_twin PRIVATE atome_engine)
 # float router/logits make it differ from the host engine's). Its lines are not what the
 # firmware is compared with: that stays the host engine (atome_firmware_twin).
 set(fw_engine_sources crc32.cpp format_layout.cpp forward_f32.cpp forward_q15.cpp model_load.cpp
-    sampler.cpp session.cpp ternary_portable.cpp ternary_i8_portable.cpp ternary_i8_lut.cpp
+    model_verify.cpp signature_block.cpp sampler.cpp session.cpp ternary_portable.cpp ternary_i8_portable.cpp ternary_i8_lut.cpp
     ternary_trit3.cpp)
 list(TRANSFORM fw_engine_sources PREPEND ${PROJECT_SOURCE_DIR}/src/engine/)
 # name, lut group, classifier metadata validator (1: a classifier firmware, issue 14) + sources
@@ -28,6 +28,8 @@ function(atome_add_q15_twin name group classifiers)
                              ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/src)
   target_compile_definitions(${name} PRIVATE ATOME_FLOAT_PATH=0 ATOME_USE_I8_LUT=1
                              ATOME_I8_LUT_GROUP=${group} ATOME_CLASSIFIER_METADATA=${classifiers})
+  # model_verify.cpp's atome_port_* functions: Debian's libsodium (firmware: its sources)
+  target_link_libraries(${name} PRIVATE atome_crypto_port)
 endfunction()
 foreach(group 2 4)
   atome_add_q15_twin(atome_firmware_twin_q15_lut${group} ${group} 0)

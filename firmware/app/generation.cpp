@@ -2,6 +2,7 @@
 #include "generation.h"
 
 #include "atome/atome.h"
+#include "line.h"
 
 // ATOME_FLOAT_PATH=0 (integer-only firmware, q15 models): no float logits, no float argmax.
 #ifndef ATOME_FLOAT_PATH
@@ -9,31 +10,6 @@
 #endif
 
 namespace {
-
-// Appends text to a fixed line buffer.
-struct Line {
-  char text[96];
-  uint32_t used = 0;
-  void put(const char* s) {
-    while (*s && used + 1 < sizeof text) text[used++] = *s++;
-    text[used] = 0;
-  }
-  void put_u32(uint32_t v) {
-    char digits[10];
-    int n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
-    text[used] = 0;
-  }
-  void put_hex32(uint32_t v) {
-    for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
-      text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
-    text[used] = 0;
-  }
-};
 
 int report_error(atome_line_sink sink, const char* what, atome_status st) {
   Line line;

@@ -1,0 +1,32 @@
+// A fixed-size text line the firmware apps format by hand (freestanding: no printf, no heap).
+#ifndef ATOME_FIRMWARE_LINE_H
+#define ATOME_FIRMWARE_LINE_H
+
+#include <stdint.h>
+
+// Appends text to a fixed line buffer; what does not fit is cut.
+struct Line {
+  char text[160];  // the longest: a flip's offset and a status text
+  uint32_t used = 0;
+  void put(const char* s) {
+    while (*s && used + 1 < sizeof text) text[used++] = *s++;
+    text[used] = 0;
+  }
+  void put_u32(uint32_t v) {
+    char digits[10];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
+    text[used] = 0;
+  }
+  void put_hex32(uint32_t v) {
+    for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
+      text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
+    text[used] = 0;
+  }
+};
+
+#endif  // ATOME_FIRMWARE_LINE_H

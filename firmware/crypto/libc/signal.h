@@ -1,0 +1,1 @@
+/* Empty (libc/README.md): utils.c includes it for functions this build leaves out. */
