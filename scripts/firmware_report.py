@@ -142,10 +142,17 @@ def count_insns(core, elf, plugin, log, ranges=None):
     return total, stack, split
 
 
-def linked_sizes(map_path):
+def engine_owner(obj):
+    """An input object's owner for linked_sizes: its engine source file (basename), "libgcc" or "app"."""
+    m = re.search(r"libatome_engine\.a\((\w+)\.cpp\.obj?\)", obj)
+    return m.group(1) if m else ("libgcc" if "libgcc" in obj else "app")
+
+
+def linked_sizes(map_path, owner_of=engine_owner):
     """Bytes the linker kept (after --gc-sections), from the map file: {(owner, kind): bytes} where
-    owner is an engine source file (basename), "libgcc" or "app" (firmware app and boot), kind text
-    (code), rodata (constants; the model array is the app's), data or bss."""
+    owner is owner_of(input object) — by default an engine source file (basename), "libgcc" or "app"
+    (firmware app and boot) — and kind text (code), rodata (constants; the model array is the
+    app's), data or bss."""
     sizes, out_sec, pending = {}, None, None
     started = False
     for line in open(map_path):
@@ -174,8 +181,7 @@ def linked_sizes(map_path):
             continue
         kind = next(k for k in ("text", "rodata", "data", "bss") if name.startswith("." + k) or
                     (k != "text" and name.startswith(".s" + k)) or (k == "text" and name == ".vectors"))
-        m = re.search(r"libatome_engine\.a\((\w+)\.cpp\.obj?\)", obj)
-        owner = m.group(1) if m else ("libgcc" if "libgcc" in obj else "app")
+        owner = owner_of(obj)
         sizes[(owner, kind)] = sizes.get((owner, kind), 0) + size
     return sizes
 

@@ -1,7 +1,9 @@
 # The firmware's Ed25519 verifier and SHA-512: libsodium's own sources, from Debian's source
 # package (scripts/get-libsodium-source.sh puts it in build/deps), compiled per core with the
-# firmware's flags. Nothing cryptographic is ours: only the C-library declarations those files
-# include (libc/) and sodium_misuse (sodium_glue.c). Included by firmware/CMakeLists.txt; defines
+# firmware's flags. Nothing of ours is compiled with them: our only glue is the C-library
+# declarations those files include (libc/, headers without definitions). sodium_misuse, malloc,
+# randombytes_buf and the like are named only by functions --gc-sections drops (utils.c's
+# allocator, signing), so no definition is needed. Included by firmware/CMakeLists.txt; defines
 #   atome_sodium     the libsodium subset (a static library; --gc-sections keeps what is called)
 #   atome_fw_crypto  src/crypto/ed25519_port.c over it: the engine's atome_port_* functions
 # and sets ATOME_FW_HAVE_SODIUM (OFF, with a message, when the sources are not there).
@@ -40,8 +42,7 @@ add_library(atome_sodium STATIC
   ${sodium_lib}/crypto_core/ed25519/ref10/ed25519_ref10.c
   ${sodium_lib}/crypto_hash/sha512/cp/hash_sha512_cp.c
   ${sodium_lib}/crypto_verify/sodium/verify.c
-  ${sodium_lib}/sodium/utils.c
-  ${CMAKE_CURRENT_LIST_DIR}/sodium_glue.c)
+  ${sodium_lib}/sodium/utils.c)
 # libsodium's sources include their headers both as "crypto_x.h" and "private/x.h"; users as
 # <sodium/crypto_x.h>. libc/ comes first: the firmware has no C library headers.
 target_include_directories(atome_sodium
