@@ -8,13 +8,20 @@
 #
 #   scripts/firmware-signed.sh CORE BUILD_DIR ATOME_CLI SIGNER TWIN SIZER WINDOW TOKENS FLIPS
 #   SIZER: the firmware-configured host twin whose --state-bytes sizes the arena (q15, core's lut).
-#   Exit 77 (CTest: skipped) without libsodium's sources (scripts/get-libsodium-source.sh), unless
-#   CI=true: then it fails.
+#   Exit 77 (CTest: skipped) without libsodium's sources (scripts/get-libsodium-source.sh) or the
+#   core's cross compiler and QEMU, unless CI=true: then it fails.
 set -euo pipefail
 core=$1 build=$2 atome=$3 signer=$4 twin=$5 sizer=$6 window=$7 tokens=$8 flips=$9
 repo=$(cd "$(dirname "$0")/.." && pwd)
 prompt="Once upon a time"
 source "$(dirname "$0")/firmware-core.sh"
+for tool in "${qemu[0]}" "${tools}g++"; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "missing $tool (scripts/install-deps.sh --firmware)"
+    if "$(dirname "$0")/in-ci.sh"; then exit 1; fi
+    exit 77
+  fi
+done
 sodium=${ATOME_LIBSODIUM_SRC:-$(ls -d "$repo"/build/deps/libsodium-*/ 2>/dev/null | head -1 || true)}
 if [ -z "$sodium" ] || [ ! -f "$sodium/src/libsodium/crypto_sign/ed25519/ref10/open.c" ]; then
   if "$(dirname "$0")/in-ci.sh"; then
