@@ -1,0 +1,94 @@
+// Names of the applied layer's status codes, states, rules and skip reasons (for logs and the CLI).
+#include "atome/apps.h"
+
+extern "C" {
+
+const char* atome_apps_status_str(atome_apps_status status) {
+  switch (status) {
+    case ATOME_APPS_OK:
+      return "ok";
+    case ATOME_APPS_ERR_NULL_ARGUMENT:
+      return "a required pointer was NULL";
+    case ATOME_APPS_ERR_NOT_INITIALISED:
+      return "object not initialised";
+    case ATOME_APPS_ERR_BAD_CONFIG:
+      return "gate config out of range";
+    case ATOME_APPS_ERR_BAD_LENGTH:
+      return "token vector length differs from the gate's";
+    case ATOME_APPS_ERR_NO_HEADS:
+      return "dispatch policy has no heads";
+    case ATOME_APPS_ERR_TOO_MANY_HEADS:
+      return "dispatch policy has too many heads";
+    case ATOME_APPS_ERR_BAD_DEBOUNCE:
+      return "debounce counts must be >= 1 and k_return > k_enter";
+    case ATOME_APPS_ERR_BAD_CLASSES:
+      return "telemetry class count or normal class out of range";
+    case ATOME_APPS_ERR_BAD_HEAD_POLICY:
+      return "head policy invalid (every 0, offset >= every, unknown state, cost > budget)";
+    case ATOME_APPS_ERR_BAD_BUDGET:
+      return "budget must be > 0";
+    case ATOME_APPS_ERR_BAD_PROBABILITY:
+      return "probability above 32768 (Q15 1.0)";
+    case ATOME_APPS_ERR_BAD_HEAD_ID:
+      return "head id out of range";
+  }
+  return "unknown status";
+}
+
+const char* atome_dispatch_state_str(uint32_t state) {
+  switch (state) {
+    case ATOME_DSTATE_NORMAL:
+      return "normal";
+    case ATOME_DSTATE_ALERT:
+      return "alert";
+    case ATOME_DSTATE_SAFE:
+      return "safe";
+  }
+  return "unknown";
+}
+
+const char* atome_dispatch_rule_str(uint32_t rule) {
+  switch (rule) {
+    case ATOME_RULE_CONFIRM:
+      return "confirm";
+    case ATOME_RULE_DEBOUNCE:
+      return "debounce";
+    case ATOME_RULE_ENTER_ALERT:
+      return "enter-alert";
+    case ATOME_RULE_SWITCH_ALERT:
+      return "switch-alert";
+    case ATOME_RULE_RETURN_NORMAL:
+      return "return-normal";
+    case ATOME_RULE_NO_EVIDENCE:
+      return "no-evidence";
+    case ATOME_RULE_ENTER_SAFE:
+      return "enter-safe";
+    case ATOME_RULE_SAFE_COUNT:
+      return "safe-count";
+    case ATOME_RULE_LEAVE_SAFE:
+      return "leave-safe";
+    case ATOME_RULE_SAFE_NOT_NORMAL:
+      return "safe-not-normal";
+    case ATOME_RULE_SAFE_NO_EVIDENCE:
+      return "safe-no-evidence";
+  }
+  return "unknown";
+}
+
+const char* atome_skip_reason_str(uint32_t reason) {
+  switch (reason) {
+    case ATOME_SKIP_NONE:
+      return "runs";
+    case ATOME_SKIP_NOT_IN_STATE:
+      return "not-in-state";
+    case ATOME_SKIP_NOT_DUE:
+      return "not-due";
+    case ATOME_SKIP_BAD_INPUT:
+      return "bad-input";
+    case ATOME_SKIP_OVER_BUDGET:
+      return "over-budget";
+  }
+  return "unknown";
+}
+
+}  // extern "C"
