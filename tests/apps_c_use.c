@@ -1,0 +1,34 @@
+/* The applied layer's C API used from C99, as firmware would: include/atome/apps.h must compile as
+   C with -Wpedantic (tests/apps_api_test.cpp calls this). */
+#include "atome/apps.h"
+
+/* Inits a gate and a one-head dispatcher, steps one period with no telemetry; returns the state
+   (SAFE expected) or 100 + the first failing status. */
+int atome_apps_c_use(void) {
+  atome_stream_gate gate;
+  atome_gate_config config = {ATOME_GATE_EXACT, 4, 0, 0};
+  const uint8_t tokens[4] = {1, 2, 3, 4};
+  int run = 0;
+  atome_dispatch_policy policy = {0};
+  atome_dispatcher d;
+  atome_dispatch_output out;
+  atome_apps_status s = atome_gate_init(&gate, &config);
+  if (s != ATOME_APPS_OK) return 100 + (int)s;
+  s = atome_gate_decide(&gate, tokens, 4, &run);
+  if (s != ATOME_APPS_OK || run != 1) return 100 + (int)s;
+  policy.n_heads = 1;
+  policy.heads[0].state_mask = 1u << ATOME_DISPATCH_SAFE_BIT;
+  policy.heads[0].every = 1;
+  policy.heads[0].cost = 1;
+  policy.n_classes = 2;
+  policy.k_enter = 1;
+  policy.k_return = 2;
+  policy.m_abstain = 1;
+  policy.k_safe_exit = 1;
+  policy.budget = 1;
+  s = atome_dispatch_init(&d, &policy);
+  if (s != ATOME_APPS_OK) return 100 + (int)s;
+  s = atome_dispatch_step(&d, NULL, 0, &out);
+  if (s != ATOME_APPS_OK || out.run_mask != 1u) return 100 + (int)s;
+  return (int)out.state;
+}
