@@ -6,6 +6,7 @@
 #include <cctype>
 #include <fstream>
 #include <map>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,11 @@ struct Row {
   Reading reading;             // the row's reading
   uint32_t state, state_class;
 };
+
+// gtest (and so CTest's test names) print a parameter with this: its row name, not its bytes.
+void PrintTo(const Row& row, std::ostream* os) {
+  *os << row.name;
+}
 
 const std::vector<Row>& table() {
   static const std::vector<Row> rows = {
