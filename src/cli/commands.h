@@ -21,5 +21,8 @@ void add_sweep_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 void add_chat_command(CLI::App& app);
 void add_classify_command(CLI::App& app);
+void add_keygen_command(CLI::App& app);
+void add_sign_command(CLI::App& app);
+void add_verify_command(CLI::App& app);
 
 }  // namespace atome::cli

@@ -1,5 +1,5 @@
 // atome — host command line tool: convert, inspect, generate, export, bench, eval, plot, train,
-// sweep, report, chat.
+// sweep, report, chat, classify, keygen, sign, verify.
 //
 // This file only builds the CLI11 app and maps failures to the CLI's error contract: whatever
 // goes wrong, the user gets exactly one line "atome: error: <message>" on stderr and a nonzero
@@ -53,6 +53,9 @@ int run(int argc, char** argv) {
   add_report_command(app);
   add_chat_command(app);
   add_classify_command(app);
+  add_keygen_command(app);
+  add_sign_command(app);
+  add_verify_command(app);
   // After the subcommands: CLI11 copies the parent's footer into subcommands created later.
   app.footer("Run 'atome <command> --help' for the flags of a command.");
   try {
