@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
 """Independent reader for the Atome native model format ATOMENAT v1.x.
 
-Written from docs/FORMAT.md alone (Python 3 standard library only), to check that the
-specification is complete.  Sub-commands:
+Written from docs/FORMAT.md alone (Python 3 standard library only, except `verify`), to check
+that the specification is complete.  Sub-commands:
 
   validate FILE                 run the checks of FORMAT.md section 9 in order; print the status
   inspect FILE                  validate, then print a JSON description of the file
+  verify --pubkey-file P [--pubkey-file P2 ...] [--min-version N] FILE
+                                the verified load of section 8 with pinned public keys (hex text
+                                files): key id, Ed25519 signature over [0, file_bytes + 32) and
+                                model version, then section 9.  The signature is checked with the
+                                `cryptography` package (OpenSSL), an implementation independent of
+                                the engine's libsodium; only this sub-command needs it
   forward FILE --prompt TEXT    validate, then run the forward pass over the prompt bytes and
                                 print the 256 logits after the last byte: the float32 forward of
                                 section 11 (f32 files), with the int8 inputs of section 16.3 (a8
@@ -22,6 +28,7 @@ printed on stderr), 2 on a usage or I/O error.
 """
 
 import argparse
+import hashlib
 import json
 import math
 import struct
@@ -49,10 +56,16 @@ STATUS = {
     20: "ATOME_ERR_UNSUPPORTED",    # never from a file: a build without the float path (16.1)
     21: "ATOME_ERR_WRONG_NUMERICS",  # never from a file: an API call for another numerics mode
     22: "ATOME_ERR_BAD_METADATA",    # 1.3 classifier metadata section (section 17)
+    # the verified load only (section 8)
+    25: "ATOME_ERR_UNSIGNED",
+    26: "ATOME_ERR_UNTRUSTED_KEY",
+    27: "ATOME_ERR_BAD_SIGNATURE",
+    28: "ATOME_ERR_ROLLBACK",
 }
 OK, TRUNCATED, BAD_MAGIC, VERSION, SIZE_MISMATCH, CHECKSUM = 0, 3, 4, 5, 6, 7
 BAD_HEADER, BAD_CONFIG, BAD_TENSOR, BAD_WEIGHTS, BAD_SIGNATURE_BLOCK = 8, 9, 10, 11, 12
 BAD_METADATA = 22
+UNSIGNED, UNTRUSTED_KEY, BAD_SIGNATURE, ROLLBACK = 25, 26, 27, 28
 
 
 class Reject(Exception):
@@ -1082,6 +1095,77 @@ class ModelQ15(Weights):
         return logits, cls
 
 
+# --------------------------------------------------------------------------------------------
+# Signed files (FORMAT.md section 8)
+
+def key_id_of(public_key):
+    """The first 8 bytes of SHA-512 of the 32-byte public key."""
+    return hashlib.sha512(public_key).digest()[:8]
+
+
+def ed25519_verify(public_key, signature, message):
+    """RFC 8032 pure Ed25519 through the cryptography package (OpenSSL), imported here only."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def verify_signed(b, pinned_keys, min_version):
+    """Section 8's verified load, in its order; returns (info, key_id, model_version) or raises
+    Reject.  pinned_keys: 32-byte public keys; no key is ever taken from the file."""
+    n = len(b)
+    if n < 8:                                                        # section 9 checks 3-5
+        raise Reject(TRUNCATED, "image shorter than 8 bytes")
+    if bytes(b[0:8]) != MAGIC:
+        raise Reject(BAD_MAGIC, "magic is not ATOMENAT")
+    if n < HEADER_BYTES:
+        raise Reject(TRUNCATED, "image shorter than the 128-byte header")
+    if not u32(b, 24) & 1:                                           # flags bit 0
+        raise Reject(UNSIGNED, "flags bit 0 clear: no signature block")
+    file_bytes = u32(b, 16)                                          # checks 7-9
+    total = file_bytes + SIG_BLOCK_BYTES
+    if n < total:
+        raise Reject(TRUNCATED, "image has %d bytes, header declares %d" % (n, total))
+    if n > total:
+        raise Reject(SIZE_MISMATCH, "image has %d bytes, header declares %d" % (n, total))
+    if file_bytes < HEADER_BYTES:
+        raise Reject(BAD_HEADER, "file_bytes %d < 128" % file_bytes)
+    blk = bytes(b[file_bytes:total])                                 # checks 14-15
+    if blk[0:8] != SIG_MAGIC:
+        raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
+    if u32(blk, 8) != 1 or u32(blk, 12) != SIG_BLOCK_BYTES or u32(blk, 20) != 0:
+        raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes/reserved invalid")
+    key_id = blk[24:32]
+    candidates = [k for k in pinned_keys if key_id_of(k) == key_id]
+    if not candidates:
+        raise Reject(UNTRUSTED_KEY, "key id %s is not among the pinned keys" % key_id.hex())
+    message = bytes(b[0:file_bytes + 32])
+    if not any(ed25519_verify(k, blk[32:96], message) for k in candidates):
+        raise Reject(BAD_SIGNATURE, "signature does not verify with pinned key id %s" % key_id.hex())
+    version = u32(blk, 16)
+    if version < min_version:
+        raise Reject(ROLLBACK, "model version %d < minimum %d" % (version, min_version))
+    return validate(b), key_id.hex(), version
+
+
+def read_public_key(path):
+    try:
+        with open(path, "r", encoding="ascii") as fh:
+            text = fh.read().strip()
+        key = bytes.fromhex(text)
+    except (OSError, UnicodeDecodeError, ValueError) as e:
+        print("atome_reader: %s: not a public key file: %s" % (path, e), file=sys.stderr)
+        sys.exit(2)
+    if len(key) != 32 or len(text) != 64:
+        print("atome_reader: %s: not a public key file (64 hex digits)" % path, file=sys.stderr)
+        sys.exit(2)
+    return key
+
+
 def q16_to_f32(v):
     """The float view of a Q16 logit: float(v) rounded to binary32, then / 65536 (exact)."""
     return f32(f32(float(v)) / 65536.0)
@@ -1158,8 +1242,29 @@ def main(argv=None):
     fw.add_argument("--prompt", required=True, help="prompt text, fed as UTF-8 bytes")
     fw.add_argument("--window", type=int, default=256,
                     help="attention window W in tokens (run-time choice; default 256)")
+    vf = sub.add_parser("verify", help="verified load with pinned keys (section 8)")
+    vf.add_argument("file")
+    vf.add_argument("--pubkey-file", action="append", required=True,
+                    help="pinned public key: 64 hex digits (repeat for several)")
+    vf.add_argument("--min-version", type=int, default=0, help="lowest model version accepted")
     a = ap.parse_args(argv)
 
+    if a.cmd == "verify":
+        keys = [read_public_key(p) for p in a.pubkey_file]
+        try:
+            with open(a.file, "rb") as fh:
+                data = fh.read()
+        except OSError as e:
+            print("atome_reader: cannot read %s: %s" % (a.file, e), file=sys.stderr)
+            return 2
+        try:
+            _, key_id, version = verify_signed(data, keys, a.min_version)
+        except Reject as r:
+            print("%s (%d): %s" % (STATUS[r.code], r.code, r.why))
+            return 1
+        print("%s (%d): valid, signed by key id %s, model version %d" % (STATUS[OK], OK, key_id,
+                                                                         version))
+        return 0
     info = load(a.file)
     if a.cmd == "validate":
         print("%s (%d)" % (STATUS[OK], OK))
