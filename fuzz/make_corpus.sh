@@ -1,7 +1,8 @@
 #!/bin/sh
 # Writes the fuzz seed corpora:  fuzz/make_corpus.sh [BUILD_DIR] [OUT_DIR]
 #   BUILD_DIR  the fuzz build (default build/fuzz, from `cmake --preset fuzz`)
-#   OUT_DIR    default BUILD_DIR/corpus; gets model_load/, legacy_read/ and train_inputs/
+#   OUT_DIR    default BUILD_DIR/corpus; gets model_load/, legacy_read/, train_inputs/,
+#              class_input/ and signature/
 # Uses the fuzz_make_seeds helper (tiny synthetic models + the published ones converted, trainer
 # inputs). Without it, falls back to the `atome` CLI: `atome convert` of the published models
 # only (and one text seed for train_inputs/).
@@ -12,7 +13,7 @@ repo=$(dirname "$here")
 build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
-mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input"
+mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input" "$out/signature"
 # fuzz_class_input: a CSV seed (selector 1) and an empty-section seed (selector 0).
 printf '\001x[0],y[0],x[1],y[1],x[2],y[2]\n1,2,3,4,-1,0.5\n' >"$out/class_input/rows.csv"
 printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
@@ -28,6 +29,10 @@ elif [ -x "$build/src/cli/atome" ] || command -v atome >/dev/null 2>&1; then
     cp "$ref/original-superesp/$head.atomecl" "$out/legacy_read/"
     chmod u+w "$out/legacy_read/$head.atomecl"
   done
+  # fuzz_signature: selector 0 + an unsigned model (no signed seed without the helper's key),
+  # selector 1 + a published receipt.
+  { printf '\000'; cat "$out/model_load/air.atome"; } >"$out/signature/air_unsigned.bin"
+  { printf '\001'; cat "$ref/original-superesp/air.att.json"; } >"$out/signature/air.att.json"
   # fuzz_train_inputs: selector byte 1 (text corpus) + a text with a story separator.
   printf '\001Once upon a time.\n<|endoftext|>\nThe end.\n' >"$out/train_inputs/stories.txt"
   echo "wrote seeds with $cli to $out (no tiny synthetic models: build fuzz_make_seeds for those)"

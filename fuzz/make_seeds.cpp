@@ -3,6 +3,9 @@
 //                     classifier, signed), plus the published toy and superesp models converted
 //   OUT/legacy_read/  legacy files: tiny synthetic ones behind the 4-byte dimension prefix that
 //                     fuzz_legacy_read decodes, plus the published superesp heads as they are
+//   OUT/signature/    fuzz_signature: selector byte 0 + tiny models signed with the target's pinned
+//                     test key (fuzz_signature_key.h) at versions 2 (accepted) and 1 (rollback),
+//                     and unsigned; selector 1 + the published receipts and a minimal one
 //   OUT/train_inputs/ fuzz_train_inputs: selector byte + a checkpoint image (0), a text with
 //                     story separators (1), run options JSON from options_to_json (2), a sweep
 //                     file (3)
@@ -17,7 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "crypto/model_signing.h"
 #include "engine/format.h"
+#include "fuzz_signature_key.h"
 #include "host/byte_io.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
@@ -80,8 +85,17 @@ int main(int argc, char** argv) {
   ::mkdir(legacy_dir.c_str(), 0755);
   const std::string train_dir = out + "/train_inputs";
   ::mkdir(train_dir.c_str(), 0755);
+  const std::string signature_dir = out + "/signature";
+  ::mkdir(signature_dir.c_str(), 0755);
   std::mt19937 rng(20240601u);
-  int native_count = 0, legacy_count = 0;
+  int native_count = 0, legacy_count = 0, signature_count = 0;
+  auto write_selected = [&](const std::string& name, uint8_t selector,
+                            const std::vector<uint8_t>& body) {
+    std::vector<uint8_t> file = {selector};
+    file.insert(file.end(), body.begin(), body.end());
+    write(signature_dir + "/" + name, file);
+    ++signature_count;
+  };
 
   // Tiny native models: every pathway mask, an LM and a classifier, and a signed one.
   for (uint32_t p = 1; p <= 7; ++p) {
@@ -101,6 +115,11 @@ int main(int argc, char** argv) {
       if (p == 7 && classes == 0) {
         write(native_dir + "/tiny_signed.atome", with_signature_block(img));
         ++native_count;
+        uint8_t pk[32], sk[64];
+        atome::fuzz::fuzz_key_pair(pk, sk);
+        write_selected("signed_v2.bin", 0, atome::sign_model_image(img, sk, 2));
+        write_selected("signed_v1.bin", 0, atome::sign_model_image(img, sk, 1));
+        write_selected("unsigned.bin", 0, img);
       }
     }
   }
@@ -191,13 +210,24 @@ int main(int argc, char** argv) {
         write(legacy_dir + "/" + name + ".atomecl", cl);
         ++native_count;
         ++legacy_count;
+        const std::vector<uint8_t> att =
+            atome::read_file(ref + "/original-superesp/" + name + ".att.json");
+        write_selected(name + ".att.json", 1, att);
       }
     } catch (const std::exception& e) {
       std::fprintf(stderr, "reference models skipped: %s\n", e.what());
     }
   }
-  std::printf("wrote %d native seeds to %s, %d legacy seeds to %s and %d trainer seeds to %s\n",
-              native_count, native_dir.c_str(), legacy_count, legacy_dir.c_str(), train_count,
-              train_dir.c_str());
+  // A minimal receipt (fields only, signature zero) for when the published ones are absent.
+  const std::string minimal =
+      R"({"receipt":{"magic":"SESPATT1","head":"h","n_classes":1,"classes":["a"],"sha256":")" +
+      std::string(64, '0') + R"(","blob_bytes":1,"created":"","pubkey":")" + std::string(64, '0') +
+      R"("},"signature":")" + std::string(128, '0') + R"("})";
+  write_selected("minimal.att.json", 1, std::vector<uint8_t>(minimal.begin(), minimal.end()));
+  std::printf(
+      "wrote %d native seeds to %s, %d legacy seeds to %s, %d trainer seeds to %s and %d "
+      "signature seeds to %s\n",
+      native_count, native_dir.c_str(), legacy_count, legacy_dir.c_str(), train_count,
+      train_dir.c_str(), signature_count, signature_dir.c_str());
   return 0;
 }
