@@ -42,7 +42,7 @@ void fuzz_model(const uint8_t* data, size_t size) {
   // An exactly sized, aligned copy: the engine reads images in place from aligned memory, and
   // ASan then sees any read past the end.
   std::vector<uint8_t> image(data, data + size);
-  atome_model model;
+  atome_model model{};  // an empty input is a null image: refused before the model is touched
   uint32_t version = 0;
   const atome_status st = atome_model_load_verified(
       &model, image.data(), image.size(), &keys.pinned, 1, atome::fuzz::kMinVersion, &version);
@@ -61,7 +61,7 @@ void fuzz_model(const uint8_t* data, size_t size) {
     if (atome_model_load(&plain, image.data(), image.size()) != ATOME_OK)
       fail("verified load accepted what the plain load refuses");
   }
-  atome_model other;
+  atome_model other{};
   if (atome_model_load_verified(&other, image.data(), image.size(), &keys.other, 1, 0, nullptr) ==
       ATOME_OK)
     fail("accepted with a key that signed nothing");
