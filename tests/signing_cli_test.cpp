@@ -191,6 +191,10 @@ TEST_F(SigningCli, OriginalReceiptsVerifyAgainstThePinnedSuiteKey) {
   expect_one_line_error(run("verify --receipt " + shell_quote(dir + "air.att.json") + " " +
                             pub("other") + " " + shell_quote(dir + "air.atomecl")),
                         1, "does not verify with the pinned key");
+  expect_one_line_error(
+      run("verify --min-version 2 --receipt " + shell_quote(dir + "air.att.json") + " " + pinned +
+          " " + shell_quote(dir + "air.atomecl")),
+      2, "excludes");
   expect_one_line_error(run("verify --receipt " + shell_quote(dir + "air.tok.json") + " " + pinned +
                             " " + shell_quote(dir + "air.atomecl")),
                         1, "air.tok.json: receipt has no");

@@ -115,10 +115,12 @@ void add_verify_command(CLI::App& app) {
       ->required()
       ->expected(1)  // one path per flag, so FILE stays the positional
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  cmd->add_option("--min-version", o->min_version,
-                  "Refuse a model whose version is below this (anti-rollback; default 0)");
+  CLI::Option* min_version =
+      cmd->add_option("--min-version", o->min_version,
+                      "Refuse a model whose version is below this (anti-rollback; default 0)");
   cmd->add_option("--receipt", o->receipt,
-                  "Verify this .att.json receipt of the original SuperESP for FILE (its blob)");
+                  "Verify this .att.json receipt of the original SuperESP for FILE (its blob)")
+      ->excludes(min_version);  // receipts have no version: a silently ignored flag would mislead
   cmd->add_option("FILE", o->file, "Signed model, or the receipt's blob with --receipt")
       ->required();
   cmd->callback([o] {
