@@ -66,13 +66,13 @@ ReceiptVerdict verify_receipt(const Receipt& receipt, const std::vector<uint8_t>
                               const std::vector<PublicKey>& pinned) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
   ReceiptVerdict v;
+  // A byte copy of the message (a few hundred bytes) rather than a pointer cast of its chars.
+  const std::vector<uint8_t> message(receipt.message.begin(), receipt.message.end());
   for (size_t k = 0; k < pinned.size(); ++k) {
     if (sodium_memcmp(pinned[k].data(), receipt.pubkey.data(), kPublicKeyBytes) == 0)
       v.pubkey_is_pinned = true;
-    if (!v.signature_ok &&
-        crypto_sign_verify_detached(receipt.signature.data(),
-                                    reinterpret_cast<const uint8_t*>(receipt.message.data()),
-                                    receipt.message.size(), pinned[k].data()) == 0) {
+    if (!v.signature_ok && crypto_sign_verify_detached(receipt.signature.data(), message.data(),
+                                                       message.size(), pinned[k].data()) == 0) {
       v.signature_ok = true;
       v.signer = k;
     }
