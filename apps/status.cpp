@@ -31,6 +31,14 @@ const char* atome_apps_status_str(atome_apps_status status) {
       return "probability above 32768 (Q15 1.0)";
     case ATOME_APPS_ERR_BAD_HEAD_ID:
       return "head id out of range";
+    case ATOME_APPS_ERR_NO_METADATA:
+      return "model has no classifier input spec";
+    case ATOME_APPS_ERR_TOO_BIG:
+      return "more features or channels than supported, or an unsupported transform size";
+    case ATOME_APPS_ERR_RANGE:
+      return "a range does not fit the fixed-point format";
+    case ATOME_APPS_INPUT_FLAGGED:
+      return "bad frame: a value saturated to its physical range, or the window is frozen";
   }
   return "unknown status";
 }

@@ -150,7 +150,7 @@ TEST(AppsApi, DispatchStepBadInput) {
 }
 
 TEST(AppsApi, EveryCodeHasAName) {
-  for (int s = 0; s <= ATOME_APPS_ERR_BAD_HEAD_ID; ++s)
+  for (int s = 0; s <= ATOME_APPS_INPUT_FLAGGED; ++s)
     EXPECT_STRNE(atome_apps_status_str(static_cast<atome_apps_status>(s)), "unknown status") << s;
   EXPECT_STREQ(atome_apps_status_str(static_cast<atome_apps_status>(99)), "unknown status");
   for (uint32_t r = ATOME_RULE_CONFIRM; r <= ATOME_RULE_SAFE_NO_EVIDENCE; ++r)

@@ -38,7 +38,16 @@ typedef enum atome_apps_status {
                                           class >= n_classes, or cost > budget (it could never run) */
   ATOME_APPS_ERR_BAD_BUDGET = 10,      /* budget 0 */
   ATOME_APPS_ERR_BAD_PROBABILITY = 11, /* min_prob_q15 > 32768 */
-  ATOME_APPS_ERR_BAD_HEAD_ID = 12      /* a head id (or a bit of a head mask) >= n_heads */
+  ATOME_APPS_ERR_BAD_HEAD_ID = 12,     /* a head id (or a bit of a head mask) >= n_heads */
+  ATOME_APPS_ERR_NO_METADATA = 13,     /* the model is not a classifier with an input spec */
+  ATOME_APPS_ERR_TOO_BIG = 14,         /* more features or channels than the tokeniser holds, or
+                                          a transform size not supported */
+  ATOME_APPS_ERR_RANGE = 15,           /* a range of the model does not fit the fixed-point format
+                                          (|value| >= 2^31 / 2^frac) */
+  ATOME_APPS_INPUT_FLAGGED = 16        /* tokens were produced, but from a bad frame: a value was
+                                          outside its channel's physical range (saturated to it)
+                                          or the whole window was frozen; the caller sets the
+                                          head's bit of the dispatcher's bad_input_mask */
 } atome_apps_status;
 
 const char* atome_apps_status_str(atome_apps_status status);
@@ -214,6 +223,97 @@ atome_apps_status atome_dispatch_step(atome_dispatcher* d, const atome_telemetry
 const char* atome_dispatch_state_str(uint32_t state);
 const char* atome_dispatch_rule_str(uint32_t rule);
 const char* atome_skip_reason_str(uint32_t reason);
+
+/* ---- Tokeniser driven by the model file (apps/tokenize.cpp, docs/APPS.md §4) ------------------
+ *
+ * Prepared once from a loaded classifier's metadata (FORMAT.md §17): the binary64 quantisation
+ * ranges are decoded from their bits by integer code into fixed point, so tokenising a window uses
+ * no float instruction. Input: the window's F = C * T feature values, time-major (feature t * C + c),
+ * each an int32 in the fixed-point format of its channel: value * 2^frac[c] (frac[c] is chosen at
+ * prepare from the channel's physical range, as many fraction bits as fit; 16 when the file records
+ * no range). Output: one token per feature, global / banded / channel as in FORMAT.md §17.4, with
+ * the same round-to-nearest-even: the level is the exact rational round of (x - vmin) / (vmax -
+ * vmin) * (levels - 1), so it equals the binary64 tokeniser's whenever the input is representable
+ * (differences only at ties the binary64 division itself misrounds). */
+
+struct atome_model;
+
+enum { ATOME_TOK_MAX_FEATURES = 64, ATOME_TOK_MAX_CHANNELS = 32 };
+
+typedef struct atome_tokenizer {
+  uint32_t n_channels; /* C */
+  uint32_t window_len; /* T */
+  uint32_t n_features; /* F = C * T */
+  uint32_t quant_mode; /* ATOME_QUANT_* of atome.h */
+  uint32_t levels;     /* levels per feature: 256 (global), 256 / F (banded), 256 / C (channel) */
+  uint32_t phys_mask;  /* bit c: channel c records a physical range (checked and saturated) */
+  uint8_t frac[ATOME_TOK_MAX_CHANNELS];      /* input format of channel c: Q(frac) */
+  int32_t phys_min[ATOME_TOK_MAX_CHANNELS];  /* physical range in Q(frac[c]) */
+  int32_t phys_max[ATOME_TOK_MAX_CHANNELS];
+  int64_t vmin[ATOME_TOK_MAX_FEATURES];  /* quantisation range start, Q(frac[c] + 16) */
+  uint64_t span[ATOME_TOK_MAX_FEATURES]; /* vmax - vmin, Q(frac[c] + 16), > 0 */
+  uint32_t magic;
+} atome_tokenizer;
+
+/* What was wrong with a window (ATOME_APPS_INPUT_FLAGGED). */
+typedef struct atome_tok_report {
+  uint32_t n_saturated; /* features outside their channel's physical range, saturated to it */
+  uint32_t first_saturated; /* the first such feature, ATOME_TOK_NONE when none */
+  uint32_t frozen;          /* 1: T >= 2 and every channel kept one value over the whole window
+                               (a sensor repeating its last reading) */
+} atome_tok_report;
+
+#define ATOME_TOK_NONE 0xFFFFFFFFu
+
+/* From a model loaded by atome_model_load (ATOME_APPS_ERR_NO_METADATA without a §17 section,
+   ATOME_APPS_ERR_TOO_BIG above ATOME_TOK_MAX_*, ATOME_APPS_ERR_RANGE when a range does not fit). */
+atome_apps_status atome_tok_prepare(atome_tokenizer* tok, const struct atome_model* model);
+
+/* One window: n must be n_features (ATOME_APPS_ERR_BAD_LENGTH otherwise, tokens untouched).
+   Returns ATOME_APPS_OK, or ATOME_APPS_INPUT_FLAGGED with every token written (from the saturated
+   values) and *report saying why; report may be NULL. */
+atome_apps_status atome_tok_run(const atome_tokenizer* tok, const int32_t* x, size_t n,
+                                uint8_t* tokens, atome_tok_report* report);
+
+/* ---- Fixed-point FFT and log band energies (apps/fft.cpp, apps/band_energy.cpp) ---------------
+ *
+ * Complex radix-2 FFT of 2^log2n points (16..512) on int16 data with block floating point: the
+ * input is normalised so that its largest component lies in [2^12, 2^13), and before each stage the
+ * block is shifted right (rounding) until every component is below 2^13, so no butterfly can
+ * overflow (|a| + sqrt(2) |b| < 2^15). The true transform is data * 2^exponent. Twiddles: Q15 table
+ * for 512 points (apps/fft_tables.cpp, generated by scripts/gen_apps_tables.py). */
+
+enum { ATOME_FFT_MAX_LOG2 = 9, ATOME_FFT_MAX = 512 };
+
+/* re, im: n = 2^log2n values each, transformed in place; *exponent: the block exponent. */
+atome_apps_status atome_fft_q15(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent);
+
+/* log2 of a positive 64-bit integer in Q16.16 (CLZ + a 33-entry table, linear interpolation;
+   |error| < 2^-12). v = 0 gives INT32_MIN. */
+int32_t atome_log2_q16(uint64_t v);
+
+/* The log band energy front end of the anomaly head (data/generators/anomaly.py): 256-sample
+   sub-windows at 4 kHz, Hann window, |FFT|^2 / 256 summed in the bands with edges 0, 31.25, 62.5,
+   125, 250, 500, 1000, 1500, 2000 Hz (bins [0,2) [2,4) [4,8) [8,16) [16,32) [32,64) [64,96)
+   [96,128]), log10(E + floor) with floor 1e-12 taken as max(log10 E, -12). */
+enum { ATOME_BAND_MAX = 16 };
+
+typedef struct atome_band_config {
+  uint32_t log2n;                         /* sub-window 2^log2n samples (4..9) */
+  uint32_t n_bands;                       /* 1..ATOME_BAND_MAX */
+  uint16_t bin_edge[ATOME_BAND_MAX + 1];  /* band b = bins [bin_edge[b], bin_edge[b + 1]) */
+  uint32_t input_frac;                    /* samples are value * 2^input_frac (e.g. 11 for a +-16 g
+                                             accelerometer in int16: 2048 LSB/g) */
+  int32_t floor_log10_q16;                /* output floor, Q16.16 (-12 << 16) */
+  const int16_t* window_q15;              /* 2^log2n window coefficients, Q15 */
+} atome_band_config;
+
+/* The anomaly head's configuration (window: the generated Hann table), input_frac as given. */
+void atome_band_config_anomaly(atome_band_config* cfg, uint32_t input_frac);
+
+/* log10 band energies of one sub-window, Q16.16 of log10(unit^2). work: 2 * 2^log2n int16. */
+atome_apps_status atome_band_energy(const atome_band_config* cfg, const int16_t* samples, size_t n,
+                                    int16_t* work, int32_t* out_q16);
 
 #ifdef __cplusplus
 }

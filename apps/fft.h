@@ -1,0 +1,16 @@
+// Fixed-point FFT internals shared by the front ends (apps/fft.cpp).
+#pragma once
+
+#include <stdint.h>
+
+namespace atome::apps {
+
+// In-place complex radix-2 FFT of n = 2^log2n points (log2n 1..9) with block floating point;
+// the caller has already normalised the data so that every component is below 2^13. Adds the
+// exponent of the per-stage shifts to *exponent.
+void fft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent);
+
+// Largest |component| of n values of re and im.
+uint32_t max_abs(const int16_t* re, const int16_t* im, uint32_t n);
+
+}  // namespace atome::apps
