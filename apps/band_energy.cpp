@@ -18,36 +18,6 @@ bool config_valid(const atome_band_config& c) {
   return c.bin_edge[c.n_bands] <= bins;
 }
 
-// Windowed samples into work (re, then im = 0), normalised to 13 bits: returns the exponent of
-// the block relative to the input's unit (the window's 15 fraction bits included).
-int32_t window_block(const atome_band_config& c, const int16_t* x, int16_t* re, int16_t* im) {
-  const uint32_t n = 1u << c.log2n;
-  uint32_t m = 0;
-  for (uint32_t i = 0; i < n; ++i) {
-    const int32_t p = int32_t(x[i]) * c.window_q15[i];
-    const uint32_t a = p < 0 ? uint32_t(-p) : uint32_t(p);
-    if (a > m) m = a;
-  }
-  // The shift s (right if positive) that puts the largest product in [2^12, 2^13).
-  int s = 0;
-  if (m >= (1u << 13)) {
-    while ((m >> s) >= (1u << 13)) ++s;
-    // rounding, (m + 2^(s-1)) >> s, can reach 2^13: one more bit then
-    if (((m + (1u << (s - 1))) >> s) >= (1u << 13)) ++s;
-  } else if (m != 0) {
-    while ((m << (1 - s)) < (1u << 13)) --s;  // a left shift is exact
-  }
-  for (uint32_t i = 0; i < n; ++i) {
-    const int32_t p = int32_t(x[i]) * c.window_q15[i];
-    if (s > 0)
-      re[i] = int16_t((p + (int32_t(1) << (s - 1))) >> s);
-    else
-      re[i] = int16_t(p * (int32_t(1) << -s));
-    im[i] = 0;
-  }
-  return s - 15;
-}
-
 }  // namespace
 }  // namespace atome::apps
 
@@ -73,7 +43,7 @@ atome_apps_status atome_band_energy(const atome_band_config* cfg, const int16_t*
   if (n != N) return ATOME_APPS_ERR_BAD_LENGTH;
   int16_t* re = work;
   int16_t* im = work + N;
-  int32_t e = atome::apps::window_block(*cfg, samples, re, im);
+  int32_t e = atome::apps::load_block(samples, nullptr, cfg->window_q15, N, re, im);
   atome::apps::fft_bfp(re, im, cfg->log2n, &e);
   // E = sum |Y|^2 * 2^(2e) / N in input units^2, / 2^(2 input_frac) in the physical unit^2:
   // log2 E = log2(sum) + 2e - log2n - 2 input_frac.

@@ -63,6 +63,34 @@ uint32_t max_abs(const int16_t* re, const int16_t* im, uint32_t n) {
   return m;
 }
 
+int32_t load_block(const int16_t* x16, const int32_t* x32, const int16_t* window_q15, uint32_t n,
+                   int16_t* re, int16_t* im) {
+  uint64_t m = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const int64_t p = int64_t(x16 != nullptr ? x16[i] : x32[i]) * window_q15[i];
+    const uint64_t a = p < 0 ? uint64_t(-p) : uint64_t(p);
+    if (a > m) m = a;
+  }
+  // The shift s (right if positive) that puts the largest product in [2^12, 2^13).
+  int s = 0;
+  if (m >= kLimit) {
+    while ((m >> s) >= kLimit) ++s;
+    // rounding, (m + 2^(s-1)) >> s, can reach 2^13: one more bit then
+    if (((m + (uint64_t(1) << (s - 1))) >> s) >= kLimit) ++s;
+  } else if (m != 0) {
+    while ((m << (1 - s)) < kLimit) --s;  // a left shift is exact
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    const int64_t p = int64_t(x16 != nullptr ? x16[i] : x32[i]) * window_q15[i];
+    if (s > 0)
+      re[i] = int16_t((p + (int64_t(1) << (s - 1))) >> s);
+    else
+      re[i] = int16_t(p * (int64_t(1) << -s));
+    im[i] = 0;
+  }
+  return s - 15;
+}
+
 void fft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent) {
   const uint32_t n = 1u << log2n;
   bit_reverse(re, im, n, log2n);

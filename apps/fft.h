@@ -10,6 +10,12 @@ namespace atome::apps {
 // exponent of the per-stage shifts to *exponent.
 void fft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent);
 
+// Windowed real samples (x16 or x32, the other NULL) into re (im = 0), normalised so the largest
+// lies in [2^12, 2^13): returns the block's exponent relative to the samples' unit (the window's
+// 15 fraction bits included). |x32| < 2^31; the products are 64-bit.
+int32_t load_block(const int16_t* x16, const int32_t* x32, const int16_t* window_q15, uint32_t n,
+                   int16_t* re, int16_t* im);
+
 // Largest |component| of n values of re and im.
 uint32_t max_abs(const int16_t* re, const int16_t* im, uint32_t n);
 

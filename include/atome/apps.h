@@ -315,6 +315,41 @@ void atome_band_config_anomaly(atome_band_config* cfg, uint32_t input_frac);
 atome_apps_status atome_band_energy(const atome_band_config* cfg, const int16_t* samples, size_t n,
                                     int16_t* work, int32_t* out_q16);
 
+/* ---- Window statistics (apps/window_stats.cpp, apps/imu_features.cpp) -------------------------
+ *
+ * The statistics the heads' pipelines use (data/generators/: means, std, min/max, rms,
+ * least-squares slope), integer only, on one window of int32 samples in the caller's unit u
+ * (e.g. raw ADC codes): n = 2..ATOME_STATS_MAX_N samples, |x| < 2^20 (ATOME_APPS_ERR_RANGE
+ * otherwise; the sums then stay exact in 64 bits). Results other than min, max and last are
+ * value * 2^ATOME_STATS_FRAC in the unit u (slope: u per sample). */
+enum { ATOME_STATS_MAX_N = 1024, ATOME_STATS_FRAC = 8, ATOME_STATS_MAX_ABS = 1 << 20 };
+
+typedef struct atome_window_stats {
+  int32_t mean;  /* sum / n */
+  int32_t std;   /* population standard deviation (numpy's std, ddof 0) */
+  int32_t rms;   /* sqrt(sum x^2 / n) */
+  int32_t slope; /* least-squares slope against the sample index */
+  int32_t min, max, last; /* in u */
+} atome_window_stats;
+
+atome_apps_status atome_stats_window(const int32_t* x, size_t n, atome_window_stats* out);
+
+/* The motion head's pipeline (data/generators/motion.py, "imu_window_stats"): one sub-window of
+   128 samples of a 3-axis accelerometer at 50 Hz, int16 at 2048 LSB/g (+-16 g), interleaved
+   x, y, z. Seven features, Q16.16 of their physical unit: mean_x, mean_y, mean_z (g), std of |a|
+   (g), dominant frequency of |a| - mean (Hz, bins of 50/128 Hz, Hann window), fraction of that
+   spectrum's power in 0.5..3 Hz, RMS jerk of |a| (g/s). work: 256 int16 + 128 int32 scratch. */
+enum { ATOME_IMU_SUB = 128, ATOME_IMU_FEATURES = 7 };
+
+typedef struct atome_imu_work {
+  int16_t re[ATOME_IMU_SUB];
+  int16_t im[ATOME_IMU_SUB];
+  int32_t mag[ATOME_IMU_SUB]; /* |a| * 16 in LSB */
+} atome_imu_work;
+
+atome_apps_status atome_imu_features(const int16_t* xyz, size_t n_samples, atome_imu_work* work,
+                                     int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
