@@ -10,6 +10,11 @@ extern const int16_t kCosQ15[256];  // cos(2 pi k / 512), Q15
 extern const int16_t kSinQ15[256];  // sin(2 pi k / 512), Q15
 extern const int16_t kHann256Q15[256];
 extern const int16_t kHann128Q15[128];
+extern const int16_t kHamming400Q15[400];
+extern const uint16_t kMelStart[26];
+extern const uint16_t kMelCount[26];
+extern const int16_t kMelWeight[484];
+extern const int32_t kDctQ20[8 * 26];
 extern const int32_t kLog2Q16[65];  // log2(1 + i / 64), Q16.16
 extern const uint16_t kAnomalyBinEdges[9];
 

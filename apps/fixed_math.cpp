@@ -35,10 +35,6 @@ int64_t sqrt_ratio_fixed(uint64_t num, uint64_t den, int frac) {
   return int64_t(isqrt_round(y)) << (frac - s);
 }
 
-int32_t sqrt_ratio_q16(uint64_t num, uint64_t den) {
-  return saturate32(sqrt_ratio_fixed(num, den, 16));
-}
-
 int64_t div_round(int64_t num, int64_t den) {
   const int64_t q = num / den, r = num % den;  // truncating
   if (2 * (r < 0 ? -r : r) >= den) return num < 0 ? q - 1 : q + 1;

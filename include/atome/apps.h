@@ -350,6 +350,27 @@ typedef struct atome_imu_work {
 atome_apps_status atome_imu_features(const int16_t* xyz, size_t n_samples, atome_imu_work* work,
                                      int32_t* out_q16);
 
+/* ---- MFCC (apps/mfcc.cpp) ---------------------------------------------------------------------
+ *
+ * data/generators/mfcc.py in fixed point, for the voice and sound_scene heads: 16 kHz int16 audio
+ * (32768 = full scale 1.0); frames of 400 samples, hop 160, Hamming window, |FFT(512)|^2 / 512
+ * through the block-floating-point FFT; 26 HTK mel filters 20..8000 Hz (peak 1, Q15 weights);
+ * ln(max(E, 1e-10)) from the integer log2; orthonormal DCT-II (Q20 coefficients), c0..c7; the frames
+ * averaged into `segments` parts as numpy.array_split does (the first n mod segments parts one frame
+ * longer). Output: segments * 8 values, segment-major, Q16.16. */
+enum { ATOME_MFCC_FRAME = 400, ATOME_MFCC_HOP = 160, ATOME_MFCC_NCEP = 8, ATOME_MFCC_MAX_SEGMENTS = 8 };
+
+typedef struct atome_mfcc_work {
+  int16_t re[512];
+  int16_t im[512];
+  int64_t acc[ATOME_MFCC_MAX_SEGMENTS * ATOME_MFCC_NCEP];
+} atome_mfcc_work;
+
+/* n >= ATOME_MFCC_FRAME samples and at least `segments` frames (ATOME_APPS_ERR_BAD_LENGTH),
+   segments 1..ATOME_MFCC_MAX_SEGMENTS (ATOME_APPS_ERR_BAD_CONFIG). */
+atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
+                             atome_mfcc_work* work, int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,78 @@
+// MFCC in fixed point (docs/APPS.md §7), data/generators/mfcc.py's parameters. Everything but the
+// final averaging is per frame, so a 1 s clip needs only the 2 KB FFT buffer besides the audio.
+#include "apps/fft.h"
+#include "apps/fft_tables.h"
+#include "apps/fixed_math.h"
+#include "atome/apps.h"
+
+namespace atome::apps {
+namespace {
+
+constexpr uint32_t kNfftLog2 = 9, kNfft = 512, kNmel = 26;
+constexpr int kDctFrac = 20;
+constexpr int64_t kLn2Q30 = 744261118;         // round(ln(2) * 2^30)
+constexpr int32_t kLnFloorQ16 = -1509025;      // round(ln(1e-10) * 2^16)
+
+// ln of the mel energies of one frame, Q16.16.
+void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_mel) {
+  int32_t e = load_block(frame, nullptr, kHamming400Q15, ATOME_MFCC_FRAME, re, im);
+  for (uint32_t i = ATOME_MFCC_FRAME; i < kNfft; ++i) re[i] = im[i] = 0;  // zero padding to 512
+  fft_bfp(re, im, kNfftLog2, &e);
+  // E_j = sum_k w_jk |Y_k|^2 2^(2e) / 512 / 2^30 (full scale = 1) with w in Q15:
+  // log2 E_j = log2(S_j) + 2e - 9 - 30 - 15.
+  const int64_t shift_q16 = int64_t(2 * e - 54) * 65536;
+  uint32_t w = 0;
+  for (uint32_t j = 0; j < kNmel; ++j) {
+    uint64_t s = 0;
+    for (uint32_t i = 0; i < kMelCount[j]; ++i, ++w) {
+      const uint32_t k = kMelStart[j] + i;
+      const uint64_t p = uint64_t(int32_t(re[k]) * re[k]) + uint64_t(int32_t(im[k]) * im[k]);
+      s += p * uint64_t(kMelWeight[w]);
+    }
+    int32_t v = kLnFloorQ16;
+    if (s != 0) {
+      const int64_t l2 = int64_t(atome_log2_q16(s)) + shift_q16;
+      const int64_t ln = (l2 * kLn2Q30 + (int64_t(1) << 29)) >> 30;
+      if (ln > v) v = int32_t(ln);
+    }
+    log_mel[j] = v;
+  }
+}
+
+}  // namespace
+}  // namespace atome::apps
+
+extern "C" {
+
+atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
+                             atome_mfcc_work* work, int32_t* out_q16) {
+  using namespace atome::apps;
+  if (audio == nullptr || work == nullptr || out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS) return ATOME_APPS_ERR_BAD_CONFIG;
+  if (n < ATOME_MFCC_FRAME) return ATOME_APPS_ERR_BAD_LENGTH;
+  const uint32_t frames = 1 + uint32_t((n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP);
+  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
+  for (uint32_t i = 0; i < segments * ATOME_MFCC_NCEP; ++i) work->acc[i] = 0;
+  // numpy.array_split: the first frames % segments parts have one frame more.
+  const uint32_t base = frames / segments, extra = frames % segments;
+  uint32_t seg = 0, left = base + (extra > 0 ? 1 : 0);
+  for (uint32_t f = 0; f < frames; ++f) {
+    int32_t log_mel[kNmel];
+    frame_log_mel(audio + f * ATOME_MFCC_HOP, work->re, work->im, log_mel);
+    for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k) {
+      int64_t c = 0;  // |log_mel| < 2^21, |dct| < 2^19: each product < 2^40
+      for (uint32_t m = 0; m < kNmel; ++m) c += int64_t(log_mel[m]) * kDctQ20[k * kNmel + m];
+      work->acc[seg * ATOME_MFCC_NCEP + k] += (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
+    }
+    if (--left == 0 && ++seg < segments) left = base + (seg < extra ? 1 : 0);
+  }
+  for (uint32_t s = 0; s < segments; ++s) {
+    const int64_t len = int64_t(base + (s < extra ? 1 : 0));
+    for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k)
+      out_q16[s * ATOME_MFCC_NCEP + k] =
+          saturate32(div_round(work->acc[s * ATOME_MFCC_NCEP + k], len));
+  }
+  return ATOME_APPS_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,138 @@
+// MFCC in fixed point (apps/mfcc.cpp) against data/generators/mfcc.py computed in double from the
+// same int16 audio: voiced-like harmonic clips, noise and tone bursts with silence, at levels from
+// -40 dBFS to near full scale (max and mean error printed per coefficient, bounds asserted).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "atome/apps.h"
+
+namespace atome::test {
+namespace {
+
+constexpr int kFs = 16000, kFrame = 400, kHop = 160, kNfft = 512, kNmel = 26, kNcep = 8;
+
+// mfcc.py, in double.
+std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments) {
+  auto mel = [](double f) { return 2595 * std::log10(1 + f / 700); };
+  auto imel = [](double m) { return 700 * (std::pow(10.0, m / 2595) - 1); };
+  std::vector<double> pts(kNmel + 2);
+  for (int i = 0; i < kNmel + 2; ++i) pts[i] = imel(mel(20) + (mel(8000) - mel(20)) * i / (kNmel + 1));
+  std::vector<std::complex<double>> tw(kNfft);
+  for (int k = 0; k < kNfft; ++k) tw[k] = std::polar(1.0, -2 * M_PI * k / kNfft);
+  const int frames = 1 + (int(audio.size()) - kFrame) / kHop;
+  std::vector<std::vector<double>> c(frames, std::vector<double>(kNcep, 0.0));
+  for (int f = 0; f < frames; ++f) {
+    std::vector<double> x(kFrame);
+    for (int t = 0; t < kFrame; ++t)
+      x[t] = audio[f * kHop + t] / 32768.0 * (0.54 - 0.46 * std::cos(2 * M_PI * t / (kFrame - 1)));
+    std::vector<double> p(kNfft / 2 + 1);
+    for (int k = 0; k <= kNfft / 2; ++k) {
+      std::complex<double> s = 0;
+      for (int t = 0; t < kFrame; ++t) s += x[t] * tw[(k * t) % kNfft];
+      p[k] = std::norm(s) / kNfft;
+    }
+    std::vector<double> lm(kNmel);
+    for (int j = 0; j < kNmel; ++j) {
+      double e = 0;
+      for (int k = 0; k <= kNfft / 2; ++k) {
+        const double fk = k * double(kFs) / kNfft;
+        const double w = std::max(0.0, std::min((fk - pts[j]) / (pts[j + 1] - pts[j]),
+                                                (pts[j + 2] - fk) / (pts[j + 2] - pts[j + 1])));
+        e += p[k] * w;
+      }
+      lm[j] = std::log(std::max(e, 1e-10));
+    }
+    for (int k = 0; k < kNcep; ++k)
+      for (int m = 0; m < kNmel; ++m)
+        c[f][k] += std::sqrt((k == 0 ? 1.0 : 2.0) / kNmel) * std::cos(M_PI * k * (m + 0.5) / kNmel) * lm[m];
+  }
+  std::vector<double> out;
+  int start = 0;
+  for (int s = 0; s < segments; ++s) {
+    const int len = frames / segments + (s < frames % segments ? 1 : 0);
+    for (int k = 0; k < kNcep; ++k) {
+      double sum = 0;
+      for (int f = start; f < start + len; ++f) sum += c[f][k];
+      out.push_back(sum / len);
+    }
+    start += len;
+  }
+  return out;
+}
+
+std::vector<int16_t> clip(std::mt19937& rng, int kind, size_t n) {
+  std::uniform_real_distribution<double> u(0, 1);
+  std::normal_distribution<double> g(0, 1);
+  const double level = std::pow(10.0, -2.0 + 1.9 * u(rng));  // -40 .. -2 dBFS
+  std::vector<double> x(n, 0.0);
+  const double f0 = 90 + 160 * u(rng), formant = 400 + 2000 * u(rng);
+  for (size_t i = 0; i < n; ++i) {
+    const double t = double(i) / kFs;
+    if (kind == 0) {  // voiced: harmonics of f0 under a formant envelope, a little breath
+      for (int h = 1; h * f0 < 7000; ++h)
+        x[i] += std::exp(-std::pow((h * f0 - formant) / 600.0, 2)) * std::sin(2 * M_PI * h * f0 * t + h);
+      x[i] = 0.3 * x[i] + 0.02 * g(rng);
+    } else if (kind == 1) {  // broadband noise
+      x[i] = 0.3 * g(rng);
+    } else {  // tone bursts with silence between them
+      x[i] = (int(t * 8) % 2 == 0) ? 0.7 * std::sin(2 * M_PI * formant * t) : 0.0;
+    }
+  }
+  double peak = 1e-9;
+  for (double v : x) peak = std::max(peak, std::fabs(v));
+  std::vector<int16_t> s(n);
+  for (size_t i = 0; i < n; ++i)
+    s[i] = static_cast<int16_t>(std::clamp(std::lround(x[i] / peak * level * 32767), -32768L, 32767L));
+  return s;
+}
+
+TEST(AppsMfcc, MatchesFloatPipeline) {
+  std::mt19937 rng(8);
+  atome_mfcc_work work;
+  std::vector<int32_t> out(4 * kNcep);
+  double worst[kNcep] = {}, sum_err[kNcep] = {};
+  int count = 0;
+  for (int k = 0; k < 24; ++k) {
+    const size_t n = k % 2 == 0 ? 8000 : 16000;  // sound_scene 0.5 s, voice 1.0 s
+    const std::vector<int16_t> a = clip(rng, k % 3, n);
+    ASSERT_EQ(atome_mfcc(a.data(), n, 4, &work, out.data()), ATOME_APPS_OK);
+    const std::vector<double> want = float_mfcc(a, 4);
+    for (int i = 0; i < 4 * kNcep; ++i) {
+      const double err = std::fabs(out[i] / 65536.0 - want[i]);
+      worst[i % kNcep] = std::max(worst[i % kNcep], err);
+      sum_err[i % kNcep] += err;
+    }
+    ++count;
+  }
+  std::printf("[ mfcc ] |error| per coefficient (max / mean), ln-mel cepstrum units:\n");
+  for (int k = 0; k < kNcep; ++k)
+    std::printf("[ mfcc ]   c%d  %.4f / %.4f\n", k, worst[k], sum_err[k] / (4 * count));
+  for (int k = 0; k < kNcep; ++k) EXPECT_LT(worst[k], 0.5) << "c" << k;
+}
+
+TEST(AppsMfcc, BadInputGetsStatuses) {
+  atome_mfcc_work work;
+  std::vector<int16_t> a(8000, 0);
+  std::vector<int32_t> out(8 * kNcep);
+  EXPECT_EQ(atome_mfcc(a.data(), 399, 4, &work, out.data()), ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc(a.data(), 400 + 160 * 2, 4, &work, out.data()), ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc(a.data(), 8000, 0, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc(a.data(), 8000, 9, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc(nullptr, 8000, 4, &work, out.data()), ATOME_APPS_ERR_NULL_ARGUMENT);
+  // Silence: every log energy at the floor ln(1e-10), so c0 = 26 ln(1e-10) / sqrt(26), c1.. = 0.
+  ASSERT_EQ(atome_mfcc(a.data(), 8000, 4, &work, out.data()), ATOME_APPS_OK);
+  const double c0 = std::sqrt(26.0) * std::log(1e-10);
+  for (int s = 0; s < 4; ++s) {
+    EXPECT_NEAR(out[s * kNcep] / 65536.0, c0, 1e-3);
+    for (int k = 1; k < kNcep; ++k) EXPECT_NEAR(out[s * kNcep + k] / 65536.0, 0.0, 1e-3);
+  }
+}
+
+}  // namespace
+}  // namespace atome::test
