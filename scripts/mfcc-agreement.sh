@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The fixed-point MFCC front end against the float one on a trained head (docs/APPS.md §7): generates
+# sound_scene's data keeping the int16 audio (scripts/mfcc_clips.py), trains a q15 head on the
+# float features (mfcc.py on that audio), then classifies every clip twice, from the float features
+# and from apps/mfcc.cpp's features of the same audio, and prints the feature error and the class
+# agreement. Exit 1 below a sanity bound (90 % agreement), 77 when python3-numpy is missing.
+#
+#   scripts/mfcc-agreement.sh ATOME_BIN MFCC_FEATURES_BIN [small|full]
+set -euo pipefail
+atome=$1
+features=$2
+scale=${3:-small}
+cd "$(dirname "$0")/.."
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || { echo "skip: python3-numpy missing"; exit 77; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+/usr/bin/python3 scripts/mfcc_clips.py --head sound_scene --out "$work/data" --scale "$scale" --seed 1
+data=$work/data/sound_scene
+"$atome" train --task classify --data "$data" --out "$work/run" --numerics q15 --seed 1 \
+  --threads 1 --no-plot --quiet > "$work/train.log" 2>&1 || { cat "$work/train.log"; exit 1; }
+tail -n +2 "$data/examples.csv" | cut -d, -f5- > "$work/float.csv"
+"$features" "$data/audio.s16" 8000 4 > "$work/fixed.csv"
+# The generator clips features to the channel limits; so does a device's CSV reader: same here.
+"$atome" classify --model "$work/run/best.atome" --csv "$work/float.csv" | awk '{print $2}' > "$work/a"
+"$atome" classify --model "$work/run/best.atome" --csv "$work/fixed.csv" | awk '{print $2}' > "$work/b"
+paste -d, "$work/float.csv" "$work/fixed.csv" | awk -F, '
+  { h = NF / 2; for (i = 1; i <= h; i++) { d = $i - $(i + h); if (d < 0) d = -d; s += d; n++;
+      if (d > m) m = d } }
+  END { printf "mfcc features on %d generated clips: max |fixed - float| %.4f, mean %.5f\n", NR, m, s / n }'
+paste "$work/a" "$work/b" | awk '
+  { n++; if ($1 == $2) s++ }
+  { c[$1]++ }
+  END { k = 0; for (x in c) k++
+        printf "classification agreement, float vs fixed-point features: %d / %d = %.2f%% (%d classes predicted)\n", s, n, 100 * s / n, k
+        exit (s < 0.9 * n) }'

@@ -1,0 +1,47 @@
+// Host driver of the fixed-point MFCC (apps/mfcc.cpp) for scripts/mfcc-agreement.sh: reads clips
+// of int16 little-endian audio, writes one feature CSV row per clip (no header), the Q16.16
+// results printed exactly. Usage: atome_apps_mfcc_features AUDIO.s16 CLIP_SAMPLES SEGMENTS
+#include <cstdio>
+#include <cstdlib>
+#include <vector>
+
+#include "atome/apps.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s AUDIO.s16 CLIP_SAMPLES SEGMENTS\n", argv[0]);
+    return 2;
+  }
+  FILE* f = std::fopen(argv[1], "rb");
+  if (f == nullptr) {
+    std::fprintf(stderr, "error: cannot open %s\n", argv[1]);
+    return 1;
+  }
+  const long clip = std::strtol(argv[2], nullptr, 10);
+  const long segments = std::strtol(argv[3], nullptr, 10);
+  if (clip <= 0 || segments <= 0 || segments > ATOME_MFCC_MAX_SEGMENTS) {
+    std::fprintf(stderr, "error: bad CLIP_SAMPLES or SEGMENTS\n");
+    std::fclose(f);
+    return 2;
+  }
+  std::vector<unsigned char> raw(2 * static_cast<size_t>(clip));
+  std::vector<int16_t> audio(static_cast<size_t>(clip));
+  std::vector<int32_t> out(size_t(segments) * ATOME_MFCC_NCEP);
+  static atome_mfcc_work work;
+  while (std::fread(raw.data(), 1, raw.size(), f) == raw.size()) {
+    for (long i = 0; i < clip; ++i)
+      audio[size_t(i)] = int16_t(uint16_t(raw[2 * size_t(i)] | raw[2 * size_t(i) + 1] << 8));
+    const atome_apps_status s =
+        atome_mfcc(audio.data(), audio.size(), uint32_t(segments), &work, out.data());
+    if (s != ATOME_APPS_OK) {
+      std::fprintf(stderr, "error: %s\n", atome_apps_status_str(s));
+      std::fclose(f);
+      return 1;
+    }
+    for (size_t i = 0; i < out.size(); ++i)
+      std::printf("%s%.17g", i ? "," : "", out[i] / 65536.0);
+    std::printf("\n");
+  }
+  std::fclose(f);
+  return 0;
+}
