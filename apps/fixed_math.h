@@ -16,7 +16,6 @@ uint32_t isqrt_round(uint64_t v);
 // the exact rounding would overflow the intermediate).
 int64_t sqrt_ratio_fixed(uint64_t num, uint64_t den, int frac);
 
-
 // round(num / den) (half away from zero), den > 0.
 int64_t div_round(int64_t num, int64_t den);
 

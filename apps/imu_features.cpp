@@ -53,8 +53,8 @@ atome_apps_status atome_imu_features(const int16_t* xyz, size_t n_samples, atome
   uint64_t best = 0, total = 0, gait = 0;
   uint32_t best_k = 1;
   for (uint32_t k = 1; k <= N / 2; ++k) {
-    const uint64_t p = uint64_t(int32_t(work->re[k]) * work->re[k]) +
-                       uint64_t(int32_t(work->im[k]) * work->im[k]);
+    const uint64_t p =
+        uint64_t(int32_t(work->re[k]) * work->re[k]) + uint64_t(int32_t(work->im[k]) * work->im[k]);
     if (p > best) {  // the first maximum, as numpy's argmax
       best = p;
       best_k = k;

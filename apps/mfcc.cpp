@@ -10,8 +10,8 @@ namespace {
 
 constexpr uint32_t kNfftLog2 = 9, kNfft = 512, kNmel = 26;
 constexpr int kDctFrac = 20;
-constexpr int64_t kLn2Q30 = 744261118;         // round(ln(2) * 2^30)
-constexpr int32_t kLnFloorQ16 = -1509025;      // round(ln(1e-10) * 2^16)
+constexpr int64_t kLn2Q30 = 744261118;     // round(ln(2) * 2^30)
+constexpr int32_t kLnFloorQ16 = -1509025;  // round(ln(1e-10) * 2^16)
 
 // ln of the mel energies of one frame, Q16.16.
 void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_mel) {
@@ -47,7 +47,8 @@ extern "C" {
 atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
                              atome_mfcc_work* work, int32_t* out_q16) {
   using namespace atome::apps;
-  if (audio == nullptr || work == nullptr || out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (audio == nullptr || work == nullptr || out_q16 == nullptr)
+    return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS) return ATOME_APPS_ERR_BAD_CONFIG;
   if (n < ATOME_MFCC_FRAME) return ATOME_APPS_ERR_BAD_LENGTH;
   const uint32_t frames = 1 + uint32_t((n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP);

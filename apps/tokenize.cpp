@@ -6,9 +6,9 @@
 // for the fixed-point input; the binary64 host tokeniser rounds twice (the division, then the
 // product) and can only differ at a tie it misrounds. A reciprocal would add its own error at every
 // boundary. Cost: one 64-bit division per feature (a libgcc call on 32-bit cores).
+#include "apps/fixed_decode.h"
 #include "atome/apps.h"
 #include "atome/atome.h"
-#include "apps/fixed_decode.h"
 
 namespace atome::apps {
 namespace {
@@ -42,7 +42,8 @@ atome_apps_status prepare(atome_tokenizer* tok, const uint8_t* meta) {
   tok->window_len = T;
   tok->n_features = F;
   tok->quant_mode = mode;
-  tok->levels = mode == ATOME_QUANT_BANDED ? 256u / F : (mode == ATOME_QUANT_CHANNEL ? 256u / C : 256u);
+  tok->levels =
+      mode == ATOME_QUANT_BANDED ? 256u / F : (mode == ATOME_QUANT_CHANNEL ? 256u / C : 256u);
   tok->phys_mask = 0;
   const uint8_t* chan = meta + kOffRanges + 16u * F;
   for (uint32_t c = 0; c < C; ++c) {
@@ -52,7 +53,8 @@ atome_apps_status prepare(atome_tokenizer* tok, const uint8_t* meta) {
     if (lo == 0 && hi == 0) continue;  // not recorded: no check, Q16.16
     const int frac = frac_of(lo, hi);
     int64_t pmin = 0, pmax = 0;
-    if (frac < 0 || !f32_bits_to_fixed(lo, frac, 31, &pmin) || !f32_bits_to_fixed(hi, frac, 31, &pmax))
+    if (frac < 0 || !f32_bits_to_fixed(lo, frac, 31, &pmin) ||
+        !f32_bits_to_fixed(hi, frac, 31, &pmax))
       return ATOME_APPS_ERR_RANGE;
     tok->frac[c] = uint8_t(frac);
     tok->phys_min[c] = int32_t(pmin);
@@ -63,7 +65,8 @@ atome_apps_status prepare(atome_tokenizer* tok, const uint8_t* meta) {
     const int frac = tok->frac[i % C] + kRangeExtraBits;
     int64_t lo = 0, hi = 0;
     if (!f64_bits_to_fixed(read_le64(meta + kOffRanges + 16u * i), frac, kRangeLimitBits, &lo) ||
-        !f64_bits_to_fixed(read_le64(meta + kOffRanges + 16u * i + 8u), frac, kRangeLimitBits, &hi) ||
+        !f64_bits_to_fixed(read_le64(meta + kOffRanges + 16u * i + 8u), frac, kRangeLimitBits,
+                           &hi) ||
         hi <= lo)  // vmin < vmax in binary64 can collapse to one code only if they differ < 2^-40
       return ATOME_APPS_ERR_RANGE;
     tok->vmin[i] = lo;

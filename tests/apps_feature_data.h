@@ -39,12 +39,12 @@ inline const std::string& generated_heads_dir() {
   return heads.dir;
 }
 
-#define ATOME_REQUIRE_GENERATED_DATA()                                                   \
-  do {                                                                                   \
-    if (::atome::test::generated_heads_dir().empty()) {                                  \
+#define ATOME_REQUIRE_GENERATED_DATA()                                                      \
+  do {                                                                                      \
+    if (::atome::test::generated_heads_dir().empty()) {                                     \
       if (::atome::test::in_ci()) FAIL() << "data/generators/generate.py failed (CI=true)"; \
-      GTEST_SKIP() << "data/generators/generate.py cannot run (python3-numpy missing?)"; \
-    }                                                                                    \
+      GTEST_SKIP() << "data/generators/generate.py cannot run (python3-numpy missing?)";    \
+    }                                                                                       \
   } while (0)
 
 }  // namespace atome::test

@@ -22,7 +22,8 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments) 
   auto mel = [](double f) { return 2595 * std::log10(1 + f / 700); };
   auto imel = [](double m) { return 700 * (std::pow(10.0, m / 2595) - 1); };
   std::vector<double> pts(kNmel + 2);
-  for (int i = 0; i < kNmel + 2; ++i) pts[i] = imel(mel(20) + (mel(8000) - mel(20)) * i / (kNmel + 1));
+  for (int i = 0; i < kNmel + 2; ++i)
+    pts[i] = imel(mel(20) + (mel(8000) - mel(20)) * i / (kNmel + 1));
   std::vector<std::complex<double>> tw(kNfft);
   for (int k = 0; k < kNfft; ++k) tw[k] = std::polar(1.0, -2 * M_PI * k / kNfft);
   const int frames = 1 + (int(audio.size()) - kFrame) / kHop;
@@ -50,7 +51,8 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments) 
     }
     for (int k = 0; k < kNcep; ++k)
       for (int m = 0; m < kNmel; ++m)
-        c[f][k] += std::sqrt((k == 0 ? 1.0 : 2.0) / kNmel) * std::cos(M_PI * k * (m + 0.5) / kNmel) * lm[m];
+        c[f][k] += std::sqrt((k == 0 ? 1.0 : 2.0) / kNmel) *
+                   std::cos(M_PI * k * (m + 0.5) / kNmel) * lm[m];
   }
   std::vector<double> out;
   int start = 0;
@@ -76,7 +78,8 @@ std::vector<int16_t> clip(std::mt19937& rng, int kind, size_t n) {
     const double t = double(i) / kFs;
     if (kind == 0) {  // voiced: harmonics of f0 under a formant envelope, a little breath
       for (int h = 1; h * f0 < 7000; ++h)
-        x[i] += std::exp(-std::pow((h * f0 - formant) / 600.0, 2)) * std::sin(2 * M_PI * h * f0 * t + h);
+        x[i] += std::exp(-std::pow((h * f0 - formant) / 600.0, 2)) *
+                std::sin(2 * M_PI * h * f0 * t + h);
       x[i] = 0.3 * x[i] + 0.02 * g(rng);
     } else if (kind == 1) {  // broadband noise
       x[i] = 0.3 * g(rng);
@@ -88,7 +91,8 @@ std::vector<int16_t> clip(std::mt19937& rng, int kind, size_t n) {
   for (double v : x) peak = std::max(peak, std::fabs(v));
   std::vector<int16_t> s(n);
   for (size_t i = 0; i < n; ++i)
-    s[i] = static_cast<int16_t>(std::clamp(std::lround(x[i] / peak * level * 32767), -32768L, 32767L));
+    s[i] =
+        static_cast<int16_t>(std::clamp(std::lround(x[i] / peak * level * 32767), -32768L, 32767L));
   return s;
 }
 

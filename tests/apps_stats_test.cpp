@@ -148,9 +148,10 @@ TEST(AppsStats, ImuFeaturesMatchMotionPipeline) {
       if (f != 4) worst[f] = std::max(worst[f], std::fabs(out[f] / 65536.0 - want[f]));
     dom_same += std::fabs(out[4] / 65536.0 - want[4]) < 1e-4;
   }
-  std::printf("[ imu ] max |error|: mean %.2g g, std|a| %.2g g, gait_frac %.2g, jerk %.2g g/s; "
-              "dominant frequency bin equal in %d / %d windows\n",
-              std::max({worst[0], worst[1], worst[2]}), worst[3], worst[5], worst[6], dom_same, n);
+  std::printf(
+      "[ imu ] max |error|: mean %.2g g, std|a| %.2g g, gait_frac %.2g, jerk %.2g g/s; "
+      "dominant frequency bin equal in %d / %d windows\n",
+      std::max({worst[0], worst[1], worst[2]}), worst[3], worst[5], worst[6], dom_same, n);
   for (int a = 0; a < 3; ++a) EXPECT_LE(worst[a], 1.0 / 65536);
   EXPECT_LE(worst[3], 2e-4);
   EXPECT_LE(worst[5], 0.01);

@@ -22,8 +22,9 @@
 namespace atome::test {
 namespace {
 
-const char* const kHeads[] = {"agri",   "voice",    "motion", "sound_scene", "anomaly", "air",
-                              "os_telem", "power", "occupancy", "wearable", "water", "forecast"};
+const char* const kHeads[] = {"agri",      "voice",    "motion",   "sound_scene",
+                              "anomaly",   "air",      "os_telem", "power",
+                              "occupancy", "wearable", "water",    "forecast"};
 
 // A loaded 1.3 classifier carrying `spec` (random weights: only the metadata matters here).
 struct Classifier {
@@ -31,8 +32,8 @@ struct Classifier {
   atome_model model{};
   atome_status status = ATOME_ERR_BAD_ARGUMENT;
   explicit Classifier(const ClassSpec& spec) {
-    const auto cfg = small_config(16, 1, 4, 3, 2, ATOME_PATH_ALL,
-                                  static_cast<uint32_t>(spec.classes.size()));
+    const auto cfg =
+        small_config(16, 1, 4, 3, 2, ATOME_PATH_ALL, static_cast<uint32_t>(spec.classes.size()));
     const std::vector<uint8_t> image = write_native(with_class_spec(random_model(cfg, 5), spec));
     buf.resize(image.size());
     std::memcpy(buf.data(), image.data(), image.size());
@@ -114,8 +115,8 @@ TEST(AppsTokenize, RoundsExactTiesToEven) {
   const struct {
     double x;
     uint8_t want;
-  } cases[] = {{0.0, 0}, {2.5, 2}, {3.5, 4}, {3.5000153, 4}, {2.4999847, 2}, {254.5, 254},
-               {-1.0, 0}, {300.0, 255}, {100.25, 100}, {100.75, 101}};
+  } cases[] = {{0.0, 0},     {2.5, 2},  {3.5, 4},     {3.5000153, 4}, {2.4999847, 2},
+               {254.5, 254}, {-1.0, 0}, {300.0, 255}, {100.25, 100},  {100.75, 101}};
   for (const auto& c : cases) {
     const int32_t x = static_cast<int32_t>(std::llround(c.x * 65536.0));
     uint8_t t = 0;

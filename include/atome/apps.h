@@ -228,13 +228,13 @@ const char* atome_skip_reason_str(uint32_t reason);
  *
  * Prepared once from a loaded classifier's metadata (FORMAT.md §17): the binary64 quantisation
  * ranges are decoded from their bits by integer code into fixed point, so tokenising a window uses
- * no float instruction. Input: the window's F = C * T feature values, time-major (feature t * C + c),
- * each an int32 in the fixed-point format of its channel: value * 2^frac[c] (frac[c] is chosen at
- * prepare from the channel's physical range, as many fraction bits as fit; 16 when the file records
- * no range). Output: one token per feature, global / banded / channel as in FORMAT.md §17.4, with
- * the same round-to-nearest-even: the level is the exact rational round of (x - vmin) / (vmax -
- * vmin) * (levels - 1), so it equals the binary64 tokeniser's whenever the input is representable
- * (differences only at ties the binary64 division itself misrounds). */
+ * no float instruction. Input: the window's F = C * T feature values, time-major (feature t * C +
+ * c), each an int32 in the fixed-point format of its channel: value * 2^frac[c] (frac[c] is chosen
+ * at prepare from the channel's physical range, as many fraction bits as fit; 16 when the file
+ * records no range). Output: one token per feature, global / banded / channel as in FORMAT.md
+ * §17.4, with the same round-to-nearest-even: the level is the exact rational round of (x - vmin) /
+ * (vmax - vmin) * (levels - 1), so it equals the binary64 tokeniser's whenever the input is
+ * representable (differences only at ties the binary64 division itself misrounds). */
 
 struct atome_model;
 
@@ -247,8 +247,8 @@ typedef struct atome_tokenizer {
   uint32_t quant_mode; /* ATOME_QUANT_* of atome.h */
   uint32_t levels;     /* levels per feature: 256 (global), 256 / F (banded), 256 / C (channel) */
   uint32_t phys_mask;  /* bit c: channel c records a physical range (checked and saturated) */
-  uint8_t frac[ATOME_TOK_MAX_CHANNELS];      /* input format of channel c: Q(frac) */
-  int32_t phys_min[ATOME_TOK_MAX_CHANNELS];  /* physical range in Q(frac[c]) */
+  uint8_t frac[ATOME_TOK_MAX_CHANNELS];     /* input format of channel c: Q(frac) */
+  int32_t phys_min[ATOME_TOK_MAX_CHANNELS]; /* physical range in Q(frac[c]) */
   int32_t phys_max[ATOME_TOK_MAX_CHANNELS];
   int64_t vmin[ATOME_TOK_MAX_FEATURES];  /* quantisation range start, Q(frac[c] + 16) */
   uint64_t span[ATOME_TOK_MAX_FEATURES]; /* vmax - vmin, Q(frac[c] + 16), > 0 */
@@ -257,7 +257,7 @@ typedef struct atome_tokenizer {
 
 /* What was wrong with a window (ATOME_APPS_INPUT_FLAGGED). */
 typedef struct atome_tok_report {
-  uint32_t n_saturated; /* features outside their channel's physical range, saturated to it */
+  uint32_t n_saturated;     /* features outside their channel's physical range, saturated to it */
   uint32_t first_saturated; /* the first such feature, ATOME_TOK_NONE when none */
   uint32_t frozen;          /* 1: T >= 2 and every channel kept one value over the whole window
                                (a sensor repeating its last reading) */
@@ -299,13 +299,13 @@ int32_t atome_log2_q16(uint64_t v);
 enum { ATOME_BAND_MAX = 16 };
 
 typedef struct atome_band_config {
-  uint32_t log2n;                         /* sub-window 2^log2n samples (4..9) */
-  uint32_t n_bands;                       /* 1..ATOME_BAND_MAX */
-  uint16_t bin_edge[ATOME_BAND_MAX + 1];  /* band b = bins [bin_edge[b], bin_edge[b + 1]) */
-  uint32_t input_frac;                    /* samples are value * 2^input_frac (e.g. 11 for a +-16 g
-                                             accelerometer in int16: 2048 LSB/g) */
-  int32_t floor_log10_q16;                /* output floor, Q16.16 (-12 << 16) */
-  const int16_t* window_q15;              /* 2^log2n window coefficients, Q15 */
+  uint32_t log2n;                        /* sub-window 2^log2n samples (4..9) */
+  uint32_t n_bands;                      /* 1..ATOME_BAND_MAX */
+  uint16_t bin_edge[ATOME_BAND_MAX + 1]; /* band b = bins [bin_edge[b], bin_edge[b + 1]) */
+  uint32_t input_frac;                   /* samples are value * 2^input_frac (e.g. 11 for a +-16 g
+                                            accelerometer in int16: 2048 LSB/g) */
+  int32_t floor_log10_q16;               /* output floor, Q16.16 (-12 << 16) */
+  const int16_t* window_q15;             /* 2^log2n window coefficients, Q15 */
 } atome_band_config;
 
 /* The anomaly head's configuration (window: the generated Hann table), input_frac as given. */
@@ -325,10 +325,10 @@ atome_apps_status atome_band_energy(const atome_band_config* cfg, const int16_t*
 enum { ATOME_STATS_MAX_N = 1024, ATOME_STATS_FRAC = 8, ATOME_STATS_MAX_ABS = 1 << 20 };
 
 typedef struct atome_window_stats {
-  int32_t mean;  /* sum / n */
-  int32_t std;   /* population standard deviation (numpy's std, ddof 0) */
-  int32_t rms;   /* sqrt(sum x^2 / n) */
-  int32_t slope; /* least-squares slope against the sample index */
+  int32_t mean;           /* sum / n */
+  int32_t std;            /* population standard deviation (numpy's std, ddof 0) */
+  int32_t rms;            /* sqrt(sum x^2 / n) */
+  int32_t slope;          /* least-squares slope against the sample index */
   int32_t min, max, last; /* in u */
 } atome_window_stats;
 
@@ -355,10 +355,15 @@ atome_apps_status atome_imu_features(const int16_t* xyz, size_t n_samples, atome
  * data/generators/mfcc.py in fixed point, for the voice and sound_scene heads: 16 kHz int16 audio
  * (32768 = full scale 1.0); frames of 400 samples, hop 160, Hamming window, |FFT(512)|^2 / 512
  * through the block-floating-point FFT; 26 HTK mel filters 20..8000 Hz (peak 1, Q15 weights);
- * ln(max(E, 1e-10)) from the integer log2; orthonormal DCT-II (Q20 coefficients), c0..c7; the frames
- * averaged into `segments` parts as numpy.array_split does (the first n mod segments parts one frame
- * longer). Output: segments * 8 values, segment-major, Q16.16. */
-enum { ATOME_MFCC_FRAME = 400, ATOME_MFCC_HOP = 160, ATOME_MFCC_NCEP = 8, ATOME_MFCC_MAX_SEGMENTS = 8 };
+ * ln(max(E, 1e-10)) from the integer log2; orthonormal DCT-II (Q20 coefficients), c0..c7; the
+ * frames averaged into `segments` parts as numpy.array_split does (the first n mod segments parts
+ * one frame longer). Output: segments * 8 values, segment-major, Q16.16. */
+enum {
+  ATOME_MFCC_FRAME = 400,
+  ATOME_MFCC_HOP = 160,
+  ATOME_MFCC_NCEP = 8,
+  ATOME_MFCC_MAX_SEGMENTS = 8
+};
 
 typedef struct atome_mfcc_work {
   int16_t re[512];
