@@ -3,7 +3,8 @@
 # sound_scene's data keeping the int16 audio (scripts/mfcc_clips.py), trains a q15 head on the
 # float features (mfcc.py on that audio), then classifies every clip twice, from the float features
 # and from apps/mfcc.cpp's features of the same audio, and prints the feature error and the class
-# agreement. Exit 1 below a sanity bound (90 % agreement), 77 when python3-numpy is missing.
+# agreement. Exit 1 below a sanity bound (97 % agreement; measured 100 %), 77 when python3-numpy
+# is missing.
 #
 #   scripts/mfcc-agreement.sh ATOME_BIN MFCC_FEATURES_BIN [small|full]
 set -euo pipefail
@@ -32,4 +33,4 @@ paste "$work/a" "$work/b" | awk '
   { c[$1]++ }
   END { k = 0; for (x in c) k++
         printf "classification agreement, float vs fixed-point features: %d / %d = %.2f%% (%d classes predicted)\n", s, n, 100 * s / n, k
-        exit (s < 0.9 * n) }'
+        exit (s < 0.97 * n) }'

@@ -171,7 +171,9 @@ TEST(AppsTokenize, MatchesHostTokeniserOnEveryHead) {
 }
 
 TEST(AppsTokenize, BadFramesGetDefinedStatuses) {
-  ClassSpec s = simple_spec(2, 3, ATOME_QUANT_CHANNEL, -1.0, 1.0);
+  // The quantisation range is wider than channel 0's physical one, so that a saturated value's
+  // token differs from the clamped one's.
+  ClassSpec s = simple_spec(2, 3, ATOME_QUANT_CHANNEL, -3.0, 3.0);
   s.channels[0].phys_min = -2.0f;
   s.channels[0].phys_max = 2.0f;
   Classifier m(s);
@@ -192,7 +194,7 @@ TEST(AppsTokenize, BadFramesGetDefinedStatuses) {
   EXPECT_EQ(r.n_saturated, 1u);
   EXPECT_EQ(r.first_saturated, 2u);
   EXPECT_EQ(r.frozen, 0u);
-  EXPECT_EQ(t[2], 127);  // saturated to 2.0, above vmax 1.0: the top level of band 0
+  EXPECT_EQ(t[2], 106);  // saturated to 2.0: round((2 + 3) / 6 * 127), not the top level 127
   // A frozen window: every channel repeats its value at every timestep.
   std::vector<int32_t> frozen = {5, 7, 5, 7, 5, 7};
   EXPECT_EQ(atome_tok_run(&tok, frozen.data(), 6, t.data(), &r), ATOME_APPS_INPUT_FLAGGED);
