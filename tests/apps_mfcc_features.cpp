@@ -38,8 +38,7 @@ int main(int argc, char** argv) {
       std::fclose(f);
       return 1;
     }
-    for (size_t i = 0; i < out.size(); ++i)
-      std::printf("%s%.17g", i ? "," : "", out[i] / 65536.0);
+    for (size_t i = 0; i < out.size(); ++i) std::printf("%s%.17g", i ? "," : "", out[i] / 65536.0);
     std::printf("\n");
   }
   std::fclose(f);
