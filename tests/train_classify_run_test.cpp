@@ -292,6 +292,42 @@ TEST_F(ClassifyRunTest, GlobalQuantisationIsRecordedAndAgrees) {
   EXPECT_NE(run(train_args(path("b"), "--quant bands", 2)).exit_code, 0);
 }
 
+// A text head (pipeline "bytes", docs/DATA.md): the ranges stay the byte's own 0..255 whatever
+// bytes train holds, so global quantisation makes each byte its own token; the same data under
+// another pipeline gets the percentile range (here 'a'..'z'), the rule's contrast.
+TEST_F(ClassifyRunTest, BytesPipelineKeepsIdentityTokens) {
+  std::string csv = "label,subject,byte@0,byte@1,byte@2,byte@3\n";
+  for (int i = 0; i < 60; ++i)
+    csv += std::to_string(i % 2) + "," + std::to_string(i % 5) + ",0," +
+           std::to_string(97 + i % 26) + "," + std::to_string(122 - i % 26) + ",110\n";
+  const std::string spec = R"({"head": "text", "classes": ["a", "b"],
+    "channels": [{"name": "byte", "unit": "byte", "min": 0, "max": 255}], "window": 4,
+    "sample_rate_hz": 0, "pipeline": {"name": "PIPE", "params": {}}, "group_by": "subject"})";
+  auto spec_for = [&](const std::string& pipe) {
+    std::string s = spec;
+    s.replace(s.find("PIPE"), 4, pipe);
+    return s;
+  };
+  const train::ClassDataset text =
+      train::read_class_dataset(make_data("text", spec_for("bytes"), csv));
+  std::vector<size_t> rows(text.labels.size());
+  for (size_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  ClassSpec s = text.spec;
+  train::fit_ranges(s, text, rows, ATOME_QUANT_GLOBAL);
+  for (uint32_t i = 0; i < s.n_features(); ++i) {
+    EXPECT_EQ(s.vmin[i], 0.0);
+    EXPECT_EQ(s.vmax[i], 255.0);
+  }
+  for (double b : {0.0, 1.0, 32.0, 97.0, 122.0, 200.0, 255.0}) {
+    const std::vector<uint32_t> tok = tokenize_features(s, {b, b, b, b});
+    EXPECT_EQ(tok[3], static_cast<uint32_t>(b)) << "byte " << b;
+  }
+  const train::ClassDataset raw = train::read_class_dataset(make_data("raw", spec_for("raw"), csv));
+  ClassSpec r = raw.spec;
+  train::fit_ranges(r, raw, rows, ATOME_QUANT_GLOBAL);
+  EXPECT_LT(r.vmax[0], 255.0);  // percentiles of the train bytes: 'z', not 255
+}
+
 TEST_F(ClassifyRunTest, BadDataIsOneLine) {
   auto expect_bad = [&](const std::string& name, const std::string& spec, const std::string& csv,
                         const std::string& needle, int code = 1) {

@@ -261,6 +261,10 @@ void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<siz
     std::sort(v.begin(), v.end());
     const ChannelSpec& ch = spec.channels[c];
     double lo = ch.phys_min, hi = ch.phys_max;
+    // Text heads (pipeline "bytes"): a byte is a symbol, not a measurement, so the range is the
+    // byte's own 0..255; with global quant every byte is then its own token (identity), the same
+    // on a device without any range table, and a byte absent from train keeps its own token.
+    if (spec.pipeline == "bytes") v.clear();
     if (!v.empty()) {
       const double last = static_cast<double>(v.size() - 1);
       lo = std::max<double>(v[static_cast<size_t>(std::floor(0.005 * last))], ch.phys_min);

@@ -53,6 +53,7 @@ ClassSplit grouped_split(const ClassDataset& data, const std::string& group_by, 
 // over its timesteps, the 0.5th and 99.5th percentiles (nearest rank), clipped to the channel's
 // physical limits, the same pair for every timestep. A degenerate channel (lo == hi) gets its
 // physical range when recorded, else lo - 0.5 .. hi + 0.5. Never a range the sensor cannot produce.
+// A text head (pipeline "bytes") gets its channels' physical limits (0..255): identity tokens.
 void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& train_rows,
                 uint32_t quant_mode);
 

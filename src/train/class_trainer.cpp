@@ -311,8 +311,10 @@ json report_json(const TrainOptions& o, const ClassifyReport& r, const Prepared&
           {"model_bytes", r.model_bytes},
           {"quantisation",
            std::string(quant_mode_name(p.spec.quant_mode)) +
-               "; per channel the train split's 0.5th..99.5th percentiles, clipped to the "
-               "physical limits"},
+               (p.spec.pipeline == "bytes"
+                    ? "; bytes: the channel's physical limits 0..255 (global: token = byte)"
+                    : "; per channel the train split's 0.5th..99.5th percentiles, clipped to the "
+                      "physical limits")},
           {"generator", json::parse(p.data.generator)},
           {"train_seconds", r.seconds}};
 }
