@@ -10,7 +10,11 @@
 3. the spec's group_by column has >= 3 distinct ids;
 4. not trivially separable: for every single feature, the best classifier that cuts that feature
    into 16 intervals (quantile bins, majority class per bin, fitted on half of the groups and scored
-   on the other half) stays below 0.90 accuracy; the best per head is printed.
+   on the other half) stays below 0.90 accuracy; the best per head is printed;
+5. label balance: every class holds 0.8..1.2 x n / classes examples;
+6. text heads (pipeline "bytes"): every example is printable ASCII of 1..32 bytes, left-padded with
+   byte 0 (no 0 after the first non-zero byte), and held-out writers are unseen phrasings: at most
+   half of the requests of the odd-numbered writers occur verbatim among the even-numbered ones'.
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -29,8 +33,9 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEN = os.path.join(ROOT, "data", "generators", "generate.py")
 HEADS = ["agri", "motion", "sound_scene", "anomaly", "air", "os_telem", "power", "occupancy",
-         "wearable", "water", "forecast"]
+         "wearable", "water", "forecast", "command_intent", "bad_reading", "intent_bucket"]
 STUMP_MAX = 0.90
+VERBATIM_MAX = 0.5
 failures = []
 
 
@@ -64,6 +69,24 @@ def best_single_feature(x, y, g):
     return best
 
 
+def check_text(head, x, g):
+    """Byte layout of a text head and unseen phrasings in held-out writers."""
+    texts = []
+    for row in x.astype(int):
+        nz = np.flatnonzero(row)
+        ok = len(nz) >= 1 and np.all(row[nz[0]:] != 0) and np.all((row[nz] >= 32) & (row[nz] < 127))
+        if not check(ok, f"{head}: a request is not left-padded printable ASCII: {row.tolist()}"):
+            return
+        texts.append(bytes(row[nz[0]:].tolist()).decode("ascii"))
+    ids = np.unique(g)
+    seen = {t for t, gi in zip(texts, g) if gi in ids[::2]}
+    held = [t for t, gi in zip(texts, g) if gi in ids[1::2]]
+    verbatim = sum(t in seen for t in held) / len(held)
+    check(verbatim <= VERBATIM_MAX, f"{head}: {verbatim:.2f} of held-out writers' requests occur "
+          f"verbatim in the other writers' (want <= {VERBATIM_MAX})")
+    print(f"{head}: {verbatim:.3f} of held-out writers' requests seen verbatim; e.g. {texts[:3]}")
+
+
 def check_head(d, head):
     with open(os.path.join(d, head, "spec.json")) as f:
         spec = json.load(f)
@@ -73,7 +96,8 @@ def check_head(d, head):
     check(spec["head"] == head, f"{head}: spec head is {spec['head']}")
     check(3 <= ncls <= 8, f"{head}: {ncls} classes (want 3..8)")
     check(C * T <= 32, f"{head}: {C}x{T} = {C * T} features (want <= 32)")
-    check(spec["sample_rate_hz"] > 0, f"{head}: sample_rate_hz")
+    text = spec["pipeline"].get("name") == "bytes"
+    check(spec["sample_rate_hz"] > 0 or text, f"{head}: sample_rate_hz")
     check(spec["group_by"] in ("site", "subject", "device"), f"{head}: group_by {spec['group_by']}")
     check("name" in spec["pipeline"] and "params" in spec["pipeline"], f"{head}: pipeline")
     for key in ("seed", "version"):
@@ -104,6 +128,11 @@ def check_head(d, head):
     for col in ("site", "subject", "device"):
         v = a[:, want.index(col)]
         check(np.all(v == np.round(v)) and v.min() >= 0, f"{head}: group column {col} not integer ids")
+    counts = np.bincount(y, minlength=ncls)
+    check(counts.min() >= 0.8 * len(y) / ncls and counts.max() <= 1.2 * len(y) / ncls,
+          f"{head}: class counts {counts.tolist()} not balanced (0.8..1.2 x n / classes)")
+    if text:
+        check_text(head, x, g)
     stump = best_single_feature(x, y, g)
     check(stump < STUMP_MAX, f"{head}: one feature alone reaches {stump:.3f} (>= {STUMP_MAX})")
     print(f"{head}: {len(body)} examples, {C}x{T} features, {ncls} classes, {ng} {spec['group_by']}s, "

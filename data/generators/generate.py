@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the classifier data of the 12 domains: OUT/<head>/examples.csv and OUT/<head>/spec.json.
+"""Writes the classifier data of the 12 domains and the 3 task heads: OUT/<head>/examples.csv and OUT/<head>/spec.json.
 
     data/generators/generate.py --out DIR [--heads a,b] [--seed N] [--scale small|full]
 
@@ -17,13 +17,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
 
 HEADS = ["agri", "voice", "motion", "sound_scene", "anomaly", "air", "os_telem", "power",
-         "occupancy", "wearable", "water", "forecast"]
+         "occupancy", "wearable", "water", "forecast",
+         # the task classifiers (issue 15): text commands, sensor-reading validity, request buckets
+         "command_intent", "bad_reading", "intent_bucket"]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", required=True, help="output folder (one subfolder per head)")
-    ap.add_argument("--heads", default=",".join(HEADS), help="comma-separated heads (default: all 12)")
+    ap.add_argument("--heads", default=",".join(HEADS), help="comma-separated heads (default: all %d)" % len(HEADS))
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--scale", choices=sorted(common.SCALES), default="full",
                     help="small: %d examples per head (tests); full: %d" %

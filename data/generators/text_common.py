@@ -1,0 +1,165 @@
+"""Shared machinery of the two text heads (command_intent, intent_bucket): writers, phrasing
+families, typing noise and the byte layout.
+
+A text example is a request of at most 32 bytes (ASCII), stored as one channel "byte" (0..255)
+with window 32, LEFT-padded with byte 0 (NUL): byte@31 is the request's last byte. Left padding
+because the classifier reads the hidden state of the LAST token, and the block's conv (K 5) and
+decaying state weigh recent tokens most, so the request should end there rather than be followed
+by up to 31 padding tokens. The pipeline is "bytes": the trainer keeps the channel's range 0..255
+and, trained with `--quant global`, each byte is its own token (identity), so a device feeds the
+raw bytes of the request.
+
+Writers (group_by = subject): each writer has
+- a phrasing family: one frame (how a request is wrapped: "please ...", "can you ...", "hey
+  box, ...", bare) and one tail ("", " please", " now", "!", "?", " thx"), the pair unique to the
+  writer, so a held-out writer uses a frame / tail combination no training writer used;
+- a lexicon: for every synonym set, a random subset of its words (at least one), so a held-out
+  writer mixes words in proportions unseen in training;
+- a style: case (lower / first capital / upper / title), typo rate 0..6 % per character
+  (adjacent swap, dropped, doubled, or a QWERTY neighbour), double-space rate, trailing-space
+  rate, and whether the writer drops articles ("turn off pump").
+The frames and tails are also the limits: a head trained here has seen only English, ASCII,
+these 6 frames x 7 tails, and typing noise of a keyboard (no speech-to-text errors).
+"""
+
+import numpy as np
+
+N_BYTES = 32
+CHANNELS = [("byte", "byte", 0.0, 255.0)]
+WINDOW = N_BYTES
+SAMPLE_RATE_HZ = 0.0  # not a time series: one byte per position
+PIPELINE = {"name": "bytes", "params": {"pad": 0, "align": "right (left-padded with byte 0)",
+                                        "quant": "global: token = byte"}}
+
+FRAMES = ["{}", "please {}", "can you {}", "hey box, {}", "box: {}", "pls {}"]
+TAILS = ["", " please", " now", "!", "?", " thx", "."]
+
+# QWERTY neighbours for substitution typos.
+_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+_NEIGH = {}
+for r, row in enumerate(_ROWS):
+    for i, ch in enumerate(row):
+        n = [row[j] for j in (i - 1, i + 1) if 0 <= j < len(row)]
+        for rr in (r - 1, r + 1):
+            if 0 <= rr < len(_ROWS) and i < len(_ROWS[rr]):
+                n.append(_ROWS[rr][i])
+        _NEIGH[ch] = n
+
+
+def draw_writers(rng, n_groups, synsets):
+    """One style per writer; frame/tail pairs are distinct across writers (drawn without
+    replacement from the 6 x 7 grid, so at most 42 writers)."""
+    pairs = [(f, t) for f in range(len(FRAMES)) for t in range(len(TAILS))]
+    assert n_groups <= len(pairs)
+    order = rng.permutation(len(pairs))
+    writers = []
+    for g in range(n_groups):
+        f, t = pairs[order[g]]
+        lex = {}
+        for key, words in synsets.items():
+            k = int(rng.integers(1, len(words) + 1))
+            lex[key] = [words[i] for i in sorted(rng.choice(len(words), k, replace=False))]
+        writers.append({
+            "frame": FRAMES[f], "tail": TAILS[t], "lex": lex,
+            "case": rng.choice(["lower", "lower", "first", "upper", "title"]),
+            "typo": rng.uniform(0.0, 0.06), "dspace": rng.uniform(0.0, 0.1),
+            "trail": rng.uniform(0.0, 0.2), "no_article": rng.random() < 0.3,
+        })
+    return writers
+
+
+def fill(rng, template, writer, slots):
+    """template: text with {key} placeholders; each is a synonym from the writer's lexicon or a
+    slot value (slots: key -> callable(rng) -> str)."""
+    out = template
+    while "{" in out:
+        a = out.index("{")
+        b = out.index("}", a)
+        key = out[a + 1:b]
+        if key in slots:
+            v = slots[key](rng)
+        else:
+            words = writer["lex"][key]
+            v = words[int(rng.integers(len(words)))]
+        out = out[:a] + v + out[b + 1:]
+    return out
+
+
+def _typos(rng, s, rate):
+    out = []
+    i = 0
+    while i < len(s):
+        ch = s[i]
+        if ch.isalpha() and rng.random() < rate:
+            kind = int(rng.integers(4))
+            if kind == 0 and i + 1 < len(s):  # adjacent swap
+                out += [s[i + 1], ch]
+                i += 2
+                continue
+            if kind == 1:  # dropped
+                i += 1
+                continue
+            if kind == 2:  # doubled
+                out += [ch, ch]
+            else:  # QWERTY neighbour
+                n = _NEIGH.get(ch.lower(), [ch])
+                out.append(n[int(rng.integers(len(n)))])
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def style(rng, text, writer, frame=True):
+    """Writer's frame, tail, articles, case, typos and spacing applied to a core phrase."""
+    if writer["no_article"]:
+        text = " ".join(w for w in text.split(" ") if w not in ("the", "a"))
+    if frame:
+        text = writer["frame"].format(text) + writer["tail"]
+    text = _typos(rng, text, writer["typo"])
+    c = writer["case"]
+    if c == "first":
+        text = text[:1].upper() + text[1:]
+    elif c == "upper":
+        text = text.upper()
+    elif c == "title":
+        text = " ".join(w[:1].upper() + w[1:] for w in text.split(" "))
+    if rng.random() < writer["dspace"]:
+        spaces = [i for i, ch in enumerate(text) if ch == " "]
+        if spaces:
+            i = spaces[int(rng.integers(len(spaces)))]
+            text = text[:i] + " " + text[i:]
+    if rng.random() < writer["trail"]:
+        text += " "
+    return text
+
+
+def encode(text):
+    """The request's bytes, right-aligned in 32 (left-padded with 0); longer requests are cut to
+    their first 32 bytes (a device's buffer), which the callers avoid by redrawing."""
+    b = text.encode("ascii")[:N_BYTES]
+    return np.array([0] * (N_BYTES - len(b)) + list(b), dtype=float)
+
+
+def generate_text(rng, n, n_groups, n_classes, synsets, draw_core, framed=lambda c: True):
+    """Balanced labels, writers as groups; draw_core(rng, label, writer) -> core phrase. Returns
+    (labels, {"subject": ids}, x[n, 32, 1]). A request over 32 bytes is redrawn (up to 20 times)."""
+    writers = draw_writers(rng, n_groups, synsets)
+    g = np.arange(n) % n_groups
+    rng.shuffle(g)
+    y = np.arange(n) % n_classes
+    rng.shuffle(y)
+    x = np.zeros((n, N_BYTES, 1))
+    for i in range(n):
+        w = writers[g[i]]
+        for _ in range(20):
+            t = style(rng, draw_core(rng, int(y[i]), w), w, framed(int(y[i])))
+            if len(t) <= N_BYTES:
+                break
+        x[i, :, 0] = encode(t)
+    return y, {"subject": g}, x
+
+
+def decode(row):
+    """The text of one example's 32 byte values (for people and tests)."""
+    return bytes(int(v) for v in row if int(v) != 0).decode("ascii")
