@@ -14,7 +14,8 @@
 5. label balance: every class holds 0.8..1.2 x n / classes examples;
 6. text heads (pipeline "bytes"): every example is printable ASCII of 1..32 bytes, left-padded with
    byte 0 (no 0 after the first non-zero byte), and held-out writers are unseen phrasings: at most
-   half of the requests of the odd-numbered writers occur verbatim among the even-numbered ones'.
+   half of the requests of the odd-numbered writers occur verbatim among the even-numbered ones',
+   and the 30 writers of --scale full have 30 distinct phrasing families (frame x tail pairs).
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -85,6 +86,14 @@ def check_text(head, x, g):
     check(verbatim <= VERBATIM_MAX, f"{head}: {verbatim:.2f} of held-out writers' requests occur "
           f"verbatim in the other writers' (want <= {VERBATIM_MAX})")
     print(f"{head}: {verbatim:.3f} of held-out writers' requests seen verbatim; e.g. {texts[:3]}")
+    sys.path.insert(0, os.path.dirname(GEN))
+    import common
+    import text_common
+    module = __import__(head)
+    writers = text_common.draw_writers(common.head_rng(7, head), common.SCALES["full"][1], module.SYN)
+    families = {(w["frame"], w["tail"]) for w in writers}
+    check(len(families) == len(writers), f"{head}: {len(writers)} writers share "
+          f"{len(families)} phrasing families (want one each)")
 
 
 def check_head(d, head):
