@@ -14,4 +14,6 @@ set(ATOME_APPS_SOURCES
   fixed_math.cpp
   window_stats.cpp
   imu_features.cpp
-  mfcc.cpp)
+  mfcc.cpp
+  calibrate.cpp
+  app_runner.cpp)

@@ -39,6 +39,10 @@ const char* atome_apps_status_str(atome_apps_status status) {
       return "a range does not fit the fixed-point format";
     case ATOME_APPS_INPUT_FLAGGED:
       return "bad frame: a value saturated to its physical range, or the window is frozen";
+    case ATOME_APPS_ERR_ENGINE:
+      return "the engine refused a head (not a q15 classifier, arena too small, or a call failed)";
+    case ATOME_APPS_ERR_BAD_ROLE:
+      return "runner heads: need one telemetry head, valid check heads, a policy matching them";
   }
   return "unknown status";
 }
@@ -95,6 +99,22 @@ const char* atome_skip_reason_str(uint32_t reason) {
       return "bad-input";
     case ATOME_SKIP_OVER_BUDGET:
       return "over-budget";
+    case ATOME_SKIP_NO_FRAME:
+      return "no-frame";
+  }
+  return "unknown";
+}
+
+const char* atome_head_action_str(uint32_t action) {
+  switch (action) {
+    case ATOME_HEAD_RAN:
+      return "ran";
+    case ATOME_HEAD_REUSED:
+      return "reused";
+    case ATOME_HEAD_SKIPPED:
+      return "skipped";
+    case ATOME_HEAD_BAD_FRAME:
+      return "bad-frame";
   }
   return "unknown";
 }

@@ -13,10 +13,14 @@ repo=$(dirname "$here")
 build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
-mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input" "$out/signature"
+mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input" "$out/signature" \
+  "$out/apps_stream"
 # fuzz_class_input: a CSV seed (selector 1) and an empty-section seed (selector 0).
 printf '\001x[0],y[0],x[1],y[1],x[2],y[2]\n1,2,3,4,-1,0.5\n' >"$out/class_input/rows.csv"
 printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
+# fuzz_apps_stream: a frames CSV (selector 0) and apps.json (selector 1; apps/examples/apps.json).
+printf '\000period,head,values...\n0,a,1,2\n0,b,nan,3\n1,a,1\n' >"$out/apps_stream/frames.csv"
+{ printf '\001'; cat "$repo/apps/examples/apps.json"; } >"$out/apps_stream/apps.json"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"

@@ -44,10 +44,16 @@ typedef enum atome_apps_status {
                                           a transform size not supported */
   ATOME_APPS_ERR_RANGE = 15,           /* a range of the model does not fit the fixed-point format
                                           (|value| >= 2^31 / 2^frac) */
-  ATOME_APPS_INPUT_FLAGGED = 16        /* tokens were produced, but from a bad frame: a value was
+  ATOME_APPS_INPUT_FLAGGED = 16,       /* tokens were produced, but from a bad frame: a value was
                                           outside its channel's physical range (saturated to it)
                                           or the whole window was frozen; the caller sets the
                                           head's bit of the dispatcher's bad_input_mask */
+  ATOME_APPS_ERR_ENGINE = 17,          /* the engine refused a head (not a q15 classifier, arena
+                                          too small, session or classify call failed) */
+  ATOME_APPS_ERR_BAD_ROLE = 18         /* runner: not exactly one telemetry head, an unknown role,
+                                          a check head whose checks_mask names no scheduled head
+                                          or whose ok_class is out of range, or a policy whose
+                                          n_heads / n_classes differ from the heads given */
 } atome_apps_status;
 
 const char* atome_apps_status_str(atome_apps_status status);
@@ -375,6 +381,129 @@ typedef struct atome_mfcc_work {
    segments 1..ATOME_MFCC_MAX_SEGMENTS (ATOME_APPS_ERR_BAD_CONFIG). */
 atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
                              atome_mfcc_work* work, int32_t* out_q16);
+
+/* ---- App runner (apps/app_runner.cpp, apps/calibrate.cpp, docs/APPS.md §10) --------------------
+ *
+ * N loaded q15 classifier heads, one the device-telemetry head, the dispatcher and a stream gate
+ * per head: one call per period turns one frame (per head, a window of F = C * T int32 values in
+ * the tokeniser's input format, atome_tok_prepare) into the period's decision. Integer only: the
+ * same bits on the host and every core. Sessions live in caller-owned arenas (no heap). */
+
+enum {
+  ATOME_RUNNER_MAX_HEADS = 16,  /* every head, telemetry and check heads included */
+  ATOME_RUNNER_MAX_CLASSES = 16 /* classes per head (a classifier has at most 16) */
+};
+
+typedef enum atome_runner_role {
+  ATOME_ROLE_SCHEDULED =
+      0, /* scheduled by the dispatcher (policy.heads[] in order of appearance) */
+  ATOME_ROLE_TELEMETRY = 1, /* the device-telemetry head: runs every period, drives the state */
+  ATOME_ROLE_CHECK = 2      /* an input check (e.g. bad-reading): runs every period before the
+                               dispatcher; a result other than ok_class, an abstention or a bad
+                               frame sets checks_mask's heads in the dispatcher's bad_input_mask */
+} atome_runner_role;
+
+typedef struct atome_runner_head_config {
+  const struct atome_model* model; /* loaded q15 classifier with a metadata section (FORMAT §17) */
+  void* arena;                     /* caller-owned session buffer, ATOME_STATE_ALIGN aligned, at
+                                      least atome_state_bytes(model, n_features) bytes */
+  size_t arena_bytes;
+  uint32_t role;      /* atome_runner_role */
+  uint32_t gate_mode; /* atome_gate_mode, or ATOME_GATE_OFF; n_tokens is the model's n_features */
+  uint32_t gate_tol;  /* as atome_gate_config */
+  uint32_t gate_max_skips;
+  uint32_t checks_mask; /* ATOME_ROLE_CHECK: bit s = scheduled head s (dispatch index) */
+  uint32_t ok_class;    /* ATOME_ROLE_CHECK: the class that means "the input is valid" */
+} atome_runner_head_config;
+
+typedef struct atome_runner_config {
+  uint32_t n_heads; /* 1..ATOME_RUNNER_MAX_HEADS */
+  atome_runner_head_config heads[ATOME_RUNNER_MAX_HEADS];
+  /* heads[] of the policy are the SCHEDULED heads in the order they appear above (n_heads = their
+     count); n_classes must be the telemetry head's class count. */
+  atome_dispatch_policy policy;
+} atome_runner_config;
+
+/* Runner gate mode: no gate, the head runs whenever it is due (the always-run reference). */
+enum { ATOME_GATE_OFF = 2 };
+
+/* What happened to a head this period. */
+typedef enum atome_head_action {
+  ATOME_HEAD_RAN = 0,      /* the head ran on this period's tokens: the result is fresh */
+  ATOME_HEAD_REUSED = 1,   /* due, but the stream gate hit: the last run's result is repeated */
+  ATOME_HEAD_SKIPPED = 2,  /* not run (reason says why); class/logits are the last run's, if any */
+  ATOME_HEAD_BAD_FRAME = 3 /* telemetry or check head: the frame was missing or flagged, so it
+                              did not run and gives no evidence */
+} atome_head_action;
+
+/* Extra skip reason for a scheduled head whose own frame was missing (NULL). */
+enum { ATOME_SKIP_NO_FRAME = 5 };
+
+typedef struct atome_head_result {
+  uint32_t action;       /* atome_head_action */
+  uint32_t reason;       /* ATOME_HEAD_SKIPPED: atome_skip_reason (or ATOME_SKIP_NO_FRAME) */
+  uint32_t input_status; /* the frame: ATOME_APPS_OK, ATOME_APPS_INPUT_FLAGGED (saturated or
+                            frozen), ATOME_APPS_ERR_BAD_LENGTH, ATOME_APPS_ERR_NULL_ARGUMENT (no
+                            frame) */
+  uint32_t has_result;   /* 1 once the head has run at least once (class..abstain valid) */
+  uint32_t class_id;     /* argmax of the Q16 logits, ties to the lowest index */
+  uint32_t prob_q15;     /* calibrated probability of class_id, 0..32768 (docs/APPS.md §10.3) */
+  uint32_t margin_q15;   /* prob of class_id minus the second largest, Q15 */
+  uint32_t abstain;      /* the file's rule, in Q15 */
+  int32_t logits_q16[ATOME_RUNNER_MAX_CLASSES];
+} atome_head_result;
+
+typedef struct atome_runner_output {
+  atome_dispatch_output dispatch; /* state, rule, reading, run/skip masks (dispatch indices) */
+  uint32_t bad_input_mask;        /* what was passed to the dispatcher (dispatch indices) */
+  uint32_t ran_mask;              /* bit h (runner index): the head ran (engine work done) */
+  uint32_t reused_mask;           /* bit h: gate hit, result repeated */
+  atome_head_result heads[ATOME_RUNNER_MAX_HEADS];
+} atome_runner_output;
+
+/* The integer calibration of one head (apps/calibrate.cpp): the file's binary32 temperature and
+   threshold decoded by integer code. */
+typedef struct atome_calibration {
+  int64_t temperature_q20; /* temperature * 2^20, rounded, >= 1 */
+  uint32_t rule;           /* ATOME_ABSTAIN_* */
+  uint32_t threshold_q15;  /* threshold * 2^15, rounded half to even */
+} atome_calibration;
+
+typedef struct atome_runner_head {
+  const struct atome_model* model;
+  struct atome_session* session;
+  atome_tokenizer tok;
+  atome_stream_gate gate;
+  atome_calibration cal;
+  uint32_t role, dispatch_index, checks_mask, ok_class, n_classes, gate_off;
+  atome_head_result last; /* the last run's result (has_result = 0 before) */
+} atome_runner_head;
+
+typedef struct atome_runner {
+  uint32_t n_heads;
+  uint32_t telemetry; /* runner index of the telemetry head */
+  atome_runner_head heads[ATOME_RUNNER_MAX_HEADS];
+  atome_dispatcher dispatcher;
+  uint32_t magic;
+} atome_runner;
+
+/* Validate the config, prepare each head's tokeniser, calibration, gate and session (in its arena)
+   and the dispatcher (starts in SAFE). */
+atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* config);
+
+/* One period. frames[h] (runner index): the head's window, n_values[h] values (its n_features), or
+   NULL when this period has no frame for it. On an error *out says SAFE and nothing ran. */
+atome_apps_status atome_runner_step(atome_runner* r, const int32_t* const* frames,
+                                    const uint32_t* n_values, atome_runner_output* out);
+
+/* Calibrated decision from Q16 logits (exposed for tests): fills class_id, prob_q15, margin_q15,
+   abstain of *res. n = 1..ATOME_RUNNER_MAX_CLASSES. */
+atome_apps_status atome_calibration_prepare(atome_calibration* cal,
+                                            const struct atome_model* model);
+void atome_calibrate_q16(const atome_calibration* cal, const int32_t* logits_q16, uint32_t n,
+                         atome_head_result* res);
+
+const char* atome_head_action_str(uint32_t action);
 
 #ifdef __cplusplus
 }

@@ -24,5 +24,6 @@ void add_classify_command(CLI::App& app);
 void add_keygen_command(CLI::App& app);
 void add_sign_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
+void add_apps_command(CLI::App& app);
 
 }  // namespace atome::cli

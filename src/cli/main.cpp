@@ -53,6 +53,7 @@ int run(int argc, char** argv) {
   add_report_command(app);
   add_chat_command(app);
   add_classify_command(app);
+  add_apps_command(app);
   add_keygen_command(app);
   add_sign_command(app);
   add_verify_command(app);

@@ -1,0 +1,241 @@
+// The app runner (docs/APPS.md §10): one period = tokenise every head's frame, run the telemetry
+// and check heads, step the dispatcher, run the scheduled heads it picks (through their stream
+// gates). Freestanding and integer only, like the rest of apps/.
+//
+// Order within a period, and why:
+//   1. every frame is tokenised first: a head whose own frame is bad (saturated, frozen, wrong
+//      length, missing) must be in bad_input_mask before the dispatcher decides;
+//   2. the telemetry and check heads run before the dispatcher, outside its budget: the state and
+//      the bad-input mask this period's schedule depends on come from them;
+//   3. the dispatcher step;
+//   4. the heads in run_mask, each through its gate (a gate hit repeats the last run's result,
+//      which is what running would give in exact mode).
+#include "atome/apps.h"
+#include "atome/atome.h"
+
+namespace atome::apps {
+namespace {
+
+constexpr uint32_t kRunnerMagic = 0x52554E52u;  // "RUNR"
+constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
+
+void clear_result(atome_head_result& r) {
+  r.action = ATOME_HEAD_SKIPPED;
+  r.reason = ATOME_SKIP_NONE;
+  r.input_status = ATOME_APPS_OK;
+  r.has_result = 0;
+  r.class_id = 0;
+  r.prob_q15 = 0;
+  r.margin_q15 = 0;
+  r.abstain = 0;
+  for (uint32_t i = 0; i < ATOME_RUNNER_MAX_CLASSES; ++i) r.logits_q16[i] = 0;
+}
+
+void clear_output(atome_runner_output& out) {
+  out.dispatch.state = ATOME_DSTATE_SAFE;
+  out.dispatch.state_class = ATOME_DISPATCH_NO_CLASS;
+  out.dispatch.rule = 0;
+  out.dispatch.reading = ATOME_READING_MISSING;
+  out.dispatch.run_mask = 0;
+  out.dispatch.skip_mask = 0;
+  for (uint32_t h = 0; h < ATOME_DISPATCH_MAX_HEADS; ++h) out.dispatch.reason[h] = 0;
+  out.dispatch.budget_used = 0;
+  out.bad_input_mask = 0;
+  out.ran_mask = 0;
+  out.reused_mask = 0;
+  for (uint32_t h = 0; h < ATOME_RUNNER_MAX_HEADS; ++h) clear_result(out.heads[h]);
+}
+
+atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config& c) {
+  if (c.model == nullptr || c.arena == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  const atome_model& m = *c.model;
+  if (m.config.arch != ATOME_ARCH_CLASSIFIER || m.config.numerics != ATOME_NUMERICS_Q15 ||
+      m.config.n_classes < 2 || m.config.n_classes > ATOME_RUNNER_MAX_CLASSES)
+    return ATOME_APPS_ERR_ENGINE;
+  atome_apps_status s = atome_tok_prepare(&h.tok, c.model);
+  if (s != ATOME_APPS_OK) return s;
+  s = atome_calibration_prepare(&h.cal, c.model);
+  if (s != ATOME_APPS_OK) return s;
+  h.gate_off = c.gate_mode == ATOME_GATE_OFF;
+  const atome_gate_config g = {h.gate_off ? uint32_t(ATOME_GATE_EXACT) : c.gate_mode,
+                               h.tok.n_features, h.gate_off ? 0 : c.gate_tol,
+                               h.gate_off ? 0 : c.gate_max_skips};
+  s = atome_gate_init(&h.gate, &g);
+  if (s != ATOME_APPS_OK) return s;
+  // One classification feeds n_features tokens from a reset session: that is its window.
+  if (atome_session_init(&h.session, c.model, h.tok.n_features, c.arena, c.arena_bytes) != ATOME_OK)
+    return ATOME_APPS_ERR_ENGINE;
+  h.model = c.model;
+  h.role = c.role;
+  h.checks_mask = c.checks_mask;
+  h.ok_class = c.ok_class;
+  h.n_classes = m.config.n_classes;
+  h.dispatch_index = kNoIndex;
+  clear_result(h.last);
+  return ATOME_APPS_OK;
+}
+
+// Roles: exactly one telemetry head whose class count is the policy's; check heads name only
+// scheduled heads and a class they have; the policy schedules exactly the SCHEDULED heads.
+atome_apps_status check_roles(atome_runner& r, const atome_runner_config& c) {
+  uint32_t n_telemetry = 0, n_scheduled = 0;
+  for (uint32_t i = 0; i < c.n_heads; ++i) {
+    atome_runner_head& h = r.heads[i];
+    if (h.role == ATOME_ROLE_TELEMETRY) {
+      ++n_telemetry;
+      r.telemetry = i;
+    } else if (h.role == ATOME_ROLE_SCHEDULED) {
+      h.dispatch_index = n_scheduled++;
+    } else if (h.role != ATOME_ROLE_CHECK) {
+      return ATOME_APPS_ERR_BAD_ROLE;
+    }
+  }
+  if (n_telemetry != 1 || n_scheduled != c.policy.n_heads ||
+      c.policy.n_classes != r.heads[r.telemetry].n_classes)
+    return ATOME_APPS_ERR_BAD_ROLE;
+  for (uint32_t i = 0; i < c.n_heads; ++i) {
+    const atome_runner_head& h = r.heads[i];
+    if (h.role != ATOME_ROLE_CHECK) continue;
+    if (h.checks_mask == 0 || (n_scheduled < 32 && (h.checks_mask >> n_scheduled) != 0) ||
+        h.ok_class >= h.n_classes)
+      return ATOME_APPS_ERR_BAD_ROLE;
+  }
+  return ATOME_APPS_OK;
+}
+
+// Runs head h on tokens (or repeats its last result when its gate hits) into res.
+atome_apps_status run_head(atome_runner_head& h, const uint8_t* tokens, atome_head_result& res,
+                           bool& ran) {
+  int run = 1;
+  if (!h.gate_off) {
+    const atome_apps_status gs = atome_gate_decide(&h.gate, tokens, h.tok.n_features, &run);
+    if (gs != ATOME_APPS_OK) return gs;
+  }
+  ran = run != 0 || h.last.has_result == 0;
+  if (!ran) {
+    const uint32_t input_status = res.input_status;
+    res = h.last;
+    res.input_status = input_status;
+    res.action = ATOME_HEAD_REUSED;
+    return ATOME_APPS_OK;
+  }
+  atome_session_reset(h.session);
+  for (uint32_t i = 0; i < h.tok.n_features; ++i)
+    if (atome_step_no_logits(h.session, tokens[i]) != ATOME_OK) return ATOME_APPS_ERR_ENGINE;
+  if (atome_session_class_logits_q16(h.session, res.logits_q16, h.n_classes) != ATOME_OK)
+    return ATOME_APPS_ERR_ENGINE;
+  atome_calibrate_q16(&h.cal, res.logits_q16, h.n_classes, &res);
+  res.action = ATOME_HEAD_RAN;
+  res.reason = ATOME_SKIP_NONE;
+  res.has_result = 1;
+  h.last = res;
+  return ATOME_APPS_OK;
+}
+
+// Tokenises head h's frame: its tokens and res.input_status. True when the frame is usable.
+bool tokenize_frame(const atome_runner_head& h, const int32_t* frame, uint32_t n, uint8_t* tokens,
+                    atome_head_result& res) {
+  if (frame == nullptr) {
+    res.input_status = ATOME_APPS_ERR_NULL_ARGUMENT;
+    return false;
+  }
+  const atome_apps_status s = atome_tok_run(&h.tok, frame, n, tokens, nullptr);
+  res.input_status = s;
+  return s == ATOME_APPS_OK;
+}
+
+atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint32_t* n_values,
+                       atome_runner_output& out) {
+  uint8_t tokens[ATOME_RUNNER_MAX_HEADS][ATOME_TOK_MAX_FEATURES];
+  bool usable[ATOME_RUNNER_MAX_HEADS];
+  uint32_t bad = 0;  // dispatch indices
+  for (uint32_t i = 0; i < r.n_heads; ++i) {
+    atome_runner_head& h = r.heads[i];
+    atome_head_result& res = out.heads[i];
+    res = h.last;  // a head that does not run reports its last result, has_result says if any
+    res.action = ATOME_HEAD_SKIPPED;
+    res.reason = ATOME_SKIP_NONE;
+    usable[i] = tokenize_frame(h, frames[i], n_values[i], tokens[i], res);
+    if (!usable[i] && h.role == ATOME_ROLE_SCHEDULED) bad |= uint32_t(1) << h.dispatch_index;
+  }
+  // Telemetry and check heads: every period, outside the budget.
+  atome_telemetry_reading reading = {1, 0, 0, 0};
+  for (uint32_t i = 0; i < r.n_heads; ++i) {
+    atome_runner_head& h = r.heads[i];
+    if (h.role == ATOME_ROLE_SCHEDULED) continue;
+    atome_head_result& res = out.heads[i];
+    bool ran = false;
+    if (!usable[i]) {
+      res.action = ATOME_HEAD_BAD_FRAME;
+      if (h.role == ATOME_ROLE_CHECK) bad |= h.checks_mask;  // unchecked input is not trusted
+      continue;
+    }
+    const atome_apps_status s = run_head(h, tokens[i], res, ran);
+    if (s != ATOME_APPS_OK) return s;
+    (ran ? out.ran_mask : out.reused_mask) |= uint32_t(1) << i;
+    if (h.role == ATOME_ROLE_TELEMETRY)
+      reading = {0, res.class_id, res.prob_q15, res.abstain};
+    else if (res.class_id != h.ok_class || res.abstain != 0)
+      bad |= h.checks_mask;
+  }
+  out.bad_input_mask = bad;
+  const atome_apps_status ds = atome_dispatch_step(&r.dispatcher, &reading, bad, &out.dispatch);
+  if (ds != ATOME_APPS_OK) return ds;
+  // Scheduled heads: the dispatcher's choice, then the gate.
+  for (uint32_t i = 0; i < r.n_heads; ++i) {
+    atome_runner_head& h = r.heads[i];
+    if (h.role != ATOME_ROLE_SCHEDULED) continue;
+    atome_head_result& res = out.heads[i];
+    const uint32_t d = h.dispatch_index;
+    if (((out.dispatch.run_mask >> d) & 1u) == 0) {
+      res.reason = out.dispatch.reason[d];
+      // The dispatcher says BAD_INPUT for every flagged head; a missing frame says so itself.
+      if (res.reason == ATOME_SKIP_BAD_INPUT && frames[i] == nullptr)
+        res.reason = ATOME_SKIP_NO_FRAME;
+      continue;
+    }
+    bool ran = false;
+    const atome_apps_status s = run_head(h, tokens[i], res, ran);
+    if (s != ATOME_APPS_OK) return s;
+    (ran ? out.ran_mask : out.reused_mask) |= uint32_t(1) << i;
+  }
+  return ATOME_APPS_OK;
+}
+
+}  // namespace
+}  // namespace atome::apps
+
+extern "C" {
+
+atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* config) {
+  using namespace atome::apps;
+  if (r == nullptr || config == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  r->magic = 0;
+  if (config->n_heads == 0) return ATOME_APPS_ERR_NO_HEADS;
+  if (config->n_heads > ATOME_RUNNER_MAX_HEADS) return ATOME_APPS_ERR_TOO_MANY_HEADS;
+  r->n_heads = config->n_heads;
+  for (uint32_t i = 0; i < config->n_heads; ++i) {
+    const atome_apps_status s = init_head(r->heads[i], config->heads[i]);
+    if (s != ATOME_APPS_OK) return s;
+  }
+  atome_apps_status s = check_roles(*r, *config);
+  if (s != ATOME_APPS_OK) return s;
+  s = atome_dispatch_init(&r->dispatcher, &config->policy);
+  if (s != ATOME_APPS_OK) return s;
+  r->magic = kRunnerMagic;
+  return ATOME_APPS_OK;
+}
+
+atome_apps_status atome_runner_step(atome_runner* r, const int32_t* const* frames,
+                                    const uint32_t* n_values, atome_runner_output* out) {
+  using namespace atome::apps;
+  if (out != nullptr) clear_output(*out);
+  if (r == nullptr || frames == nullptr || n_values == nullptr || out == nullptr)
+    return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (r->magic != kRunnerMagic) return ATOME_APPS_ERR_NOT_INITIALISED;
+  const atome_apps_status s = step(*r, frames, n_values, *out);
+  if (s != ATOME_APPS_OK) clear_output(*out);
+  return s;
+}
+
+}  // extern "C"

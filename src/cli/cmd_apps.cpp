@@ -1,0 +1,232 @@
+// atome apps run --config apps.json --stream FRAMES.csv [--json] [--gate off]
+//
+// Runs the app runner (apps/app_runner.cpp, the same code firmware runs) over a recorded stream:
+// one line per period (state, rule, then each head's action and decision), or with --json one
+// object per period; a last line sums it up (runs, gate hits, skip rate). --gate off runs every
+// due head whatever its gate says: the always-run reference exact gating is compared with.
+// apps.json: host/apps_config.h; the stream: host/apps_stream.h; docs/APPS.md §10.
+#include <CLI/CLI.hpp>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "atome/apps.h"
+#include "cli/commands.h"
+#include "host/aligned_buffer.h"
+#include "host/apps_config.h"
+#include "host/apps_stream.h"
+#include "host/class_spec.h"
+#include "host/errors.h"
+#include "host/file_io.h"
+#include "host/model_file.h"
+
+namespace atome::cli {
+namespace {
+
+struct AppsRunOptions {
+  std::string config;
+  std::string stream;
+  bool json = false;
+  std::string gate;  // "" or "off"
+};
+
+std::string text_of(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+std::string folder_of(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+// value * 2^frac rounded to nearest, saturated to int32 (the tokeniser then flags it when the
+// channel records a physical range). Host-side only: the device's ADC gives integers directly.
+int32_t to_fixed(double v, uint32_t frac) {
+  const double x = std::nearbyint(std::ldexp(v, static_cast<int>(frac)));
+  if (x >= 2147483647.0) return INT32_MAX;
+  if (x <= -2147483648.0) return INT32_MIN;
+  return static_cast<int32_t>(x);
+}
+
+// What the line and JSON say about a head's input beyond the runner's status: the host knows
+// when a frame was dropped for a NaN.
+const char* input_name(uint32_t input_status, bool nan) {
+  if (nan) return "nan";
+  switch (input_status) {
+    case ATOME_APPS_OK:
+      return "ok";
+    case ATOME_APPS_INPUT_FLAGGED:
+      return "flagged";
+    case ATOME_APPS_ERR_BAD_LENGTH:
+      return "wrong-length";
+    case ATOME_APPS_ERR_NULL_ARGUMENT:
+      return "missing";
+  }
+  return "error";
+}
+
+// A head's session window: one classification feeds its n_features tokens.
+uint32_t runner_window(const atome_model& m) {
+  atome_class_info info;
+  return atome_model_class_info(&m, &info) == ATOME_OK && info.n_features > 0 ? info.n_features : 1;
+}
+
+std::string class_label(const std::vector<std::string>& names, uint32_t c) {
+  return c < names.size() ? names[c] : std::to_string(c);
+}
+
+void run_apps(const AppsRunOptions& o) {
+  if (!o.gate.empty() && o.gate != "off") throw UsageError("--gate takes only 'off'");
+  const AppsConfig cfg = parse_apps_config(text_of(o.config), o.config);
+  const size_t n = cfg.heads.size();
+  std::vector<std::unique_ptr<ModelFile>> models;
+  std::vector<std::vector<std::string>> classes;
+  std::vector<std::string> telemetry_classes, names;
+  for (const AppsHeadConfig& h : cfg.heads) {
+    const std::string path = h.model.rfind('/', 0) == 0 ? h.model : folder_of(o.config) + h.model;
+    models.push_back(std::make_unique<ModelFile>(load_model_file(path)));
+    const atome_model& m = models.back()->model;
+    if (m.config.arch != ATOME_ARCH_CLASSIFIER || m.class_meta == nullptr ||
+        m.config.numerics != ATOME_NUMERICS_Q15)
+      throw UsageError(path + " (head " + h.name +
+                       ") is not a q15 classifier with a metadata section (atome convert "
+                       "--numerics q15)");
+    classes.push_back(class_spec_of(m).classes);
+    if (h.role == ATOME_ROLE_TELEMETRY) telemetry_classes = classes.back();
+    names.push_back(h.name);
+  }
+  atome_runner_config rc;
+  resolve_apps_config(cfg, telemetry_classes, classes, o.config, &rc);
+  std::vector<AlignedBuffer> arenas(n);
+  for (size_t i = 0; i < n; ++i) {
+    const atome_model& m = models[i]->model;
+    arenas[i].resize(atome_state_bytes(&m, runner_window(m)));
+    rc.heads[i].model = &m;
+    rc.heads[i].arena = arenas[i].data();
+    rc.heads[i].arena_bytes = arenas[i].size();
+    if (o.gate == "off") rc.heads[i].gate_mode = ATOME_GATE_OFF;
+  }
+  auto runner = std::make_unique<atome_runner>();
+  const atome_apps_status st = atome_runner_init(runner.get(), &rc);
+  if (st != ATOME_APPS_OK)
+    throw UsageError(o.config + ": the runner refuses it: " + atome_apps_status_str(st));
+
+  const AppsStream stream = read_apps_stream(text_of(o.stream), names, o.stream);
+  std::vector<uint32_t> frac(n);
+  std::vector<std::vector<int32_t>> fixed(n);
+  std::vector<const int32_t*> frames(n);
+  std::vector<uint32_t> counts(n);
+  uint64_t runs = 0, hits = 0, safe_periods = 0;
+  atome_runner_output out;
+  for (size_t p = 0; p < stream.periods.size(); ++p) {
+    for (size_t h = 0; h < n; ++h) {
+      const StreamFrame& f = stream.periods[p][h];
+      const atome_tokenizer& tok = runner->heads[h].tok;
+      frames[h] = nullptr;
+      counts[h] = static_cast<uint32_t>(f.values.size());
+      if (!f.present || f.non_finite) continue;  // no frame: the runner's defined status
+      fixed[h].resize(f.values.size());
+      for (size_t i = 0; i < f.values.size(); ++i)
+        fixed[h][i] = to_fixed(f.values[i], tok.frac[i % tok.n_channels]);
+      frames[h] = fixed[h].data();
+    }
+    const atome_apps_status s = atome_runner_step(runner.get(), frames.data(), counts.data(), &out);
+    if (s != ATOME_APPS_OK)
+      throw Error(o.stream + ": period " + std::to_string(p) + ": " + atome_apps_status_str(s));
+    const atome_dispatch_output& d = out.dispatch;
+    if (d.state == ATOME_DSTATE_SAFE) ++safe_periods;
+    const std::string state_class = d.state_class == ATOME_DISPATCH_NO_CLASS
+                                        ? "-"
+                                        : class_label(telemetry_classes, d.state_class);
+    nlohmann::json js;
+    std::string line;
+    if (o.json) {
+      js = {{"period", p},
+            {"state", atome_dispatch_state_str(d.state)},
+            {"class", state_class},
+            {"rule", atome_dispatch_rule_str(d.rule)},
+            {"bad_input_mask", out.bad_input_mask},
+            {"budget_used", d.budget_used},
+            {"heads", nlohmann::json::array()}};
+    } else {
+      line = "period " + std::to_string(p) + ": " + atome_dispatch_state_str(d.state) + "(" +
+             state_class + ") " + atome_dispatch_rule_str(d.rule);
+    }
+    for (size_t h = 0; h < n; ++h) {
+      const atome_head_result& r = out.heads[h];
+      const StreamFrame& f = stream.periods[p][h];
+      const bool nan = f.present && f.non_finite;
+      if (r.action == ATOME_HEAD_RAN) ++runs;
+      if (r.action == ATOME_HEAD_REUSED) ++hits;
+      const bool decided = r.action == ATOME_HEAD_RAN || r.action == ATOME_HEAD_REUSED;
+      const std::string reason =
+          r.action == ATOME_HEAD_SKIPPED ? atome_skip_reason_str(r.reason) : "";
+      if (o.json) {
+        nlohmann::json hj = {{"name", names[h]},
+                             {"action", atome_head_action_str(r.action)},
+                             {"input", input_name(r.input_status, nan)}};
+        if (!reason.empty()) hj["reason"] = reason;
+        if (decided) {
+          hj["class"] = r.class_id;
+          hj["class_name"] = class_label(classes[h], r.class_id);
+          hj["p_q15"] = r.prob_q15;
+          hj["margin_q15"] = r.margin_q15;
+          hj["abstain"] = r.abstain != 0;
+          hj["logits_q16"] = std::vector<int32_t>(r.logits_q16, r.logits_q16 + classes[h].size());
+        }
+        js["heads"].push_back(hj);
+      } else {
+        line += " | " + names[h] + " " + atome_head_action_str(r.action);
+        if (!reason.empty()) line += " " + reason;
+        if (r.input_status != ATOME_APPS_OK || nan)
+          line += std::string(" input=") + input_name(r.input_status, nan);
+        if (decided) {
+          char buf[96];
+          std::snprintf(buf, sizeof buf, " %s p=%.4f%s",
+                        class_label(classes[h], r.class_id).c_str(), r.prob_q15 / 32768.0,
+                        r.abstain ? " abstain" : "");
+          line += buf;
+        }
+      }
+    }
+    std::printf("%s\n", o.json ? js.dump().c_str() : line.c_str());
+  }
+  const double rate = runs + hits == 0 ? 0.0 : 100.0 * static_cast<double>(hits) / (runs + hits);
+  if (o.json) {
+    nlohmann::json s = {{"summary", true},   {"periods", stream.periods.size()},
+                        {"runs", runs},      {"gate_hits", hits},
+                        {"skip_rate", rate}, {"safe_periods", safe_periods}};
+    std::printf("%s\n", s.dump().c_str());
+  } else {
+    std::printf(
+        "summary: %zu periods, %llu runs, %llu gate hits (skip rate %.1f %%), %llu periods "
+        "in SAFE\n",
+        stream.periods.size(), static_cast<unsigned long long>(runs),
+        static_cast<unsigned long long>(hits), rate, static_cast<unsigned long long>(safe_periods));
+  }
+}
+
+}  // namespace
+
+void add_apps_command(CLI::App& app) {
+  CLI::App* apps = app.add_subcommand("apps", "The applied layer: run heads under the dispatcher");
+  apps->require_subcommand(1);
+  auto o = std::make_shared<AppsRunOptions>();
+  CLI::App* run = apps->add_subcommand(
+      "run", "Run the dispatcher and every head over a recorded stream (docs/APPS.md §10)");
+  run->add_option("--config", o->config, "apps.json (heads, roles, gates, policy)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run->add_option("--stream", o->stream, "Frames CSV: period,head,values...")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run->add_flag("--json", o->json, "One JSON object per period, then a summary object");
+  run->add_option("--gate", o->gate, "'off': run every due head (the always-run reference)");
+  run->callback([o] { run_apps(*o); });
+}
+
+}  // namespace atome::cli

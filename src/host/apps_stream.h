@@ -1,0 +1,37 @@
+// `atome apps run --stream FRAMES.csv`: the recorded sensor stream, one frame per head and period
+// (docs/APPS.md §10.5).
+//
+// Layout: a header line "period,head,values..." (the fields after "head" are free text), then one
+// row per (period, head): the period number, the head's name as apps.json names it, and its
+// window's values in physical units, time-major (t0: channel 0 .. C-1, t1: ...). Periods start at 0
+// and go up by 0 or 1 from one row to the next; a head appears at most once per period; a head
+// without a row in a period has no frame that period. Blank lines are skipped.
+//
+// What the reader refuses (a FormatError of one line naming the row and the column): a missing or
+// wrong header, a period that is not an integer or breaks the order, an unknown head, a head twice
+// in one period, a field that is not a number or "nan" (any case), more than 4096 values.
+// What it keeps, as bad frames with a defined status for the runner (never an error): NaN or
+// infinity among the values, and a value count other than the head's.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace atome {
+
+struct StreamFrame {
+  bool present = false;
+  bool non_finite = false;     // a NaN or infinite value: the frame is bad
+  std::vector<double> values;  // as read (count may differ from the head's: a bad frame)
+};
+
+// periods[p][h]: head h's frame in period p (h in the order of `heads`).
+struct AppsStream {
+  std::vector<std::vector<StreamFrame>> periods;
+};
+
+AppsStream read_apps_stream(const std::string& text, const std::vector<std::string>& heads,
+                            const std::string& name);
+
+}  // namespace atome
