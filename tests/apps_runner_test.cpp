@@ -1,0 +1,282 @@
+// The app runner (apps/app_runner.cpp) and its integer calibration (apps/calibrate.cpp),
+// docs/APPS.md §10: the calibrated probability against the host's double softmax and the engine's
+// q15 softmax, the runner's logits against a direct engine run, gate reuse, roles, bad frames,
+// the check-head hook and an abstaining telemetry head.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "atome/apps.h"
+#include "engine/fixed.h"
+#include "host/aligned_buffer.h"
+#include "host/class_spec.h"
+#include "host/classify.h"
+#include "host/numerics_convert.h"
+#include "random_model.h"
+
+namespace atome::test {
+namespace {
+
+ClassSpec spec_of(uint32_t n_classes, uint32_t C, uint32_t rule, float threshold, float temp) {
+  ClassSpec s;
+  for (uint32_t c = 0; c < n_classes; ++c) s.classes.push_back("k" + std::to_string(c));
+  for (uint32_t c = 0; c < C; ++c) s.channels.push_back({"ch" + std::to_string(c), "", 0.0f, 0.0f});
+  s.window = 1;
+  s.quant_mode = ATOME_QUANT_BANDED;
+  s.vmin.assign(C, -4.0);
+  s.vmax.assign(C, 4.0);
+  s.temperature = temp;
+  s.abstain_rule = rule;
+  s.abstain_threshold = threshold;
+  return s;
+}
+
+// A loaded q15 (or f32) classifier with random weights and its session arena.
+struct Head {
+  AlignedBuffer image, arena;
+  atome_model model{};
+  Head(const ClassSpec& spec, uint64_t seed, uint32_t numerics = ATOME_NUMERICS_Q15) {
+    const auto cfg =
+        small_config(16, 1, 4, 3, 2, ATOME_PATH_ALL, static_cast<uint32_t>(spec.classes.size()));
+    HostModel m = with_class_spec(random_model(cfg, seed), spec);
+    if (numerics != ATOME_NUMERICS_F32) m = convert_numerics(m, numerics);
+    image.assign(write_native(m));
+    EXPECT_EQ(atome_model_load(&model, image.data(), image.size()), ATOME_OK);
+    arena.resize(atome_state_bytes(&model, spec.n_features()));
+  }
+  atome_runner_head_config config(uint32_t role) {
+    atome_runner_head_config c{};
+    c.model = &model;
+    c.arena = arena.data();
+    c.arena_bytes = arena.size();
+    c.role = role;
+    c.gate_mode = ATOME_GATE_EXACT;
+    return c;
+  }
+};
+
+atome_dispatch_policy one_head_policy(uint32_t n_classes, uint32_t normal) {
+  atome_dispatch_policy p{};
+  p.n_heads = 1;
+  p.heads[0] = {(1u << ATOME_DISPATCH_SAFE_BIT) | ((1u << n_classes) - 1), 1, 0, 1};
+  p.n_classes = n_classes;
+  p.normal_class = normal;
+  p.k_enter = 1;
+  p.k_return = 2;
+  p.m_abstain = 2;
+  p.k_safe_exit = 1;
+  p.budget = 1;
+  return p;
+}
+
+TEST(AppsRunner, CalibrationIsTheEngineSoftmaxOfLogitsOverTemperature) {
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int32_t> logit(-(8 << 16), 8 << 16);
+  double worst = 0.0;
+  for (float temp : {0.5f, 1.0f, 2.7f}) {
+    Head h(spec_of(4, 2, ATOME_ABSTAIN_MARGIN, 0.15f, temp), 1);
+    atome_calibration cal;
+    ASSERT_EQ(atome_calibration_prepare(&cal, &h.model), ATOME_APPS_OK);
+    for (int trial = 0; trial < 2000; ++trial) {
+      int32_t l[4];
+      for (int32_t& v : l) v = logit(rng);
+      atome_head_result r{};
+      atome_calibrate_q16(&cal, l, 4, &r);
+      std::vector<float> lf(l, l + 4);
+      for (float& v : lf) v /= 65536.0f;
+      const Classification host = decide(lf, Calibration{temp, ATOME_ABSTAIN_MARGIN, 0.15f});
+      EXPECT_EQ(r.class_id, host.cls);
+      worst = std::max(worst, std::fabs(r.prob_q15 / 32768.0 - host.p));
+      if (temp == 1.0f) {  // exactly the engine's softmax_q15 (no division by T)
+        int32_t v[4];
+        std::memcpy(v, l, sizeof v);
+        fixed::softmax_q15(v, 4);
+        EXPECT_EQ(r.prob_q15, static_cast<uint32_t>(v[r.class_id]));
+      }
+    }
+  }
+  std::printf("calibrated probability vs double softmax: max |error| %.2e\n", worst);
+  EXPECT_LT(worst, 5e-4);
+}
+
+TEST(AppsRunner, AbstainsByTheFilesRuleInQ15) {
+  Head h(spec_of(2, 2, ATOME_ABSTAIN_MAX_PROB, 0.75f, 1.0f), 1);
+  atome_calibration cal;
+  ASSERT_EQ(atome_calibration_prepare(&cal, &h.model), ATOME_APPS_OK);
+  EXPECT_EQ(cal.threshold_q15, 24576u);
+  atome_head_result r{};
+  const int32_t close[2] = {0, 1 << 16};  // p = 0.731 < 0.75
+  atome_calibrate_q16(&cal, close, 2, &r);
+  EXPECT_EQ(r.class_id, 1u);
+  EXPECT_EQ(r.abstain, 1u);
+  const int32_t far[2] = {0, 2 << 16};  // p = 0.881
+  atome_calibrate_q16(&cal, far, 2, &r);
+  EXPECT_EQ(r.abstain, 0u);
+}
+
+TEST(AppsRunner, RunsHeadsLikeTheEngineAndReusesOnGateHits) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  Head air(spec_of(4, 3, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  atome_runner_config rc{};
+  rc.n_heads = 2;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  auto r = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  const int32_t ft[2] = {1 << 16, -(1 << 16)}, fa[3] = {3 << 15, 0, -(5 << 15)};
+  const int32_t* frames[2] = {ft, fa};
+  const uint32_t counts[2] = {2, 3};
+  atome_runner_output out;
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].action, ATOME_HEAD_RAN);
+  // The same logits as the engine on the same tokens in a session of our own.
+  uint8_t tokens[3];
+  ASSERT_EQ(atome_tok_run(&r->heads[1].tok, fa, 3, tokens, nullptr), ATOME_APPS_OK);
+  AlignedBuffer arena(atome_state_bytes(&air.model, 3));
+  atome_session* s = nullptr;
+  ASSERT_EQ(atome_session_init(&s, &air.model, 3, arena.data(), arena.size()), ATOME_OK);
+  for (uint8_t t : tokens) ASSERT_EQ(atome_step_no_logits(s, t), ATOME_OK);
+  int32_t want[4];
+  ASSERT_EQ(atome_session_class_logits_q16(s, want, 4), ATOME_OK);
+  for (int c = 0; c < 4; ++c) EXPECT_EQ(out.heads[1].logits_q16[c], want[c]) << c;
+  // Same frames again: both gates hit, the results are repeated bit for bit.
+  const atome_head_result first = out.heads[1];
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[0].action, ATOME_HEAD_REUSED);
+  EXPECT_EQ(out.heads[1].action, ATOME_HEAD_REUSED);
+  EXPECT_EQ(std::memcmp(out.heads[1].logits_q16, first.logits_q16, sizeof first.logits_q16), 0);
+  EXPECT_EQ(out.heads[1].prob_q15, first.prob_q15);
+  EXPECT_EQ(out.ran_mask, 0u);
+  EXPECT_EQ(out.reused_mask, 3u);
+  // Bad frames: wrong length and missing give their statuses; the head is skipped as bad input.
+  const uint32_t short_counts[2] = {2, 2};
+  ASSERT_EQ(atome_runner_step(r.get(), frames, short_counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].input_status, ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(out.heads[1].reason, ATOME_SKIP_BAD_INPUT);
+  EXPECT_EQ(out.bad_input_mask, 1u);
+  const int32_t* missing[2] = {ft, nullptr};
+  ASSERT_EQ(atome_runner_step(r.get(), missing, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].reason, ATOME_SKIP_NO_FRAME);
+  EXPECT_EQ(out.heads[1].input_status, ATOME_APPS_ERR_NULL_ARGUMENT);
+}
+
+TEST(AppsRunner, TelemetryWithoutEvidenceLeadsToSafe) {
+  // A telemetry head that always abstains (max prob below 1.0 is always true for 3 classes).
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_MAX_PROB, 1.0f, 1.0f), 11);
+  Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  atome_runner_config rc{};
+  rc.n_heads = 2;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  auto r = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  const int32_t f[2] = {1 << 16, 0};
+  const int32_t* frames[2] = {f, f};
+  const uint32_t counts[2] = {2, 2};
+  atome_runner_output out;
+  for (int p = 0; p < 4; ++p) {
+    ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+    EXPECT_EQ(out.heads[0].abstain, 1u);
+    EXPECT_EQ(out.dispatch.reading, ATOME_READING_ABSTAINED);
+    EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_SAFE);
+    EXPECT_EQ(out.dispatch.rule, ATOME_RULE_SAFE_NO_EVIDENCE);
+  }
+  // The same head without abstention leaves SAFE (k_safe_exit 1) once its class is the normal
+  // one; then missing telemetry frames for m_abstain periods send it back to SAFE.
+  Head tel2(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  rc.heads[0] = tel2.config(ATOME_ROLE_TELEMETRY);
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  rc.policy.normal_class = out.heads[0].class_id;
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_NORMAL);
+  const int32_t* no_telemetry[2] = {nullptr, f};
+  ASSERT_EQ(atome_runner_step(r.get(), no_telemetry, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[0].action, ATOME_HEAD_BAD_FRAME);
+  EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_NORMAL);  // 1 < m_abstain
+  ASSERT_EQ(atome_runner_step(r.get(), no_telemetry, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_SAFE);
+  EXPECT_EQ(out.dispatch.rule, ATOME_RULE_ENTER_SAFE);
+}
+
+TEST(AppsRunner, CheckHeadGatesTheHeadsItChecks) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  Head chk(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 13);
+  atome_runner_config rc{};
+  rc.n_heads = 3;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = chk.config(ATOME_ROLE_CHECK);
+  rc.heads[1].checks_mask = 1;
+  rc.heads[2] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  const int32_t f[2] = {1 << 16, 0};
+  const int32_t* frames[3] = {f, f, f};
+  const uint32_t counts[3] = {2, 2, 2};
+  atome_runner_output out;
+  auto r = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  const uint32_t verdict = out.heads[1].class_id;
+  for (uint32_t ok : {verdict, 1 - verdict}) {
+    rc.heads[1].ok_class = ok;
+    ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+    ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+    const bool flagged = ok != verdict;
+    EXPECT_EQ(out.bad_input_mask, flagged ? 1u : 0u) << ok;
+    EXPECT_EQ(out.heads[2].action, flagged ? ATOME_HEAD_SKIPPED : ATOME_HEAD_RAN) << ok;
+    if (flagged) {
+      EXPECT_EQ(out.heads[2].reason, ATOME_SKIP_BAD_INPUT);
+    }
+  }
+}
+
+TEST(AppsRunner, RefusesBadConfigurations) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  Head f32(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12, ATOME_NUMERICS_F32);
+  auto r = std::make_unique<atome_runner>();
+  atome_runner_config rc{};
+  rc.n_heads = 2;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  auto expect = [&](atome_runner_config c, atome_apps_status want) {
+    EXPECT_EQ(atome_runner_init(r.get(), &c), want) << atome_apps_status_str(want);
+    atome_runner_output out;
+    const int32_t* frames[2] = {nullptr, nullptr};
+    const uint32_t counts[2] = {0, 0};
+    EXPECT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_ERR_NOT_INITIALISED);
+    EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_SAFE);
+  };
+  atome_runner_config c = rc;
+  c.heads[1].role = ATOME_ROLE_TELEMETRY;  // two telemetry heads
+  expect(c, ATOME_APPS_ERR_BAD_ROLE);
+  c = rc;
+  c.policy.n_classes = 4;  // not the telemetry head's
+  expect(c, ATOME_APPS_ERR_BAD_ROLE);
+  c = rc;
+  c.heads[1] = f32.config(ATOME_ROLE_SCHEDULED);
+  expect(c, ATOME_APPS_ERR_ENGINE);
+  c = rc;
+  c.heads[1].arena_bytes = 64;
+  expect(c, ATOME_APPS_ERR_ENGINE);
+  c = rc;
+  c.heads[1].role = ATOME_ROLE_CHECK;  // checks nothing
+  c.policy.n_heads = 0;
+  expect(c, ATOME_APPS_ERR_BAD_ROLE);
+  c = rc;
+  c.n_heads = 0;
+  expect(c, ATOME_APPS_ERR_NO_HEADS);
+  EXPECT_EQ(atome_runner_init(nullptr, &rc), ATOME_APPS_ERR_NULL_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace atome::test
