@@ -1,67 +1,88 @@
 #!/usr/bin/env python3
 """CTest AppsRunStream: `atome apps run` on a generated stream (docs/APPS.md §10.6).
 
-Usage: apps-run-check.py ATOME [SHARED_DIR]. Converts the original's os_telem, air and power heads
-to q15 (skips with 77 when ../shared's originals are absent), generates the stream
-(data/generators/stream.py, seed 1), and checks:
+Usage: apps-run-check.py ATOME. Generates os_telem, air and power data (generate.py --scale small
+--seed 1; skips with 77 without python3-numpy), trains a q15 head on each (`atome train --task
+classify`, seed 1, --target-risk 0.1), writes the stream (data/generators/stream.py, seed 1, the
+telemetry events of class overheating, and a stretch of a frame the telemetry head abstains on),
+runs apps/examples/apps.json on it and checks:
   1. exact gating gives, period by period, the same state, rule and per-head class, probability,
-     abstention and logits as --gate off (always-run); prints the skip rate;
-  2. bad frames get their defined status: the NaN rows -> input "nan", the short rows ->
-     "wrong-length", the missing rows -> "missing"; a telemetry head without a usable frame gives
-     the rule safe-no-evidence / no-evidence / enter-safe, never a confident one;
-  3. every period in which the telemetry head abstained is followed, m_abstain periods into a run
-     of abstentions, by SAFE (and the state is never NORMAL/ALERT after such a run);
+     margin, abstention and logits as --gate off (always-run); prints the skip rate;
+  2. bad frames get their defined status: NaN -> "nan", spike outside the physical range and a
+     frozen window -> "flagged", a short row -> "wrong-length", no row -> "missing"; a telemetry
+     head without a usable frame never gives a confident rule;
+  3. the stream reaches NORMAL and ALERT; m_abstain abstaining telemetry periods in a row give SAFE;
   4. malformed stream text is one line naming row and column, exit status 1.
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(here)
+PY = "/usr/bin/python3"  # Debian's, with python3-numpy (the generators need it)
+HEADS = {"telemetry": "os_telem", "air": "air", "power": "power"}
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, capture_output=True, text=True, **kw)
+def run(cmd):
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return r
+
+
+def must(cmd):
+    r = run(cmd)
+    if r.returncode != 0:
+        sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stdout}{r.stderr}")
+    return r.stdout
 
 
 def main():
-    atome = sys.argv[1]
-    shared = sys.argv[2] if len(sys.argv) > 2 else os.path.join(repo, "..", "shared")
-    ref = os.path.join(shared, "reference", "original-superesp")
-    if not os.path.exists(os.path.join(ref, "os_telem.atomecl")):
-        print(f"skip: {ref} has no original heads")
+    atome = os.path.abspath(sys.argv[1])
+    if run([PY, "-c", "import numpy"]).returncode != 0:
+        print("skip: python3-numpy missing")
         return 77
     tmp = tempfile.mkdtemp(prefix="apps-run-")
-    heads = {"telemetry": "os_telem", "air": "air", "power": "power"}
-    for name in heads.values():
-        base = os.path.join(tmp, name)
-        for cmd in ([atome, "convert", f"{ref}/{name}.atomecl", base + ".f32.atome", "--tok",
-                     f"{ref}/{name}.tok.json", "--tok-mode", "banded"],
-                    [atome, "convert", base + ".f32.atome", base + ".atome", "--numerics", "q15"]):
-            r = run(cmd)
-            assert r.returncode == 0, r.stderr
-        with open(base + ".json", "w") as f:
-            f.write(run([atome, "inspect", "--json", base + ".atome"]).stdout)
+    gen = os.path.join(tmp, "data")
+    must([PY, os.path.join(repo, "data", "generators", "generate.py"), "--out", gen, "--heads",
+          ",".join(HEADS.values()), "--scale", "small", "--seed", "1"])
+    jobs = [subprocess.Popen([atome, "train", "--task", "classify", "--data", f"{gen}/{h}", "--out",
+                              f"{tmp}/run-{h}", "--numerics", "q15", "--seed", "1", "--threads",
+                              "1", "--no-plot", "--quiet", "--target-risk", "0.1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for h in HEADS.values()]
+    assert all(j.wait() == 0 for j in jobs), "training failed"
+    for h in HEADS.values():
+        shutil.copy(f"{tmp}/run-{h}/best.atome", f"{tmp}/{h}.atome")
     config = os.path.join(tmp, "apps.json")
-    with open(os.path.join(repo, "apps", "examples", "apps.json")) as f:
-        text = f.read()
-    with open(config, "w") as f:
-        f.write(text)
-    m_abstain = json.loads(text)["policy"]["m_abstain"]
+    shutil.copy(os.path.join(repo, "apps", "examples", "apps.json"), config)
+    with open(config) as f:
+        m_abstain = json.load(f)["policy"]["m_abstain"]
+
+    # A telemetry example the head abstains on, clearly (p 0.02 below its threshold: the host's
+    # double softmax and the runner's integer one differ by far less).
+    with open(f"{gen}/os_telem/examples.csv") as f:
+        lines = f.read().splitlines()[1:]
+    rows = [line.split(",")[4:] for line in lines]
+    with open(f"{tmp}/rows.csv", "w") as f:
+        f.write("\n".join(",".join(r) for r in rows) + "\n")
+    threshold = json.load(open(f"{tmp}/run-os_telem/result.json"))["threshold"]
+    preds = [json.loads(x) for x in must([atome, "classify", "--model", f"{tmp}/os_telem.atome",
+                                          "--csv", f"{tmp}/rows.csv", "--json"]).splitlines()]
+    pick = [i for i, p in enumerate(preds) if p["abstain"] and p["p"] < threshold - 0.02]
+    assert pick, "no example the telemetry head abstains on"
     stream = os.path.join(tmp, "frames.csv")
-    r = run([sys.executable, os.path.join(repo, "data", "generators", "stream.py"), "--seed", "1"]
-            + [f"--head={h}={tmp}/{n}.json" for h, n in heads.items()])
-    assert r.returncode == 0, r.stderr
     with open(stream, "w") as f:
-        f.write(r.stdout)
+        f.write(must([PY, os.path.join(repo, "data", "generators", "stream.py"), "--seed", "1",
+                      "--event-class", "telemetry=2",
+                      "--abstain-frame", "telemetry=" + ",".join(rows[pick[0]])]
+                     + [f"--head={n}={gen}/{h}" for n, h in HEADS.items()]))
 
     def periods(*extra):
-        r = run([atome, "apps", "run", "--config", config, "--stream", stream, "--json", *extra])
-        assert r.returncode == 0, r.stderr
-        lines = [json.loads(x) for x in r.stdout.splitlines()]
+        out = must([atome, "apps", "run", "--config", config, "--stream", stream, "--json", *extra])
+        lines = [json.loads(x) for x in out.splitlines()]
         return lines[:-1], lines[-1]
 
     exact, s_exact = periods()
@@ -79,37 +100,41 @@ def main():
           f"{s_exact['runs']} runs + {s_exact['gate_hits']} gate hits, skip rate "
           f"{s_exact['skip_rate']:.1f} % (always-run: {s_always['runs']} runs)")
 
-    # 2. bad frames (stream.py: NaN at 20 + 7h, short row at 40 + 7h, missing row at 50 + 7h).
-    for h, name in enumerate(heads):
-        for period, want in ((20 + 7 * h, "nan"), (40 + 7 * h, "wrong-length"),
-                             (50 + 7 * h, "missing")):
+    # 2. bad frames at stream.py's places.
+    for h, name in enumerate(HEADS):
+        for period, want in ((20 + 7 * h, "nan"), (30 + 7 * h, "flagged"), (40 + 7 * h,
+                             "wrong-length"), (50 + 7 * h, "missing"), (60 + 7 * h, "flagged")):
             got = exact[period]["heads"][h]
-            assert got["input"] == want, (period, name, got)
+            assert got["input"] == want, (period, name, want, got)
             assert got["action"] in ("bad-frame", "skipped"), (period, name, got)
     for p in exact:
-        tel = p["heads"][0]
-        if tel["action"] == "bad-frame":
+        if p["heads"][0]["action"] == "bad-frame":
             assert p["rule"] in ("safe-no-evidence", "no-evidence", "enter-safe"), p
-    # 3. abstention: after m_abstain periods in a row without evidence the state is SAFE.
-    run_len, abstentions = 0, 0
+    # 3. states, and abstention -> SAFE.
+    states = {p["state"] for p in exact}
+    assert {"normal", "alert", "safe"} <= states, states
+    run_len, abstained, entered = 0, 0, False
     for p in exact:
         tel = p["heads"][0]
         no_evidence = tel["action"] == "bad-frame" or tel.get("abstain", False)
-        abstentions += bool(tel.get("abstain", False))
+        abstained += bool(tel.get("abstain", False))
         run_len = run_len + 1 if no_evidence else 0
         if run_len >= m_abstain:
             assert p["state"] == "safe", p
-    assert abstentions > 0, "the stream never made the telemetry head abstain"
-    print(f"bad frames: nan / wrong-length / missing statuses as defined for {len(heads)} heads; "
-          f"{abstentions} abstaining telemetry periods, SAFE after {m_abstain} in a row")
+            entered = entered or (run_len == m_abstain and p["rule"] == "enter-safe")
+    assert abstained >= m_abstain and entered, "the abstaining stretch did not send it to SAFE"
+    print(f"bad frames: nan / flagged / wrong-length / missing as defined for {len(HEADS)} heads; "
+          f"states {sorted(states)}; {abstained} abstaining telemetry periods, SAFE after "
+          f"{m_abstain} in a row (enter-safe)")
 
     # 4. malformed text.
     bad = os.path.join(tmp, "bad.csv")
     with open(bad, "w") as f:
         f.write("period,head,values...\n0,air,1,2,x3\n")
     r = run([atome, "apps", "run", "--config", config, "--stream", bad])
-    assert r.returncode != 0 and "row 2, column 5" in r.stderr and r.stderr.count("\n") == 1, r
+    assert r.returncode == 1 and "row 2, column 5" in r.stderr and r.stderr.count("\n") == 1, r
     print("malformed stream: " + r.stderr.strip())
+    shutil.rmtree(tmp)
     return 0
 
 

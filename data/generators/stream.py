@@ -1,79 +1,93 @@
 #!/usr/bin/env python3
 """A recorded sensor stream for `atome apps run` (docs/APPS.md §10.5), seeded.
 
-Usage: stream.py --head NAME=INSPECT.json [--head ...] [--periods N] [--seed S]
+Usage: stream.py --head NAME=DIR [--head ...] [--periods N] [--seed S] [--event-class NAME=C]
                  [--abstain-frame NAME=v1,v2,...] > FRAMES.csv
 
-INSPECT.json is `atome inspect --json MODEL` of the head's file: the window size and the per-feature
-ranges come from it. Layout: "period,head,values..." then one row per (period, head), values in
-physical units, time-major. The stream:
-  - idle (most periods): each head holds a baseline inside its ranges, redrawn every 40 periods
-    (a sensor that mostly idles repeats its reading: exact gating skips these);
-  - events: periods [P/2, P/2 + P/8) draw fresh values every period;
-  - faults at fixed places, per head: a NaN (period 20 + 7h), a spike far outside the range
-    (period 30 + 7h, one feature x 1000), a frame of the wrong length (period 40 + 7h), a missing
-    row (period 50 + 7h), a stuck stretch (periods [60, 70): the frame of period 59 repeated);
-  - --abstain-frame: the telemetry head is fed this frame for periods [P - P/8, P - P/16), so that
-    a head that abstains on it sends the dispatcher to SAFE.
-Only the Python standard library: the stream must be reproducible anywhere.
+DIR is one head's folder written by generate.py (examples.csv, spec.json): every frame is one of its
+examples (a window of C x T values, time-major, in physical units), so a head trained on that data
+sees the inputs it was trained for. Layout: "period,head,values..." then one row per (period, head).
+The stream, per head h:
+  - idle (most periods): an example of class 0 (each generator's class 0 is its quiet state:
+    normal, clean, off, ...) held for 40 periods, then another one — a sensor that mostly idles
+    repeats its reading, which exact gating skips;
+  - events: periods [P/2, P/2 + P/8) draw a fresh example every period, of --event-class for that
+    head (default: any class but 0);
+  - faults at fixed places: a NaN (period 20 + 7h), a spike 1000 x the channel's physical range
+    (period 30 + 7h), a row one value short (period 40 + 7h), a missing row (period 50 + 7h), a stuck
+    sensor (periods [60 + 7h, 64 + 7h): every timestep repeats the first one, a frozen window);
+  - --abstain-frame: that head is fed this frame for periods [P - P/8, P - P/16).
+Only the Python standard library: the stream is reproducible anywhere.
 """
 import argparse
+import csv
 import json
+import os
 import random
 import sys
+
+META = ("label", "site", "subject", "device")
+
+
+def load(folder):
+    with open(os.path.join(folder, "spec.json")) as f:
+        spec = json.load(f)
+    by_class = {}
+    with open(os.path.join(folder, "examples.csv")) as f:
+        rows = csv.reader(f)
+        header = next(rows)
+        cols = [i for i, n in enumerate(header) if n not in META]
+        for r in rows:
+            by_class.setdefault(int(r[header.index("label")]), []).append([r[i] for i in cols])
+    return spec, by_class
 
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--head", action="append", required=True, help="NAME=INSPECT.json")
+    ap.add_argument("--head", action="append", required=True, help="NAME=generate.py head folder")
     ap.add_argument("--periods", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--abstain-frame", default="", help="NAME=v1,v2,... (the telemetry head)")
+    ap.add_argument("--event-class", action="append", default=[], help="NAME=class index")
+    ap.add_argument("--abstain-frame", default="", help="NAME=v1,v2,...")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     heads = []
     for spec in a.head:
-        name, path = spec.split("=", 1)
-        with open(path) as f:
-            info = json.load(f)["classifier"]
-        heads.append((name, list(zip(info["ranges"]["vmin"], info["ranges"]["vmax"]))))
+        name, folder = spec.split("=", 1)
+        heads.append((name,) + load(folder))
+    event_class = {k: int(v) for k, v in (e.split("=", 1) for e in a.event_class)}
     abstain_name, abstain_frame = "", []
     if a.abstain_frame:
         abstain_name, values = a.abstain_frame.split("=", 1)
-        abstain_frame = [float(v) for v in values.split(",")]
-
-    def draw(ranges):
-        # Inside the central 80 % of each range, to 4 decimals (what a sensor log holds).
-        return [round(lo + (hi - lo) * (0.1 + 0.8 * rng.random()), 4) for lo, hi in ranges]
+        abstain_frame = values.split(",")
 
     P = a.periods
     out = sys.stdout
     out.write("period,head,values...\n")
-    baseline = {name: draw(r) for name, r in heads}
-    last = {}
+    idle = {}
     for p in range(P):
-        for h, (name, ranges) in enumerate(heads):
+        for h, (name, spec, by_class) in enumerate(heads):
             if p % 40 == 0:
-                baseline[name] = draw(ranges)
-            frame = list(baseline[name])
+                idle[name] = rng.choice(by_class[0])
+            frame = list(idle[name])
             if P // 2 <= p < P // 2 + P // 8:
-                frame = draw(ranges)
-            if 60 <= p < 70 and name in last:
-                frame = list(last[name])
+                c = event_class.get(name, rng.choice(sorted(k for k in by_class if k != 0)))
+                frame = list(rng.choice(by_class[c]))
+            C = len(spec["channels"])
+            if 60 + 7 * h <= p < 64 + 7 * h:
+                frame = frame[:C] * (len(frame) // C)
             if name == abstain_name and P - P // 8 <= p < P - P // 16:
                 frame = list(abstain_frame)
-            last[name] = frame
-            fields = [f"{v:g}" for v in frame]
             if p == 20 + 7 * h:
-                fields[len(fields) // 2] = "nan"
+                frame[len(frame) // 2] = "nan"
             if p == 30 + 7 * h:
-                lo, hi = ranges[0]
-                fields[0] = f"{hi + 1000 * (hi - lo):g}"
+                ch = spec["channels"][0]
+                frame[0] = f"{ch['max'] + 1000 * (ch['max'] - ch['min']):g}"
             if p == 40 + 7 * h:
-                fields = fields[:-1]
+                frame = frame[:-1]
             if p == 50 + 7 * h:
                 continue
-            out.write(f"{p},{name}," + ",".join(fields) + "\n")
+            out.write(f"{p},{name}," + ",".join(frame) + "\n")
 
 
 if __name__ == "__main__":

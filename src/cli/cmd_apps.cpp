@@ -47,6 +47,7 @@ std::string folder_of(const std::string& path) {
 // channel records a physical range). Host-side only: the device's ADC gives integers directly.
 int32_t to_fixed(double v, uint32_t frac) {
   const double x = std::nearbyint(std::ldexp(v, static_cast<int>(frac)));
+  if (std::isnan(x)) return 0;  // the reader drops non-finite frames; never a NaN cast
   if (x >= 2147483647.0) return INT32_MAX;
   if (x <= -2147483648.0) return INT32_MIN;
   return static_cast<int32_t>(x);
