@@ -8,12 +8,14 @@
 #include "apps/fixed_decode.h"
 #include "atome/apps.h"
 #include "atome/atome.h"
-#include "engine/class_meta.h"
 #include "engine/fixed.h"
 
 namespace atome::apps {
 namespace {
 
+// §17.2 offsets inside the section (as engine/class_meta.h, whose float helpers a
+// -mgeneral-regs-only build cannot include).
+constexpr uint32_t kOffTemperature = 36, kOffAbstainRule = 40, kOffAbstainThreshold = 44;
 constexpr int kTempFrac = 20;  // temperature * 2^20: 0.001 is still 1049 codes
 constexpr int kTempLimitBits = 31;
 
@@ -24,19 +26,18 @@ extern "C" {
 
 atome_apps_status atome_calibration_prepare(atome_calibration* cal, const atome_model* model) {
   using namespace atome::apps;
-  namespace cm = atome::class_meta;
   if (cal == nullptr || model == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (model->class_meta == nullptr) return ATOME_APPS_ERR_NO_METADATA;
   const uint8_t* meta = model->class_meta;  // validated by atome_model_load
   int64_t t = 0, thr = 0;
-  if (!f32_bits_to_fixed(read_le32(meta + cm::kOffTemperature), kTempFrac, kTempLimitBits, &t) ||
+  if (!f32_bits_to_fixed(read_le32(meta + kOffTemperature), kTempFrac, kTempLimitBits, &t) ||
       t < 1)
     return ATOME_APPS_ERR_RANGE;  // temperature >= 2048 or below 2^-21
   // The threshold is in [0, 1] (the loader checks it): 0..32768 in Q15.
-  if (!f32_bits_to_fixed(read_le32(meta + cm::kOffAbstainThreshold), 15, 17, &thr))
+  if (!f32_bits_to_fixed(read_le32(meta + kOffAbstainThreshold), 15, 17, &thr))
     return ATOME_APPS_ERR_RANGE;
   cal->temperature_q20 = t;
-  cal->rule = read_le32(meta + cm::kOffAbstainRule);
+  cal->rule = read_le32(meta + kOffAbstainRule);
   cal->threshold_q15 = uint32_t(thr);
   return ATOME_APPS_OK;
 }
