@@ -30,8 +30,7 @@ atome_apps_status atome_calibration_prepare(atome_calibration* cal, const atome_
   if (model->class_meta == nullptr) return ATOME_APPS_ERR_NO_METADATA;
   const uint8_t* meta = model->class_meta;  // validated by atome_model_load
   int64_t t = 0, thr = 0;
-  if (!f32_bits_to_fixed(read_le32(meta + kOffTemperature), kTempFrac, kTempLimitBits, &t) ||
-      t < 1)
+  if (!f32_bits_to_fixed(read_le32(meta + kOffTemperature), kTempFrac, kTempLimitBits, &t) || t < 1)
     return ATOME_APPS_ERR_RANGE;  // temperature >= 2048 or below 2^-21
   // The threshold is in [0, 1] (the loader checks it): 0..32768 in Q15.
   if (!f32_bits_to_fixed(read_le32(meta + kOffAbstainThreshold), 15, 17, &thr))
