@@ -14,6 +14,7 @@
 #include "host/aligned_buffer.h"
 #include "host/class_spec.h"
 #include "host/classify.h"
+#include "host/model_file.h"
 #include "host/numerics_convert.h"
 #include "random_model.h"
 
@@ -276,6 +277,51 @@ TEST(AppsRunner, RefusesBadConfigurations) {
   c.n_heads = 0;
   expect(c, ATOME_APPS_ERR_NO_HEADS);
   EXPECT_EQ(atome_runner_init(nullptr, &rc), ATOME_APPS_ERR_NULL_ARGUMENT);
+}
+
+// The shipped bad-reading head (models/task-bad-reading-q15.atome) as the check head of a sensor
+// head: a reading that jumps far above its history is not "valid", so the sensor head is skipped
+// as bad input, and the check head's integer decision is the host's (atome classify).
+TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
+  const ModelFile br =
+      load_model_file(std::string(ATOME_SOURCE_DIR) + "/models/task-bad-reading-q15.atome");
+  AlignedBuffer br_arena(atome_state_bytes(&br.model, 16));
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  atome_runner_config rc{};
+  rc.n_heads = 3;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = {
+      &br.model, br_arena.data(), br_arena.size(), ATOME_ROLE_CHECK, ATOME_GATE_EXACT, 0, 0, 1, 0};
+  rc.heads[2] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  auto r = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  // 15 readings at 0.5 of the range, then 1.4 (fraction of range; the head's input, Q(frac)).
+  const atome_tokenizer& tok = r->heads[1].tok;
+  std::vector<int32_t> reading(16, static_cast<int32_t>(std::ldexp(0.5, tok.frac[0])));
+  reading[15] = static_cast<int32_t>(std::ldexp(1.4, tok.frac[0]));
+  const int32_t f[2] = {1 << 16, 0};
+  const int32_t* frames[3] = {f, reading.data(), f};
+  const uint32_t counts[3] = {2, 16, 2};
+  atome_runner_output out;
+  ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].action, ATOME_HEAD_RAN);
+  EXPECT_NE(out.heads[1].class_id, 0u);  // not "valid"
+  EXPECT_EQ(out.bad_input_mask, 1u);
+  EXPECT_EQ(out.heads[2].reason, ATOME_SKIP_BAD_INPUT);
+  // The host's classification of the same reading: same class, p within 5e-4.
+  std::vector<uint32_t> tokens(16);
+  uint8_t t8[16];
+  ASSERT_EQ(atome_tok_run(&tok, reading.data(), 16, t8, nullptr), ATOME_APPS_OK);
+  for (int i = 0; i < 16; ++i) tokens[i] = t8[i];
+  AlignedBuffer arena(atome_state_bytes(&br.model, 16));
+  atome_session* s = nullptr;
+  ASSERT_EQ(atome_session_init(&s, &br.model, 16, arena.data(), arena.size()), ATOME_OK);
+  const Classification host = classify_tokens(s, br.model, tokens, calibration_of(br.model));
+  EXPECT_EQ(out.heads[1].class_id, host.cls);
+  EXPECT_NEAR(out.heads[1].prob_q15 / 32768.0, host.p, 5e-4);
+  EXPECT_EQ(out.heads[1].abstain != 0, host.abstain);
 }
 
 }  // namespace
