@@ -389,10 +389,14 @@ atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
  * the tokeniser's input format, atome_tok_prepare) into the period's decision. Integer only: the
  * same bits on the host and every core. Sessions live in caller-owned arenas (no heap). */
 
-enum {
-  ATOME_RUNNER_MAX_HEADS = 16,  /* every head, telemetry and check heads included */
-  ATOME_RUNNER_MAX_CLASSES = 16 /* classes per head (a classifier has at most 16) */
-};
+/* Heads a runner holds, telemetry and check heads included. Each slot costs ~1.6 KB of RAM in
+   atome_runner (mostly its tokeniser), so a small part builds apps/ and its app with a smaller
+   value (-DATOME_RUNNER_MAX_HEADS=4: the firmware app, where the micro:bit has 16 KB of RAM). Every
+   file that includes this header must see the same value (the structs' layout depends on it). */
+#ifndef ATOME_RUNNER_MAX_HEADS
+#define ATOME_RUNNER_MAX_HEADS 16
+#endif
+enum { ATOME_RUNNER_MAX_CLASSES = 16 /* classes per head (a classifier has at most 16) */ };
 
 typedef enum atome_runner_role {
   ATOME_ROLE_SCHEDULED =
