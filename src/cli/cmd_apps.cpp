@@ -6,7 +6,6 @@
 // due head whatever its gate says: the always-run reference exact gating is compared with.
 // apps.json: host/apps_config.h; the stream: host/apps_stream.h; docs/APPS.md §10.
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -41,16 +40,6 @@ std::string text_of(const std::string& path) {
 std::string folder_of(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
-// value * 2^frac rounded to nearest, saturated to int32 (the tokeniser then flags it when the
-// channel records a physical range). Host-side only: the device's ADC gives integers directly.
-int32_t to_fixed(double v, uint32_t frac) {
-  const double x = std::nearbyint(std::ldexp(v, static_cast<int>(frac)));
-  if (std::isnan(x)) return 0;  // the reader drops non-finite frames; never a NaN cast
-  if (x >= 2147483647.0) return INT32_MAX;
-  if (x <= -2147483648.0) return INT32_MIN;
-  return static_cast<int32_t>(x);
 }
 
 // What the line and JSON say about a head's input beyond the runner's status: the host knows
@@ -117,7 +106,6 @@ void run_apps(const AppsRunOptions& o) {
     throw UsageError(o.config + ": the runner refuses it: " + atome_apps_status_str(st));
 
   const AppsStream stream = read_apps_stream(text_of(o.stream), names, o.stream);
-  std::vector<uint32_t> frac(n);
   std::vector<std::vector<int32_t>> fixed(n);
   std::vector<const int32_t*> frames(n);
   std::vector<uint32_t> counts(n);
@@ -130,9 +118,7 @@ void run_apps(const AppsRunOptions& o) {
       frames[h] = nullptr;
       counts[h] = static_cast<uint32_t>(f.values.size());
       if (!f.present || f.non_finite) continue;  // no frame: the runner's defined status
-      fixed[h].resize(f.values.size());
-      for (size_t i = 0; i < f.values.size(); ++i)
-        fixed[h][i] = to_fixed(f.values[i], tok.frac[i % tok.n_channels]);
+      fixed[h] = apps_frame_fixed(f, tok);
       frames[h] = fixed[h].data();
     }
     const atome_apps_status s = atome_runner_step(runner.get(), frames.data(), counts.data(), &out);

@@ -82,4 +82,22 @@ AppsStream read_apps_stream(const std::string& text, const std::vector<std::stri
   return out;
 }
 
+std::vector<int32_t> apps_frame_fixed(const StreamFrame& frame, const atome_tokenizer& tok) {
+  std::vector<int32_t> out(frame.values.size());
+  const uint32_t channels = tok.n_channels == 0 ? 1 : tok.n_channels;
+  for (size_t i = 0; i < frame.values.size(); ++i) {
+    const double x =
+        std::nearbyint(std::ldexp(frame.values[i], static_cast<int>(tok.frac[i % channels])));
+    if (std::isnan(x))
+      out[i] = 0;  // the reader marks non-finite frames; never a NaN cast
+    else if (x >= 2147483647.0)
+      out[i] = INT32_MAX;
+    else if (x <= -2147483648.0)
+      out[i] = INT32_MIN;
+    else
+      out[i] = static_cast<int32_t>(x);
+  }
+  return out;
+}
+
 }  // namespace atome

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "atome/apps.h"
+
 namespace atome {
 
 struct StreamFrame {
@@ -33,5 +35,12 @@ struct AppsStream {
 
 AppsStream read_apps_stream(const std::string& text, const std::vector<std::string>& heads,
                             const std::string& name);
+
+// A frame's values in the tokeniser's input format (docs/APPS.md §4): value t * C + c becomes
+// value * 2^frac[c], rounded to nearest, saturated to int32 (the tokeniser then flags it when the
+// channel records a physical range). Host-side only: a device's ADC gives integers directly. One
+// place for `atome apps run` and the firmware app's frames (firmware/apps_twin.cpp), so that both
+// feed the runner the same integers. The frame must be present and finite.
+std::vector<int32_t> apps_frame_fixed(const StreamFrame& frame, const atome_tokenizer& tok);
 
 }  // namespace atome
