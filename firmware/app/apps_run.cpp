@@ -1,0 +1,168 @@
+// The applied-layer app's loop (apps_run.h): load the heads, carve their session arenas out of
+// one pool, init the runner, then one atome_runner_step and one line per period.
+//
+// A period's line, compared character by character between the firmware and its host twin:
+//   period P state S class C rule R bad 0xMASK run 0xMASK skip 0xMASK budget B | h0 ... | h1 ...
+// and per head (runner index) its action, the skip reason when skipped, the input status
+// (atome_apps_status of its frame), and when it decided (ran or reused) class, prob_q15,
+// margin_q15, abstain and every Q16 logit: the full decision, bit for bit.
+#include "apps_run.h"
+
+namespace {
+
+// A period's line (3 heads x 16 logits fit with room): formatted by hand, freestanding.
+struct LongLine {
+  char text[1024];
+  uint32_t used = 0;
+  void put(const char* s) {
+    while (*s && used + 1 < sizeof text) text[used++] = *s++;
+    text[used] = 0;
+  }
+  void put_u32(uint32_t v) {
+    char digits[10];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
+    text[used] = 0;
+  }
+  void put_i32(int32_t v) {
+    if (v < 0) put("-");
+    put_u32(v < 0 ? 0u - static_cast<uint32_t>(v) : static_cast<uint32_t>(v));
+  }
+  void put_hex32(uint32_t v) {
+    put("0x");
+    for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
+      text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
+    text[used] = 0;
+  }
+};
+
+LongLine g_line;  // static: the micro:bit's stack is small
+
+void fail(void (*emit)(const char*), const char* what, const char* status) {
+  g_line.used = 0;
+  g_line.put("error: ");
+  g_line.put(what);
+  g_line.put(": ");
+  g_line.put(status);
+  emit(g_line.text);
+}
+
+void put_head(LongLine& line, uint32_t h, const atome_head_result& r, uint32_t n_classes) {
+  line.put(" | h");
+  line.put_u32(h);
+  line.put(" ");
+  line.put(atome_head_action_str(r.action));
+  if (r.action == ATOME_HEAD_SKIPPED) {
+    line.put(" ");
+    line.put(atome_skip_reason_str(r.reason));
+  }
+  line.put(" in=");
+  line.put_u32(r.input_status);
+  if (r.action != ATOME_HEAD_RAN && r.action != ATOME_HEAD_REUSED) return;
+  line.put(" c=");
+  line.put_u32(r.class_id);
+  line.put(" p=");
+  line.put_u32(r.prob_q15);
+  line.put(" m=");
+  line.put_u32(r.margin_q15);
+  line.put(" a=");
+  line.put_u32(r.abstain);
+  line.put(" L=");
+  for (uint32_t c = 0; c < n_classes; ++c) {
+    if (c) line.put(",");
+    line.put_i32(r.logits_q16[c]);
+  }
+}
+
+}  // namespace
+
+int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
+  if (in.n_heads == 0 || in.n_heads > ATOME_RUNNER_MAX_HEADS) {
+    fail(emit, "heads", "more than ATOME_RUNNER_MAX_HEADS (or none)");
+    return 1;
+  }
+  atome_runner_config config;
+  config.n_heads = in.n_heads;
+  config.policy = *in.policy;
+  size_t used = 0;
+  for (uint32_t h = 0; h < in.n_heads; ++h) {
+    const AppsHeadSpec& s = in.heads[h];
+    atome_model& m = in.models[h];
+    const atome_status st = atome_model_load(&m, s.image, s.image_bytes);
+    if (st != ATOME_OK) {
+      fail(emit, "model load", atome_status_str(st));
+      return 1;
+    }
+    // One classification feeds its n_features tokens: that is the session's window.
+    atome_class_info info;
+    const uint32_t window =
+        atome_model_class_info(&m, &info) == ATOME_OK && info.n_features > 0 ? info.n_features : 1;
+    const size_t bytes = (atome_state_bytes(&m, window) + ATOME_STATE_ALIGN - 1) &
+                         ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
+    if (bytes == 0 || used + bytes > in.pool_bytes) {
+      fail(emit, "session arenas", "the pool is too small (ATOME_ARENA_BYTES)");
+      return 1;
+    }
+    atome_runner_head_config& c = config.heads[h];
+    c.model = &m;
+    c.arena = in.pool + used;
+    c.arena_bytes = bytes;
+    used += bytes;
+    c.role = s.role;
+    c.gate_mode = s.gate_mode;
+    c.gate_tol = s.gate_tol;
+    c.gate_max_skips = s.gate_max_skips;
+    c.checks_mask = s.checks_mask;
+    c.ok_class = s.ok_class;
+  }
+  atome_apps_status as = atome_runner_init(in.runner, &config);
+  if (as != ATOME_APPS_OK) {
+    fail(emit, "runner init", atome_apps_status_str(as));
+    return 1;
+  }
+  const int32_t* frames[ATOME_RUNNER_MAX_HEADS];
+  uint32_t counts[ATOME_RUNNER_MAX_HEADS];
+  for (uint32_t p = 0; p < in.n_periods; ++p) {
+    for (uint32_t h = 0; h < in.n_heads; ++h) {
+      const uint32_t off = in.frame_offset[p * in.n_heads + h];
+      frames[h] = off == ATOME_APPS_NO_FRAME ? nullptr : in.values + off;
+      counts[h] = in.frame_count[p * in.n_heads + h];
+    }
+    as = atome_runner_step(in.runner, frames, counts, in.out);
+    if (as != ATOME_APPS_OK) {
+      fail(emit, "runner step", atome_apps_status_str(as));
+      return 1;
+    }
+    const atome_dispatch_output& d = in.out->dispatch;
+    LongLine& line = g_line;
+    line.used = 0;
+    line.put("period ");
+    line.put_u32(p);
+    line.put(" state ");
+    line.put(atome_dispatch_state_str(d.state));
+    line.put(" class ");
+    line.put_i32(static_cast<int32_t>(d.state_class));
+    line.put(" rule ");
+    line.put(atome_dispatch_rule_str(d.rule));
+    line.put(" bad ");
+    line.put_hex32(in.out->bad_input_mask);
+    line.put(" run ");
+    line.put_hex32(d.run_mask);
+    line.put(" skip ");
+    line.put_hex32(d.skip_mask);
+    line.put(" budget ");
+    line.put_u32(d.budget_used);
+    for (uint32_t h = 0; h < in.n_heads; ++h)
+      put_head(line, h, in.out->heads[h], in.models[h].config.n_classes);
+    emit(line.text);
+  }
+  g_line.used = 0;
+  g_line.put("# pool_used_bytes ");
+  g_line.put_u32(static_cast<uint32_t>(used));
+  emit(g_line.text);
+  return 0;
+}

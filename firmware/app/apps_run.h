@@ -1,0 +1,43 @@
+// The applied-layer app (issue 15, docs/APPS.md §11): the app runner over a recorded stream, one
+// line per period. Shared by the firmware (apps_main.cpp: models, config and frames as C arrays
+// in flash) and its host twin (firmware/apps_twin.cpp: the same arrays in memory), so that the
+// two print the same lines exactly when the runner decides the same on both.
+#ifndef ATOME_FIRMWARE_APPS_RUN_H
+#define ATOME_FIRMWARE_APPS_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "atome/apps.h"
+#include "atome/atome.h"
+
+// frame_offset[p * n_heads + h] when head h has no frame in period p (missing row, or a NaN the
+// host dropped): the runner gets NULL, its defined "no frame" status.
+#define ATOME_APPS_NO_FRAME 0xFFFFFFFFu
+
+struct AppsHeadSpec {
+  const uint8_t* image;  // the model file, 16-byte aligned
+  uint32_t image_bytes;
+  uint32_t role, gate_mode, gate_tol, gate_max_skips, checks_mask, ok_class;
+};
+
+struct AppsRunInput {
+  uint32_t n_heads;
+  const AppsHeadSpec* heads;
+  const atome_dispatch_policy* policy;
+  uint32_t n_periods;
+  const int32_t* values;         // every distinct frame's values, back to back
+  const uint32_t* frame_offset;  // [period * n_heads + head]: index into values, or NO_FRAME
+  const uint32_t* frame_count;   // [period * n_heads + head]: the frame's value count
+  uint8_t* pool;                 // session arenas, carved per head (ATOME_STATE_ALIGN aligned)
+  size_t pool_bytes;
+  atome_model* models;  // n_heads of them
+  atome_runner* runner;
+  atome_runner_output* out;
+};
+
+// Runs every period and emits its line; returns 0, or 1 after one line saying what failed. Emits
+// "# pool_used_bytes N" (a device-side measurement line, "#": not compared) at the end.
+int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line));
+
+#endif  // ATOME_FIRMWARE_APPS_RUN_H

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The applied-layer firmware app (issue 15 step 4) on one core: makes the example's three q15
+# heads (apps/examples/README.md: generated data, seed 1) and a 400-period recorded stream with
+# faults (data/generators/stream.py, telemetry events of class overheating), packs the frames into
+# a C header with the host twin (atome_apps_twin: the same physical -> fixed-point conversion as
+# `atome apps run`), embeds the heads (`atome export --c-header`), builds atome_apps_fw, runs it
+# under QEMU and requires: (1) the twin's decisions equal `atome apps run --json`'s
+# (scripts/apps_fw_check.py); (2) the firmware's lines equal the twin's, every period (state, rule,
+# masks, each head's action, class, prob_q15, abstain and full Q16 logits); exit status 0.
+#
+#   scripts/firmware-apps.sh CORE BUILD_DIR ATOME_CLI TWIN SIZER
+#   SIZER: the firmware-configured q15 classifier engine whose --state-bytes sizes each session.
+#   Exit 77 (CTest: skipped) without the core's cross compiler and QEMU or python3-numpy, unless
+#   CI=true: then it fails.
+set -euo pipefail
+core=$1 build=$2 atome=$3 twin=$4 sizer=$5
+repo=$(cd "$(dirname "$0")/.." && pwd)
+py=/usr/bin/python3  # Debian's, with python3-numpy (the generators need it)
+source "$(dirname "$0")/firmware-core.sh"
+for tool in "${qemu[0]}" "${tools}g++"; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "missing $tool (scripts/install-deps.sh --firmware)"
+    if "$(dirname "$0")/in-ci.sh"; then exit 1; fi
+    exit 77
+  fi
+done
+if ! "$py" -c "import numpy" 2>/dev/null; then
+  echo "python3-numpy missing"
+  if "$(dirname "$0")/in-ci.sh"; then exit 1; fi
+  exit 77
+fi
+mkdir -p "$build/app"
+data=$build/data app=$build/app
+"$py" "$repo/data/generators/generate.py" --out "$data" --heads os_telem,air,power --scale small \
+  --seed 1 >/dev/null
+for h in os_telem air power; do
+  "$atome" train --task classify --data "$data/$h" --out "$build/run-$h" --numerics q15 --seed 1 \
+    --threads 1 --no-plot --quiet --target-risk 0.1
+  cp "$build/run-$h/best.atome" "$app/$h.atome"
+done
+cp "$repo/apps/examples/apps.json" "$app/apps.json"
+"$py" "$repo/data/generators/stream.py" --seed 1 --event-class telemetry=2 \
+  --head "telemetry=$data/os_telem" --head "air=$data/air" --head "power=$data/power" \
+  >"$app/frames.csv"
+"$atome" apps run --config "$app/apps.json" --stream "$app/frames.csv" --json >"$build/apps-run.jsonl"
+"$twin" "$app/apps.json" "$app/frames.csv" "$app/apps_data.h" >"$build/host.txt" || {
+  tail -3 "$build/host.txt"; echo "host twin failed"; exit 1; }
+"$py" "$repo/scripts/apps_fw_check.py" "$build/host.txt" "$build/apps-run.jsonl"
+# Head h's model as a C array beside apps_data.h (it includes "model_h.h"); its session's bytes
+# from the firmware engine (rounded up to the 16-byte alignment apps_run.cpp carves with).
+arena=0 h=0
+while read -r model window; do
+  "$atome" export --model "$model" --c-header "$app/model_$h.h" --symbol "atome_apps_model_$h" \
+    >/dev/null
+  bytes=$("$sizer" --state-bytes "$model" "$window")
+  arena=$((arena + (bytes + 15) / 16 * 16))
+  h=$((h + 1))
+done <"$app/apps_data.h.windows"
+cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \
+  -DATOME_CORE="$core" -DATOME_APPS_HEADER="$app/apps_data.h" -DATOME_ARENA_BYTES="$arena" \
+  -DATOME_NUMERICS=q15 -DATOME_CLASSIFIERS=ON >/dev/null
+cmake --build "$build" --target atome_apps_fw >/dev/null
+status=0
+timeout 300 "${qemu[@]}" -nographic -semihosting-config enable=on,target=native \
+  -kernel "$build/atome_apps_fw.elf" >"$build/device.txt" 2>&1 || status=$?
+echo "$core apps firmware: 3 heads, $(grep -c '^period' "$build/host.txt") periods, sessions $arena B: exit $status"
+"${tools}size" "$build/atome_apps_fw.elf" | tail -1
+if [ "$status" -ne 0 ]; then
+  tail -5 "$build/device.txt"
+  echo "firmware exit status $status (99: fault handler)"
+  exit 1
+fi
+# "#" lines are device-only measurements (stack, pool), not part of the comparison.
+grep -v '^#' "$build/device.txt" >"$build/device-compared.txt" || true
+grep -v '^#' "$build/host.txt" >"$build/host-compared.txt" || true
+grep '^#' "$build/device.txt" || true
+if ! diff -u "$build/host-compared.txt" "$build/device-compared.txt" | head -20; then :; fi
+if ! cmp -s "$build/host-compared.txt" "$build/device-compared.txt"; then
+  echo "device and host differ"
+  exit 1
+fi
+echo "device = host twin: $(wc -l <"$build/device-compared.txt") lines identical"

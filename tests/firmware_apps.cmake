@@ -1,0 +1,33 @@
+# The applied-layer firmware app (issue 15 step 4, docs/APPS.md §11): per core, the app runner with
+# the example's three q15 heads over a recorded stream (scripts/firmware-apps.sh) prints exactly
+# the lines of its host twin (atome_apps_twin: the same app code on the host engine), whose
+# decisions equal `atome apps run --json`'s; and the ELF is integer only (no soft-float routine,
+# no VFP instruction on M4F/M7: scripts/firmware-nofloat.sh).
+if(NOT ATOME_BUILD_FIRMWARE_TESTS OR NOT TARGET atome)
+  return()
+endif()
+add_executable(atome_apps_twin ${PROJECT_SOURCE_DIR}/firmware/apps_twin.cpp
+                               ${PROJECT_SOURCE_DIR}/firmware/app/apps_run.cpp)
+target_include_directories(atome_apps_twin PRIVATE ${PROJECT_SOURCE_DIR}/firmware)
+target_link_libraries(atome_apps_twin PRIVATE atome_host atome_apps)
+# Sizes a q15 classifier's session on M0 (the lut2 kernel), as atome_firmware_twin_q15_classifier
+# does on the other cores.
+atome_add_q15_twin(atome_firmware_twin_q15_classifier_lut2 2 1
+                   ${PROJECT_SOURCE_DIR}/src/engine/class_meta.cpp)
+
+# Not on the micro:bit (M0, 16 KB of RAM): the three heads' sessions alone take 3 x 8,496 B
+# (window 32, lut2 kernel: atome_firmware_twin_q15_classifier_lut2 --state-bytes), 25,488 B;
+# docs/APPS.md §11 gives the numbers and what would make it fit.
+foreach(core m3 m4 m4f m7 rv32imc)
+  set(sizer $<TARGET_FILE:atome_firmware_twin_q15_classifier>)
+  add_test(NAME firmware.${core}.apps
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-apps.sh ${core} ${CMAKE_BINARY_DIR}/fw/${core}-apps
+            $<TARGET_FILE:atome> $<TARGET_FILE:atome_apps_twin> ${sizer})
+  set_tests_properties(firmware.${core}.apps PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
+                       TIMEOUT 600 RESOURCE_LOCK apps_models)
+  add_test(NAME firmware.${core}.apps_nofloat
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-apps/atome_apps_fw.elf)
+  set_tests_properties(firmware.${core}.apps_nofloat PROPERTIES LABELS firmware
+                       DEPENDS firmware.${core}.apps)
+endforeach()
