@@ -34,6 +34,7 @@ data=$build/data app=$build/app
 "$py" "$repo/data/generators/generate.py" --out "$data" --heads os_telem,air,power --scale small \
   --seed 1 >/dev/null
 for h in os_telem air power; do
+  rm -rf "$build/run-$h"  # the trainer refuses to overwrite a run
   "$atome" train --task classify --data "$data/$h" --out "$build/run-$h" --numerics q15 --seed 1 \
     --threads 1 --no-plot --quiet --target-risk 0.1
   cp "$build/run-$h/best.atome" "$app/$h.atome"
