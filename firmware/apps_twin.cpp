@@ -180,6 +180,7 @@ int run(const std::string& config_path, const std::string& stream_path, const st
   in.models = loaded.data();
   in.runner = runner.get();
   in.out = output.get();
+  in.mark = nullptr;
   return atome_apps_run(in, print_line);
 }
 

@@ -16,6 +16,37 @@ static atome_model g_models[kAppsNHeads];
 static atome_runner g_runner;
 static atome_runner_output g_out;
 
+// The instruction-count marker (QEMU plugin mark=, scripts/apps_report.py): its i-th execution
+// prints how many instructions ran before it.
+extern "C" __attribute__((noinline)) void atome_apps_mark(void) {
+  __asm volatile("" ::: "memory");  // keeps the call and the symbol
+}
+
+// One inference of each head, between two marks (after the stream, so its lines are untouched):
+// its first frame tokenised, the session reset and fed, the Q16 logits read and calibrated —
+// what atome_runner_step does for a head that runs (the gate's comparison and the dispatcher
+// apart, which the per-period counts include).
+static void measure_heads() {
+  static uint8_t tokens[ATOME_TOK_MAX_FEATURES];
+  static atome_head_result res;
+  for (uint32_t h = 0; h < kAppsNHeads; ++h) {
+    uint32_t off = ATOME_APPS_NO_FRAME, p = 0;
+    for (; p < kAppsNPeriods && off == ATOME_APPS_NO_FRAME; ++p)
+      off = kAppsFrameOffset[p * kAppsNHeads + h];
+    atome_runner_head& head = g_runner.heads[h];
+    atome_apps_mark();
+    if (off != ATOME_APPS_NO_FRAME) {
+      atome_tok_run(&head.tok, kAppsValues + off, head.tok.n_features, tokens, nullptr);
+      atome_session_reset(head.session);
+      for (uint32_t i = 0; i < head.tok.n_features; ++i)
+        atome_step_no_logits(head.session, tokens[i]);
+      atome_session_class_logits_q16(head.session, res.logits_q16, head.n_classes);
+      atome_calibrate_q16(&head.cal, res.logits_q16, head.n_classes, &res);
+    }
+    atome_apps_mark();
+  }
+}
+
 static void semihost_line(const char* line) {
   sh_write0(line);
   sh_write0("\n");
@@ -36,7 +67,9 @@ int main() {
   in.models = g_models;
   in.runner = &g_runner;
   in.out = &g_out;
+  in.mark = atome_apps_mark;
   const int status = atome_apps_run(in, semihost_line);
+  if (status == 0) measure_heads();
   // "#" lines: device-only measurements, not part of the comparison with the host twin.
   Line line;
   line.put("# stack_high_water_bytes ");
@@ -47,6 +80,8 @@ int main() {
   line.put_u32(sizeof g_runner);
   line.put(" output_bytes ");
   line.put_u32(sizeof g_out);
+  line.put(" head_slot_bytes ");
+  line.put_u32(sizeof(atome_runner_head));
   line.put(" pool_bytes ");
   line.put_u32(sizeof g_pool);
   semihost_line(line.text);

@@ -132,7 +132,9 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
       frames[h] = off == ATOME_APPS_NO_FRAME ? nullptr : in.values + off;
       counts[h] = in.frame_count[p * in.n_heads + h];
     }
+    if (in.mark) in.mark();
     as = atome_runner_step(in.runner, frames, counts, in.out);
+    if (in.mark) in.mark();
     if (as != ATOME_APPS_OK) {
       fail(emit, "runner step", atome_apps_status_str(as));
       return 1;

@@ -34,6 +34,9 @@ struct AppsRunInput {
   atome_model* models;  // n_heads of them
   atome_runner* runner;
   atome_runner_output* out;
+  // Called just before and just after each period's atome_runner_step (NULL: not called): the
+  // firmware's instruction-count marker (scripts/apps_report.py, QEMU plugin mark=).
+  void (*mark)(void);
 };
 
 // Runs every period and emits its line; returns 0, or 1 after one line saying what failed. Emits
