@@ -84,8 +84,7 @@ def main():
         rodata = sum(v for (g, k), v in sizes.items() if k == "rodata")
         ram = sum(v for (g, k), v in sizes.items() if k in ("data", "bss"))
         models = [os.path.getsize(os.path.join(d, "app", f"{h}.atome")) for h in ("os_telem", "air", "power")]
-        windows = [line.split() for line in open(os.path.join(d, "app", "apps_data.h.windows"))]
-        sessions = [int(run([tools[2], "--state-bytes", p, w]).strip()) for p, w in windows]
+        sessions = [int(b) for b in re.findall(r"^# session_bytes h\d+ (\d+)$", dev, re.M)]
         rows[core] = dict(periods=periods, heads=heads, ran=ran, text=text, rodata=rodata, ram=ram,
                           models=models, sessions=sessions, stack=int(info["stack_high_water_bytes"]),
                           runner=int(info["runner_bytes"]), slot=int(info["head_slot_bytes"]),
@@ -99,7 +98,7 @@ def main():
          "the micro:bit M0 does not fit, §11). Flash = what the linker kept; instructions exact (QEMU "
          "plugin, two runs agree).", "",
          "**Per head** (one inference: tokenise the frame, reset, feed the tokens, Q16 logits, calibrate):", "",
-         "| head | model (flash) | session (RAM) | runner slot (RAM) | " + " | ".join(f"insns/inference {c}" for c in APP_CORES) + " |",
+         "| head | model (flash) | session (RAM, M3 engine) | runner slot (RAM) | " + " | ".join(f"insns/inference {c}" for c in APP_CORES) + " |",
          "|---|---:|---:|---:|" + "---:|" * len(APP_CORES)]
     r0 = rows[APP_CORES[0]]
     for h, name in enumerate(HEADS):

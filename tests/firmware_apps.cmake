@@ -24,7 +24,7 @@ foreach(core m3 m4 m4f m7 rv32imc)
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-apps.sh ${core} ${CMAKE_BINARY_DIR}/fw/${core}-apps
             $<TARGET_FILE:atome> $<TARGET_FILE:atome_apps_twin> ${sizer})
   set_tests_properties(firmware.${core}.apps PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
-                       TIMEOUT 600 RESOURCE_LOCK apps_models)
+                       TIMEOUT 600)
   add_test(NAME firmware.${core}.apps_nofloat
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}
             ${CMAKE_BINARY_DIR}/fw/${core}-apps/atome_apps_fw.elf)

@@ -112,6 +112,12 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     c.arena = in.pool + used;
     c.arena_bytes = bytes;
     used += bytes;
+    g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
+    g_line.put("# session_bytes h");
+    g_line.put_u32(h);
+    g_line.put(" ");
+    g_line.put_u32(static_cast<uint32_t>(bytes));
+    emit(g_line.text);
     c.role = s.role;
     c.gate_mode = s.gate_mode;
     c.gate_tol = s.gate_tol;

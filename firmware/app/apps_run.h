@@ -40,7 +40,8 @@ struct AppsRunInput {
 };
 
 // Runs every period and emits its line; returns 0, or 1 after one line saying what failed. Emits
-// "# pool_used_bytes N" (a device-side measurement line, "#": not compared) at the end.
+// "# session_bytes hH N" per head first and "# pool_used_bytes N" at the end: measurements of the
+// engine build ("#" lines are not compared between the firmware and its twin).
 int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line));
 
 #endif  // ATOME_FIRMWARE_APPS_RUN_H
