@@ -47,11 +47,6 @@ static void measure_heads() {
   }
 }
 
-static void semihost_line(const char* line) {
-  sh_write0(line);
-  sh_write0("\n");
-}
-
 int main() {
   stack_probe_paint();
   AppsRunInput in;
@@ -68,14 +63,11 @@ int main() {
   in.runner = &g_runner;
   in.out = &g_out;
   in.mark = atome_apps_mark;
-  const int status = atome_apps_run(in, semihost_line);
+  const int status = atome_apps_run(in, sh_write_line);
   if (status == 0) measure_heads();
   // "#" lines: device-only measurements, not part of the comparison with the host twin.
+  stack_probe_report(sh_write_line);
   Line line;
-  line.put("# stack_high_water_bytes ");
-  line.put_u32(stack_probe_high_water());
-  semihost_line(line.text);
-  line.used = 0;
   line.put("# runner_bytes ");
   line.put_u32(sizeof g_runner);
   line.put(" output_bytes ");
@@ -84,6 +76,6 @@ int main() {
   line.put_u32(sizeof(atome_runner_head));
   line.put(" pool_bytes ");
   line.put_u32(sizeof g_pool);
-  semihost_line(line.text);
+  sh_write_line(line.text);
   return status;
 }

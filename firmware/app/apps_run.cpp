@@ -8,37 +8,12 @@
 // margin_q15, abstain and every Q16 logit: the full decision, bit for bit.
 #include "apps_run.h"
 
+#include "line.h"
+
 namespace {
 
-// A period's line (3 heads x 16 logits fit with room): formatted by hand, freestanding.
-struct LongLine {
-  char text[1024];
-  uint32_t used = 0;
-  void put(const char* s) {
-    while (*s && used + 1 < sizeof text) text[used++] = *s++;
-    text[used] = 0;
-  }
-  void put_u32(uint32_t v) {
-    char digits[10];
-    int n = 0;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
-    while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
-    text[used] = 0;
-  }
-  void put_i32(int32_t v) {
-    if (v < 0) put("-");
-    put_u32(v < 0 ? 0u - static_cast<uint32_t>(v) : static_cast<uint32_t>(v));
-  }
-  void put_hex32(uint32_t v) {
-    put("0x");
-    for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
-      text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
-    text[used] = 0;
-  }
-};
+// A period's line: 3 heads x 16 logits fit with room.
+using LongLine = TextLine<1024>;
 
 LongLine g_line;  // static: the micro:bit's stack is small
 
@@ -156,11 +131,11 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     line.put_i32(static_cast<int32_t>(d.state_class));
     line.put(" rule ");
     line.put(atome_dispatch_rule_str(d.rule));
-    line.put(" bad ");
+    line.put(" bad 0x");
     line.put_hex32(in.out->bad_input_mask);
-    line.put(" run ");
+    line.put(" run 0x");
     line.put_hex32(d.run_mask);
-    line.put(" skip ");
+    line.put(" skip 0x");
     line.put_hex32(d.skip_mask);
     line.put(" budget ");
     line.put_u32(d.budget_used);

@@ -4,9 +4,10 @@
 
 #include <stdint.h>
 
-// Appends text to a fixed line buffer; what does not fit is cut.
-struct Line {
-  char text[160];  // the longest: a flip's offset and a status text
+// Appends text to a fixed line buffer of N bytes; what does not fit is cut.
+template <uint32_t N>
+struct TextLine {
+  char text[N];
   uint32_t used = 0;
   void put(const char* s) {
     while (*s && used + 1 < sizeof text) text[used++] = *s++;
@@ -22,11 +23,18 @@ struct Line {
     while (n > 0 && used + 1 < sizeof text) text[used++] = digits[--n];
     text[used] = 0;
   }
+  void put_i32(int32_t v) {
+    if (v < 0) put("-");
+    put_u32(v < 0 ? 0u - static_cast<uint32_t>(v) : static_cast<uint32_t>(v));
+  }
   void put_hex32(uint32_t v) {
     for (int shift = 28; shift >= 0 && used + 1 < sizeof text; shift -= 4)
       text[used++] = "0123456789abcdef"[(v >> shift) & 0xFu];
     text[used] = 0;
   }
 };
+
+// The checks' and the generation's lines; the longest: a flip's offset and a status text.
+using Line = TextLine<160>;
 
 #endif  // ATOME_FIRMWARE_LINE_H

@@ -6,30 +6,16 @@
 
 #include "../boot/semihost.h"
 #include "generation.h"
-#include "line.h"
 #include "stack_probe.h"
 #include ATOME_MODEL_HEADER
 
 alignas(16) static uint8_t g_arena[ATOME_ARENA_BYTES];
 
-static void semihost_line(const char* line) {
-  sh_write0(line);
-  sh_write0("\n");
-}
-
-// A "#" line: a device-only measurement, not part of the parity comparison.
-static void report_stack() {
-  Line line;
-  line.put("# stack_high_water_bytes ");
-  line.put_u32(stack_probe_high_water());
-  semihost_line(line.text);
-}
-
 int main() {
   stack_probe_paint();
   const int status =
       atome_run_generation(atome_model_image, atome_model_image_len, g_arena, sizeof g_arena,
-                           ATOME_WINDOW, ATOME_PROMPT, ATOME_TOKENS, semihost_line);
-  report_stack();
+                           ATOME_WINDOW, ATOME_PROMPT, ATOME_TOKENS, sh_write_line);
+  stack_probe_report(sh_write_line);
   return status;
 }

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "line.h"
+
 extern "C" uint32_t __stack_bottom[];
 extern "C" uint32_t __stack_top[];
 
@@ -20,4 +22,11 @@ uint32_t stack_probe_high_water() {
   while (*p == kPaint) ++p;
   return static_cast<uint32_t>(reinterpret_cast<uintptr_t>(__stack_top) -
                                reinterpret_cast<uintptr_t>(p));
+}
+
+void stack_probe_report(void (*emit)(const char*)) {
+  Line line;
+  line.put("# stack_high_water_bytes ");
+  line.put_u32(stack_probe_high_water());
+  emit(line.text);
 }

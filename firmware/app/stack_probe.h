@@ -9,5 +9,8 @@
 void stack_probe_paint();
 // Bytes of stack used since the paint (from the top of the stack).
 uint32_t stack_probe_high_water();
+// Emits "# stack_high_water_bytes N": a device-only measurement ("#" lines are not compared with
+// the host twin).
+void stack_probe_report(void (*emit)(const char*));
 
 #endif  // ATOME_FIRMWARE_STACK_PROBE_H

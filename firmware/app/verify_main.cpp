@@ -7,7 +7,6 @@
 #include <stdint.h>
 
 #include "../boot/semihost.h"
-#include "line.h"
 #include "signed_checks.h"
 #include "stack_probe.h"
 #include ATOME_SIGNED_MODEL_HEADER
@@ -17,19 +16,6 @@ alignas(16) static uint8_t g_arena[ATOME_ARENA_BYTES];
 #if ATOME_FLIPS
 alignas(16) static uint8_t g_flip_copy[sizeof atome_signed_model];
 #endif
-
-static void semihost_line(const char* line) {
-  sh_write0(line);
-  sh_write0("\n");
-}
-
-// "#" lines: device-only measurements, not part of the comparison with the host twin.
-static void report_stack() {
-  Line line;
-  line.put("# stack_high_water_bytes ");
-  line.put_u32(stack_probe_high_water());
-  semihost_line(line.text);
-}
 
 int main() {
   stack_probe_paint();
@@ -48,7 +34,7 @@ int main() {
   in.window = ATOME_WINDOW;
   in.prompt = ATOME_PROMPT;
   in.n_tokens = ATOME_TOKENS;
-  const int status = atome_run_signed_checks(&in, semihost_line);
-  report_stack();
+  const int status = atome_run_signed_checks(&in, sh_write_line);
+  stack_probe_report(sh_write_line);
   return status;
 }

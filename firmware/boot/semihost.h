@@ -23,6 +23,12 @@ inline void sh_write0(const char* text) {
   sh_call(0x04, text);
 }  // SYS_WRITE0
 
+// One line of output: the text and a newline.
+inline void sh_write_line(const char* text) {
+  sh_write0(text);
+  sh_write0("\n");
+}
+
 // SYS_EXIT_EXTENDED: the status reaches QEMU's exit code (plain SYS_EXIT only gives 0 or 1).
 [[noreturn]] inline void sh_exit(uint32_t status) {
   const uint32_t block[2] = {0x20026u /* ADP_Stopped_ApplicationExit */, status};
