@@ -69,6 +69,7 @@ atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config
   h.role = c.role;
   h.checks_mask = c.checks_mask;
   h.ok_class = c.ok_class;
+  h.on_abstain = c.on_abstain;
   h.n_classes = m.config.n_classes;
   h.dispatch_index = kNoIndex;
   clear_result(h.last);
@@ -97,7 +98,7 @@ atome_apps_status check_roles(atome_runner& r, const atome_runner_config& c) {
     const atome_runner_head& h = r.heads[i];
     if (h.role != ATOME_ROLE_CHECK) continue;
     if (h.checks_mask == 0 || (n_scheduled < 32 && (h.checks_mask >> n_scheduled) != 0) ||
-        h.ok_class >= h.n_classes)
+        h.ok_class >= h.n_classes || h.on_abstain > ATOME_CHECK_ABSTAIN_PASS)
       return ATOME_APPS_ERR_BAD_ROLE;
   }
   return ATOME_APPS_OK;
@@ -175,8 +176,9 @@ atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint
     (ran ? out.ran_mask : out.reused_mask) |= uint32_t(1) << i;
     if (h.role == ATOME_ROLE_TELEMETRY)
       reading = {0, res.class_id, res.prob_q15, res.abstain};
-    else if (res.class_id != h.ok_class || res.abstain != 0)
-      bad |= h.checks_mask;
+    else if (res.abstain != 0 ? h.on_abstain == ATOME_CHECK_ABSTAIN_FLAG
+                              : res.class_id != h.ok_class)
+      bad |= h.checks_mask;  // an abstaining check flags (fail-safe) unless its config says pass
   }
   out.bad_input_mask = bad;
   const atome_apps_status ds = atome_dispatch_step(&r.dispatcher, &reading, bad, &out.dispatch);

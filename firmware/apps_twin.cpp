@@ -96,9 +96,9 @@ void write_header(const std::string& path, const atome_runner_config& rc, size_t
     const atome_runner_head_config& c = rc.heads[h];
     std::fprintf(f,
                  "  {atome_apps_model_%u, static_cast<uint32_t>(atome_apps_model_%u_len), %u, %u, "
-                 "%u, %u, 0x%xu, %u},\n",
-                 h, h, c.role, c.gate_mode, c.gate_tol, c.gate_max_skips, c.checks_mask,
-                 c.ok_class);
+                 "%u, %u, 0x%xu, %u, %u},\n",
+                 h, h, c.role, c.gate_mode, c.gate_tol, c.gate_max_skips, c.checks_mask, c.ok_class,
+                 c.on_abstain);
   }
   const atome_dispatch_policy& q = rc.policy;
   std::fprintf(f, "};\nstatic const atome_dispatch_policy kAppsPolicy = {%u, {", q.n_heads);
@@ -155,7 +155,8 @@ int run(const std::string& config_path, const std::string& stream_path, const st
                 c.gate_tol,
                 c.gate_max_skips,
                 c.checks_mask,
-                c.ok_class};
+                c.ok_class,
+                c.on_abstain};
   }
   std::fclose(windows);
   const AppsStream stream = read_apps_stream(text_of(stream_path), names, stream_path);

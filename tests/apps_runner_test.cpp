@@ -238,6 +238,47 @@ TEST(AppsRunner, CheckHeadGatesTheHeadsItChecks) {
   }
 }
 
+// on_abstain: an abstaining check head flags its heads (FLAG, the default: fail-safe) or lets
+// them run (PASS), whichever class it abstained on; a bad on_abstain value is refused.
+TEST(AppsRunner, CheckHeadAbstentionFlagsOrPasses) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
+  Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
+  // Max prob below 1.0 is always true for 2 classes: this check head always abstains.
+  Head chk(spec_of(2, 2, ATOME_ABSTAIN_MAX_PROB, 1.0f, 1.0f), 13);
+  atome_runner_config rc{};
+  rc.n_heads = 3;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = chk.config(ATOME_ROLE_CHECK);
+  rc.heads[1].checks_mask = 1;
+  rc.heads[2] = air.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = one_head_policy(3, 0);
+  const int32_t f[2] = {1 << 16, 0};
+  const int32_t* frames[3] = {f, f, f};
+  const uint32_t counts[3] = {2, 2, 2};
+  atome_runner_output out;
+  auto r = std::make_unique<atome_runner>();
+  for (uint32_t mode : {uint32_t(ATOME_CHECK_ABSTAIN_FLAG), uint32_t(ATOME_CHECK_ABSTAIN_PASS)}) {
+    for (uint32_t ok : {0u, 1u}) {
+      rc.heads[1].on_abstain = mode;
+      rc.heads[1].ok_class = ok;
+      ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+      ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
+      ASSERT_EQ(out.heads[1].abstain, 1u);
+      const bool flagged = mode == ATOME_CHECK_ABSTAIN_FLAG;
+      EXPECT_EQ(out.bad_input_mask, flagged ? 1u : 0u) << mode << " " << ok;
+      EXPECT_EQ(out.heads[2].action, flagged ? ATOME_HEAD_SKIPPED : ATOME_HEAD_RAN) << mode;
+    }
+    // A bad frame for the check head flags its heads in both modes (their input is unchecked).
+    const int32_t* no_check[3] = {f, nullptr, f};
+    ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+    ASSERT_EQ(atome_runner_step(r.get(), no_check, counts, &out), ATOME_APPS_OK);
+    EXPECT_EQ(out.heads[1].action, ATOME_HEAD_BAD_FRAME);
+    EXPECT_EQ(out.bad_input_mask, 1u) << mode;
+  }
+  rc.heads[1].on_abstain = 2;
+  EXPECT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_ERR_BAD_ROLE);
+}
+
 TEST(AppsRunner, RefusesBadConfigurations) {
   Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
   Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
@@ -291,8 +332,16 @@ TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
   atome_runner_config rc{};
   rc.n_heads = 3;
   rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
-  rc.heads[1] = {
-      &br.model, br_arena.data(), br_arena.size(), ATOME_ROLE_CHECK, ATOME_GATE_EXACT, 0, 0, 1, 0};
+  rc.heads[1] = {&br.model,
+                 br_arena.data(),
+                 br_arena.size(),
+                 ATOME_ROLE_CHECK,
+                 ATOME_GATE_EXACT,
+                 0,
+                 0,
+                 1,
+                 0,
+                 ATOME_CHECK_ABSTAIN_FLAG};
   rc.heads[2] = air.config(ATOME_ROLE_SCHEDULED);
   rc.policy = one_head_policy(3, 0);
   auto r = std::make_unique<atome_runner>();

@@ -99,6 +99,7 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     c.gate_max_skips = s.gate_max_skips;
     c.checks_mask = s.checks_mask;
     c.ok_class = s.ok_class;
+    c.on_abstain = s.on_abstain;
   }
   atome_apps_status as = atome_runner_init(in.runner, &config);
   if (as != ATOME_APPS_OK) {

@@ -18,7 +18,7 @@
 struct AppsHeadSpec {
   const uint8_t* image;  // the model file, 16-byte aligned
   uint32_t image_bytes;
-  uint32_t role, gate_mode, gate_tol, gate_max_skips, checks_mask, ok_class;
+  uint32_t role, gate_mode, gate_tol, gate_max_skips, checks_mask, ok_class, on_abstain;
 };
 
 struct AppsRunInput {

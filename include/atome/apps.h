@@ -407,6 +407,15 @@ typedef enum atome_runner_role {
                                frame sets checks_mask's heads in the dispatcher's bad_input_mask */
 } atome_runner_role;
 
+/* A check head that abstains does not know whether the input is valid. FLAG (0, the default)
+   treats that as invalid: fail-safe, but a check head with low coverage then skips its heads on
+   many valid readings. PASS lets the checked heads run unless the check confidently says "not
+   ok" (a bad frame for the check head still flags them). */
+typedef enum atome_check_abstain {
+  ATOME_CHECK_ABSTAIN_FLAG = 0,
+  ATOME_CHECK_ABSTAIN_PASS = 1
+} atome_check_abstain;
+
 typedef struct atome_runner_head_config {
   const struct atome_model* model; /* loaded q15 classifier with a metadata section (FORMAT §17) */
   void* arena;                     /* caller-owned session buffer, ATOME_STATE_ALIGN aligned, at
@@ -418,6 +427,7 @@ typedef struct atome_runner_head_config {
   uint32_t gate_max_skips;
   uint32_t checks_mask; /* ATOME_ROLE_CHECK: bit s = scheduled head s (dispatch index) */
   uint32_t ok_class;    /* ATOME_ROLE_CHECK: the class that means "the input is valid" */
+  uint32_t on_abstain;  /* ATOME_ROLE_CHECK: atome_check_abstain, what an abstention means */
 } atome_runner_head_config;
 
 typedef struct atome_runner_config {
@@ -479,7 +489,7 @@ typedef struct atome_runner_head {
   atome_tokenizer tok;
   atome_stream_gate gate;
   atome_calibration cal;
-  uint32_t role, dispatch_index, checks_mask, ok_class, n_classes, gate_off;
+  uint32_t role, dispatch_index, checks_mask, ok_class, n_classes, gate_off, on_abstain;
   atome_head_result last; /* the last run's result (has_result = 0 before) */
 } atome_runner_head;
 

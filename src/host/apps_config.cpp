@@ -59,10 +59,10 @@ std::vector<std::string> get_names(const json& j, const char* key, const std::st
 
 AppsHeadConfig parse_head(const json& j, const std::string& name, const std::string& where) {
   if (!j.is_object()) bad(name, where.substr(0, where.size() - 1), "must be an object");
-  only_keys(
-      j,
-      {"name", "model", "role", "gate", "states", "every", "offset", "cost", "checks", "ok_class"},
-      name, where);
+  only_keys(j,
+            {"name", "model", "role", "gate", "states", "every", "offset", "cost", "checks",
+             "ok_class", "on_abstain"},
+            name, where);
   AppsHeadConfig h;
   h.name = get_str(j, "name", name, where, true);
   h.model = get_str(j, "model", name, where, true);
@@ -97,6 +97,11 @@ AppsHeadConfig parse_head(const json& j, const std::string& name, const std::str
   h.cost = get_u32(j, "cost", 1, 0, 1000000000, name, where);
   h.checks = get_names(j, "checks", name, where);
   h.ok_class = get_str(j, "ok_class", name, where, false);
+  const std::string on_abstain = get_str(j, "on_abstain", name, where, false);
+  if (on_abstain == "pass")
+    h.on_abstain = ATOME_CHECK_ABSTAIN_PASS;
+  else if (!on_abstain.empty() && on_abstain != "flag")
+    bad(name, where + "on_abstain", "'" + on_abstain + "' is not flag or pass");
   const bool scheduled = h.role == ATOME_ROLE_SCHEDULED, check = h.role == ATOME_ROLE_CHECK;
   if (!scheduled &&
       (j.contains("states") || j.contains("every") || j.contains("offset") || j.contains("cost")))
@@ -104,6 +109,8 @@ AppsHeadConfig parse_head(const json& j, const std::string& name, const std::str
   if (check != (j.contains("checks") || j.contains("ok_class")) ||
       (check && (h.checks.empty() || h.ok_class.empty())))
     bad(name, where + "role", "a check head needs checks and ok_class, and only it has them");
+  if (!check && j.contains("on_abstain"))
+    bad(name, where + "on_abstain", "is for check heads only");
   return h;
 }
 
@@ -208,6 +215,7 @@ void resolve_apps_config(const AppsConfig& c, const std::vector<std::string>& te
       out->heads[i].checks_mask |= uint32_t{1} << k;
     }
     out->heads[i].ok_class = class_index(head_classes.at(i), h.ok_class, name, where + "ok_class");
+    out->heads[i].on_abstain = h.on_abstain;
   }
   p.n_heads = static_cast<uint32_t>(scheduled.size());
   p.n_classes = static_cast<uint32_t>(telemetry_classes.size());

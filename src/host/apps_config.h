@@ -22,8 +22,9 @@ struct AppsHeadConfig {
   uint32_t gate_max_skips = 0;
   std::vector<std::string> states;  // scheduled: telemetry class names, "safe" or "all"
   uint32_t every = 1, offset = 0, cost = 1;
-  std::vector<std::string> checks;  // check: names of scheduled heads
-  std::string ok_class;             // check: class name or index of its own head
+  std::vector<std::string> checks;                 // check: names of scheduled heads
+  std::string ok_class;                            // check: class name or index of its own head
+  uint32_t on_abstain = ATOME_CHECK_ABSTAIN_FLAG;  // check: "flag" (default) or "pass"
 };
 
 struct AppsConfig {
