@@ -21,6 +21,12 @@ printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
 # fuzz_apps_stream: a frames CSV (selector 0) and apps.json (selector 1; apps/examples/apps.json).
 printf '\000period,head,values...\n0,a,1,2\n0,b,nan,3\n1,a,1\n' >"$out/apps_stream/frames.csv"
 { printf '\001'; cat "$repo/apps/examples/apps.json"; } >"$out/apps_stream/apps.json"
+# ... a check-head row of 16 normalised readings, and a config with tolerance gates and
+# on_abstain (the fields the example does not use).
+printf '\000period,head,values...\n0,a,1,2\n0,b,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,1.5\n' \
+  >"$out/apps_stream/frames-check.csv"
+printf '\001{"heads": [{"name": "t", "model": "t.atome", "role": "telemetry", "gate": {"mode": "tolerance", "tol": 2, "max_skips": 16}}, {"name": "a", "model": "a.atome", "states": ["all"], "every": 2, "offset": 1, "cost": 3}, {"name": "c", "model": "c.atome", "role": "check", "checks": ["a"], "ok_class": "ok", "on_abstain": "flag"}], "policy": {"normal_class": "normal", "budget": 3}}\n' \
+  >"$out/apps_stream/apps-tolerance.json"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"

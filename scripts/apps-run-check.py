@@ -25,6 +25,7 @@ here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(here)
 PY = "/usr/bin/python3"  # Debian's, with python3-numpy (the generators need it)
 HEADS = {"telemetry": "os_telem", "air": "air", "power": "power"}
+CHECK = "air_check"  # apps.json's bad-reading head, fed air's channel 0 (runner index 3)
 
 
 def run(cmd):
@@ -37,6 +38,82 @@ def must(cmd):
     if r.returncode != 0:
         sys.exit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stdout}{r.stderr}")
     return r.stdout
+
+
+def with_config(config, tmp, name, edit):
+    """A copy of apps.json with edit(json) applied, beside it (the models are found there)."""
+    with open(config) as f:
+        j = json.load(f)
+    edit(j)
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        json.dump(j, f)
+    return path
+
+
+def check_head(exact, config, tmp, periods):
+    """air's bit in bad_input_mask is set exactly when air's own frame is bad, the check has no
+    usable frame, or the check says (without abstaining) that the reading is not valid: its
+    abstentions pass (apps.json's on_abstain "pass"). With on_abstain "flag" they flag air."""
+    air, chk = list(HEADS).index("air"), len(HEADS)
+    assert exact[0]["heads"][chk]["name"] == CHECK
+    counts, by_check = {}, 0
+    for p in exact:
+        a, c = p["heads"][air], p["heads"][chk]
+        decided = c["action"] in ("ran", "reused")
+        key = "bad-frame" if not decided else c["class_name"] + (" (abstain)" if c["abstain"] else "")
+        counts[key] = counts.get(key, 0) + 1
+        says_bad = not decided or (not c["abstain"] and c["class_name"] != "valid")
+        assert bool(p["bad_input_mask"] & 1) == (a["input"] != "ok" or says_bad), (p["period"], a, c)
+        by_check += a["input"] == "ok" and says_bad
+    h = list(HEADS).index("air")
+    for period in (20 + 7 * h, 21 + 7 * h, 22 + 7 * h):  # air's NaN stays in 16 readings 3 periods
+        c = exact[period]["heads"][chk]
+        assert c["action"] == "bad-frame" and c["input"] == "nan", (period, c)
+        assert exact[period]["bad_input_mask"] & 1, period
+    flag = with_config(config, tmp, "apps-flag.json", lambda j: [
+        x.update(on_abstain="flag") for x in j["heads"] if x["name"] == CHECK])
+    flagged, _ = periods(cfg=flag)
+    lost = 0
+    for p, q in zip(exact, flagged):
+        c = p["heads"][chk]
+        if c["action"] in ("ran", "reused") and c["abstain"]:
+            assert q["bad_input_mask"] & 1, (p["period"], "an abstaining check must flag air")
+        lost += p["heads"][air]["action"] in ("ran", "reused") and q["heads"][air]["action"] == "skipped"
+    print(f"check head {CHECK} on air:0, {len(exact)} periods: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+          + f"; air flagged by the check alone in {by_check} periods (on_abstain pass); "
+          f"on_abstain flag skips air in {lost} more periods")
+
+
+def tolerance_agreement(always, config, tmp, periods):
+    """Every head's gate in tolerance mode (tol levels, max_skips 16) against always-run: the
+    fraction of periods with the same class in force, the same dispatcher state (normal / alert /
+    safe), the same bad-input mask, and of head decisions with the same class; the skip rate. tol 0 skips only
+    on identical tokens, so its decisions must equal always-run's."""
+    print("tolerance gating (max_skips 16) vs always-run: tol | class in force | state | "
+          "bad-input mask | head classes | skip rate")
+    for tol in (0, 1, 2, 4, 8):
+        cfg = with_config(config, tmp, f"apps-tol{tol}.json", lambda j: [
+            x.update(gate={"mode": "tolerance", "tol": tol, "max_skips": 16}) for x in j["heads"]])
+        got, summary = periods(cfg=cfg)
+        same = {"class": 0, "state": 0, "bad_input_mask": 0}
+        heads_same = heads_all = 0
+        for a, b in zip(got, always):
+            for k in same:
+                same[k] += a[k] == b[k]
+            for ha, hb in zip(a["heads"], b["heads"]):
+                if hb["action"] in ("ran", "reused"):
+                    heads_all += 1
+                    heads_same += ha["action"] in ("ran", "reused") and ha["class"] == hb["class"]
+        if tol == 0:
+            assert heads_same == heads_all and min(same.values()) == len(always), \
+                "tol 0 must decide as always-run"
+        n = len(always)
+        print(f"  {tol} | {same['class'] / n:.2%} | {same['state'] / n:.2%} | "
+              f"{same['bad_input_mask'] / n:.2%} | {heads_same}/{heads_all} = "
+              f"{heads_same / heads_all:.2%} | {summary['skip_rate']:.1f} % "
+              f"({summary['runs']} runs + {summary['gate_hits']} hits)")
 
 
 def main():
@@ -56,6 +133,8 @@ def main():
     assert all(j.wait() == 0 for j in jobs), "training failed"
     for h in HEADS.values():
         shutil.copy(f"{tmp}/run-{h}/best.atome", f"{tmp}/{h}.atome")
+    shutil.copy(os.path.join(repo, "models", "task-bad-reading-q15.atome"),
+                f"{tmp}/bad_reading.atome")
     config = os.path.join(tmp, "apps.json")
     shutil.copy(os.path.join(repo, "apps", "examples", "apps.json"), config)
     with open(config) as f:
@@ -77,11 +156,12 @@ def main():
     with open(stream, "w") as f:
         f.write(must([PY, os.path.join(repo, "data", "generators", "stream.py"), "--seed", "1",
                       "--event-class", "telemetry=2",
-                      "--abstain-frame", "telemetry=" + ",".join(rows[pick[0]])]
+                      "--abstain-frame", "telemetry=" + ",".join(rows[pick[0]]),
+                      "--check", f"{CHECK}=air:0"]
                      + [f"--head={n}={gen}/{h}" for n, h in HEADS.items()]))
 
-    def periods(*extra):
-        out = must([atome, "apps", "run", "--config", config, "--stream", stream, "--json", *extra])
+    def periods(*extra, cfg=config):
+        out = must([atome, "apps", "run", "--config", cfg, "--stream", stream, "--json", *extra])
         lines = [json.loads(x) for x in out.splitlines()]
         return lines[:-1], lines[-1]
 
@@ -127,7 +207,12 @@ def main():
           f"states {sorted(states)}; {abstained} abstaining telemetry periods, SAFE after "
           f"{m_abstain} in a row (enter-safe)")
 
-    # 4. malformed text.
+    # 4. the bad-reading check head on air's channel 0.
+    check_head(exact, config, tmp, periods)
+    # 5. tolerance gating against always-run (measured, not asserted, except tol 0 = exact).
+    tolerance_agreement(always, config, tmp, periods)
+
+    # 6. malformed text.
     bad = os.path.join(tmp, "bad.csv")
     with open(bad, "w") as f:
         f.write("period,head,values...\n0,air,1,2,x3\n")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The applied-layer firmware app (issue 15 step 4) on one core: makes the example's three q15
-# heads (apps/examples/README.md: generated data, seed 1) and a 400-period recorded stream with
-# faults (data/generators/stream.py, telemetry events of class overheating), packs the frames into
+# sensor heads (apps/examples/README.md: generated data, seed 1), takes the shipped bad-reading
+# head as air's check, and a 400-period recorded stream with faults (data/generators/stream.py,
+# telemetry events of class overheating, the check fed air's channel 0), packs the frames into
 # a C header with the host twin (atome_apps_twin: the same physical -> fixed-point conversion as
 # `atome apps run`), embeds the heads (`atome export --c-header`), builds atome_apps_fw, runs it
 # under QEMU and requires: (1) the twin's decisions equal `atome apps run --json`'s
@@ -39,10 +40,11 @@ for h in os_telem air power; do
     --threads 1 --no-plot --quiet --target-risk 0.1
   cp "$build/run-$h/best.atome" "$app/$h.atome"
 done
+cp "$repo/models/task-bad-reading-q15.atome" "$app/bad_reading.atome"
 cp "$repo/apps/examples/apps.json" "$app/apps.json"
 "$py" "$repo/data/generators/stream.py" --seed 1 --event-class telemetry=2 \
   --head "telemetry=$data/os_telem" --head "air=$data/air" --head "power=$data/power" \
-  >"$app/frames.csv"
+  --check air_check=air:0 >"$app/frames.csv"
 "$atome" apps run --config "$app/apps.json" --stream "$app/frames.csv" --json >"$build/apps-run.jsonl"
 "$twin" "$app/apps.json" "$app/frames.csv" "$app/apps_data.h" >"$build/host.txt" || {
   tail -3 "$build/host.txt"; echo "host twin failed"; exit 1; }
@@ -64,7 +66,7 @@ cmake --build "$build" --target atome_apps_fw >/dev/null
 status=0
 timeout 300 "${qemu[@]}" -nographic -semihosting-config enable=on,target=native \
   -kernel "$build/atome_apps_fw.elf" >"$build/device.txt" 2>&1 || status=$?
-echo "$core apps firmware: 3 heads, $(grep -c '^period' "$build/host.txt") periods, sessions $arena B: exit $status"
+echo "$core apps firmware: $(wc -l <"$app/apps_data.h.windows") heads, $(grep -c '^period' "$build/host.txt") periods, sessions $arena B: exit $status"
 "${tools}size" "$build/atome_apps_fw.elf" | tail -1
 if [ "$status" -ne 0 ]; then
   tail -5 "$build/device.txt"

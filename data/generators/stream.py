@@ -17,6 +17,13 @@ The stream, per head h:
     (period 30 + 7h), a row one value short (period 40 + 7h), a missing row (period 50 + 7h), a stuck
     sensor (periods [60 + 7h, 64 + 7h): every timestep repeats the first one, a frozen window);
   - --abstain-frame: that head is fed this frame for periods [P - P/8, P - P/16).
+--check NAME=SENSOR:C adds a check head (the bad-reading classifier, bad_reading.py) fed, each
+period, the last 16 readings of SENSOR's channel C: every period appends the sensor frame's T
+readings of that channel (so the sensor's faults reach the check), normalised as the
+normalised_reading pipeline does, (raw - min) / (max - min) saturated to [-0.5, 1.5]. A period whose
+sensor row is missing or short gives no check row (its readings are unknown); a NaN reading stays
+in the window (the check's frame is then NaN: no frame) until 16 newer readings push it out. The
+check row uses no random numbers: the other heads' rows are the same with or without it.
 Only the Python standard library: the stream is reproducible anywhere.
 """
 import argparse
@@ -49,6 +56,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--event-class", action="append", default=[], help="NAME=class index")
     ap.add_argument("--abstain-frame", default="", help="NAME=v1,v2,...")
+    ap.add_argument("--check", action="append", default=[], help="NAME=SENSOR:CHANNEL")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     heads = []
@@ -60,6 +68,12 @@ def main():
     if a.abstain_frame:
         abstain_name, values = a.abstain_frame.split("=", 1)
         abstain_frame = values.split(",")
+
+    checks = []  # (name, sensor, channel, readings so far)
+    for c in a.check:
+        name, target = c.split("=", 1)
+        sensor, channel = target.split(":", 1)
+        checks.append((name, sensor, int(channel), []))
 
     P = a.periods
     out = sys.stdout
@@ -86,8 +100,30 @@ def main():
             if p == 40 + 7 * h:
                 frame = frame[:-1]
             if p == 50 + 7 * h:
-                continue
-            out.write(f"{p},{name}," + ",".join(frame) + "\n")
+                frame = None
+            for check in checks:
+                if check[1] == name:
+                    write_check(out, p, check, spec, frame)
+            if frame is not None:
+                out.write(f"{p},{name}," + ",".join(frame) + "\n")
+
+
+WINDOW = 16  # bad_reading.py's window
+
+
+def write_check(out, p, check, spec, frame):
+    """The check head's row for period p from its sensor's frame (None: no row)."""
+    name, _, c, readings = check
+    C = len(spec["channels"])
+    if frame is None or len(frame) % C != 0:
+        return
+    lo, hi = spec["channels"][c]["min"], spec["channels"][c]["max"]
+    for v in frame[c::C]:
+        x = float(v)
+        readings.append(x if x != x else min(1.5, max(-0.5, (x - lo) / (hi - lo))))
+    del readings[:-WINDOW]
+    if len(readings) == WINDOW:
+        out.write(f"{p},{name}," + ",".join(f"{x:.6g}" for x in readings) + "\n")
 
 
 if __name__ == "__main__":
