@@ -6,8 +6,6 @@
 namespace atome::apps {
 namespace {
 
-constexpr uint32_t kDispatchMagic = 0x44495350u;  // "DISP"
-
 void fail_safe(atome_dispatch_output* out) {
   if (out == nullptr) return;
   out->state = ATOME_DSTATE_SAFE;
@@ -58,6 +56,7 @@ atome_apps_status atome_dispatch_init(atome_dispatcher* d, const atome_dispatch_
     d->countdown[h] = h < policy->n_heads ? policy->heads[h].offset : 0;
   d->owed_mask = 0;
   d->periods = 0;
+  d->operator_stop = 0;
   d->magic = atome::apps::kDispatchMagic;
   return ATOME_APPS_OK;
 }
@@ -73,7 +72,8 @@ atome_apps_status atome_dispatch_step(atome_dispatcher* d, const atome_telemetry
 
   const atome_reading_kind kind = atome::apps::classify_reading(d->policy, reading);
   const uint32_t class_id = kind == ATOME_READING_CONFIDENT ? reading->class_id : 0;
-  out->rule = atome::apps::apply_reading(*d, kind, class_id);
+  out->rule = d->operator_stop != 0 ? atome::apps::hold_operator_stop(*d)
+                                    : atome::apps::apply_reading(*d, kind, class_id);
   out->reading = kind;
   out->state = d->state;
   out->state_class = d->state_class;

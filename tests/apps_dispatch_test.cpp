@@ -35,13 +35,25 @@ atome_dispatch_policy test_policy() {
 
 // One period's telemetry: a confident class, or one kind of no evidence.
 struct Reading {
-  enum Kind { kConfident, kAbstain, kMissing, kFailed, kBadClass, kBadProb, kLowProb } kind;
+  enum Kind {
+    kConfident,
+    kAbstain,
+    kMissing,
+    kFailed,
+    kBadClass,
+    kBadProb,
+    kLowProb,
+    kStop,   // operator stop between periods (§3.4): out gets its rule and the state after it
+    kResume  // operator resume
+  } kind;
   uint32_t class_id = 0;
 };
 Reading C(uint32_t c) {
   return {Reading::kConfident, c};
 }
 const Reading A{Reading::kAbstain};
+const Reading kStopCmd{Reading::kStop};
+const Reading kResumeCmd{Reading::kResume};
 
 atome_apps_status feed(atome_dispatcher& d, const Reading& r, atome_dispatch_output& out) {
   atome_telemetry_reading t{0, r.class_id, 30000, 0};
@@ -65,6 +77,14 @@ atome_apps_status feed(atome_dispatcher& d, const Reading& r, atome_dispatch_out
     case Reading::kLowProb:
       t.prob_q15 = 16383;
       break;
+    case Reading::kStop:
+    case Reading::kResume: {
+      const atome_apps_status s = atome_dispatch_operator(
+          &d, r.kind == Reading::kStop ? ATOME_OPERATOR_STOP : ATOME_OPERATOR_RESUME, &out.rule);
+      out.state = d.state;
+      out.state_class = d.state_class;
+      return s;
+    }
   }
   return atome_dispatch_step(&d, &t, 0, &out);
 }
@@ -181,6 +201,36 @@ const std::vector<Row>& table() {
        A,
        ATOME_DSTATE_SAFE,
        ATOME_DISPATCH_NO_CLASS},
+      {"operator_stop_from_normal", ATOME_RULE_OPERATOR_STOP, kToNormal, kStopCmd,
+       ATOME_DSTATE_SAFE, ATOME_DISPATCH_NO_CLASS},
+      {"operator_stop_from_alert", ATOME_RULE_OPERATOR_STOP, to_alert(kHot), kStopCmd,
+       ATOME_DSTATE_SAFE, ATOME_DISPATCH_NO_CLASS},
+      {"operator_hold_ignores_confident_normal", ATOME_RULE_OPERATOR_HOLD,
+       [] {
+         auto v = kToNormal;
+         v.push_back(kStopCmd);
+         for (int i = 0; i < 5; ++i) v.push_back(C(kNormal));  // > k_safe_exit: still held
+         return v;
+       }(),
+       C(kNormal), ATOME_DSTATE_SAFE, ATOME_DISPATCH_NO_CLASS},
+      {"operator_resume_stays_safe",
+       ATOME_RULE_OPERATOR_RESUME,
+       {kStopCmd, C(kNormal)},
+       kResumeCmd,
+       ATOME_DSTATE_SAFE,
+       ATOME_DISPATCH_NO_CLASS},
+      {"after_resume_safe_count",
+       ATOME_RULE_SAFE_COUNT,
+       {kStopCmd, kResumeCmd},
+       C(kNormal),
+       ATOME_DSTATE_SAFE,
+       ATOME_DISPATCH_NO_CLASS},
+      {"after_resume_leave_safe",
+       ATOME_RULE_LEAVE_SAFE,
+       {kStopCmd, C(kNormal), kResumeCmd, C(kNormal), C(kNormal), C(kNormal)},
+       C(kNormal),
+       ATOME_DSTATE_NORMAL,
+       kNormal},
   };
   return rows;
 }
@@ -219,13 +269,47 @@ TEST(AppsDispatch, TableCoversEveryDocumentedRule) {
     for (char& c : name) c = c == '_' ? '-' : static_cast<char>(std::tolower(c));
     documented[static_cast<uint32_t>(std::stoul(line.substr(2)))] = name;
   }
-  ASSERT_EQ(documented.size(), 11u);
+  ASSERT_EQ(documented.size(), 14u);
   std::map<uint32_t, int> tested;
   for (const Row& row : table()) ++tested[row.rule];
   for (const auto& [rule, name] : documented) {
     EXPECT_EQ(name, atome_dispatch_rule_str(rule)) << "rule " << rule;
     EXPECT_GT(tested[rule], 0) << "no test case for rule " << rule << " (" << name << ")";
   }
+}
+
+// Operator commands outside the table: a resume with nothing latched does nothing, an unknown
+// command changes nothing, and a held SAFE still schedules the SAFE heads.
+TEST(AppsDispatch, OperatorCommandEdges) {
+  atome_dispatch_policy p = test_policy();
+  p.n_heads = 2;
+  p.heads[0] = {1u << kNormal, 1, 0, 1};                  // normal only
+  p.heads[1] = {1u << ATOME_DISPATCH_SAFE_BIT, 1, 0, 1};  // safe only
+  atome_dispatcher d;
+  ASSERT_EQ(atome_dispatch_init(&d, &p), ATOME_APPS_OK);
+  atome_dispatch_output out{};
+  feed_all(d, kToNormal, out);
+  ASSERT_EQ(out.state, static_cast<uint32_t>(ATOME_DSTATE_NORMAL));
+  uint32_t rule = 99;
+  EXPECT_EQ(atome_dispatch_operator(&d, ATOME_OPERATOR_RESUME, &rule), ATOME_APPS_OK);
+  EXPECT_EQ(rule, 0u);
+  EXPECT_EQ(d.state, static_cast<uint32_t>(ATOME_DSTATE_NORMAL));
+  EXPECT_EQ(atome_dispatch_operator(&d, 7, &rule), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(d.state, static_cast<uint32_t>(ATOME_DSTATE_NORMAL));
+  EXPECT_EQ(atome_dispatch_operator(nullptr, ATOME_OPERATOR_STOP, &rule),
+            ATOME_APPS_ERR_NULL_ARGUMENT);
+  atome_dispatcher fresh{};
+  EXPECT_EQ(atome_dispatch_operator(&fresh, ATOME_OPERATOR_STOP, nullptr),
+            ATOME_APPS_ERR_NOT_INITIALISED);
+  ASSERT_EQ(atome_dispatch_operator(&d, ATOME_OPERATOR_STOP, nullptr), ATOME_APPS_OK);
+  ASSERT_EQ(feed(d, C(kNormal), out), ATOME_APPS_OK);
+  EXPECT_EQ(out.rule, static_cast<uint32_t>(ATOME_RULE_OPERATOR_HOLD));
+  EXPECT_EQ(out.run_mask, 2u);  // the SAFE head, not the normal one
+  // A second stop while stopped is the same stop; re-init clears the latch.
+  EXPECT_EQ(atome_dispatch_operator(&d, ATOME_OPERATOR_STOP, &rule), ATOME_APPS_OK);
+  EXPECT_EQ(rule, static_cast<uint32_t>(ATOME_RULE_OPERATOR_STOP));
+  ASSERT_EQ(atome_dispatch_init(&d, &p), ATOME_APPS_OK);
+  EXPECT_EQ(d.operator_stop, 0u);
 }
 
 TEST(AppsDispatch, StartsInSafeAndSchedulesForSafe) {
