@@ -5,6 +5,7 @@ set(ATOME_APPS_SOURCES
   dispatcher.cpp
   dispatch_rules.cpp
   dispatch_schedule.cpp
+  dispatch_operator.cpp
   fixed_decode.cpp
   tokenize.cpp
   fft_tables.cpp
@@ -16,4 +17,5 @@ set(ATOME_APPS_SOURCES
   imu_features.cpp
   mfcc.cpp
   calibrate.cpp
-  app_runner.cpp)
+  app_runner.cpp
+  text_commands.cpp)

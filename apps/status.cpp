@@ -14,7 +14,7 @@ const char* atome_apps_status_str(atome_apps_status status) {
     case ATOME_APPS_ERR_BAD_CONFIG:
       return "gate config out of range";
     case ATOME_APPS_ERR_BAD_LENGTH:
-      return "token vector length differs from the gate's";
+      return "length out of range (a gate's token vector, a frame, a text of 1..32 bytes)";
     case ATOME_APPS_ERR_NO_HEADS:
       return "dispatch policy has no heads";
     case ATOME_APPS_ERR_TOO_MANY_HEADS:
@@ -43,6 +43,10 @@ const char* atome_apps_status_str(atome_apps_status status) {
       return "the engine refused a head (not a q15 classifier, arena too small, or a call failed)";
     case ATOME_APPS_ERR_BAD_ROLE:
       return "runner heads: need one telemetry head, valid check heads, a policy matching them";
+    case ATOME_APPS_ERR_BAD_TEXT:
+      return "text contains a 0 byte (the padding byte)";
+    case ATOME_APPS_ERR_NOT_TEXT_HEAD:
+      return "not a text head of the expected task (1 byte channel x 32, global, class names)";
   }
   return "unknown status";
 }
@@ -83,6 +87,12 @@ const char* atome_dispatch_rule_str(uint32_t rule) {
       return "safe-not-normal";
     case ATOME_RULE_SAFE_NO_EVIDENCE:
       return "safe-no-evidence";
+    case ATOME_RULE_OPERATOR_STOP:
+      return "operator-stop";
+    case ATOME_RULE_OPERATOR_HOLD:
+      return "operator-hold";
+    case ATOME_RULE_OPERATOR_RESUME:
+      return "operator-resume";
   }
   return "unknown";
 }
@@ -115,6 +125,48 @@ const char* atome_head_action_str(uint32_t action) {
       return "skipped";
     case ATOME_HEAD_BAD_FRAME:
       return "bad-frame";
+  }
+  return "unknown";
+}
+
+const char* atome_text_action_str(uint32_t action) {
+  switch (action) {
+    case ATOME_TEXT_NOT_UNDERSTOOD:
+      return "not-understood";
+    case ATOME_TEXT_ACTUATE:
+      return "actuate";
+    case ATOME_TEXT_STOP_ALL:
+      return "stop-all";
+    case ATOME_TEXT_STATUS_REPORT:
+      return "status-report";
+    case ATOME_TEXT_CONFIG:
+      return "config";
+    case ATOME_TEXT_OPERATOR_ALERT:
+      return "operator-alert";
+    case ATOME_TEXT_REFUSED:
+      return "refused";
+  }
+  return "unknown";
+}
+
+const char* atome_text_why_str(uint32_t why) {
+  switch (why) {
+    case ATOME_TEXT_WHY_OK:
+      return "ok";
+    case ATOME_TEXT_WHY_BUCKET_ABSTAINED:
+      return "bucket-abstained";
+    case ATOME_TEXT_WHY_COMMAND_ABSTAINED:
+      return "command-abstained";
+    case ATOME_TEXT_WHY_SMALLTALK:
+      return "smalltalk";
+    case ATOME_TEXT_WHY_UNKNOWN_COMMAND:
+      return "unknown-command";
+    case ATOME_TEXT_WHY_REFUSED_IN_SAFE:
+      return "refused-in-safe";
+    case ATOME_TEXT_WHY_REFUSED_IN_ALERT:
+      return "refused-in-alert";
+    case ATOME_TEXT_WHY_BAD_TEXT:
+      return "bad-text";
   }
   return "unknown";
 }

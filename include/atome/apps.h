@@ -50,10 +50,16 @@ typedef enum atome_apps_status {
                                           head's bit of the dispatcher's bad_input_mask */
   ATOME_APPS_ERR_ENGINE = 17,          /* the engine refused a head (not a q15 classifier, arena
                                           too small, session or classify call failed) */
-  ATOME_APPS_ERR_BAD_ROLE = 18         /* runner: not exactly one telemetry head, an unknown role,
+  ATOME_APPS_ERR_BAD_ROLE = 18,        /* runner: not exactly one telemetry head, an unknown role,
                                           a check head whose checks_mask names no scheduled head
                                           or whose ok_class is out of range, or a policy whose
                                           n_heads / n_classes differ from the heads given */
+  /* Text commands (30..): numbered apart so that statuses added elsewhere do not collide. */
+  ATOME_APPS_ERR_BAD_TEXT = 30,     /* a text with a 0 byte (0 is the padding byte: a request
+                                       containing it cannot be told from a shorter one) */
+  ATOME_APPS_ERR_NOT_TEXT_HEAD = 31 /* not a text head of the expected task: 1 channel, 32
+                                       features, global quant with token = byte, and the class
+                                       names of intent_bucket / command_intent in their order */
 } atome_apps_status;
 
 const char* atome_apps_status_str(atome_apps_status status);
@@ -129,17 +135,21 @@ typedef enum atome_dispatch_state {
 
 /* The rule that fired this period: one row of docs/APPS.md's transition table each. */
 typedef enum atome_dispatch_rule {
-  ATOME_RULE_CONFIRM = 1,          /* confident reading of the class in force */
-  ATOME_RULE_DEBOUNCE = 2,         /* confident other class, streak below the K it needs */
-  ATOME_RULE_ENTER_ALERT = 3,      /* NORMAL -> ALERT(c) after k_enter readings of c */
-  ATOME_RULE_SWITCH_ALERT = 4,     /* ALERT(a) -> ALERT(b) after k_enter readings of b */
-  ATOME_RULE_RETURN_NORMAL = 5,    /* ALERT(a) -> NORMAL after k_return readings of normal */
-  ATOME_RULE_NO_EVIDENCE = 6,      /* not confident, fewer than m_abstain in a row: state kept */
-  ATOME_RULE_ENTER_SAFE = 7,       /* not confident m_abstain periods in a row -> SAFE */
-  ATOME_RULE_SAFE_COUNT = 8,       /* SAFE, confident normal, streak below k_safe_exit */
-  ATOME_RULE_LEAVE_SAFE = 9,       /* SAFE -> NORMAL after k_safe_exit confident normal readings */
-  ATOME_RULE_SAFE_NOT_NORMAL = 10, /* SAFE, confident non-normal class: stays, streak reset */
-  ATOME_RULE_SAFE_NO_EVIDENCE = 11 /* SAFE, not confident: stays, streak reset */
+  ATOME_RULE_CONFIRM = 1,           /* confident reading of the class in force */
+  ATOME_RULE_DEBOUNCE = 2,          /* confident other class, streak below the K it needs */
+  ATOME_RULE_ENTER_ALERT = 3,       /* NORMAL -> ALERT(c) after k_enter readings of c */
+  ATOME_RULE_SWITCH_ALERT = 4,      /* ALERT(a) -> ALERT(b) after k_enter readings of b */
+  ATOME_RULE_RETURN_NORMAL = 5,     /* ALERT(a) -> NORMAL after k_return readings of normal */
+  ATOME_RULE_NO_EVIDENCE = 6,       /* not confident, fewer than m_abstain in a row: state kept */
+  ATOME_RULE_ENTER_SAFE = 7,        /* not confident m_abstain periods in a row -> SAFE */
+  ATOME_RULE_SAFE_COUNT = 8,        /* SAFE, confident normal, streak below k_safe_exit */
+  ATOME_RULE_LEAVE_SAFE = 9,        /* SAFE -> NORMAL after k_safe_exit confident normal readings */
+  ATOME_RULE_SAFE_NOT_NORMAL = 10,  /* SAFE, confident non-normal class: stays, streak reset */
+  ATOME_RULE_SAFE_NO_EVIDENCE = 11, /* SAFE, not confident: stays, streak reset */
+  ATOME_RULE_OPERATOR_STOP = 12,    /* atome_dispatch_operator(STOP): any state -> SAFE, latched */
+  ATOME_RULE_OPERATOR_HOLD = 13,    /* a period while the stop is latched: SAFE, reading ignored */
+  ATOME_RULE_OPERATOR_RESUME = 14   /* atome_dispatch_operator(RESUME): latch cleared, still SAFE;
+                                       rules 8/9 leave it on confident normal readings */
 } atome_dispatch_rule;
 
 /* How the telemetry reading was taken (anything but CONFIDENT counts as no evidence). */
@@ -213,6 +223,8 @@ typedef struct atome_dispatcher {
   uint32_t owed_mask; /* heads due that have not run yet (deferred or bad input) */
   uint32_t periods;   /* periods stepped (wraps at 2^32) */
   uint32_t magic;
+  uint32_t operator_stop; /* 1: an operator stop is latched (SAFE until atome_dispatch_operator
+                             RESUME); last, so the fields above keep their offsets */
 } atome_dispatcher;
 
 /* Validate the policy and start in SAFE (at boot there is no evidence that the system is normal).
@@ -225,6 +237,17 @@ atome_apps_status atome_dispatch_init(atome_dispatcher* d, const atome_dispatch_
    *out (when not NULL) says SAFE, ATOME_DISPATCH_NO_CLASS, no head to run (all else 0). */
 atome_apps_status atome_dispatch_step(atome_dispatcher* d, const atome_telemetry_reading* reading,
                                       uint32_t bad_input_mask, atome_dispatch_output* out);
+
+/* Operator commands (docs/APPS.md §3.4): STOP enters SAFE at once from any state and latches it
+   (the telemetry cannot leave it: rule OPERATOR_HOLD each period); RESUME clears the latch, and
+   SAFE is then left by the ordinary rules 8/9 (k_safe_exit confident normal readings). *rule
+   (may be NULL): OPERATOR_STOP, OPERATOR_RESUME, or 0 for a RESUME with no stop latched (no
+   effect). An unknown command: ATOME_APPS_ERR_BAD_CONFIG, dispatcher unchanged. */
+typedef enum atome_operator_command {
+  ATOME_OPERATOR_STOP = 1,
+  ATOME_OPERATOR_RESUME = 2
+} atome_operator_command;
+atome_apps_status atome_dispatch_operator(atome_dispatcher* d, uint32_t command, uint32_t* rule);
 
 const char* atome_dispatch_state_str(uint32_t state);
 const char* atome_dispatch_rule_str(uint32_t rule);
@@ -518,6 +541,108 @@ void atome_calibrate_q16(const atome_calibration* cal, const int32_t* logits_q16
                          atome_head_result* res);
 
 const char* atome_head_action_str(uint32_t action);
+
+/* ---- Text commands (apps/text_commands.cpp, docs/APPS.md §12) ---------------------------------
+ *
+ * Two shipped text heads (models/task-intent-bucket-q15.atome,
+ * models/task-command-intent-q15.atome) turn a typed request of 1..32 bytes into an action for the
+ * application: intent_bucket routes it, a `control` request goes to command_intent, and a fixed
+ * table (atome_text_decide) maps the two decisions and the dispatcher's state to one action.
+ * Fail-safe: a head that abstains, a smalltalk or unknown request is NOT_UNDERSTOOD, never an
+ * action. Token = byte, the text left-padded with byte 0 to the heads' window (docs/DATA.md: the
+ * request ends at the last token). */
+
+enum { ATOME_TEXT_MAX_BYTES = 32 };
+
+/* The heads' classes, in the order the interpreter checks at init (by name). */
+enum {
+  ATOME_BUCKET_CONTROL = 0,
+  ATOME_BUCKET_QUERY = 1,
+  ATOME_BUCKET_CONFIG = 2,
+  ATOME_BUCKET_ALERT = 3,
+  ATOME_BUCKET_SMALLTALK = 4,
+  ATOME_BUCKET_N = 5
+};
+enum {
+  ATOME_INTENT_TURN_ON = 0,
+  ATOME_INTENT_TURN_OFF = 1,
+  ATOME_INTENT_SET_VALUE = 2,
+  ATOME_INTENT_STATUS = 3,
+  ATOME_INTENT_STOP_ALL = 4,
+  ATOME_INTENT_UNKNOWN = 5,
+  ATOME_INTENT_N = 6
+};
+#define ATOME_TEXT_NO_INTENT 0xFFFFFFFFu
+
+typedef enum atome_text_action {
+  ATOME_TEXT_NOT_UNDERSTOOD = 0, /* do nothing (why says which head or class) */
+  ATOME_TEXT_ACTUATE = 1,        /* intent: turn_on, turn_off or set_value; the application
+                                    parses the device and value */
+  ATOME_TEXT_STOP_ALL = 2,       /* operator stop: call atome_dispatch_operator(STOP) */
+  ATOME_TEXT_STATUS_REPORT = 3,  /* query bucket, or the command head's status */
+  ATOME_TEXT_CONFIG = 4,         /* a settings request for the application */
+  ATOME_TEXT_OPERATOR_ALERT = 5, /* the operator reports an alarm ("smoke in the kitchen") */
+  ATOME_TEXT_REFUSED = 6         /* an actuation understood but refused in this state */
+} atome_text_action;
+
+typedef enum atome_text_why {
+  ATOME_TEXT_WHY_OK = 0,
+  ATOME_TEXT_WHY_BUCKET_ABSTAINED = 1,
+  ATOME_TEXT_WHY_COMMAND_ABSTAINED = 2,
+  ATOME_TEXT_WHY_SMALLTALK = 3,
+  ATOME_TEXT_WHY_UNKNOWN_COMMAND = 4,
+  ATOME_TEXT_WHY_REFUSED_IN_SAFE = 5,
+  ATOME_TEXT_WHY_REFUSED_IN_ALERT = 6,
+  ATOME_TEXT_WHY_BAD_TEXT = 7 /* the call failed (status says why): nothing to act on */
+} atome_text_why;
+
+typedef struct atome_text_decision {
+  uint32_t action; /* atome_text_action */
+  uint32_t why;    /* atome_text_why */
+  uint32_t intent; /* the command head's class when it decided, else ATOME_TEXT_NO_INTENT */
+  uint32_t state;  /* the dispatcher state the decision was taken in */
+  atome_head_result bucket;  /* action RAN (has_result 1) once the text was valid */
+  atome_head_result command; /* RAN when the request was routed to it, else SKIPPED */
+} atome_text_decision;
+
+typedef struct atome_text_interpreter {
+  struct atome_session* bucket_session;
+  struct atome_session* command_session;
+  atome_calibration bucket_cal, command_cal;
+  uint32_t window; /* tokens per request: the heads' n_features, ATOME_TEXT_MAX_BYTES */
+  uint32_t magic;
+} atome_text_interpreter;
+
+/* Arena bytes for both heads' sessions (each at an ATOME_STATE_ALIGN boundary); 0 when a model
+   is NULL or not a classifier. */
+size_t atome_text_arena_bytes(const struct atome_model* bucket, const struct atome_model* command);
+
+/* Checks both heads (q15 classifiers, ATOME_APPS_ERR_NOT_TEXT_HEAD unless each is a 1-channel
+   global-quant head of exactly 32 features whose tokeniser maps every byte to itself, with its
+   task's class names in order) and lays their sessions out in arena. Stack: one
+   atome_tokenizer (~1.3 KB) during the check. */
+atome_apps_status atome_text_init(atome_text_interpreter* ti, const struct atome_model* bucket,
+                                  const struct atome_model* command, void* arena,
+                                  size_t arena_bytes);
+
+/* One request of n bytes (1..window: ATOME_APPS_ERR_BAD_LENGTH otherwise — a longer text is
+   refused, not truncated: a cut request is another request; no 0 byte: ATOME_APPS_ERR_BAD_TEXT)
+   in dispatcher state `state` (ATOME_DSTATE_*, else ATOME_APPS_ERR_BAD_CONFIG). On an error *out
+   is NOT_UNDERSTOOD / BAD_TEXT with no head result. */
+atome_apps_status atome_text_interpret(atome_text_interpreter* ti, const uint8_t* text, size_t n,
+                                       uint32_t state, atome_text_decision* out);
+
+/* The decision table alone (docs/APPS.md §12.2), for tests and for callers that run the heads
+   themselves: out->action, why, intent from the bucket's result, the command head's (NULL or
+   has_result 0 when it did not run) and the state. Copies neither head result into out. */
+void atome_text_decide(uint32_t state, const atome_head_result* bucket,
+                       const atome_head_result* command, atome_text_decision* out);
+
+/* Whether the bucket's result routes the request to the command head (confident control). */
+int atome_text_routes_to_command(const atome_head_result* bucket);
+
+const char* atome_text_action_str(uint32_t action);
+const char* atome_text_why_str(uint32_t why);
 
 #ifdef __cplusplus
 }
