@@ -214,6 +214,7 @@ void add_apps_command(CLI::App& app) {
   run->add_flag("--json", o->json, "One JSON object per period, then a summary object");
   run->add_option("--gate", o->gate, "'off': run every due head (the always-run reference)");
   run->callback([o] { run_apps(*o); });
+  add_apps_text_command(apps);
 }
 
 }  // namespace atome::cli

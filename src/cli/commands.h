@@ -25,5 +25,6 @@ void add_keygen_command(CLI::App& app);
 void add_sign_command(CLI::App& app);
 void add_verify_command(CLI::App& app);
 void add_apps_command(CLI::App& app);
+void add_apps_text_command(CLI::App* apps);  // `atome apps command` (cmd_apps_text.cpp)
 
 }  // namespace atome::cli

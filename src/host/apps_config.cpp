@@ -133,7 +133,7 @@ AppsConfig parse_apps_config(const std::string& text, const std::string& name) {
   const json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) throw FormatError(name + ": not valid JSON");
   if (!j.is_object()) throw FormatError(name + ": must be a JSON object");
-  only_keys(j, {"heads", "policy", "comment"}, name, "");
+  only_keys(j, {"heads", "policy", "comment", "text"}, name, "");  // text: apps_text_config
   if (!j.contains("heads") || !j.at("heads").is_array() || j.at("heads").empty())
     bad(name, "heads", "must be a non-empty array");
   AppsConfig c;
