@@ -28,8 +28,7 @@ atome_apps_status atome_dispatch_operator(atome_dispatcher* d, uint32_t command,
   }
   if (command != ATOME_OPERATOR_RESUME) return ATOME_APPS_ERR_BAD_CONFIG;
   if (d->operator_stop == 0) return ATOME_APPS_OK;  // nothing latched: no effect, rule 0
-  d->operator_stop = 0;
-  atome::apps::enter_safe(*d);
+  d->operator_stop = 0;  // still SAFE with every streak reset (by the stop and each held period)
   if (rule != nullptr) *rule = ATOME_RULE_OPERATOR_RESUME;
   return ATOME_APPS_OK;
 }

@@ -11,7 +11,10 @@
 
 #include "atome/apps.h"
 #include "host/aligned_buffer.h"
+#include "host/class_spec.h"
 #include "host/classify.h"
+#include "host/file_io.h"
+#include "host/model_data.h"
 #include "host/model_file.h"
 
 namespace atome::test {
@@ -319,6 +322,16 @@ TEST(AppsText, WrongHeadsAreRefused) {
   EXPECT_EQ(atome_text_init(&ti, nullptr, &s.command.model, arena.data(), arena.size()),
             ATOME_APPS_ERR_NULL_ARGUMENT);
   EXPECT_EQ(atome_text_arena_bytes(nullptr, &s.command.model), 0u);
+  // The bucket head with one class renamed: same shape, same tokens, not the task it claims.
+  const std::string path = std::string(ATOME_SOURCE_DIR) + "/models/task-intent-bucket-q15.atome";
+  ClassSpec spec = class_spec_of(s.bucket.model);
+  spec.classes[ATOME_BUCKET_ALERT] = "alarm";
+  AlignedBuffer renamed;
+  renamed.assign(write_native(with_class_spec(read_native(read_file(path)), spec)));
+  atome_model m{};
+  ASSERT_EQ(atome_model_load(&m, renamed.data(), renamed.size()), ATOME_OK);
+  EXPECT_EQ(atome_text_init(&ti, &m, &s.command.model, arena.data(), arena.size()),
+            ATOME_APPS_ERR_NOT_TEXT_HEAD);
   EXPECT_EQ(atome_text_init(&ti, &s.bucket.model, &s.command.model, arena.data(), arena.size()),
             ATOME_APPS_OK);
 }
