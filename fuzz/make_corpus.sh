@@ -14,7 +14,7 @@ build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
 mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input" "$out/signature" \
-  "$out/apps_stream"
+  "$out/apps_stream" "$out/apps_text"
 # fuzz_class_input: a CSV seed (selector 1) and an empty-section seed (selector 0).
 printf '\001x[0],y[0],x[1],y[1],x[2],y[2]\n1,2,3,4,-1,0.5\n' >"$out/class_input/rows.csv"
 printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
@@ -27,6 +27,10 @@ printf '\000period,head,values...\n0,a,1,2\n0,b,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,
   >"$out/apps_stream/frames-check.csv"
 printf '\001{"heads": [{"name": "t", "model": "t.atome", "role": "telemetry", "gate": {"mode": "tolerance", "tol": 2, "max_skips": 16}}, {"name": "a", "model": "a.atome", "states": ["all"], "every": 2, "offset": 1, "cost": 3}, {"name": "c", "model": "c.atome", "role": "check", "checks": ["a"], "ok_class": "ok", "on_abstain": "flag"}], "policy": {"normal_class": "normal", "budget": 3}}\n' \
   >"$out/apps_stream/apps-tolerance.json"
+# fuzz_apps_text: requests in NORMAL (selector 0) and SAFE (4), and apps.json (selector 1).
+printf '\000turn on the motor' >"$out/apps_text/turn_on.txt"
+printf '\004emergency stop now' >"$out/apps_text/stop.txt"
+{ printf '\001'; cat "$repo/apps/examples/apps.json"; } >"$out/apps_text/apps.json"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"
