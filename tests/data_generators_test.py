@@ -16,6 +16,10 @@
    byte 0 (no 0 after the first non-zero byte), and held-out writers are unseen phrasings: at most
    half of the requests of the odd-numbered writers occur verbatim among the even-numbered ones',
    and the 30 writers of --scale full have 30 distinct phrasing families (frame x tail pairs).
+7. device references (common.side_rng): drawing from the side stream leaves the head's own stream
+   where it was, and the side stream is not the head's; the anomaly head's healthy windows read
+   about 0 decades against the machine's commissioning baseline (median |log10(E/E0)| < 0.3) while
+   its faults rise above it.
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -148,6 +152,27 @@ def check_head(d, head):
           f"best single feature {stump:.3f}")
 
 
+def check_side_rng():
+    sys.path.insert(0, os.path.join(ROOT, "data", "generators"))
+    import common
+    a, b = common.head_rng(7, "x"), common.head_rng(7, "x")
+    side = common.side_rng(a)
+    side_draws = side.random(5)
+    check(np.array_equal(a.random(5), b.random(5)), "side_rng advanced the head's own stream")
+    check(not np.array_equal(side_draws, common.head_rng(7, "x").random(5)),
+          "side_rng gives the head's own draws")
+
+
+def check_anomaly_baseline(d):
+    with open(os.path.join(d, "anomaly", "examples.csv")) as f:
+        rows = np.array([[float(v) for v in r] for r in list(csv.reader(f))[1:]])
+    y, x = rows[:, 0].astype(int), rows[:, 4:]
+    healthy = np.median(np.abs(x[y == 0]))
+    check(healthy < 0.3, f"anomaly: healthy windows {healthy:.2f} decades from the baseline")
+    for k in (1, 3):  # imbalance, looseness raise the low bands
+        check(np.median(x[y == k].max(axis=1)) > 0.5, f"anomaly: class {k} not above its baseline")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("workdir")
@@ -162,6 +187,9 @@ def main():
             check(filecmp.cmp(os.path.join(d1, h, f), os.path.join(d2, h, f), shallow=False),
                   f"{h}/{f}: two runs with seed 7 differ")
         check_head(d1, h)
+    check_side_rng()
+    if "anomaly" in heads:
+        check_anomaly_baseline(d1)
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)

@@ -39,6 +39,13 @@ def head_rng(seed, head):
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence([seed, zlib.crc32(head.encode())])))
 
 
+def side_rng(rng):
+    """A second stream beside rng (PCG64 jumped far ahead; rng itself is not advanced): for a
+    device's own reference readings (commissioning baselines), so that adding them leaves every
+    other draw of the head, and hence its examples, exactly as they were."""
+    return np.random.Generator(rng.bit_generator.jumped())
+
+
 def assign_groups(rng, n, n_groups):
     """Group id of each example: every group gets n // n_groups examples (+1 for the first few),
     shuffled, so that a held-out group is never empty."""
