@@ -273,6 +273,37 @@ TEST(FeatureTokenize, HandValues) {
             (std::vector<uint32_t>{64, 192, 64, 192}));
 }
 
+// feature_band (what the trainer's --jitter keeps tokens inside) is the band the tokeniser uses:
+// a feature's lowest and highest values give its first and last token, in every mode.
+TEST(FeatureTokenize, FeatureBandIsTheTokenisersBand) {
+  ClassSpec s;
+  s.channels = {{"a", "", 0, 0}, {"b", "", 0, 0}, {"c", "", 0, 0}};
+  s.window = 3;  // F = 9: banded 28 levels, channel 85
+  s.vmin.assign(9, -1.0);
+  s.vmax.assign(9, 2.0);
+  for (uint32_t mode : {ATOME_QUANT_GLOBAL, ATOME_QUANT_BANDED, ATOME_QUANT_CHANNEL}) {
+    s.quant_mode = mode;
+    const std::vector<uint32_t> lo = tokenize_features(s, std::vector<double>(9, -1.0));
+    const std::vector<uint32_t> hi = tokenize_features(s, std::vector<double>(9, 2.0));
+    for (uint32_t i = 0; i < 9; ++i) {
+      const FeatureBand b = feature_band(s, i);
+      EXPECT_EQ(lo[i], b.first) << "mode " << mode << " feature " << i;
+      EXPECT_EQ(hi[i], b.first + b.levels - 1) << "mode " << mode << " feature " << i;
+      EXPECT_LE(b.first + b.levels, 256u);
+    }
+  }
+  // FORMAT.md §17.4's numbers for feature 4 (channel 1, timestep 1).
+  s.quant_mode = ATOME_QUANT_CHANNEL;
+  EXPECT_EQ(feature_band(s, 4).first, 85u);
+  EXPECT_EQ(feature_band(s, 4).levels, 85u);
+  s.quant_mode = ATOME_QUANT_BANDED;
+  EXPECT_EQ(feature_band(s, 4).first, 4u * 28u);
+  EXPECT_EQ(feature_band(s, 4).levels, 28u);
+  s.quant_mode = ATOME_QUANT_GLOBAL;
+  EXPECT_EQ(feature_band(s, 4).first, 0u);
+  EXPECT_EQ(feature_band(s, 4).levels, 256u);
+}
+
 TEST(FeatureTokenize, MatchesTheOriginalOnEveryHeadsRanges) {
   const std::string dir = reference_path("original-superesp");
   ATOME_REQUIRE_FIXTURE(dir + "/agri.tok.json");

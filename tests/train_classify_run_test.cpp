@@ -280,6 +280,26 @@ TEST_F(ClassifyRunTest, Q15RunExportsAQ15FileThatAgrees) {
   expect_classify_agrees(a);
 }
 
+// --jitter moves training tokens only: the run differs from one without it, is still
+// deterministic and resumable (the jitter is seeded by seed and step), records the option, and
+// the file's tokeniser (classify) still gives the trainer's predictions.
+TEST_F(ClassifyRunTest, JitterChangesTrainingOnlyAndResumes) {
+  const std::string a = path("a"), b = path("b"), c = path("c");
+  ASSERT_EQ(run(train_args(a, "--jitter 0.3")).exit_code, 0);
+  ASSERT_EQ(run(train_args(c)).exit_code, 0);
+  EXPECT_NE(read_bytes(a + "/best.atome"), read_bytes(c + "/best.atome"));
+  EXPECT_EQ(json::parse(read_text(a + "/run.json"))["jitter"].get<float>(), 0.3f);
+  EXPECT_FALSE(json::parse(read_text(c + "/run.json")).contains("jitter"));
+  expect_one_line_error(run(train_args(b, "--jitter 0.3 --stop-after-step 20")), 1,
+                        "stopped after step 24");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(b) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  EXPECT_EQ(result_of(a), result_of(b));
+  expect_classify_agrees(a);
+  for (const char* bad : {"--jitter 1.5", "--jitter -0.1", "--jitter x"})
+    EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
+}
+
 // --quant global: the file records it and classify still gives the trainer's predictions (its
 // tokens are the file's own tokeniser's, in either mode).
 TEST_F(ClassifyRunTest, GlobalQuantisationIsRecordedAndAgrees) {

@@ -154,6 +154,10 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                  "levels: the token says which feature it is), channel (each channel its own "
                  "band of 256 / channels levels) or global (256 levels, shared)")
       ->capture_default_str();
+  cmd.add_option("--jitter", f.jitter,
+                 "classify: in training batches each token moves one level up or down within its "
+                 "band with this probability (the levels are ordered; 0: off)")
+      ->capture_default_str();
   cmd.add_option("--target-risk", f.target_risk,
                  "classify: the abstention threshold keeps the validation selective risk <= this")
       ->capture_default_str();
@@ -238,6 +242,7 @@ train::TrainOptions train_options(const TrainFlags& f) {
     if (f.quant != "banded" && f.quant != "global" && f.quant != "channel")
       throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
     o.quant = f.quant;
+    o.jitter = parse_float(f.jitter, "--jitter", 0.0, false, 1.0);
     o.risk_confidence = parse_float(f.risk_confidence, "--risk-confidence", 0.0, true, 1.0);
     if (!(o.risk_confidence < 1.0f)) throw UsageError("--risk-confidence must be below 1");
   } else if (!f.data.empty() || !f.group_by.empty()) {

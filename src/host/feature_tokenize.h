@@ -16,4 +16,10 @@ namespace atome {
 // with round = to nearest, ties to even (numpy's np.round, the original's).
 std::vector<uint32_t> tokenize_features(const ClassSpec& spec, const std::vector<double>& row);
 
+// Feature i's tokens are first .. first + levels - 1, its levels in order (the quant mode's band).
+struct FeatureBand {
+  uint32_t first = 0, levels = 256;
+};
+FeatureBand feature_band(const ClassSpec& spec, uint32_t i);
+
 }  // namespace atome

@@ -44,6 +44,7 @@ struct Prepared {
   ClassSplit split;
   ClassSpec spec;
   std::vector<std::vector<uint8_t>> tokens;  // per row, F each
+  std::vector<FeatureBand> bands;            // per feature
   uint32_t F = 0, C = 0;
 };
 
@@ -60,6 +61,7 @@ Prepared prepare(const TrainOptions& o) {
   fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant));
   p.F = p.spec.n_features();
   p.C = static_cast<uint32_t>(p.spec.classes.size());
+  for (uint32_t i = 0; i < p.F; ++i) p.bands.push_back(feature_band(p.spec, i));
   p.tokens.reserve(p.data.features.size());
   for (const std::vector<double>& row : p.data.features) {
     const std::vector<uint32_t> t = tokenize_features(p.spec, row);
@@ -105,6 +107,29 @@ void fill_batch(const Prepared& p, const size_t* rows, size_t B, std::vector<uin
   for (size_t b = 0; b < B; ++b) {
     std::copy(p.tokens[rows[b]].begin(), p.tokens[rows[b]].end(), in.begin() + b * p.F);
     target[b * p.F + p.F - 1] = static_cast<uint8_t>(p.data.labels[rows[b]]);
+  }
+}
+
+// Level jitter (--jitter P): each token of a training batch moves to a neighbouring level of its
+// own band with probability P (inward at the band's ends). Why: a token is a level of an ordered
+// quantity, but its embedding row is learnt on its own, and held-out sites put features at levels
+// (and level combinations) the train sites rarely reached; the jitter teaches neighbouring levels
+// to mean nearly the same. Seeded by (seed, step) alone, so a resumed run draws the same.
+void jitter_batch(const Prepared& p, std::vector<uint8_t>& in, size_t B, float P, uint64_t seed,
+                  int step) {
+  if (P <= 0.0f) return;
+  uint64_t state = splitmix64_mix(seed * 0xA24BAED4963EE407ull +
+                                  static_cast<uint64_t>(step) * 0x9FB21C651E98DF25ull);
+  const double p_move = static_cast<double>(P);
+  for (size_t b = 0; b < B; ++b) {
+    for (uint32_t i = 0; i < p.F; ++i) {
+      const uint64_t r = splitmix64(&state);
+      if (static_cast<double>(r >> 11) * 0x1.0p-53 >= p_move) continue;
+      uint8_t& t = in[b * p.F + i];
+      const uint32_t level = t - p.bands[i].first, top = p.bands[i].levels - 1;
+      const bool up = level == 0 || (level < top && (r & 1u) != 0);
+      t = static_cast<uint8_t>(up ? t + 1 : t - 1);
+    }
   }
 }
 
@@ -330,6 +355,7 @@ void validate_classify_options(const TrainOptions& o) {
   if (!(o.adam.lr > 0.0f) || !(o.adam.lr < 10.0f)) fail("--lr must be in (0, 10)");
   if (!(o.adam.weight_decay >= 0.0f)) fail("--wd must be >= 0");
   if (!(o.clip >= 0.0f)) fail("--clip must be >= 0");
+  if (!(o.jitter >= 0.0f && o.jitter <= 1.0f)) fail("--jitter must be in [0, 1]");
   if (!(o.min_lr_ratio >= 0.0f && o.min_lr_ratio <= 1.0f)) fail("--min-lr-ratio must be in [0, 1]");
   if (o.legacy) fail("--legacy is for language models");
   for (uint32_t n : {o.numerics, o.export_numerics})
@@ -406,6 +432,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
     const size_t first = static_cast<size_t>(k) * o.batch;
     const size_t B = std::min<size_t>(o.batch, order.size() - first);
     fill_batch(p, order.data() + first, B, in, target);
+    jitter_batch(p, in, B, o.jitter, o.seed, step);
     const StepResult s =
         train_step(model, adam, o, schedule, in.data(), target.data(), B, p.F, step);
     const double loss = s.loss, grad_norm = s.grad_norm;

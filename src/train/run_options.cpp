@@ -142,6 +142,7 @@ std::string options_to_json(const TrainOptions& o) {
     j["patience"] = o.patience;
     j["target_risk"] = o.target_risk;
     j["quant"] = o.quant;
+    if (o.jitter != 0.0f) j["jitter"] = o.jitter;  // older runs keep their run.json
     j["risk_confidence"] = o.risk_confidence;
     j["data_fingerprint"] = o.data_fingerprint;
   }
@@ -206,6 +207,7 @@ TrainOptions options_from_json(const std::string& text) {
       o.patience = option_int<int>(j, "patience");
       o.target_risk = option_float(j, "target_risk");
       if (j.contains("quant")) o.quant = j.at("quant").get<std::string>();
+      if (j.contains("jitter")) o.jitter = option_float(j, "jitter");
       if (j.contains("risk_confidence")) o.risk_confidence = option_float(j, "risk_confidence");
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }

@@ -47,8 +47,9 @@ struct TrainOptions {
   int epochs = 40;
   int patience = 10;  // early stopping: epochs without a better validation loss
   float target_risk = 0.01f;
-  float risk_confidence = 0.9f;   // the threshold's risk bound (calibration.h); 0 = observed risk
-  std::string quant = "banded";   // tokenisation: "banded" or "global" (FORMAT.md §17.4)
+  float risk_confidence = 0.9f;  // the threshold's risk bound (calibration.h); 0 = observed risk
+  std::string quant = "banded";  // tokenisation: "banded" or "global" (FORMAT.md §17.4)
+  float jitter = 0.0f;  // train batches: each token moves one level up or down with this chance
   uint32_t data_fingerprint = 0;  // CRC-32 of the data files when the run started (resume check)
 };
 
