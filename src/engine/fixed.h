@@ -126,6 +126,39 @@ static inline uint32_t isqrt64(uint64_t v) {
   return static_cast<uint32_t>(root);
 }
 
+// sum over i of (c_i * c_i) >> 8, c_i = x_i - mean, |c_i| <= 2^28 (|x|, |mean| <= 2^27).
+static inline uint64_t sum_squares_shr8_wide(const int32_t* x, int32_t mean, uint32_t d) {
+  uint64_t squares = 0;
+  for (uint32_t i = 0; i < d; ++i) {
+    const int32_t c = x[i] - mean;
+    squares += static_cast<uint64_t>(mul_wide(c, c)) >> 8;
+  }
+  return squares;
+}
+// The same without a 64-bit multiply (Cortex-M0: libgcc's __aeabi_lmul per element): u = |c| =
+// a * 2^16 + b with a <= 2^12, b < 2^16, so u^2 = a^2 2^32 + a b 2^17 + b^2 and, the first two
+// terms being multiples of 2^8, (u^2) >> 8 = a^2 2^24 + a b 2^9 + (b^2 >> 8) exactly (b^2 fits
+// uint32). The three parts are summed apart (each term < 2^32) and combined once.
+static inline uint64_t sum_squares_shr8_split(const int32_t* x, int32_t mean, uint32_t d) {
+  uint64_t high = 0, cross = 0, low = 0;
+  for (uint32_t i = 0; i < d; ++i) {
+    const int32_t c = x[i] - mean;
+    const uint32_t u = static_cast<uint32_t>(c < 0 ? -c : c);
+    const uint32_t a = u >> 16, b = u & 0xFFFFu;
+    high += a * a;
+    cross += a * b;
+    low += (b * b) >> 8;
+  }
+  return (high << 24) + (cross << 9) + low;
+}
+static inline uint64_t sum_squares_shr8(const int32_t* x, int32_t mean, uint32_t d) {
+#if defined(__ARM_ARCH_6M__)
+  return sum_squares_shr8_split(x, mean, d);
+#else
+  return sum_squares_shr8_wide(x, mean, d);
+#endif
+}
+
 // LayerNorm, integer: x (Q16, |x| <= 2^27) -> h (Q8, int16).
 //   mean = trunc(sum(x) / d)                                      (int64 sum, C division)
 //   c_i  = x_i - mean
@@ -139,11 +172,7 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   int64_t sum = 0;
   for (uint32_t i = 0; i < d; ++i) sum += x[i];
   const int32_t mean = static_cast<int32_t>(sum / static_cast<int64_t>(d));
-  uint64_t squares = 0;
-  for (uint32_t i = 0; i < d; ++i) {
-    const int32_t c = x[i] - mean;  // |c| <= 2^28
-    squares += static_cast<uint64_t>(mul_wide(c, c)) >> 8;
-  }
+  const uint64_t squares = sum_squares_shr8(x, mean, d);
   uint64_t var = squares / d + eps_q24;
   int s = 0;
   while (var < (uint64_t{1} << 60)) {
@@ -152,16 +181,19 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   }
   const uint32_t root = isqrt64(var);
   const uint32_t r = static_cast<uint32_t>((uint64_t{1} << 61) / root);
-  // The same integers with 32 x 32 -> 64 products (one instruction on most 32-bit cores):
-  // |c| < 2^29 and r <= 2^31 (r - 2^31 fits int32 when r = 2^31 would not), |z| < 2^23.
-  // z and h fit int32 (|z| < 2^23, the unsaturated h < 2^27), so only the low word of each
-  // shifted 64-bit sum is kept: (v >> k) mod 2^32 from v's halves, k = 49 - s in [19, 49] (var >=
-  // eps >= 1 gives s <= 30).
-  const int32_t r_low = static_cast<int32_t>(r - (1u << 30));  // r = 2^30 + r_low, r_low < 2^30
-  const uint32_t k = static_cast<uint32_t>(49 - s);
+  // The same integers with one 32 x 32 -> 64 product (one instruction on most 32-bit cores):
+  // |c| <= 2^28 and r in (2^30, 2^31] (root in [2^30, 2^31)), |z| < 2^23. r fits int32 except
+  // for r = 2^31 (root = 2^30 exactly), and then (c * 2^31 + 2^(k-1)) >> k = (c * 2^30 +
+  // 2^(k-2)) >> (k - 1): numerator and divisor halved, the same floor. z and h fit int32 (|z| <
+  // 2^23, the unsaturated h < 2^27), so only the low word of each shifted 64-bit sum is kept:
+  // (v >> k) mod 2^32 from v's halves, k = 49 - s in [19, 49] (var >= eps >= 1 gives s <= 30),
+  // or one less.
+  const bool r_max = r == (1u << 31);
+  const int32_t r32 = static_cast<int32_t>(r_max ? 1u << 30 : r);
+  const uint32_t k = static_cast<uint32_t>(49 - s) - (r_max ? 1u : 0u);
   const uint64_t half = uint64_t{1} << (k - 1);
   const auto c_times_r = [=](int32_t c) {  // c * r + half, as the bits of a uint64
-    return static_cast<uint64_t>(shl(c, 30) + mul_wide(c, r_low)) + half;
+    return static_cast<uint64_t>(mul_wide(c, r32)) + half;
   };
   const auto output = [=](uint32_t i, int32_t z) {
     const uint64_t v = static_cast<uint64_t>(mul_wide(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
@@ -225,6 +257,26 @@ static inline int32_t requantize_small(int32_t acc, int32_t scale) {
   return requantize_small_split(acc, scale);
 #else
   return requantize_small_wide(acc, scale);
+#endif
+}
+
+// shift_round(a * b, 16) without a 64-bit multiply (Cortex-M0), for |a| < 2^18 and |b| < 2^28
+// (so that the result, |a * b| / 2^16 < 2^30, fits int32): with b = bh 2^16 + bm 2^8 + bn, bm and
+// bn in [0, 2^8), and floor(floor(y / 2^8) / 2^8) = floor(y / 2^16),
+//   (a b + 2^15) >> 16 = a bh + ((a bm + ((a bn + 2^15) >> 8)) >> 8)
+// exactly, every term within int32 (|a bh| < 2^30, |a bm|, |a bn| < 2^26).
+static inline int32_t mul_shift16_split(int32_t a, int32_t b) {
+  const int32_t bh = b >> 16;
+  const int32_t bm = (b >> 8) & 0xFF, bn = b & 0xFF;
+  return a * bh + ((a * bm + ((a * bn + (1 << 15)) >> 8)) >> 8);
+}
+
+// shift_round(a * b, 16) for |a| < 2^18 and |b| < 2^28, returned as the int32 it fits in.
+static inline int32_t mul_shift16_small(int32_t a, int32_t b) {
+#if defined(__ARM_ARCH_6M__)
+  return mul_shift16_split(a, b);
+#else
+  return low_word_of_shift(static_cast<uint64_t>(mul_wide(a, b)) + (1u << 15), 16);
 #endif
 }
 

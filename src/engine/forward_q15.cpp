@@ -100,8 +100,15 @@ void conv_forward(atome_session* s, uint32_t layer) {
       sum[ch] = total;
     }
   }
-  for (uint32_t ch = 0; ch < d; ++ch)
-    sum[ch] = sat_q16(shift_round(mul_wide(sum[ch], w.scale_q24), 16));
+  if (taps <= 8) {
+    // |sum| <= 8 * 2^15 = 2^18 (int16 history) and alpha < 2^28 (the loader checks it): the
+    // product shifted fits int32 (the same integers, no 64-bit multiply on M0).
+    for (uint32_t ch = 0; ch < d; ++ch)
+      sum[ch] = sat_q16_32(mul_shift16_small(sum[ch], w.scale_q24));
+  } else {
+    for (uint32_t ch = 0; ch < d; ++ch)
+      sum[ch] = sat_q16(shift_round(mul_wide(sum[ch], w.scale_q24), 16));
+  }
 }
 
 // state = sat(shift_round(decay * state, 15) + shift_round(b * h, 8)); y = sat(shift_round(c *
@@ -122,8 +129,7 @@ void ssm_forward(atome_session* s, uint32_t layer) {
       state[ch] = sat_q16(kept + shift_round(mul_wide(b, s->q.h[ch]), 8));
     }
     if (c > -65536 && c < 65536) {
-      s->q.ssm_out[ch] =
-          low_word_of_shift(static_cast<uint64_t>(mul_wide(c, state[ch])) + (1u << 15), 16);
+      s->q.ssm_out[ch] = mul_shift16_small(c, state[ch]);  // |state| <= 2^27
     } else {
       s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(c, state[ch]), 16));
     }
