@@ -93,7 +93,70 @@ void ternary_matvec_i8_lut2(int32_t* acc, const atome_trits& w, const TernaryInp
     const uint8_t* p = row;
     const uint8_t* q = row + w.row_bytes;
     uint32_t s = 0, u = 0;
-    for (uint32_t k = bytes; k != 0; --k, lo += 32, hi += 32) {
+    uint32_t k = bytes;
+#if defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+    // Cortex-M0: GCC runs out of low registers here and moves values through high ones (27
+    // instructions per byte of both rows); by hand, 22 per byte: per byte and row a byte load,
+    // two shift pairs (the nibbles times 2, no mask register), two halfword lookups, two adds.
+    if (k >= 2) {
+      const uint8_t* const end = p + (k & ~1u);
+      uint32_t t0, t1;
+      __asm__ volatile(
+          ".syntax unified\n"  // GCC writes Thumb-1 inline asm in divided syntax by default
+          "1:\n\t"
+          "ldrb  %[t0], [%[p], #0]\n\t"
+          "lsls  %[t1], %[t0], #28\n\t"
+          "lsrs  %[t1], %[t1], #27\n\t"
+          "ldrh  %[t1], [%[lo], %[t1]]\n\t"
+          "adds  %[s], %[s], %[t1]\n\t"
+          "lsrs  %[t0], %[t0], #4\n\t"
+          "lsls  %[t0], %[t0], #1\n\t"
+          "ldrh  %[t0], [%[hi], %[t0]]\n\t"
+          "adds  %[s], %[s], %[t0]\n\t"
+          "ldrb  %[t0], [%[q], #0]\n\t"
+          "lsls  %[t1], %[t0], #28\n\t"
+          "lsrs  %[t1], %[t1], #27\n\t"
+          "ldrh  %[t1], [%[lo], %[t1]]\n\t"
+          "adds  %[u], %[u], %[t1]\n\t"
+          "lsrs  %[t0], %[t0], #4\n\t"
+          "lsls  %[t0], %[t0], #1\n\t"
+          "ldrh  %[t0], [%[hi], %[t0]]\n\t"
+          "adds  %[u], %[u], %[t0]\n\t"
+          "adds  %[lo], #64\n\t"
+          "adds  %[hi], #64\n\t"
+          "ldrb  %[t0], [%[p], #1]\n\t"
+          "lsls  %[t1], %[t0], #28\n\t"
+          "lsrs  %[t1], %[t1], #27\n\t"
+          "ldrh  %[t1], [%[lo], %[t1]]\n\t"
+          "adds  %[s], %[s], %[t1]\n\t"
+          "lsrs  %[t0], %[t0], #4\n\t"
+          "lsls  %[t0], %[t0], #1\n\t"
+          "ldrh  %[t0], [%[hi], %[t0]]\n\t"
+          "adds  %[s], %[s], %[t0]\n\t"
+          "ldrb  %[t0], [%[q], #1]\n\t"
+          "lsls  %[t1], %[t0], #28\n\t"
+          "lsrs  %[t1], %[t1], #27\n\t"
+          "ldrh  %[t1], [%[lo], %[t1]]\n\t"
+          "adds  %[u], %[u], %[t1]\n\t"
+          "lsrs  %[t0], %[t0], #4\n\t"
+          "lsls  %[t0], %[t0], #1\n\t"
+          "ldrh  %[t0], [%[hi], %[t0]]\n\t"
+          "adds  %[u], %[u], %[t0]\n\t"
+          "adds  %[lo], #64\n\t"
+          "adds  %[hi], #64\n\t"
+          "adds  %[p], #2\n\t"
+          "adds  %[q], #2\n\t"
+          "cmp   %[p], %[end]\n\t"
+          "bne   1b\n\t"
+          ".syntax divided\n"
+          : [s] "+l"(s), [u] "+l"(u), [p] "+l"(p), [q] "+l"(q), [lo] "+l"(lo), [hi] "+l"(hi),
+            [t0] "=&l"(t0), [t1] "=&l"(t1)
+          : [end] "h"(end)
+          : "cc", "memory");
+      k &= 1u;
+    }
+#endif
+    for (; k != 0; --k, lo += 32, hi += 32) {
       const uint32_t b = *p++;
       const uint32_t c = *q++;
       s += lo[b & 15u];
