@@ -129,6 +129,21 @@ TEST(FixedPoint, LayerNormIsBitExactWithItsSpecification) {
     }
   }
   EXPECT_GT(compared, 40000u);
+  // var a power of 4 gives root = 2^30 and r = 2^31 exactly, the one r that does not fit int32
+  // (layer_norm_q takes it apart): a constant vector (var = eps) and one with var = 2^16 - 32 + 32.
+  for (const uint32_t eps_q24 : {1u, 4u, 1024u, 1u << 20}) {
+    std::vector<int32_t> x(8, -777), gamma(8, 70000), beta(8, -5000);
+    std::vector<int16_t> got(8), want(8);
+    fixed::layer_norm_q(got.data(), x.data(), gamma.data(), beta.data(), 8, eps_q24);
+    layer_norm_as_specified(want.data(), x.data(), gamma.data(), beta.data(), 8, eps_q24);
+    ASSERT_EQ(got, want) << "eps " << eps_q24;
+  }
+  std::vector<int32_t> x = {4095, -4095}, gamma = {65536, 123456}, beta = {0, 99};
+  std::vector<int16_t> got(2), want(2);
+  fixed::layer_norm_q(got.data(), x.data(), gamma.data(), beta.data(), 2, 32);  // var = 65504 + 32
+  layer_norm_as_specified(want.data(), x.data(), gamma.data(), beta.data(), 2, 32);
+  ASSERT_EQ(got, want);
+  EXPECT_NE(got[0], 0);
 }
 
 // mul_q15 and requantize_small in both forms (the split one is what Cortex-M0 runs) against
@@ -166,6 +181,94 @@ TEST(FixedPoint, SplitProductsEqualTheirDefinition) {
           << accs[i] << " " << scales[k];
       ASSERT_EQ(fixed::requantize_small_wide(accs[i], scales[k]), requant_def(accs[i], scales[k]))
           << accs[i] << " " << scales[k];
+    }
+  }
+}
+
+// The other Cortex-M0 forms (no 32 x 32 -> 64 multiply there): shift_round(a * b, 16) from three
+// 32-bit products, a * b from 16-bit halves, the LayerNorm sum of squares in three parts; each
+// against its 64-bit definition, at the edges of its range and at random.
+TEST(FixedPoint, M0ProductsEqualTheirDefinition) {
+  std::mt19937 rng(1313);
+  std::vector<int32_t> as = {-(1 << 18) + 1, -(1 << 17),   -65536, -1, 0, 1, 255,
+                             65535,          (1 << 18) - 1};
+  std::vector<int32_t> bs = {
+      -(1 << 28) + 1, -(1 << 27), -65537,    -256,         -1, 0, 1, 255, 256,
+      65535,          65536,      (1 << 27), (1 << 28) - 1};
+  for (int i = 0; i < 20000; ++i) {
+    as.push_back(static_cast<int32_t>(rng() % (1u << 19)) - ((1 << 18) - 1));
+    bs.push_back(static_cast<int32_t>(rng() % (1u << 29)) - ((1 << 28) - 1));
+  }
+  for (const int32_t a : as) {
+    for (size_t j = 0; j < 13; ++j) {
+      const int32_t b = bs[j + (rng() % (bs.size() - 13))];  // a random b, then each edge
+      for (const int32_t bb : {b, bs[j]}) {
+        const int64_t def = (static_cast<int64_t>(a) * bb + (1 << 15)) >> 16;
+        ASSERT_EQ(fixed::mul_shift16_split(a, bb), def) << a << " " << bb;
+        ASSERT_EQ(fixed::mul_shift16_small(a, bb), def) << a << " " << bb;
+      }
+    }
+  }
+  const std::vector<int32_t> edges = {
+      INT32_MIN, INT32_MIN + 1, -65537, -65536, -65535,        -1,       0,
+      1,         65535,         65536,  65537,  INT32_MAX - 1, INT32_MAX};
+  for (const int32_t a : edges)
+    for (const int32_t b : edges)
+      ASSERT_EQ(fixed::mul_wide_halves(a, b), static_cast<int64_t>(a) * b) << a << " " << b;
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t a = static_cast<int32_t>(rng()), b = static_cast<int32_t>(rng());
+    ASSERT_EQ(fixed::mul_wide_halves(a, b), static_cast<int64_t>(a) * b) << a << " " << b;
+  }
+  // Sums of squares: |x| <= 2^27 and |mean| <= 2^27, so |x - mean| reaches 2^28.
+  const int32_t lim = fixed::kLimit;
+  std::vector<int32_t> x = {lim, -lim, lim, 0, 1, -1, 65535, -65536};
+  for (const int32_t mean : {-lim, lim, 0, 12345}) {
+    ASSERT_EQ(fixed::sum_squares_shr8_split(x.data(), mean, static_cast<uint32_t>(x.size())),
+              fixed::sum_squares_shr8_wide(x.data(), mean, static_cast<uint32_t>(x.size())));
+  }
+  for (int trial = 0; trial < 2000; ++trial) {
+    const uint32_t d = 1 + rng() % 512;
+    x.resize(d);
+    const int32_t span = trial % 2 ? lim : 1 << (rng() % 28);
+    for (auto& v : x)
+      v = static_cast<int32_t>(rng() % (2u * static_cast<uint32_t>(span) + 1)) - span;
+    const int32_t mean = static_cast<int32_t>(rng() % (2u * static_cast<uint32_t>(lim) + 1)) - lim;
+    ASSERT_EQ(fixed::sum_squares_shr8_split(x.data(), mean, d),
+              fixed::sum_squares_shr8_wide(x.data(), mean, d))
+        << trial;
+  }
+}
+
+// quantize_h and quantize_pow2 leave out the contract's clamp to [-127, 127] (it cannot act):
+// both against the contract's formulas, clamp included, on random and extreme vectors.
+TEST(FixedPoint, QuantisersEqualTheContractWithItsClamp) {
+  const auto clamp127 = [](int32_t v) { return v > 127 ? 127 : (v < -127 ? -127 : v); };
+  std::mt19937 rng(2626);
+  for (int trial = 0; trial < 20000; ++trial) {
+    const uint32_t n = 1 + rng() % 64;
+    std::vector<int16_t> h(n);
+    const int32_t span = trial < 4 ? 32768 : 1 + static_cast<int32_t>(rng() % 32768);
+    for (auto& v : h) v = static_cast<int16_t>(static_cast<int32_t>(rng() % (2u * span)) - span);
+    if (trial == 0) h[0] = -32768;
+    if (trial == 1) h[0] = 32767;
+    std::vector<int8_t> q(n);
+    fixed::quantize_h(q.data(), h.data(), n);
+    int32_t m = 0;
+    for (const int16_t v : h) m = std::max(m, std::abs(static_cast<int32_t>(v)));
+    for (uint32_t i = 0; i < n; ++i) {
+      const int32_t inv = m == 0 ? 0 : static_cast<int32_t>(((127u << 16) + (m >> 1)) / m);
+      ASSERT_EQ(q[i], clamp127((h[i] * inv + (1 << 15)) >> 16)) << trial << " " << i;
+    }
+    std::vector<int32_t> v(n);
+    const int32_t vspan =
+        trial < 4 ? fixed::kLimit : 1 + static_cast<int32_t>(rng() % fixed::kLimit);
+    for (auto& x : v) x = static_cast<int32_t>(rng() % (2u * vspan + 1)) - vspan;
+    if (trial % 3 == 0) v[0] = 127 << (rng() % 21);  // exactly 127 * 2^e
+    if (trial % 3 == 1) v[0] = -(127 << (rng() % 21));
+    const uint32_t e = fixed::quantize_pow2(q.data(), v.data(), n);
+    for (uint32_t i = 0; i < n; ++i) {
+      const int32_t half = e == 0 ? 0 : 1 << (e - 1);
+      ASSERT_EQ(q[i], clamp127((v[i] + half) >> e)) << trial << " " << i;
     }
   }
 }
