@@ -184,6 +184,22 @@ static inline uint64_t sum_squares_shr8(const int32_t* x, int32_t mean, uint32_t
 #endif
 }
 
+// log2(d) where layer_norm_q's two divisions by d are done as shifts, else 32. On M0 (no divide
+// instruction: a 64-bit division is a libgcc call of ~650 instructions), for d a power of two
+// (every preset: 64, 256, ...): the same integers, C's division truncating toward zero (a
+// negative sum is shifted as its magnitude). Elsewhere the divisions measured cheaper than the
+// test (M3, rv32imc: the libgcc routine uses the hardware 32-bit divide).
+static inline uint32_t divide_by_shift(uint32_t d) {
+#if defined(__ARM_ARCH_6M__)
+  uint32_t k = 0;
+  while (k < 31 && (1u << k) < d) ++k;
+  return (1u << k) == d ? k : 32;
+#else
+  (void)d;
+  return 32;
+#endif
+}
+
 // LayerNorm, integer: x (Q16, |x| <= 2^27) -> h (Q8, int16).
 //   mean = trunc(sum(x) / d)                                      (int64 sum, C division)
 //   c_i  = x_i - mean
@@ -196,9 +212,15 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
                                 const int32_t* beta, uint32_t d, uint32_t eps_q24) {
   int64_t sum = 0;
   for (uint32_t i = 0; i < d; ++i) sum += x[i];
-  const int32_t mean = static_cast<int32_t>(sum / static_cast<int64_t>(d));
+  const uint32_t log2_d = divide_by_shift(d);
+  const bool pow2 = log2_d < 32;
+  const int32_t mean =
+      pow2 ? static_cast<int32_t>(sum < 0
+                                      ? -static_cast<int64_t>(static_cast<uint64_t>(-sum) >> log2_d)
+                                      : static_cast<int64_t>(static_cast<uint64_t>(sum) >> log2_d))
+           : static_cast<int32_t>(sum / static_cast<int64_t>(d));
   const uint64_t squares = sum_squares_shr8(x, mean, d);
-  uint64_t var = squares / d + eps_q24;
+  uint64_t var = (pow2 ? squares >> log2_d : squares / d) + eps_q24;
   int s = 0;
   while (var < (uint64_t{1} << 60)) {
     var <<= 2;

@@ -68,10 +68,18 @@ void ternary_input_prepare_lut2(TernaryInput* in, const int8_t* x, uint32_t n, v
     const Terms b = terms(act(x, n, 2 * p + 1));
     const uint32_t a01 = pack2(a.t[0], a.t[1]);  // codes 00, 01 of a
     const uint32_t a23 = pack2(a.t[2], a.t[3]);  // codes 10, 11 of a
-    for (uint32_t cb = 0; cb < 4; ++cb) {
-      const uint32_t bw = b.t[cb] * 0x10001u;
-      t[2 * cb] = a01 + bw;
-      t[2 * cb + 1] = a23 + bw;
+    // Words 4 and 5 (b's invalid code 10) are never read for a real b: written only where b is
+    // padding, whose code bits may hold anything (its term is 0 whatever the code).
+    const uint32_t b0 = b.t[0] * 0x10001u, b1 = b.t[1] * 0x10001u, b3 = b.t[3] * 0x10001u;
+    t[0] = a01 + b0;
+    t[1] = a23 + b0;
+    t[2] = a01 + b1;
+    t[3] = a23 + b1;
+    t[6] = a01 + b3;
+    t[7] = a23 + b3;
+    if (2 * p + 1 >= n) {
+      t[4] = a01 + b.t[2] * 0x10001u;
+      t[5] = a23 + b.t[2] * 0x10001u;
     }
   }
   in->x = x;
