@@ -118,8 +118,9 @@ void run_command(const AppsCommandOptions& o) {
   uint32_t state = state_of(o.state);
   for (const std::string& t : texts) {
     atome_text_decision d;
-    const atome_apps_status s =
-        atome_text_interpret(&ti, reinterpret_cast<const uint8_t*>(t.data()), t.size(), state, &d);
+    const std::vector<uint8_t> bytes(t.begin(),
+                                     t.end());  // the request's bytes as the API takes them
+    const atome_apps_status s = atome_text_interpret(&ti, bytes.data(), bytes.size(), state, &d);
     const std::string intent = d.intent == ATOME_TEXT_NO_INTENT ? "" : intent_names.at(d.intent);
     if (o.json) {
       nlohmann::json j = {
