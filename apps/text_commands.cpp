@@ -199,7 +199,8 @@ atome_apps_status atome_text_interpret(atome_text_interpreter* ti, const uint8_t
   out->state = state;
   clear_result(out->bucket);
   clear_result(out->command);
-  if (ti == nullptr || text == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  // (NULL, 0) is an empty request, refused below as a bad length like any other empty text.
+  if (ti == nullptr || (text == nullptr && n != 0)) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (ti->magic != kTextMagic) return ATOME_APPS_ERR_NOT_INITIALISED;
   if (state > ATOME_DSTATE_SAFE) return ATOME_APPS_ERR_BAD_CONFIG;
   if (n == 0 || n > ti->window) return ATOME_APPS_ERR_BAD_LENGTH;

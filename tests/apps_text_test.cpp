@@ -299,6 +299,7 @@ TEST(AppsText, BadTextHasADefinedStatus) {
   EXPECT_EQ(s.run(std::string(32, 'a'), ATOME_DSTATE_NORMAL, &d), ATOME_APPS_OK);    // 32 fits
   EXPECT_EQ(s.run(std::string(1, '\xff'), ATOME_DSTATE_NORMAL, &d), ATOME_APPS_OK);  // any byte
   EXPECT_EQ(atome_text_interpret(&s.ti, nullptr, 3, 0, &d), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_text_interpret(&s.ti, nullptr, 0, 0, &d), ATOME_APPS_ERR_BAD_LENGTH);
   EXPECT_EQ(atome_text_interpret(&s.ti, reinterpret_cast<const uint8_t*>("a"), 1, 0, nullptr),
             ATOME_APPS_ERR_NULL_ARGUMENT);
   atome_text_interpreter fresh{};
