@@ -20,6 +20,21 @@ Writers (group_by = subject): each writer has
   rate, and whether the writer drops articles ("turn off pump").
 The frames and tails are also the limits: a head trained here has seen only English, ASCII,
 these 6 frames x 7 tails, and typing noise of a keyboard (no speech-to-text errors).
+
+One world for both heads. The interpreter (apps/text_commands.cpp, docs/APPS.md section 12)
+routes a request by intent_bucket and hands a confident `control` to command_intent, so the two
+generators must agree on what each request is. The command grammar below (CMD_SYN, CMD_CORE,
+OUT_OF_SCOPE) and the smalltalk phrases (SMALL_SYN, SMALLTALK, keyboard noise) are that shared
+definition, drawn by both with the same writers, frames, tails and typos:
+- turn_on / turn_off / set_value / stop_all commands are intent_bucket `control`;
+- status requests are intent_bucket `query` (the interpreter answers both with a status report);
+- command_intent's `unknown` is smalltalk and keyboard noise (intent_bucket `smalltalk`) or an
+  out-of-scope imperative ("play some music", "open the door": intent_bucket `control`, a request
+  to act that the command head then declines). Either way the interpreter does nothing, which is
+  the action `unknown` stands for. (No query, config or alert phrase is `unknown`: the bucket
+  routes those to their own service, so they never reach the command head.)
+BUCKET_OF_KIND says which bucket each phrase kind belongs to; tests/text_world_test.py checks
+that the two generators keep to it.
 """
 
 import numpy as np
@@ -33,6 +48,93 @@ PIPELINE = {"name": "bytes", "params": {"pad": 0, "align": "right (left-padded w
 
 FRAMES = ["{}", "please {}", "can you {}", "hey box, {}", "box: {}", "pls {}"]
 TAILS = ["", " please", " now", "!", "?", " thx", "."]
+
+# The command grammar: synonym sets, device and number slots, core templates per command kind.
+CMD_SYN = {
+    "on": ["turn on", "switch on", "start", "enable", "power up", "activate", "run"],
+    "off": ["turn off", "switch off", "shut off", "disable", "power down", "kill", "stop",
+            "shut down"],
+    "set": ["set", "change", "adjust", "put"],
+    "stat": ["status", "state", "reading", "info"],
+    "ask": ["is the", "check the", "how is the", "what is the"],
+    "stop": ["stop", "stop all", "emergency stop", "halt", "halt everything", "abort", "e-stop",
+             "stop everything", "kill all", "shutdown all"],
+}
+CMD_DEVICES = ["pump", "fan", "light", "heater", "valve", "motor", "lamp", "fan 2", "pump 1",
+               "lights"]
+
+
+def _cmd_dev(rng):
+    return CMD_DEVICES[int(rng.integers(len(CMD_DEVICES)))]
+
+
+def _cmd_num(rng):
+    v = int(rng.integers(0, 101)) if rng.random() < 0.6 else int(rng.integers(0, 6))
+    return str(v) + ("%" if rng.random() < 0.3 else "")
+
+
+CMD_SLOTS = {"dev": _cmd_dev, "n": _cmd_num}
+CMD_CORE = {
+    "turn_on": ["{on} the {dev}", "{on} {dev}", "{dev} on", "the {dev} on", "open the {dev}"],
+    "turn_off": ["{off} the {dev}", "{off} {dev}", "{dev} off", "the {dev} off",
+                 "close the {dev}"],
+    "set_value": ["{set} {dev} {n}", "{set} the {dev} to {n}", "{dev} to {n}", "{dev} level {n}",
+                  "{dev} speed {n}", "{set} {dev} at {n}"],
+    "status": ["{stat}", "{dev} {stat}", "is the {dev} on", "{ask} {dev}", "{stat} of the {dev}",
+               "{stat} report"],
+    "stop_all": ["{stop}", "{stop} now", "{stop} please"],
+}
+# Requests to act on something no command covers: a router calls them control, the command head
+# declines them (unknown).
+OUT_OF_SCOPE = ["play some music", "order pizza", "call mom", "buy milk", "read my email",
+                "open the door", "lock the door", "send a message", "book a taxi",
+                "sing a song", "open the window"]
+# Social talk with no request, shared by intent_bucket's smalltalk and command_intent's unknown.
+SMALL_SYN = {
+    "hi": ["hi", "hello", "hey", "good morning", "good night", "yo"],
+    "thx": ["thanks", "thank you", "thx", "great job", "nice", "cool"],
+}
+SMALLTALK = ["{hi}", "{thx}", "{hi} box", "how are you", "{thx} box", "you are great", "bye",
+             "good job", "ok", "lol", "what's up", "{hi} there", "tell me a joke", "who are you",
+             "how old are you", "never mind", "hmm", "yes", "test", "what can you do"]
+# Which intent_bucket class each phrase kind is (and so what the interpreter does with it).
+BUCKET_OF_KIND = {"turn_on": "control", "turn_off": "control", "set_value": "control",
+                  "stop_all": "control", "out_of_scope": "control", "status": "query",
+                  "smalltalk": "smalltalk", "noise": "smalltalk"}
+
+
+def command_phrase(rng, kind, writer):
+    """A core phrase of one command kind (a CMD_CORE key) in the writer's lexicon."""
+    t = CMD_CORE[kind][int(rng.integers(len(CMD_CORE[kind])))]
+    if kind == "turn_on" and t.startswith("open") and rng.random() < 0.7:
+        t = "open the valve"  # open/close suit valves most
+    if kind == "turn_off" and t.startswith("close") and rng.random() < 0.7:
+        t = "close the valve"
+    return fill(rng, t, writer, CMD_SLOTS)
+
+
+def keyboard_noise(rng):
+    """2..7 random lower-case letters ("asdf"): a request that is no request."""
+    return "".join(chr(int(v)) for v in rng.integers(97, 123, int(rng.integers(2, 8))))
+
+
+def other_phrase(rng, kind, writer):
+    """(core phrase, framed) of a non-command kind: smalltalk and keyboard noise are not framed
+    ("please hi" is not said), an out-of-scope imperative is."""
+    if kind == "noise":
+        return keyboard_noise(rng), False
+    if kind == "smalltalk":
+        return fill(rng, SMALLTALK[int(rng.integers(len(SMALLTALK)))], writer, {}), False
+    assert kind == "out_of_scope", kind
+    return OUT_OF_SCOPE[int(rng.integers(len(OUT_OF_SCOPE)))], True
+
+
+def pick(rng, weights):
+    """A key of weights (key -> relative weight), drawn by weight."""
+    keys = list(weights)
+    p = np.array([weights[k] for k in keys], dtype=float)
+    return keys[int(rng.choice(len(keys), p=p / p.sum()))]
+
 
 # QWERTY neighbours for substitution typos.
 _ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -141,9 +243,10 @@ def encode(text):
     return np.array([0] * (N_BYTES - len(b)) + list(b), dtype=float)
 
 
-def generate_text(rng, n, n_groups, n_classes, synsets, draw_core, framed=lambda c: True):
-    """Balanced labels, writers as groups; draw_core(rng, label, writer) -> core phrase. Returns
-    (labels, {"subject": ids}, x[n, 32, 1]). A request over 32 bytes is redrawn (up to 20 times)."""
+def generate_text(rng, n, n_groups, n_classes, synsets, draw_core):
+    """Balanced labels, writers as groups; draw_core(rng, label, writer) -> (core phrase, framed).
+    Returns (labels, {"subject": ids}, x[n, 32, 1]). A request over 32 bytes is redrawn (up to 20
+    times)."""
     writers = draw_writers(rng, n_groups, synsets)
     g = np.arange(n) % n_groups
     rng.shuffle(g)
@@ -153,7 +256,8 @@ def generate_text(rng, n, n_groups, n_classes, synsets, draw_core, framed=lambda
     for i in range(n):
         w = writers[g[i]]
         for _ in range(20):
-            t = style(rng, draw_core(rng, int(y[i]), w), w, framed(int(y[i])))
+            core, framed = draw_core(rng, int(y[i]), w)
+            t = style(rng, core, w, framed)
             if len(t) <= N_BYTES:
                 break
         x[i, :, 0] = encode(t)
