@@ -19,7 +19,7 @@ numbers 0..100 with optional %. Writers: group_by = subject (30 at full scale).
 
 Where it sits: after intent_bucket, on a confident `control` only (docs/APPS.md section 12), so
 its inputs are intent_bucket's control requests; text_common.BUCKET_OF_KIND maps every class
-here to the bucket that routes it (status is a `query` there: both end in a status report).
+here to the bucket that routes it (all but unknown are `control` there).
 
 Limits: English only; one device per command (no "turn on the pump and the fan"); no negations
 ("don't turn on"); unknown is a finite list (12 out-of-scope requests, 20 smalltalk templates)

@@ -12,7 +12,10 @@ raw bytes of the request.
 Writers (group_by = subject): each writer has
 - a phrasing family: one frame (how a request is wrapped: "please ...", "can you ...", "hey
   box, ...", bare) and one tail ("", " please", " now", "!", "?", " thx"), the pair unique to the
-  writer, so a held-out writer uses a frame / tail combination no training writer used;
+  writer, so a held-out writer uses a frame / tail combination no training writer used; the
+  writer wraps a request in it with a probability of its own (0.3..0.9) and types the rest bare
+  ("pump off"), as people do: were every request framed, the unframed classes (smalltalk, noise)
+  would be told apart by the missing frame, and a bare command would read as smalltalk;
 - a lexicon: for every synonym set, a random subset of its words (at least one), so a held-out
   writer mixes words in proportions unseen in training;
 - a style: case (lower / first capital / upper / title), typo rate 0..6 % per character
@@ -26,8 +29,12 @@ routes a request by intent_bucket and hands a confident `control` to command_int
 generators must agree on what each request is. The command grammar below (CMD_SYN, CMD_CORE,
 OUT_OF_SCOPE) and the smalltalk phrases (SMALL_SYN, SMALLTALK, keyboard noise) are that shared
 definition, drawn by both with the same writers, frames, tails and typos:
-- turn_on / turn_off / set_value / stop_all commands are intent_bucket `control`;
-- status requests are intent_bucket `query` (the interpreter answers both with a status report);
+- every command_intent command, turn_on / turn_off / set_value / stop_all and device status
+  ("is the pump on"), is intent_bucket `control`: the command head decides them all, and a
+  status there ends in the same status report as a `query` (sensor questions, "what is the
+  temperature"). Measured: with device status in `query` instead, the router had to draw the
+  command head's finest line (status or action, "fan status" / "fan off") itself, reached 0.80
+  held-out accuracy (median of 3 seeds) against 0.87, and abstained on half its requests;
 - command_intent's `unknown` is smalltalk and keyboard noise (intent_bucket `smalltalk`) or an
   out-of-scope imperative ("play some music", "open the door": intent_bucket `control`, a request
   to act that the command head then declines). Either way the interpreter does nothing, which is
@@ -99,7 +106,7 @@ SMALLTALK = ["{hi}", "{thx}", "{hi} box", "how are you", "{thx} box", "you are g
              "how old are you", "never mind", "hmm", "yes", "test", "what can you do"]
 # Which intent_bucket class each phrase kind is (and so what the interpreter does with it).
 BUCKET_OF_KIND = {"turn_on": "control", "turn_off": "control", "set_value": "control",
-                  "stop_all": "control", "out_of_scope": "control", "status": "query",
+                  "stop_all": "control", "out_of_scope": "control", "status": "control",
                   "smalltalk": "smalltalk", "noise": "smalltalk"}
 
 
@@ -166,6 +173,7 @@ def draw_writers(rng, n_groups, synsets):
             "case": rng.choice(["lower", "lower", "first", "upper", "title"]),
             "typo": rng.uniform(0.0, 0.06), "dspace": rng.uniform(0.0, 0.1),
             "trail": rng.uniform(0.0, 0.2), "no_article": rng.random() < 0.3,
+            "p_frame": rng.uniform(0.3, 0.9),
         })
     return writers
 
@@ -216,7 +224,7 @@ def style(rng, text, writer, frame=True):
     """Writer's frame, tail, articles, case, typos and spacing applied to a core phrase."""
     if writer["no_article"]:
         text = " ".join(w for w in text.split(" ") if w not in ("the", "a"))
-    if frame:
+    if frame and rng.random() < writer["p_frame"]:
         text = writer["frame"].format(text) + writer["tail"]
     text = _typos(rng, text, writer["typo"])
     c = writer["case"]
