@@ -10,9 +10,11 @@ then:
    class, |p - p_host| <= 5e-4, the same abstention unless p is within 5e-4 of the threshold
    (asserted; exit 1 otherwise);
 2. the two-stage system's accuracy (route by intent_bucket, then command_intent) on the held-out
-   writers (subjects 3, 5, 12, 16, 26 at --scale full, as the model cards' test split; every text
-   at --scale small): per test text the expected action and what the pipeline did — correct,
-   no action (not understood: the safe failure) or a wrong action, and among those the wrong
+   writers (at --scale full each generator's texts of its shipped head's test split, the "test
+   groups" of models/task-<head>-q15.md: the trainer draws the split from the seed, and the
+   shipped seed is the one with the lowest validation loss; every text at --scale small): per
+   test text the expected action and what the pipeline did — correct, no action (not
+   understood: the safe failure, with why) or a wrong action, and among those the wrong
    actuations (actuate or stop-all when something else was meant) — printed, not asserted.
 Skips with 77 without python3-numpy. Runs in the dispatcher state normal.
 """
@@ -20,6 +22,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -29,7 +32,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CONFIG = os.path.join(ROOT, "apps", "examples", "apps.json")
 BUCKET = os.path.join(ROOT, "models", "task-intent-bucket-q15.atome")
 COMMAND = os.path.join(ROOT, "models", "task-command-intent-q15.atome")
-TEST_SUBJECTS = {3, 5, 12, 16, 26}  # the cards' test groups (--scale full --seed 1)
 
 # What each generated label should make the pipeline do (docs/APPS.md §12.2, state normal).
 INTENT_ACTION = {"turn_on": ("actuate", "turn_on"), "turn_off": ("actuate", "turn_off"),
@@ -37,6 +39,15 @@ INTENT_ACTION = {"turn_on": ("actuate", "turn_on"), "turn_off": ("actuate", "tur
                  "stop_all": ("stop-all", None), "unknown": ("not-understood", None)}
 BUCKET_ACTION = {"query": "status-report", "config": "config", "alert": "operator-alert",
                  "smalltalk": "not-understood"}
+
+
+def test_groups(head):
+    """The shipped head's test writers, from its card (written by task_classifiers_report.py)."""
+    card = os.path.join(ROOT, "models", f"task-{head.replace('_', '-')}-q15.md")
+    m = re.search(r"test groups \[([0-9, ]+)\]", open(card).read())
+    if not m:
+        sys.exit(f"{card}: no 'test groups [...]' line")
+    return {int(v) for v in m.group(1).split(",")}
 
 
 def texts_of(folder, held_out):
@@ -48,7 +59,7 @@ def texts_of(folder, held_out):
         first = header.index("byte@0")
         sub = header.index("subject")
         for r in rows:
-            if held_out and int(r[sub]) not in TEST_SUBJECTS:
+            if held_out is not None and int(r[sub]) not in held_out:
                 continue
             text = bytes(int(float(v)) for v in r[first:] if int(float(v)) != 0).decode("ascii")
             out.append((text, classes[int(r[0])]))
@@ -106,7 +117,7 @@ def main():
                         "--heads", "command_intent,intent_bucket", "--scale", a.scale,
                         "--seed", "1"], check=True, capture_output=True)
         held_out = a.scale == "full"
-        sets = {h: texts_of(os.path.join(tmp, h), held_out)
+        sets = {h: texts_of(os.path.join(tmp, h), test_groups(h) if held_out else None)
                 for h in ("command_intent", "intent_bucket")}
         texts = [t for h in sets for t, _ in sets[h]]
         listing = os.path.join(tmp, "texts.txt")
@@ -135,6 +146,7 @@ def main():
     k = 0
     for head in ("command_intent", "intent_bucket"):
         counts = {"correct": 0, "no_action": 0, "wrong_action": 0, "wrong_actuation": 0}
+        why = {}  # no action: why (bucket-abstained, command-abstained, smalltalk, ...)
         for text, label in sets[head]:
             g = got[k]
             k += 1
@@ -151,16 +163,18 @@ def main():
                 counts["correct"] += 1
             elif g["action"] == "not-understood":
                 counts["no_action"] += 1
+                why[g["why"]] = why.get(g["why"], 0) + 1
             else:
                 counts["wrong_action"] += 1
                 # The dangerous kind: a device would move (or everything stop) when it should not.
                 if g["action"] in ("actuate", "stop-all"):
                     counts["wrong_actuation"] += 1
         n = len(sets[head])
-        report[head] = dict(counts, n=n)
+        report[head] = dict(counts, n=n, no_action_why=why)
         print(f"{head}: {n} texts: correct {counts['correct'] / n:.3f}, no action "
               f"{counts['no_action'] / n:.3f}, wrong action {counts['wrong_action'] / n:.3f} "
-              f"(of which actuate / stop-all {counts['wrong_actuation'] / n:.3f})")
+              f"(of which actuate / stop-all {counts['wrong_actuation'] / n:.3f}); no action: "
+              + ", ".join(f"{k} {v}" for k, v in sorted(why.items(), key=lambda e: -e[1])))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(report, f, indent=1)
