@@ -106,8 +106,9 @@ void apply_operator_rows(TextHeads* text, const std::vector<StreamOperator>& row
         throw UsageError(stream + ": row " + std::to_string(op.row) +
                          ": a @command row needs apps.json's \"text\" heads");
       atome_text_decision dec;
-      const atome_apps_status s = atome_text_interpret(
-          &text->ti, reinterpret_cast<const uint8_t*>(op.text.data()), op.text.size(), state, &dec);
+      const std::vector<uint8_t> bytes(op.text.begin(), op.text.end());  // as the API takes them
+      const atome_apps_status s =
+          atome_text_interpret(&text->ti, bytes.data(), bytes.size(), state, &dec);
       if (dec.action == ATOME_TEXT_STOP_ALL) {
         const atome_apps_status so = atome_dispatch_operator(d, ATOME_OPERATOR_STOP, &rule);
         if (so != ATOME_APPS_OK)
