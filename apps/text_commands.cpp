@@ -112,6 +112,15 @@ size_t atome_text_arena_bytes(const atome_model* bucket, const atome_model* comm
   return align_up(a) + b;
 }
 
+size_t atome_text_shared_arena_bytes(const atome_model* bucket, const atome_model* command) {
+  using namespace atome::apps;
+  if (!is_classifier(bucket) || !is_classifier(command)) return 0;
+  const size_t a = atome_state_bytes(bucket, ATOME_TEXT_MAX_BYTES);
+  const size_t b = atome_state_bytes(command, ATOME_TEXT_MAX_BYTES);
+  if (a == 0 || b == 0) return 0;
+  return a > b ? a : b;
+}
+
 atome_apps_status atome_text_init(atome_text_interpreter* ti, const atome_model* bucket,
                                   const atome_model* command, void* arena, size_t arena_bytes) {
   using namespace atome::apps;
@@ -127,13 +136,25 @@ atome_apps_status atome_text_init(atome_text_interpreter* ti, const atome_model*
   if (s != ATOME_APPS_OK) return s;
   s = atome_calibration_prepare(&ti->command_cal, command);
   if (s != ATOME_APPS_OK) return s;
-  // The arena holds both sessions, the second at an aligned offset.
-  const size_t first = align_up(atome_state_bytes(bucket, window));
-  if (arena_bytes < first || atome_state_bytes(bucket, window) == 0) return ATOME_APPS_ERR_ENGINE;
-  if (atome_session_init(&ti->bucket_session, bucket, window, arena, first) != ATOME_OK ||
-      atome_session_init(&ti->command_session, command, window,
-                         static_cast<uint8_t*>(arena) + first, arena_bytes - first) != ATOME_OK)
-    return ATOME_APPS_ERR_ENGINE;
+  ti->bucket_model = bucket;
+  ti->command_model = command;
+  ti->arena = arena;
+  ti->arena_bytes = arena_bytes;
+  ti->command_session = nullptr;
+  ti->shared = arena_bytes < atome_text_arena_bytes(bucket, command) ? 1u : 0u;
+  if (ti->shared != 0) {
+    // One session: both heads must fit it; it is laid out for the head about to run.
+    if (arena_bytes < atome_text_shared_arena_bytes(bucket, command) ||
+        atome_session_init(&ti->bucket_session, bucket, window, arena, arena_bytes) != ATOME_OK)
+      return ATOME_APPS_ERR_ENGINE;
+  } else {
+    // The arena holds both sessions, the second at an aligned offset.
+    const size_t first = align_up(atome_state_bytes(bucket, window));
+    if (atome_session_init(&ti->bucket_session, bucket, window, arena, first) != ATOME_OK ||
+        atome_session_init(&ti->command_session, command, window,
+                           static_cast<uint8_t*>(arena) + first, arena_bytes - first) != ATOME_OK)
+      return ATOME_APPS_ERR_ENGINE;
+  }
   ti->window = window;
   ti->magic = kTextMagic;
   return ATOME_APPS_OK;
@@ -212,10 +233,21 @@ atome_apps_status atome_text_interpret(atome_text_interpreter* ti, const uint8_t
     if (text[i] == 0) return ATOME_APPS_ERR_BAD_TEXT;
     tokens[pad + i] = text[i];
   }
-  atome_apps_status s =
-      run_head(ti->bucket_session, ti->bucket_cal, tokens, ti->window, ATOME_BUCKET_N, out->bucket);
+  atome_apps_status s = ATOME_APPS_OK;
+  // Shared: lay the one session out for the bucket head (the command head may have had it).
+  if (ti->shared != 0 && atome_session_init(&ti->bucket_session, ti->bucket_model, ti->window,
+                                            ti->arena, ti->arena_bytes) != ATOME_OK)
+    s = ATOME_APPS_ERR_ENGINE;
+  if (s == ATOME_APPS_OK)
+    s = run_head(ti->bucket_session, ti->bucket_cal, tokens, ti->window, ATOME_BUCKET_N,
+                 out->bucket);
+  atome_session* command_session = ti->command_session;
+  if (s == ATOME_APPS_OK && atome_text_routes_to_command(&out->bucket) && ti->shared != 0 &&
+      atome_session_init(&command_session, ti->command_model, ti->window, ti->arena,
+                         ti->arena_bytes) != ATOME_OK)
+    s = ATOME_APPS_ERR_ENGINE;
   if (s == ATOME_APPS_OK && atome_text_routes_to_command(&out->bucket))
-    s = run_head(ti->command_session, ti->command_cal, tokens, ti->window, ATOME_INTENT_N,
+    s = run_head(command_session, ti->command_cal, tokens, ti->window, ATOME_INTENT_N,
                  out->command);
   if (s != ATOME_APPS_OK) {
     clear_result(out->bucket);

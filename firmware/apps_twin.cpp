@@ -8,7 +8,10 @@
 //      included from "model_h.h" beside OUT.h (`atome export --c-header --symbol
 //      atome_apps_model_h`, the test script makes them);
 //   2. writes OUT.h.windows: "MODEL WINDOW" per head (the test sizes the firmware's pool with the
-//      firmware engine's atome_state_bytes);
+//      firmware engine's atome_state_bytes), and OUT.h.text: the two text heads' paths (bucket,
+//      command) when the stream has @command rows — their `atome export --c-header` images,
+//      "text_0.h" / "text_1.h" (symbols atome_apps_text_0/1), are included beside OUT.h, and the
+//      operator rows (docs/APPS.md §10) go into OUT.h as arrays;
 //   3. runs the same app code (firmware/app/apps_run.cpp) over the same arrays on the host engine
 //      and apps library, printing the lines the firmware must print.
 #include <cstdio>
@@ -22,6 +25,7 @@
 #include "host/aligned_buffer.h"
 #include "host/apps_config.h"
 #include "host/apps_stream.h"
+#include "host/apps_text_config.h"
 #include "host/class_spec.h"
 #include "host/errors.h"
 #include "host/file_io.h"
@@ -73,6 +77,35 @@ Packed pack(const atome::AppsStream& stream, const std::vector<atome_tokenizer>&
   return p;
 }
 
+// The stream's operator rows, in order, as apps_run.h's arrays.
+struct Ops {
+  std::vector<uint32_t> period, kind, offset, len;
+  std::vector<uint8_t> text;
+  bool commands = false;
+};
+
+Ops pack_ops(const atome::AppsStream& stream) {
+  Ops o;
+  for (size_t p = 0; p < stream.operators.size(); ++p) {
+    for (const atome::StreamOperator& op : stream.operators[p]) {
+      o.period.push_back(static_cast<uint32_t>(p));
+      const bool resume = op.kind == atome::StreamOperator::kResume;
+      o.kind.push_back(resume ? ATOME_APPS_OP_RESUME : ATOME_APPS_OP_COMMAND);
+      o.offset.push_back(static_cast<uint32_t>(o.text.size()));
+      o.len.push_back(static_cast<uint32_t>(op.text.size()));
+      o.text.insert(o.text.end(), op.text.begin(), op.text.end());
+      o.commands = o.commands || !resume;
+    }
+  }
+  return o;
+}
+
+template <typename T>
+std::vector<T> non_empty(std::vector<T> v) {
+  if (v.empty()) v.push_back(0);  // no zero-length array in C++
+  return v;
+}
+
 template <typename T>
 void write_array(FILE* f, const char* type, const char* name, const std::vector<T>& v) {
   std::fprintf(f, "static const %s %s[%zu] = {", type, name, v.size());
@@ -82,7 +115,7 @@ void write_array(FILE* f, const char* type, const char* name, const std::vector<
 }
 
 void write_header(const std::string& path, const atome_runner_config& rc, size_t n_periods,
-                  const Packed& p) {
+                  const Packed& p, const Ops& ops) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) throw atome::Error(path + ": cannot write");
   std::fprintf(f,
@@ -110,6 +143,15 @@ void write_header(const std::string& path, const atome_runner_config& rc, size_t
   write_array(f, "int32_t", "kAppsValues", p.values);
   write_array(f, "uint32_t", "kAppsFrameOffset", p.offset);
   write_array(f, "uint32_t", "kAppsFrameCount", p.count);
+  std::fprintf(f, "constexpr uint32_t kAppsNOps = %zu;\n", ops.period.size());
+  write_array(f, "uint32_t", "kAppsOpPeriod", non_empty(ops.period));
+  write_array(f, "uint32_t", "kAppsOpKind", non_empty(ops.kind));
+  write_array(f, "uint32_t", "kAppsOpTextOffset", non_empty(ops.offset));
+  write_array(f, "uint32_t", "kAppsOpTextLen", non_empty(ops.len));
+  write_array(f, "uint8_t", "kAppsOpText", non_empty(ops.text));
+  if (ops.commands)
+    std::fprintf(f,
+                 "#define ATOME_APPS_HAS_TEXT 1\n#include \"text_0.h\"\n#include \"text_1.h\"\n");
   if (std::fclose(f) != 0) throw atome::Error(path + ": cannot write");
 }
 
@@ -161,7 +203,23 @@ int run(const std::string& config_path, const std::string& stream_path, const st
   std::fclose(windows);
   const AppsStream stream = read_apps_stream(text_of(stream_path), names, stream_path);
   const Packed p = pack(stream, toks);
-  write_header(out, rc, stream.periods.size(), p);
+  const Ops ops = pack_ops(stream);
+  write_header(out, rc, stream.periods.size(), p, ops);
+  // The text heads, when a row needs them (apps.json's "text"; none: a one-line error).
+  std::unique_ptr<ModelFile> text_models[2];
+  if (ops.commands) {
+    const AppsTextConfig tc = parse_apps_text_config(text_of(config_path), config_path);
+    FILE* tf = std::fopen((out + ".text").c_str(), "w");
+    if (tf == nullptr) throw Error(out + ".text: cannot write");
+    std::fprintf(tf, "%s\n%s\n", tc.bucket.c_str(), tc.command.c_str());
+    std::fclose(tf);
+    text_models[0] = std::make_unique<ModelFile>(load_model_file(tc.bucket));
+    text_models[1] = std::make_unique<ModelFile>(load_model_file(tc.command));
+    pool_bytes += atome_text_shared_arena_bytes(&text_models[0]->model, &text_models[1]->model) +
+                  ATOME_STATE_ALIGN;
+  } else {
+    std::remove((out + ".text").c_str());
+  }
 
   AlignedBuffer pool;
   pool.resize(pool_bytes);
@@ -182,6 +240,22 @@ int run(const std::string& config_path, const std::string& stream_path, const st
   in.runner = runner.get();
   in.out = output.get();
   in.mark = nullptr;
+  std::vector<atome_model> text_loaded(2);
+  atome_text_interpreter ti{};
+  in.n_ops = static_cast<uint32_t>(ops.period.size());
+  in.op_period = ops.period.data();
+  in.op_kind = ops.kind.data();
+  in.op_text_offset = ops.offset.data();
+  in.op_text_len = ops.len.data();
+  in.op_text = ops.text.data();
+  if (ops.commands) {
+    for (int t = 0; t < 2; ++t) {
+      in.text_images[t] = text_models[t]->image.data();
+      in.text_image_bytes[t] = static_cast<uint32_t>(text_models[t]->image.size());
+    }
+    in.text_models = text_loaded.data();
+    in.text = &ti;
+  }
   return atome_apps_run(in, print_line);
 }
 

@@ -1,6 +1,6 @@
 // libFuzzer target: the inputs of `atome apps run` from outside. Selector = first byte:
 //   even: the rest is a frames CSV for two heads ("a", "b"): the reader must return periods whose
-//         frames are well formed, or throw FormatError — never crash;
+//         frames and operator rows are well formed, or throw FormatError — never crash;
 //   odd:  the rest is apps.json text: parse, then resolve against a fixed 3-class telemetry head;
 //         FormatError is the only way to refuse it, and an accepted config's policy passes
 //         atome_dispatch_init or is refused with a status (never a crash).
@@ -26,6 +26,11 @@ void stream(const std::string& text) {
   const std::vector<std::string> heads = {"a", "b"};
   try {
     const atome::AppsStream s = atome::read_apps_stream(text, heads, "fuzz.csv");
+    // Operator rows (@command, @resume): one list per period, a resume carries no text.
+    if (s.operators.size() != s.periods.size()) fail("operator rows out of step with the periods");
+    for (const auto& ops : s.operators)
+      for (const auto& op : ops)
+        if (op.kind == atome::StreamOperator::kResume && !op.text.empty()) fail("resume with text");
     for (const auto& period : s.periods) {
       if (period.size() != heads.size()) fail("period with the wrong head count");
       for (const auto& f : period)

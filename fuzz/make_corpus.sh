@@ -25,6 +25,9 @@ printf '\000period,head,values...\n0,a,1,2\n0,b,nan,3\n1,a,1\n' >"$out/apps_stre
 # on_abstain (the fields the example does not use).
 printf '\000period,head,values...\n0,a,1,2\n0,b,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,0.1,1.5\n' \
   >"$out/apps_stream/frames-check.csv"
+# Operator rows: a request with a quote and a comma, an empty one, the resume.
+printf '\000period,head,values...\n0,@command,"say ""hi"", please"\n0,a,1,2\n1,@command,""\n1,@resume\n' \
+  >"$out/apps_stream/frames-operators.csv"
 printf '\001{"heads": [{"name": "t", "model": "t.atome", "role": "telemetry", "gate": {"mode": "tolerance", "tol": 2, "max_skips": 16}}, {"name": "a", "model": "a.atome", "states": ["all"], "every": 2, "offset": 1, "cost": 3}, {"name": "c", "model": "c.atome", "role": "check", "checks": ["a"], "ok_class": "ok", "on_abstain": "flag"}], "policy": {"normal_class": "normal", "budget": 3}}\n' \
   >"$out/apps_stream/apps-tolerance.json"
 # fuzz_apps_text: requests in NORMAL (selector 0) and SAFE (4), and apps.json (selector 1).

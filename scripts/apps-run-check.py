@@ -12,7 +12,11 @@ runs apps/examples/apps.json on it and checks:
      frozen window -> "flagged", a short row -> "wrong-length", no row -> "missing"; a telemetry
      head without a usable frame never gives a confident rule;
   3. the stream reaches NORMAL and ALERT; m_abstain abstaining telemetry periods in a row give SAFE;
-  4. malformed stream text is one line naming row and column, exit status 1.
+  4. malformed stream text is one line naming row and column, exit status 1;
+  5. operator rows (stream.py --commands; the shipped text heads, read from models/ now): each
+     @command's decision equals `atome apps command --json` in the state `apps run` reports, and
+     is the same under exact gating and always-run; a stop-all latches SAFE (operator-hold every
+     period) until the @resume row; turn_on / set_value are refused outside NORMAL, never actuated.
 """
 import json
 import os
@@ -116,6 +120,55 @@ def tolerance_agreement(always, config, tmp, periods):
               f"({summary['runs']} runs + {summary['gate_hits']} hits)")
 
 
+def operator_rows(atome, config, exact, tmp):
+    """The @command / @resume rows (stream.py --commands) against `atome apps command` and the
+    operator rules of docs/APPS.md §3.4 and §12.2."""
+    ops = [(p["period"], c) for p in exact for c in p.get("commands", [])]
+    assert sum(c["op"] == "command" for _, c in ops) >= 8 and \
+        sum(c["op"] == "resume" for _, c in ops) == 1, ops
+    for state in ("normal", "alert", "safe"):
+        texts = [c["text"] for _, c in ops if c["op"] == "command" and c["state"] == state]
+        if not texts:
+            continue
+        ref = [json.loads(x) for x in must([atome, "apps", "command", "--config", config,
+                                            "--state", state, "--independent", "--json"]
+                                           + texts).splitlines()]
+        mine = [c for _, c in ops if c["op"] == "command" and c["state"] == state]
+        for a, b in zip(mine, ref):
+            for k in ("text", "state", "action", "why", "intent", "bucket", "command"):
+                assert a[k] == b[k], (a, b, k)
+            assert a.get("error") == b.get("error"), (a, b)
+            assert (a["rule"] == "operator-stop") == (b.get("dispatcher") == "operator-stop"), a
+    latched, stops, refused, held = False, 0, 0, 0
+    for p in exact:
+        resumed = False
+        for c in p.get("commands", []):
+            if c["op"] == "resume":
+                assert c["rule"] == ("operator-resume" if latched else "none"), c
+                resumed, latched = latched, False
+                continue
+            if c["intent"] in ("turn_on", "set_value"):
+                want = "actuate" if c["state"] == "normal" else "refused"
+                assert c["action"] == want and c["refused"] == (want == "refused"), c
+                refused += want == "refused"
+            if c["action"] == "stop-all":
+                assert c["rule"] == "operator-stop", c
+                latched, stops = True, stops + 1
+        if latched:  # SAFE, the readings ignored, until the resume
+            assert p["state"] == "safe" and p["rule"] == "operator-hold", p
+            held += 1
+        elif resumed:
+            assert p["state"] == "safe" and p["rule"] != "operator-hold", p
+    lines = [f"{p} {c['op']}" + (f" \"{c['text']}\" [{c['state']}] -> {c['action']}"
+                                 + (f" {c['intent']}" if c["intent"] else "") + f" ({c['why']})"
+                                 if c["op"] == "command" else f" [{c['state']}] -> {c['rule']}")
+             for p, c in ops]
+    print(f"operator rows: {len(ops)} (= atome apps command --json); {stops} stop-all, SAFE "
+          f"latched {held} periods until @resume; {refused} actuations refused outside NORMAL")
+    for line in lines:
+        print("  " + line)
+
+
 def main():
     atome = os.path.abspath(sys.argv[1])
     if run([PY, "-c", "import numpy"]).returncode != 0:
@@ -136,7 +189,12 @@ def main():
     shutil.copy(os.path.join(repo, "models", "task-bad-reading-q15.atome"),
                 f"{tmp}/bad_reading.atome")
     config = os.path.join(tmp, "apps.json")
-    shutil.copy(os.path.join(repo, "apps", "examples", "apps.json"), config)
+    with open(os.path.join(repo, "apps", "examples", "apps.json")) as f:
+        j = json.load(f)
+    for k in ("bucket", "command"):  # the text heads' paths, relative to apps/examples
+        j["text"][k] = os.path.normpath(os.path.join(repo, "apps", "examples", j["text"][k]))
+    with open(config, "w") as f:
+        json.dump(j, f)
     with open(config) as f:
         m_abstain = json.load(f)["policy"]["m_abstain"]
 
@@ -157,7 +215,7 @@ def main():
         f.write(must([PY, os.path.join(repo, "data", "generators", "stream.py"), "--seed", "1",
                       "--event-class", "telemetry=2",
                       "--abstain-frame", "telemetry=" + ",".join(rows[pick[0]]),
-                      "--check", f"{CHECK}=air:0"]
+                      "--check", f"{CHECK}=air:0", "--commands"]
                      + [f"--head={n}={gen}/{h}" for n, h in HEADS.items()]))
 
     def periods(*extra, cfg=config):
@@ -175,6 +233,7 @@ def main():
         for ha, hb in zip(a["heads"], b["heads"]):
             for k in keys:
                 assert ha.get(k) == hb.get(k), (a["period"], ha["name"], k, ha.get(k), hb.get(k))
+        assert a.get("commands") == b.get("commands"), a["period"]
     assert s_always["gate_hits"] == 0 and s_exact["gate_hits"] > 0
     print(f"exact gating: {len(exact)} periods, decisions identical to always-run; "
           f"{s_exact['runs']} runs + {s_exact['gate_hits']} gate hits, skip rate "
@@ -212,13 +271,29 @@ def main():
     # 5. tolerance gating against always-run (measured, not asserted, except tol 0 = exact).
     tolerance_agreement(always, config, tmp, periods)
 
-    # 6. malformed text.
+    # 6. operator rows.
+    operator_rows(atome, config, exact, tmp)
+
+    # 7. malformed text.
     bad = os.path.join(tmp, "bad.csv")
     with open(bad, "w") as f:
         f.write("period,head,values...\n0,air,1,2,x3\n")
     r = run([atome, "apps", "run", "--config", config, "--stream", bad])
     assert r.returncode == 1 and "row 2, column 5" in r.stderr and r.stderr.count("\n") == 1, r
     print("malformed stream: " + r.stderr.strip())
+    for row, col in (("0,@command,turn on", 3), ('0,@command,"turn on', 3), ('0,@command,"a"b', 3),
+                     ("0,@resume,now", 3), ("0,@halt", 2)):
+        with open(bad, "w") as f:
+            f.write(f"period,head,values...\n{row}\n")
+        r = run([atome, "apps", "run", "--config", config, "--stream", bad])
+        assert r.returncode == 1 and f"row 2, column {col}" in r.stderr \
+            and r.stderr.count("\n") == 1, (row, r)
+    no_text = with_config(config, tmp, "apps-no-text.json", lambda j: j.pop("text"))
+    r = run([atome, "apps", "run", "--config", no_text, "--stream", stream])
+    assert r.returncode == 1 and "needs apps.json's \"text\"" in r.stderr \
+        and r.stderr.count("\n") == 1, r
+    print("malformed operator rows (unquoted, unterminated, text after the quote, @resume with a "
+          "field, unknown @word) and a @command without text heads: one line each, exit 1")
     shutil.rmtree(tmp)
     return 0
 

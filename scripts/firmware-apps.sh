@@ -2,12 +2,13 @@
 # The applied-layer firmware app (issue 15 step 4) on one core: makes the example's three q15
 # sensor heads (apps/examples/README.md: generated data, seed 1), takes the shipped bad-reading
 # head as air's check, and a 400-period recorded stream with faults (data/generators/stream.py,
-# telemetry events of class overheating, the check fed air's channel 0), packs the frames into
-# a C header with the host twin (atome_apps_twin: the same physical -> fixed-point conversion as
+# telemetry events of class overheating, the check fed air's channel 0, stream.py --commands'
+# operator rows for the shipped text heads), packs the frames and the rows into a C header with the host twin (atome_apps_twin: the same physical -> fixed-point conversion as
 # `atome apps run`), embeds the heads (`atome export --c-header`), builds atome_apps_fw, runs it
 # under QEMU and requires: (1) the twin's decisions equal `atome apps run --json`'s
 # (scripts/apps_fw_check.py); (2) the firmware's lines equal the twin's, every period (state, rule,
-# masks, each head's action, class, prob_q15, abstain and full Q16 logits); exit status 0.
+# masks, each head's action, class, prob_q15, abstain and full Q16 logits; each operator row's
+# decision with both text heads' results); exit status 0.
 #
 #   scripts/firmware-apps.sh CORE BUILD_DIR ATOME_CLI TWIN SIZER
 #   SIZER: the firmware-configured q15 classifier engine whose --state-bytes sizes each session.
@@ -41,10 +42,15 @@ for h in os_telem air power; do
   cp "$build/run-$h/best.atome" "$app/$h.atome"
 done
 cp "$repo/models/task-bad-reading-q15.atome" "$app/bad_reading.atome"
-cp "$repo/apps/examples/apps.json" "$app/apps.json"
+# The shipped text heads (read from models/ now: they may be retrained) beside the json.
+cp "$repo/models/task-intent-bucket-q15.atome" "$app/intent_bucket.atome"
+cp "$repo/models/task-command-intent-q15.atome" "$app/command_intent.atome"
+sed -e 's|"../../models/task-intent-bucket-q15.atome"|"intent_bucket.atome"|' \
+  -e 's|"../../models/task-command-intent-q15.atome"|"command_intent.atome"|' \
+  "$repo/apps/examples/apps.json" >"$app/apps.json"
 "$py" "$repo/data/generators/stream.py" --seed 1 --event-class telemetry=2 \
   --head "telemetry=$data/os_telem" --head "air=$data/air" --head "power=$data/power" \
-  --check air_check=air:0 >"$app/frames.csv"
+  --check air_check=air:0 --commands >"$app/frames.csv"
 "$atome" apps run --config "$app/apps.json" --stream "$app/frames.csv" --json >"$build/apps-run.jsonl"
 "$twin" "$app/apps.json" "$app/frames.csv" "$app/apps_data.h" >"$build/host.txt" || {
   tail -3 "$build/host.txt"; echo "host twin failed"; exit 1; }
@@ -59,6 +65,19 @@ while read -r model window; do
   arena=$((arena + (bytes + 15) / 16 * 16))
   h=$((h + 1))
 done <"$app/apps_data.h.windows"
+# The two text heads share one session (they run one after the other): the larger of the two.
+if [ -f "$app/apps_data.h.text" ]; then
+  t=0 text=0
+  while read -r model; do
+    "$atome" export --model "$model" --c-header "$app/text_$t.h" --symbol "atome_apps_text_$t" \
+      >/dev/null
+    bytes=$("$sizer" --state-bytes "$model" 32)
+    bytes=$(((bytes + 15) / 16 * 16))
+    if [ "$bytes" -gt "$text" ]; then text=$bytes; fi
+    t=$((t + 1))
+  done <"$app/apps_data.h.text"
+  arena=$((arena + text))
+fi
 cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \
   -DATOME_CORE="$core" -DATOME_APPS_HEADER="$app/apps_data.h" -DATOME_ARENA_BYTES="$arena" \
   -DATOME_NUMERICS=q15 -DATOME_CLASSIFIERS=ON >/dev/null
@@ -66,7 +85,7 @@ cmake --build "$build" --target atome_apps_fw >/dev/null
 status=0
 timeout 300 "${qemu[@]}" -nographic -semihosting-config enable=on,target=native \
   -kernel "$build/atome_apps_fw.elf" >"$build/device.txt" 2>&1 || status=$?
-echo "$core apps firmware: $(wc -l <"$app/apps_data.h.windows") heads, $(grep -c '^period' "$build/host.txt") periods, sessions $arena B: exit $status"
+echo "$core apps firmware: $(wc -l <"$app/apps_data.h.windows") heads, $(grep -c '^period [0-9]* state' "$build/host.txt") periods, $(grep -c '^period [0-9]* op' "$build/host.txt") operator rows, sessions $arena B: exit $status"
 "${tools}size" "$build/atome_apps_fw.elf" | tail -1
 if [ "$status" -ne 0 ]; then
   tail -5 "$build/device.txt"

@@ -64,5 +64,14 @@ TEST(AppsConfig, RefusesABadOnAbstainInOneLine) {
   EXPECT_EQ(bad_value.find('\n'), std::string::npos);
 }
 
+// '@' starts the stream's operator rows (@command, @resume): no head may be named so.
+TEST(AppsConfig, RefusesAHeadNameStartingWithAt) {
+  std::string text = config_with("");
+  text.replace(text.find("\"air\""), 5, "\"@air\"");
+  const std::string why = refusal(text);
+  EXPECT_NE(why.find("heads[1].name: '@air' starts with '@' (reserved)"), std::string::npos)
+      << why;
+}
+
 }  // namespace
 }  // namespace atome::test

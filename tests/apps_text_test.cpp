@@ -339,6 +339,49 @@ TEST(AppsText, WrongHeadsAreRefused) {
             ATOME_APPS_OK);
 }
 
+// One session shared by the two heads (the firmware's RAM lever): the same decisions, head
+// results and logits as two sessions, for every fixed request in every state, in an arena about
+// half the size.
+TEST(AppsText, SharedSessionDecidesAsTwoSessions) {
+  Shipped& s = shipped();
+  const size_t one = atome_text_shared_arena_bytes(&s.bucket.model, &s.command.model);
+  ASSERT_GT(one, 0u);
+  ASSERT_LT(one, s.arena.size());
+  AlignedBuffer arena(one);
+  atome_text_interpreter ti;
+  ASSERT_EQ(atome_text_init(&ti, &s.bucket.model, &s.command.model, arena.data(), one),
+            ATOME_APPS_OK);
+  EXPECT_EQ(ti.shared, 1u);
+  EXPECT_EQ(s.ti.shared, 0u);
+  EXPECT_EQ(atome_text_init(&ti, &s.bucket.model, &s.command.model, arena.data(), one - 16),
+            ATOME_APPS_ERR_ENGINE);
+  ASSERT_EQ(atome_text_init(&ti, &s.bucket.model, &s.command.model, arena.data(), one),
+            ATOME_APPS_OK);
+  int routed = 0;
+  for (const Fixed& f : kFixed) {
+    for (uint32_t state : {ATOME_DSTATE_NORMAL, ATOME_DSTATE_ALERT, ATOME_DSTATE_SAFE}) {
+      atome_text_decision a, b;
+      ASSERT_EQ(s.run(f.text, state, &a), ATOME_APPS_OK);
+      ASSERT_EQ(atome_text_interpret(&ti, reinterpret_cast<const uint8_t*>(f.text),
+                                     std::strlen(f.text), state, &b),
+                ATOME_APPS_OK);
+      EXPECT_EQ(a.action, b.action) << f.text;
+      EXPECT_EQ(a.why, b.why) << f.text;
+      EXPECT_EQ(a.intent, b.intent) << f.text;
+      for (const auto& [x, y] : {std::pair{&a.bucket, &b.bucket}, {&a.command, &b.command}}) {
+        EXPECT_EQ(x->action, y->action) << f.text;
+        EXPECT_EQ(x->class_id, y->class_id) << f.text;
+        EXPECT_EQ(x->prob_q15, y->prob_q15) << f.text;
+        EXPECT_EQ(x->abstain, y->abstain) << f.text;
+        for (uint32_t c = 0; c < ATOME_RUNNER_MAX_CLASSES; ++c)
+          EXPECT_EQ(x->logits_q16[c], y->logits_q16[c]) << f.text;
+      }
+      routed += a.command.action == ATOME_HEAD_RAN;
+    }
+  }
+  EXPECT_GT(routed, 10);  // the session really went back and forth between the heads
+}
+
 TEST(AppsText, EveryCodeHasAName) {
   for (atome_apps_status st : {ATOME_APPS_ERR_BAD_TEXT, ATOME_APPS_ERR_NOT_TEXT_HEAD})
     EXPECT_STRNE(atome_apps_status_str(st), "unknown status") << st;

@@ -24,6 +24,13 @@ normalised_reading pipeline does, (raw - min) / (max - min) saturated to [-0.5, 
 sensor row is missing or short gives no check row (its readings are unknown); a NaN reading stays
 in the window (the check's frame is then NaN: no frame) until 16 newer readings push it out. The
 check row uses no random numbers: the other heads' rows are the same with or without it.
+--commands adds the operator rows (docs/APPS.md §10, "Operator rows") at fixed periods: typed
+requests P,@command,"TEXT" (CSV-quoted, "" for a quote) for the text heads — a status query and
+a turn-on early (NORMAL), a turn-on during the event (ALERT: refused), a stop-all at 3P/4 (SAFE,
+latched), a turn-on right after it (refused in SAFE), a request with a comma and quotes — and
+P,@resume twenty periods after the stop: the heads have no "resume" class, so resuming is the
+operator's explicit row, never a classifier's guess. No random numbers: the other rows are the
+same with or without them.
 Only the Python standard library: the stream is reproducible anywhere.
 """
 import argparse
@@ -57,6 +64,7 @@ def main():
     ap.add_argument("--event-class", action="append", default=[], help="NAME=class index")
     ap.add_argument("--abstain-frame", default="", help="NAME=v1,v2,...")
     ap.add_argument("--check", action="append", default=[], help="NAME=SENSOR:CHANNEL")
+    ap.add_argument("--commands", action="store_true", help="add the operator rows")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     heads = []
@@ -79,7 +87,10 @@ def main():
     out = sys.stdout
     out.write("period,head,values...\n")
     idle = {}
+    ops = operator_rows(P) if a.commands else {}
     for p in range(P):
+        for op in ops.get(p, []):
+            out.write(f"{p},{op}\n")
         for h, (name, spec, by_class) in enumerate(heads):
             if p % 40 == 0:
                 idle[name] = rng.choice(by_class[0])
@@ -109,6 +120,23 @@ def main():
 
 
 WINDOW = 16  # bad_reading.py's window
+
+
+def operator_rows(P):
+    """{period: [row text after "P,"]} for --commands."""
+    def cmd(text):
+        return '@command,"' + text.replace('"', '""') + '"'
+    stop = 3 * P // 4
+    return {
+        P // 40: [cmd("what is the temperature")],
+        P // 40 + 5: [cmd("turn on the motor")],
+        P // 2 + P // 16: [cmd("turn on the motor")],
+        P // 2 + P // 16 + 2: [cmd('say "hi", please')],
+        stop: [cmd("emergency stop now"), cmd("turn on the motor")],
+        stop + 5: [cmd("set the fan to 40")],
+        stop + 20: ["@resume"],
+        stop + 30: [cmd("turn on the motor")],
+    }
 
 
 def write_check(out, p, check, spec, frame):

@@ -15,6 +15,10 @@ alignas(16) static uint8_t g_pool[ATOME_ARENA_BYTES];
 static atome_model g_models[kAppsNHeads];
 static atome_runner g_runner;
 static atome_runner_output g_out;
+#ifdef ATOME_APPS_HAS_TEXT
+static atome_model g_text_models[2];
+static atome_text_interpreter g_text;
+#endif
 
 // The instruction-count marker (QEMU plugin mark=, scripts/apps_report.py): its i-th execution
 // prints how many instructions ran before it.
@@ -45,6 +49,25 @@ static void measure_heads() {
     }
     atome_apps_mark();
   }
+#ifdef ATOME_APPS_HAS_TEXT
+  // One request through both text heads (the first command row the bucket routes to the command
+  // head; else the first command row: the bucket alone), between two marks.
+  static atome_text_decision dec;
+  uint32_t pick = kAppsNOps;
+  for (uint32_t i = 0; i < kAppsNOps && pick == kAppsNOps; ++i) {
+    if (kAppsOpKind[i] != ATOME_APPS_OP_COMMAND) continue;
+    atome_text_interpret(&g_text, kAppsOpText + kAppsOpTextOffset[i], kAppsOpTextLen[i],
+                         ATOME_DSTATE_NORMAL, &dec);
+    if (dec.command.action == ATOME_HEAD_RAN) pick = i;
+  }
+  for (uint32_t i = 0; i < kAppsNOps && pick == kAppsNOps; ++i)
+    if (kAppsOpKind[i] == ATOME_APPS_OP_COMMAND) pick = i;
+  atome_apps_mark();
+  if (pick != kAppsNOps)
+    atome_text_interpret(&g_text, kAppsOpText + kAppsOpTextOffset[pick], kAppsOpTextLen[pick],
+                         ATOME_DSTATE_NORMAL, &dec);
+  atome_apps_mark();
+#endif
 }
 
 int main() {
@@ -63,6 +86,20 @@ int main() {
   in.runner = &g_runner;
   in.out = &g_out;
   in.mark = atome_apps_mark;
+  in.n_ops = kAppsNOps;
+  in.op_period = kAppsOpPeriod;
+  in.op_kind = kAppsOpKind;
+  in.op_text_offset = kAppsOpTextOffset;
+  in.op_text_len = kAppsOpTextLen;
+  in.op_text = kAppsOpText;
+#ifdef ATOME_APPS_HAS_TEXT
+  in.text_images[0] = atome_apps_text_0;
+  in.text_image_bytes[0] = static_cast<uint32_t>(atome_apps_text_0_len);
+  in.text_images[1] = atome_apps_text_1;
+  in.text_image_bytes[1] = static_cast<uint32_t>(atome_apps_text_1_len);
+  in.text_models = g_text_models;
+  in.text = &g_text;
+#endif
   const int status = atome_apps_run(in, sh_write_line);
   if (status == 0) measure_heads();
   // "#" lines: device-only measurements, not part of the comparison with the host twin.

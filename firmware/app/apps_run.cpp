@@ -27,9 +27,11 @@ void fail(void (*emit)(const char*), const char* what, const char* status) {
   emit(g_line.text);
 }
 
-void put_head(LongLine& line, uint32_t h, const atome_head_result& r, uint32_t n_classes) {
-  line.put(" | h");
-  line.put_u32(h);
+void put_head(LongLine& line, const char* label, uint32_t h, const atome_head_result& r,
+              uint32_t n_classes) {
+  line.put(" | ");
+  line.put(label);
+  if (h != ATOME_APPS_NO_FRAME) line.put_u32(h);
   line.put(" ");
   line.put(atome_head_action_str(r.action));
   if (r.action == ATOME_HEAD_SKIPPED) {
@@ -52,6 +54,96 @@ void put_head(LongLine& line, uint32_t h, const atome_head_result& r, uint32_t n
     if (c) line.put(",");
     line.put_i32(r.logits_q16[c]);
   }
+}
+
+// The text heads and their one shared session, carved from the pool after the sensor heads'.
+int init_text(const AppsRunInput& in, size_t& used, void (*emit)(const char*)) {
+  for (uint32_t t = 0; t < 2; ++t) {
+    const atome_status st =
+        atome_model_load(&in.text_models[t], in.text_images[t], in.text_image_bytes[t]);
+    if (st != ATOME_OK) {
+      fail(emit, "text model load", atome_status_str(st));
+      return 1;
+    }
+  }
+  const size_t bytes = (atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]) +
+                        ATOME_STATE_ALIGN - 1) &
+                       ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
+  if (bytes == 0 || used + bytes > in.pool_bytes) {
+    fail(emit, "text session", "the pool is too small (ATOME_ARENA_BYTES)");
+    return 1;
+  }
+  const atome_apps_status s =
+      atome_text_init(in.text, &in.text_models[0], &in.text_models[1], in.pool + used, bytes);
+  if (s != ATOME_APPS_OK) {
+    fail(emit, "text init", atome_apps_status_str(s));
+    return 1;
+  }
+  used += bytes;
+  g_line.used = 0;  // "#": measurements of this engine build
+  g_line.put("# text_session_bytes ");
+  g_line.put_u32(static_cast<uint32_t>(bytes));
+  g_line.put(" shared ");
+  g_line.put_u32(in.text->shared);
+  g_line.put(" two_sessions ");
+  g_line.put_u32(
+      static_cast<uint32_t>(atome_text_arena_bytes(&in.text_models[0], &in.text_models[1])));
+  emit(g_line.text);
+  return 0;
+}
+
+// One operator row, between periods: a typed request through the interpreter in the dispatcher's
+// state (a stop-all latches SAFE at once), or the explicit resume; one line.
+int apply_op(const AppsRunInput& in, uint32_t op, void (*emit)(const char*)) {
+  atome_dispatcher* d = &in.runner->dispatcher;
+  const uint32_t state = d->state;
+  uint32_t rule = 0;
+  LongLine& line = g_line;
+  line.used = 0;
+  line.put("period ");
+  line.put_u32(in.op_period[op]);
+  line.put(" op ");
+  line.put_u32(op);
+  if (in.op_kind[op] == ATOME_APPS_OP_RESUME) {
+    if (atome_dispatch_operator(d, ATOME_OPERATOR_RESUME, &rule) != ATOME_APPS_OK) {
+      fail(emit, "operator", "resume refused");
+      return 1;
+    }
+    line.put(" resume state ");
+    line.put(atome_dispatch_state_str(state));
+    line.put(" rule ");
+    line.put_u32(rule);
+    emit(line.text);
+    return 0;
+  }
+  if (in.text == nullptr || in.text_models == nullptr || in.text_images[0] == nullptr) {
+    fail(emit, "operator", "a command row without text heads");
+    return 1;
+  }
+  static atome_text_decision dec;  // static: 208 B off the micro:bit's small stack
+  const atome_apps_status s = atome_text_interpret(in.text, in.op_text + in.op_text_offset[op],
+                                                   in.op_text_len[op], state, &dec);
+  if (dec.action == ATOME_TEXT_STOP_ALL &&
+      atome_dispatch_operator(d, ATOME_OPERATOR_STOP, &rule) != ATOME_APPS_OK) {
+    fail(emit, "operator", "stop refused");
+    return 1;
+  }
+  line.put(" command state ");
+  line.put(atome_dispatch_state_str(state));
+  line.put(" action ");
+  line.put(atome_text_action_str(dec.action));
+  line.put(" why ");
+  line.put(atome_text_why_str(dec.why));
+  line.put(" intent ");
+  line.put_i32(static_cast<int32_t>(dec.intent));
+  line.put(" rule ");
+  line.put_u32(rule);
+  line.put(" status ");
+  line.put(atome_apps_status_str(s));
+  put_head(line, "bucket", ATOME_APPS_NO_FRAME, dec.bucket, ATOME_BUCKET_N);
+  put_head(line, "command", ATOME_APPS_NO_FRAME, dec.command, ATOME_INTENT_N);
+  emit(line.text);
+  return 0;
 }
 
 }  // namespace
@@ -107,6 +199,8 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     fail(emit, "runner init", atome_apps_status_str(as));
     return 1;
   }
+  if (in.text_images[0] != nullptr && init_text(in, used, emit) != 0) return 1;
+  uint32_t op = 0;
   const int32_t* frames[ATOME_RUNNER_MAX_HEADS];
   uint32_t counts[ATOME_RUNNER_MAX_HEADS];
   for (uint32_t p = 0; p < in.n_periods; ++p) {
@@ -115,6 +209,8 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
       frames[h] = off == ATOME_APPS_NO_FRAME ? nullptr : in.values + off;
       counts[h] = in.frame_count[p * in.n_heads + h];
     }
+    for (; op < in.n_ops && in.op_period[op] == p; ++op)
+      if (apply_op(in, op, emit) != 0) return 1;
     if (in.mark) in.mark();
     as = atome_runner_step(in.runner, frames, counts, in.out);
     if (in.mark) in.mark();
@@ -142,7 +238,7 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     line.put(" budget ");
     line.put_u32(d.budget_used);
     for (uint32_t h = 0; h < in.n_heads; ++h)
-      put_head(line, h, in.out->heads[h], in.models[h].config.n_classes);
+      put_head(line, "h", h, in.out->heads[h], in.models[h].config.n_classes);
     emit(line.text);
   }
   g_line.used = 0;

@@ -37,9 +37,31 @@ struct AppsRunInput {
   // Called just before and just after each period's atome_runner_step (NULL: not called): the
   // firmware's instruction-count marker (scripts/apps_report.py, QEMU plugin mark=).
   void (*mark)(void);
+  // Operator rows (docs/APPS.md §10, "Operator rows"), applied in order before their period's
+  // step: kind ATOME_APPS_OP_COMMAND = a typed request (op_text[op_text_offset[i] ..], length
+  // op_text_len[i]) for the text interpreter, ATOME_APPS_OP_RESUME = the operator's resume.
+  // n_ops 0: none. With commands, text_images[0] (intent_bucket) and [1] (command_intent) are the
+  // text heads, loaded into text_models[2]; their one shared session is carved from the pool after
+  // the sensor heads' (the two heads run one after the other: atome_text_shared_arena_bytes).
+  uint32_t n_ops = 0;
+  const uint32_t* op_period = nullptr;  // ascending
+  const uint32_t* op_kind = nullptr;
+  const uint32_t* op_text_offset = nullptr;
+  const uint32_t* op_text_len = nullptr;
+  const uint8_t* op_text = nullptr;
+  const uint8_t* text_images[2] = {nullptr, nullptr};
+  uint32_t text_image_bytes[2] = {0, 0};
+  atome_model* text_models = nullptr;  // 2 of them
+  atome_text_interpreter* text = nullptr;
 };
 
-// Runs every period and emits its line; returns 0, or 1 after one line saying what failed. Emits
+#define ATOME_APPS_OP_COMMAND 0u
+#define ATOME_APPS_OP_RESUME 1u
+
+// Runs every period and emits its line (after one line per operator row of that period:
+// "period P op I command state S action A why W intent N rule R status T | bucket ... | command
+// ..." or "period P op I resume state S rule R"); returns 0, or 1 after one line saying what
+// failed. Emits
 // "# session_bytes hH N" per head first and "# pool_used_bytes N" at the end: measurements of the
 // engine build ("#" lines are not compared between the firmware and its twin).
 int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line));

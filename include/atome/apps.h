@@ -607,15 +607,28 @@ typedef struct atome_text_decision {
 
 typedef struct atome_text_interpreter {
   struct atome_session* bucket_session;
-  struct atome_session* command_session;
+  struct atome_session* command_session; /* shared: NULL (the one session is laid out per head) */
   atome_calibration bucket_cal, command_cal;
   uint32_t window; /* tokens per request: the heads' n_features, ATOME_TEXT_MAX_BYTES */
   uint32_t magic;
+  /* Shared mode (an arena of atome_text_shared_arena_bytes, smaller than both sessions): one
+     session, re-laid out for the head about to run (the heads run one after the other and reset
+     their session per request anyway, so the decisions are the same bit for bit). */
+  uint32_t shared;
+  const struct atome_model* bucket_model;
+  const struct atome_model* command_model;
+  void* arena;
+  size_t arena_bytes;
 } atome_text_interpreter;
 
 /* Arena bytes for both heads' sessions (each at an ATOME_STATE_ALIGN boundary); 0 when a model
    is NULL or not a classifier. */
 size_t atome_text_arena_bytes(const struct atome_model* bucket, const struct atome_model* command);
+
+/* Arena bytes for one session shared by the two heads (the larger of the two); 0 as above.
+   atome_text_init takes the shared mode when given less than atome_text_arena_bytes. */
+size_t atome_text_shared_arena_bytes(const struct atome_model* bucket,
+                                     const struct atome_model* command);
 
 /* Checks both heads (q15 classifiers, ATOME_APPS_ERR_NOT_TEXT_HEAD unless each is a 1-channel
    global-quant head of exactly 32 features whose tokeniser maps every byte to itself, with its

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "atome/apps.h"
+#include "cli/apps_operator_rows.h"
 #include "cli/commands.h"
 #include "host/aligned_buffer.h"
 #include "host/apps_config.h"
@@ -71,7 +72,9 @@ std::string class_label(const std::vector<std::string>& names, uint32_t c) {
 
 void run_apps(const AppsRunOptions& o) {
   if (!o.gate.empty() && o.gate != "off") throw UsageError("--gate takes only 'off'");
-  const AppsConfig cfg = parse_apps_config(text_of(o.config), o.config);
+  const std::string config_text = text_of(o.config);
+  const AppsConfig cfg = parse_apps_config(config_text, o.config);
+  const std::shared_ptr<TextHeads> text = load_text_heads(config_text, o.config);
   const size_t n = cfg.heads.size();
   std::vector<std::unique_ptr<ModelFile>> models;
   std::vector<std::vector<std::string>> classes;
@@ -106,6 +109,12 @@ void run_apps(const AppsRunOptions& o) {
     throw UsageError(o.config + ": the runner refuses it: " + atome_apps_status_str(st));
 
   const AppsStream stream = read_apps_stream(text_of(o.stream), names, o.stream);
+  // Before any period runs: a typed request needs the text heads.
+  for (const std::vector<StreamOperator>& ops : stream.operators)
+    for (const StreamOperator& op : ops)
+      if (op.kind == StreamOperator::kCommand && text == nullptr)
+        throw FormatError(o.stream + ": row " + std::to_string(op.row) +
+                          ": a @command row needs apps.json's \"text\" heads");
   std::vector<std::vector<int32_t>> fixed(n);
   std::vector<const int32_t*> frames(n);
   std::vector<uint32_t> counts(n);
@@ -121,6 +130,12 @@ void run_apps(const AppsRunOptions& o) {
       fixed[h] = apps_frame_fixed(f, tok);
       frames[h] = fixed[h].data();
     }
+    // Operator rows act between periods, before this period's step (docs/APPS.md §3.4).
+    nlohmann::json commands = nlohmann::json::array();
+    std::vector<std::string> command_lines;
+    apply_operator_rows(text.get(), stream.operators[p], &runner->dispatcher, o.stream, p,
+                        o.json ? &commands : nullptr, o.json ? nullptr : &command_lines);
+    for (const std::string& l : command_lines) std::printf("%s\n", l.c_str());
     const atome_apps_status s = atome_runner_step(runner.get(), frames.data(), counts.data(), &out);
     if (s != ATOME_APPS_OK)
       throw Error(o.stream + ": period " + std::to_string(p) + ": " + atome_apps_status_str(s));
@@ -139,6 +154,7 @@ void run_apps(const AppsRunOptions& o) {
             {"bad_input_mask", out.bad_input_mask},
             {"budget_used", d.budget_used},
             {"heads", nlohmann::json::array()}};
+      if (!commands.empty()) js["commands"] = commands;
     } else {
       line = "period " + std::to_string(p) + ": " + atome_dispatch_state_str(d.state) + "(" +
              state_class + ") " + atome_dispatch_rule_str(d.rule);

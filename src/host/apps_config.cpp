@@ -65,6 +65,8 @@ AppsHeadConfig parse_head(const json& j, const std::string& name, const std::str
             name, where);
   AppsHeadConfig h;
   h.name = get_str(j, "name", name, where, true);
+  // '@' starts the stream's operator rows (@command, @resume; host/apps_stream.h).
+  if (h.name[0] == '@') bad(name, where + "name", "'" + h.name + "' starts with '@' (reserved)");
   h.model = get_str(j, "model", name, where, true);
   const std::string role = get_str(j, "role", name, where, false);
   if (role == "telemetry")

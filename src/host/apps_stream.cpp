@@ -31,6 +31,43 @@ bool is_nan_word(const std::string& s) {
          (s[2] == 'n' || s[2] == 'N');
 }
 
+// The text of `P,@command,"TEXT"`: everything after the second comma of the raw line, one
+// CSV-quoted field ("" is a quote). Returns the column of an error, or 0.
+size_t command_text(const std::string& line, std::string* text, std::string* what) {
+  size_t at = line.find(',');
+  at = line.find(',', at + 1);
+  if (at == std::string::npos) {
+    *what = "@command needs a quoted text: P,@command,\"TEXT\"";
+    return 3;
+  }
+  std::string f = line.substr(at + 1);
+  size_t lead = 0;
+  while (lead < f.size() && (f[lead] == ' ' || f[lead] == '\t')) ++lead;
+  if (lead == f.size() || f[lead] != '"') {
+    *what = "the text of @command must be in double quotes (\"\" for a quote)";
+    return 3;
+  }
+  for (size_t i = lead + 1; i < f.size(); ++i) {
+    if (f[i] != '"') {
+      *text += f[i];
+      continue;
+    }
+    if (i + 1 < f.size() && f[i + 1] == '"') {
+      *text += '"';
+      ++i;
+      continue;
+    }
+    for (size_t j = i + 1; j < f.size(); ++j)
+      if (f[j] != ' ' && f[j] != '\t') {
+        *what = "text after the closing quote of @command's text";
+        return 3;
+      }
+    return 0;
+  }
+  *what = "@command's text has no closing quote";
+  return 3;
+}
+
 }  // namespace
 
 AppsStream read_apps_stream(const std::string& text, const std::vector<std::string>& heads,
@@ -58,7 +95,26 @@ AppsStream read_apps_stream(const std::string& text, const std::vector<std::stri
       bad(name, row, 1,
           "period " + f[0] + " out of order (periods start at 0 and go up by 0 or 1)");
     if (period >= kMaxPeriods) bad(name, row, 1, "more than 10,000,000 periods");
-    if (period == expected) out.periods.emplace_back(heads.size());
+    if (period == expected) {
+      out.periods.emplace_back(heads.size());
+      out.operators.emplace_back();
+    }
+    if (!f[1].empty() && f[1][0] == '@') {
+      StreamOperator op;
+      op.row = row;
+      if (f[1] == "@resume") {
+        if (f.size() > 2) bad(name, row, 3, "@resume takes no field");
+        op.kind = StreamOperator::kResume;
+      } else if (f[1] == "@command") {
+        std::string what;
+        const size_t col = command_text(line, &op.text, &what);
+        if (col != 0) bad(name, row, col, what);
+      } else {
+        bad(name, row, 2, "unknown operator row '" + f[1] + "' (@command, @resume)");
+      }
+      out.operators.back().push_back(op);
+      continue;
+    }
     size_t h = 0;
     while (h < heads.size() && heads[h] != f[1]) ++h;
     if (h == heads.size()) bad(name, row, 2, "unknown head '" + f[1] + "' (not in apps.json)");

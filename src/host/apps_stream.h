@@ -12,6 +12,17 @@
 // in one period, a field that is not a number or "nan" (any case), more than 4096 values.
 // What it keeps, as bad frames with a defined status for the runner (never an error): NaN or
 // infinity among the values, and a value count other than the head's.
+//
+// Operator rows (docs/APPS.md §10, "Operator rows"): a head name cannot start with '@' (apps.json
+// refuses it), so these never clash with a head:
+//   P,@command,"TEXT"   a typed request for the text interpreter, as one CSV-quoted field: the
+//                       text between the quotes, "" for one quote; commas are kept. Any bytes but
+//                       a newline; its length is the interpreter's to judge (empty or over 32
+//                       bytes: a bad-text decision, not a reader error).
+//   P,@resume           the operator's explicit resume (no text head has a "resume" class).
+// They belong to period P and are applied in file order before that period's step. Refused with
+// row and column: an unquoted or unterminated text, anything after the closing quote, a field
+// after @resume, another '@' word.
 #pragma once
 
 #include <cstdint>
@@ -28,9 +39,18 @@ struct StreamFrame {
   std::vector<double> values;  // as read (count may differ from the head's: a bad frame)
 };
 
-// periods[p][h]: head h's frame in period p (h in the order of `heads`).
+// An operator row: a typed request, or the explicit resume.
+struct StreamOperator {
+  enum Kind { kCommand, kResume } kind = kCommand;
+  std::string text;  // kCommand: the request's bytes
+  size_t row = 0;    // in the file, for messages
+};
+
+// periods[p][h]: head h's frame in period p (h in the order of `heads`); operators[p]: period p's
+// operator rows in file order (same length as periods).
 struct AppsStream {
   std::vector<std::vector<StreamFrame>> periods;
+  std::vector<std::vector<StreamOperator>> operators;
 };
 
 AppsStream read_apps_stream(const std::string& text, const std::vector<std::string>& heads,

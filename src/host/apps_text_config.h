@@ -1,6 +1,6 @@
 // `atome apps command --config apps.json`: the two text heads apps.json names under "text"
 // (docs/APPS.md §12.3). Kept apart from apps_config.* (the runner's heads and policy): the text
-// interpreter needs neither, and `atome apps run` only has to accept the key.
+// interpreter needs neither; `atome apps run` loads them only for the stream's @command rows.
 #pragma once
 
 #include <string>
