@@ -69,8 +69,7 @@ TEST(AppsConfig, RefusesAHeadNameStartingWithAt) {
   std::string text = config_with("");
   text.replace(text.find("\"air\""), 5, "\"@air\"");
   const std::string why = refusal(text);
-  EXPECT_NE(why.find("heads[1].name: '@air' starts with '@' (reserved)"), std::string::npos)
-      << why;
+  EXPECT_NE(why.find("heads[1].name: '@air' starts with '@' (reserved)"), std::string::npos) << why;
 }
 
 }  // namespace
