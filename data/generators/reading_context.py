@@ -57,4 +57,5 @@ def features(q):
         best = max(best, run)
     d = [abs(q[i] - q[i - 1]) for i in range(1, WINDOW)]
     last = d[-1]
-    return [excess.bit_length(), tail, best, log4(last), log4((WINDOW - 2) * last) - log4(sum(d[:-1]))]
+    vs_ctx = log4((WINDOW - 2) * last) - log4(sum(d[:-1]))  # 14 d_15 against d_1 + ... + d_14
+    return [excess.bit_length(), tail, best, log4(last), vs_ctx]
