@@ -14,6 +14,7 @@ set(ATOME_APPS_SOURCES
   band_energy.cpp
   fixed_math.cpp
   window_stats.cpp
+  reading_check.cpp
   imu_features.cpp
   mfcc.cpp
   calibrate.cpp

@@ -12,6 +12,8 @@ runs apps/examples/apps.json on it and checks:
      frozen window -> "flagged", a short row -> "wrong-length", no row -> "missing"; a telemetry
      head without a usable frame never gives a confident rule;
   3. the stream reaches NORMAL and ALERT; m_abstain abstaining telemetry periods in a row give SAFE;
+     the bad-reading check head (fed air's channel 0) flags air exactly as its on_abstain says,
+     decides in >= 95 % of the periods and calls air's frozen window stuck;
   4. malformed stream text is one line naming row and column, exit status 1;
   5. operator rows (stream.py --commands; the shipped text heads, read from models/ now): each
      @command's decision equals `atome apps command --json` in the state `apps run` reports, and
@@ -57,37 +59,57 @@ def with_config(config, tmp, name, edit):
 
 def check_head(exact, config, tmp, periods):
     """air's bit in bad_input_mask is set exactly when air's own frame is bad, the check has no
-    usable frame, or the check says (without abstaining) that the reading is not valid: its
-    abstentions pass (apps.json's on_abstain "pass"). With on_abstain "flag" they flag air."""
+    usable frame, the check says (without abstaining) that the reading is not valid, or it
+    abstains and apps.json's on_abstain is "flag" (the default). The shipped head decides (does not
+    abstain) in at least 95 % of the periods, and calls air's frozen window stuck.
+    Also measured: the same stream with the other on_abstain mode."""
     air, chk = list(HEADS).index("air"), len(HEADS)
     assert exact[0]["heads"][chk]["name"] == CHECK
-    counts, by_check = {}, 0
+    with open(config) as f:
+        mode = next(x for x in json.load(f)["heads"] if x["name"] == CHECK).get("on_abstain", "flag")
+    counts, by_check, alone, where = {}, 0, [], {}
+    decided_n = confident = 0
     for p in exact:
         a, c = p["heads"][air], p["heads"][chk]
         decided = c["action"] in ("ran", "reused")
         key = "bad-frame" if not decided else c["class_name"] + (" (abstain)" if c["abstain"] else "")
         counts[key] = counts.get(key, 0) + 1
-        says_bad = not decided or (not c["abstain"] and c["class_name"] != "valid")
+        where.setdefault(key, []).append(str(p["period"]))
+        decided_n += decided
+        confident += decided and not c["abstain"]
+        says_bad = not decided or (c["abstain"] and mode == "flag") or \
+            (not c["abstain"] and c["class_name"] != "valid")
         assert bool(p["bad_input_mask"] & 1) == (a["input"] != "ok" or says_bad), (p["period"], a, c)
         by_check += a["input"] == "ok" and says_bad
+        if a["input"] == "ok" and says_bad:
+            alone.append(f'{p["period"]} {c.get("class_name", c["input"])}')
+    assert confident >= 0.95 * len(exact), f"the check decides in {confident} / {len(exact)} periods"
     h = list(HEADS).index("air")
     for period in (20 + 7 * h, 21 + 7 * h, 22 + 7 * h):  # air's NaN stays in 16 readings 3 periods
         c = exact[period]["heads"][chk]
         assert c["action"] == "bad-frame" and c["input"] == "nan", (period, c)
         assert exact[period]["bad_input_mask"] & 1, period
-    flag = with_config(config, tmp, "apps-flag.json", lambda j: [
-        x.update(on_abstain="flag") for x in j["heads"] if x["name"] == CHECK])
-    flagged, _ = periods(cfg=flag)
-    lost = 0
-    for p, q in zip(exact, flagged):
+    for period in range(60 + 7 * h, 64 + 7 * h):  # air's frozen window: its channel 0 is stuck
+        c = exact[period]["heads"][chk]
+        assert c["class_name"] == "stuck" and not c["abstain"], (period, c)
+    other = "pass" if mode == "flag" else "flag"
+    alt = with_config(config, tmp, f"apps-{other}.json", lambda j: [
+        x.update(on_abstain=other) for x in j["heads"] if x["name"] == CHECK])
+    flipped, _ = periods(cfg=alt)
+    diff = 0
+    for p, q in zip(exact, flipped):
         c = p["heads"][chk]
         if c["action"] in ("ran", "reused") and c["abstain"]:
-            assert q["bad_input_mask"] & 1, (p["period"], "an abstaining check must flag air")
-        lost += p["heads"][air]["action"] in ("ran", "reused") and q["heads"][air]["action"] == "skipped"
+            assert bool((p if mode == "flag" else q)["bad_input_mask"] & 1), \
+                (p["period"], "an abstaining check must flag air with on_abstain flag")
+        diff += (p["heads"][air]["action"] == "skipped") != (q["heads"][air]["action"] == "skipped")
     print(f"check head {CHECK} on air:0, {len(exact)} periods: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-          + f"; air flagged by the check alone in {by_check} periods (on_abstain pass); "
-          f"on_abstain flag skips air in {lost} more periods")
+          + ", ".join(f"{k} {v}" + (f" (periods {' '.join(where[k])})" if v <= 12 else "")
+                      for k, v in sorted(counts.items()))
+          + f"; decides without abstaining in {confident} / {decided_n} periods with a frame; air "
+          f"flagged by the check alone in {by_check} periods (on_abstain {mode}: "
+          + ", ".join(alone) + f"); on_abstain {other} changes whether air is skipped in {diff} "
+          "periods")
 
 
 def tolerance_agreement(always, config, tmp, periods):

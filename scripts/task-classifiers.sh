@@ -21,8 +21,9 @@ runs=build/task-runs
 heads=(command_intent bad_reading intent_bucket)
 /usr/bin/python3 data/generators/generate.py --out "$data" --scale full --seed 1 \
   --heads "$(IFS=,; echo "${heads[*]}")"
-# bad_reading stays banded (16 levels a reading): --quant global (256) was measured worse on loss,
-# accuracy and coverage on seeds 1-3, though it calls fewer valid windows stuck (docs/APPS.md §10).
+# bad_reading: five reading_context features (data/generators/reading_context.py), banded = 51
+# levels each. (Its first version fed the 16 readings, 16 levels each: valid slow channels looked
+# stuck; docs/APPS.md §10.)
 declare -A quant=([command_intent]=global [bad_reading]=banded [intent_bucket]=global)
 mkdir -p "$runs"
 jobs=()

@@ -35,7 +35,8 @@ from classify_report import baseline_on_run, cell, med  # noqa: E402
 # head -> (the --quant it is trained with, what the head is for)
 HEADS = {
     "command_intent": ("global", "a typed command (<= 32 bytes) -> the action a device takes"),
-    "bad_reading": ("banded", "the last of 16 normalised readings of one channel -> valid / stuck / "
+    "bad_reading": ("banded", "the last of 16 normalised readings of one channel, seen through five "
+                              "integer features of the 16 (reading_context) -> valid / stuck / "
                               "spike / out_of_range (gates the sensor heads)"),
     "intent_bucket": ("global", "a free-text request (<= 32 bytes) -> the bucket it is routed by"),
 }

@@ -321,12 +321,14 @@ TEST(AppsRunner, RefusesBadConfigurations) {
 }
 
 // The shipped bad-reading head (models/task-bad-reading-q15.atome) as the check head of a sensor
-// head: a reading that jumps far above its history is not "valid", so the sensor head is skipped
-// as bad input, and the check head's integer decision is the host's (atome classify).
+// head, fed as a device feeds it: 16 normalised readings -> atome_reading_context's five features
+// in the head's input format. A reading that jumps far above its history is not "valid", so the
+// sensor head is skipped as bad input; a quiet noisy history ending in an ordinary reading is
+// "valid"; and the check head's integer decision is the host's (atome classify).
 TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
   const ModelFile br =
       load_model_file(std::string(ATOME_SOURCE_DIR) + "/models/task-bad-reading-q15.atome");
-  AlignedBuffer br_arena(atome_state_bytes(&br.model, 16));
+  AlignedBuffer br_arena(atome_state_bytes(&br.model, ATOME_READING_FEATURES));
   Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 11);
   Head air(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 12);
   atome_runner_config rc{};
@@ -346,27 +348,44 @@ TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
   rc.policy = one_head_policy(3, 0);
   auto r = std::make_unique<atome_runner>();
   ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
-  // 15 readings at 0.5 of the range, then 1.4 (fraction of range; the head's input, Q(frac)).
   const atome_tokenizer& tok = r->heads[1].tok;
-  std::vector<int32_t> reading(16, static_cast<int32_t>(std::ldexp(0.5, tok.frac[0])));
-  reading[15] = static_cast<int32_t>(std::ldexp(1.4, tok.frac[0]));
+  ASSERT_EQ(tok.n_features, uint32_t(ATOME_READING_FEATURES));
+  // 15 readings around 0.5 of the range (noise of +-0.4 %), then the reading to judge.
+  auto frame_of = [&](double last) {
+    int32_t q[ATOME_READING_WINDOW];
+    for (int t = 0; t < ATOME_READING_WINDOW; ++t) {
+      const double v = t == 15 ? last : 0.5 + 0.004 * ((t * 7) % 5 - 2) / 2.0;
+      q[t] = static_cast<int32_t>(std::lround(std::ldexp(v, ATOME_READING_FRAC)));
+    }
+    std::vector<int32_t> f(ATOME_READING_FEATURES);
+    EXPECT_EQ(atome_reading_context(q, 16, ATOME_READING_FRAC, tok.frac, f.data()), ATOME_APPS_OK);
+    return f;
+  };
   const int32_t f[2] = {1 << 16, 0};
-  const int32_t* frames[3] = {f, reading.data(), f};
-  const uint32_t counts[3] = {2, 16, 2};
+  const uint32_t counts[3] = {2, ATOME_READING_FEATURES, 2};
   atome_runner_output out;
+  const std::vector<int32_t> ok = frame_of(0.503);
+  const int32_t* ok_frames[3] = {f, ok.data(), f};
+  ASSERT_EQ(atome_runner_step(r.get(), ok_frames, counts, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].class_id, 0u);  // valid
+  EXPECT_EQ(out.heads[1].abstain, 0);
+  EXPECT_EQ(out.bad_input_mask, 0u);
+  const std::vector<int32_t> reading = frame_of(1.4);
+  const int32_t* frames[3] = {f, reading.data(), f};
   ASSERT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_OK);
   EXPECT_EQ(out.heads[1].action, ATOME_HEAD_RAN);
   EXPECT_NE(out.heads[1].class_id, 0u);  // not "valid"
   EXPECT_EQ(out.bad_input_mask, 1u);
   EXPECT_EQ(out.heads[2].reason, ATOME_SKIP_BAD_INPUT);
-  // The host's classification of the same reading: same class, p within 5e-4.
-  std::vector<uint32_t> tokens(16);
-  uint8_t t8[16];
-  ASSERT_EQ(atome_tok_run(&tok, reading.data(), 16, t8, nullptr), ATOME_APPS_OK);
-  for (int i = 0; i < 16; ++i) tokens[i] = t8[i];
-  AlignedBuffer arena(atome_state_bytes(&br.model, 16));
+  // The host's classification of the same features: same class, p within 5e-4.
+  const uint32_t n = ATOME_READING_FEATURES;
+  std::vector<uint32_t> tokens(n);
+  uint8_t t8[ATOME_READING_FEATURES];
+  ASSERT_EQ(atome_tok_run(&tok, reading.data(), n, t8, nullptr), ATOME_APPS_OK);
+  for (uint32_t i = 0; i < n; ++i) tokens[i] = t8[i];
+  AlignedBuffer arena(atome_state_bytes(&br.model, n));
   atome_session* s = nullptr;
-  ASSERT_EQ(atome_session_init(&s, &br.model, 16, arena.data(), arena.size()), ATOME_OK);
+  ASSERT_EQ(atome_session_init(&s, &br.model, n, arena.data(), arena.size()), ATOME_OK);
   const Classification host = classify_tokens(s, br.model, tokens, calibration_of(br.model));
   EXPECT_EQ(out.heads[1].class_id, host.cls);
   EXPECT_NEAR(out.heads[1].prob_q15 / 32768.0, host.p, 5e-4);

@@ -1,17 +1,20 @@
 // The shipped task classifiers (issue 15 item 3; models/task-*-q15.atome, docs/DATA.md "The task
 // classifiers") load and classify fixed inputs to the expected classes through
 // `atome classify --csv`, as a device would feed them: the raw bytes of a request, left-padded with
-// 0 to 32 (token = byte), and 16 normalised readings of one channel. The inputs are written by
+// 0 to 32 (token = byte), and the five reading_context features of 16 normalised readings of one
+// channel (apps/reading_check.cpp, as a device computes them). The inputs are written by
 // hand, not drawn from the generators, so they also check the heads on plain phrasings.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "atome/apps.h"
 #include "cli_run.h"
 
 namespace atome::test {
@@ -102,9 +105,14 @@ TEST_F(TaskClassifiers, IntentBucketRoutesRequests) {
 }
 
 TEST_F(TaskClassifiers, BadReadingJudgesTheLastReading) {
+  // The head's input: the five integer features of the 16 readings (Q24), as on a device.
   auto row = [](std::vector<double> v) {
+    int32_t q[ATOME_READING_WINDOW], f[ATOME_READING_FEATURES];
+    for (int i = 0; i < ATOME_READING_WINDOW; ++i)
+      q[i] = static_cast<int32_t>(std::lround(v[i] * (1 << ATOME_READING_FRAC)));
+    EXPECT_EQ(atome_reading_context(q, 16, ATOME_READING_FRAC, nullptr, f), ATOME_APPS_OK);
     std::string s;
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + std::to_string(v[i]);
+    for (int i = 0; i < ATOME_READING_FEATURES; ++i) s += (i ? "," : "") + std::to_string(f[i]);
     return s;
   };
   // A slow CO2-like rise with noise, then its four endings.

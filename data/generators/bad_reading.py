@@ -27,6 +27,13 @@ Classes (for the last sample, index 15; the 15 before are the context):
 - out_of_range: the last reading lies outside [0, 1] by 1..45 % of the range: an open or shorted
                 input at the rail, a sensor error code decoded as a value, a wrong scale
 The channel's limits are -0.5..1.5 (the normaliser saturates there), beyond any reading.
+
+Input (pipeline reading_context, version 2): not the 16 readings but five integers computed
+from them in Q24 (reading_context.py, the same definition as apps/reading_check.cpp): how far the
+last reading lies outside [0, 1], the trailing run of equal readings, the longest run before it,
+the last step and the last step against the context's mean step (log scales). Version 1 fed the
+16 readings themselves: quantised to 16 levels each (banded), a valid slow channel looked
+constant, i.e. stuck (held-out accuracy 0.75, docs/APPS.md §10).
 Devices (group_by = device; site = device // 3: three devices per site share an ambient).
 
 Limits: one fault at a time and only at the end of the window (a fault that started earlier and
@@ -38,16 +45,20 @@ with spikes (about 1 in 16 of the valid examples of the step-like kinds).
 import numpy as np
 
 import common
+import reading_context
 
 HEAD = "bad_reading"
 CLASSES = ["valid", "stuck", "spike", "out_of_range"]
-CHANNELS = [("reading", "fraction of range", -0.5, 1.5)]
-WINDOW = 16
+CHANNELS = reading_context.CHANNELS  # five features of the 16 readings, one timestep
+WINDOW = 1
+READINGS = reading_context.WINDOW  # the 16 normalised readings the features are computed from
 SAMPLE_RATE_HZ = 0.1  # nominal; each device samples every 10 s .. 10 min (the physics scale)
-PIPELINE = {"name": "normalised_reading", "params": {"formula": "(raw - min) / (max - min)",
-                                                     "last": "the reading to judge"}}
+PIPELINE = {"name": "reading_context",
+            "params": {"readings": "16 x (raw - min) / (max - min), saturated to -0.5..1.5, in Q24",
+                       "features": ",".join(reading_context.NAMES), "last": "the reading to judge",
+                       "definition": "data/generators/reading_context.py, apps/reading_check.cpp"}}
 GROUP_BY = "device"
-VERSION = 1
+VERSION = 2
 LABEL_NOISE = 0.01
 
 KINDS = ["temperature", "co2", "soil_moisture", "pressure", "current"]
@@ -111,7 +122,7 @@ def _process(rng, d, T):
 
 
 def _example(rng, c, d):
-    T = WINDOW
+    T = READINGS
     x = _process(rng, d, T) + rng.normal(0, d["noise"], T)
     x = np.clip(x, 0.0, 1.0)  # the sensor itself saturates at its limits
     lsb = 1.0 / (2 ** d["bits"] - 1)
@@ -131,6 +142,13 @@ def _example(rng, c, d):
     return x[:, None], 0
 
 
-def generate(rng, n, n_groups):
+def readings(rng, n, n_groups):
+    """Labels, groups and the raw normalised readings x[n, 16, 1] (what the features come from)."""
     y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _device, _example)
     return y, {"device": g, "site": g // 3}, x
+
+
+def generate(rng, n, n_groups):
+    y, groups, x = readings(rng, n, n_groups)
+    f = [reading_context.features([reading_context.to_q24(v) for v in w[:, 0]]) for w in x]
+    return y, groups, np.array(f, dtype=float)[:, None, :]

@@ -19,10 +19,12 @@ The stream, per head h:
   - --abstain-frame: that head is fed this frame for periods [P - P/8, P - P/16).
 --check NAME=SENSOR:C adds a check head (the bad-reading classifier, bad_reading.py) fed, each
 period, the last 16 readings of SENSOR's channel C: every period appends the sensor frame's T
-readings of that channel (so the sensor's faults reach the check), normalised as the
-normalised_reading pipeline does, (raw - min) / (max - min) saturated to [-0.5, 1.5]. A period whose
-sensor row is missing or short gives no check row (its readings are unknown); a NaN reading stays
-in the window (the check's frame is then NaN: no frame) until 16 newer readings push it out. The
+readings of that channel (so the sensor's faults reach the check), normalised, (raw - min) /
+(max - min) saturated to [-0.5, 1.5], and the row holds the reading_context pipeline's five
+features of those 16 readings (reading_context.py: what the bad_reading head was trained on). A
+period whose sensor row is missing or short gives no check row (its readings are unknown); a NaN
+reading stays in the window (the check's frame is then NaN: no frame) until 16 newer readings push
+it out. The
 check row uses no random numbers: the other heads' rows are the same with or without it.
 --commands adds the operator rows (docs/APPS.md §10, "Operator rows") at fixed periods: typed
 requests P,@command,"TEXT" (CSV-quoted, "" for a quote) for the text heads — a status query and
@@ -31,7 +33,7 @@ latched), a turn-on right after it (refused in SAFE), a request with a comma and
 P,@resume twenty periods after the stop: the heads have no "resume" class, so resuming is the
 operator's explicit row, never a classifier's guess. No random numbers: the other rows are the
 same with or without them.
-Only the Python standard library: the stream is reproducible anywhere.
+Only the Python standard library (and reading_context.py beside it): reproducible anywhere.
 """
 import argparse
 import csv
@@ -39,6 +41,8 @@ import json
 import os
 import random
 import sys
+
+import reading_context  # stdlib only, beside this file: the check head's features
 
 META = ("label", "site", "subject", "device")
 
@@ -119,7 +123,7 @@ def main():
                 out.write(f"{p},{name}," + ",".join(frame) + "\n")
 
 
-WINDOW = 16  # bad_reading.py's window
+WINDOW = reading_context.WINDOW  # bad_reading.py's 16 readings
 
 
 def operator_rows(P):
@@ -151,7 +155,12 @@ def write_check(out, p, check, spec, frame):
         readings.append(x if x != x else min(1.5, max(-0.5, (x - lo) / (hi - lo))))
     del readings[:-WINDOW]
     if len(readings) == WINDOW:
-        out.write(f"{p},{name}," + ",".join(f"{x:.6g}" for x in readings) + "\n")
+        if any(x != x for x in readings):
+            values = ["nan"] * len(reading_context.NAMES)
+        else:
+            q = [reading_context.to_q24(x) for x in readings]
+            values = map(str, reading_context.features(q))
+        out.write(f"{p},{name}," + ",".join(values) + "\n")
 
 
 if __name__ == "__main__":

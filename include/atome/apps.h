@@ -363,6 +363,19 @@ typedef struct atome_window_stats {
 
 atome_apps_status atome_stats_window(const int32_t* x, size_t n, atome_window_stats* out);
 
+/* The bad-reading check's input (apps/reading_check.cpp, pipeline reading_context, the same
+ * integers as data/generators/reading_context.py): from the last 16 normalised readings of one
+ * channel, (raw - min) / (max - min) in Q(in_frac) (in_frac <= 24; the tokeniser's format for the
+ * -0.5..1.5 channel is Q24), saturated to -0.5..1.5, five features: excess_bits, tail_run,
+ * context_run, step_log, step_vs_ctx (docs/APPS.md §6). out[i] = feature * 2^out_frac[i], the
+ * check head's input format (pass its tokeniser's frac; NULL: plain integers), saturated to int32.
+ * n other than 16: ATOME_APPS_ERR_BAD_LENGTH; in_frac or an out_frac above 24: ATOME_APPS_ERR_RANGE
+ * (out untouched either way). */
+enum { ATOME_READING_WINDOW = 16, ATOME_READING_FEATURES = 5, ATOME_READING_FRAC = 24 };
+
+atome_apps_status atome_reading_context(const int32_t* readings, size_t n, uint32_t in_frac,
+                                        const uint8_t* out_frac, int32_t* out);
+
 /* The motion head's pipeline (data/generators/motion.py, "imu_window_stats"): one sub-window of
    128 samples of a 3-axis accelerometer at 50 Hz, int16 at 2048 LSB/g (+-16 g), interleaved
    x, y, z. Seven features, Q16.16 of their physical unit: mean_x, mean_y, mean_z (g), std of |a|
