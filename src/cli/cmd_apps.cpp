@@ -15,6 +15,7 @@
 #include "atome/apps.h"
 #include "cli/apps_operator_rows.h"
 #include "cli/commands.h"
+#include "cli/head_result_view.h"
 #include "host/aligned_buffer.h"
 #include "host/apps_config.h"
 #include "host/apps_stream.h"
@@ -64,10 +65,6 @@ const char* input_name(uint32_t input_status, bool nan) {
 uint32_t runner_window(const atome_model& m) {
   atome_class_info info;
   return atome_model_class_info(&m, &info) == ATOME_OK && info.n_features > 0 ? info.n_features : 1;
-}
-
-std::string class_label(const std::vector<std::string>& names, uint32_t c) {
-  return c < names.size() ? names[c] : std::to_string(c);
 }
 
 void run_apps(const AppsRunOptions& o) {
@@ -173,27 +170,14 @@ void run_apps(const AppsRunOptions& o) {
                              {"action", atome_head_action_str(r.action)},
                              {"input", input_name(r.input_status, nan)}};
         if (!reason.empty()) hj["reason"] = reason;
-        if (decided) {
-          hj["class"] = r.class_id;
-          hj["class_name"] = class_label(classes[h], r.class_id);
-          hj["p_q15"] = r.prob_q15;
-          hj["margin_q15"] = r.margin_q15;
-          hj["abstain"] = r.abstain != 0;
-          hj["logits_q16"] = std::vector<int32_t>(r.logits_q16, r.logits_q16 + classes[h].size());
-        }
+        if (decided) hj.update(head_result_fields(r, classes[h]));
         js["heads"].push_back(hj);
       } else {
         line += " | " + names[h] + " " + atome_head_action_str(r.action);
         if (!reason.empty()) line += " " + reason;
         if (r.input_status != ATOME_APPS_OK || nan)
           line += std::string(" input=") + input_name(r.input_status, nan);
-        if (decided) {
-          char buf[96];
-          std::snprintf(buf, sizeof buf, " %s p=%.4f%s",
-                        class_label(classes[h], r.class_id).c_str(), r.prob_q15 / 32768.0,
-                        r.abstain ? " abstain" : "");
-          line += buf;
-        }
+        if (decided) line += " " + head_result_brief(r, classes[h]);
       }
     }
     std::printf("%s\n", o.json ? js.dump().c_str() : line.c_str());

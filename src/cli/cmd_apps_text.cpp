@@ -18,6 +18,7 @@
 
 #include "atome/apps.h"
 #include "cli/commands.h"
+#include "cli/head_result_view.h"
 #include "host/aligned_buffer.h"
 #include "host/apps_text_config.h"
 #include "host/class_spec.h"
@@ -49,24 +50,16 @@ uint32_t state_of(const std::string& s) {
   throw UsageError("--state: '" + s + "' is not normal, alert or safe");
 }
 
+// A head's fields (null when it did not run) and its "HEAD CLASS p=..." text.
 nlohmann::json head_json(const atome_head_result& r, const std::vector<std::string>& names) {
   if (r.action != ATOME_HEAD_RAN) return nullptr;
-  // The field names of `atome apps run --json`'s heads.
-  return {{"class", r.class_id},
-          {"class_name", names.at(r.class_id)},
-          {"p_q15", r.prob_q15},
-          {"margin_q15", r.margin_q15},
-          {"abstain", r.abstain != 0},
-          {"logits_q16", std::vector<int32_t>(r.logits_q16, r.logits_q16 + names.size())}};
+  return head_result_fields(r, names);
 }
 
 std::string head_brief(const char* head, const atome_head_result& r,
                        const std::vector<std::string>& names) {
   if (r.action != ATOME_HEAD_RAN) return "";
-  char p[32];
-  std::snprintf(p, sizeof p, "%.4f", r.prob_q15 / 32768.0);
-  return std::string(head) + " " + names.at(r.class_id) + " p=" + p +
-         (r.abstain != 0 ? " abstain" : "");
+  return std::string(head) + " " + head_result_brief(r, names);
 }
 
 // A text on one line of output: printable ASCII as is, anything else as \xNN.
