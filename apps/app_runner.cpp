@@ -10,6 +10,7 @@
 //   3. the dispatcher step;
 //   4. the heads in run_mask, each through its gate (a gate hit repeats the last run's result,
 //      which is what running would give in exact mode).
+#include "apps/head_result.h"
 #include "atome/apps.h"
 #include "atome/atome.h"
 
@@ -18,18 +19,6 @@ namespace {
 
 constexpr uint32_t kRunnerMagic = 0x52554E52u;  // "RUNR"
 constexpr uint32_t kNoIndex = 0xFFFFFFFFu;
-
-void clear_result(atome_head_result& r) {
-  r.action = ATOME_HEAD_SKIPPED;
-  r.reason = ATOME_SKIP_NONE;
-  r.input_status = ATOME_APPS_OK;
-  r.has_result = 0;
-  r.class_id = 0;
-  r.prob_q15 = 0;
-  r.margin_q15 = 0;
-  r.abstain = 0;
-  for (uint32_t i = 0; i < ATOME_RUNNER_MAX_CLASSES; ++i) r.logits_q16[i] = 0;
-}
 
 void clear_output(atome_runner_output& out) {
   out.dispatch.state = ATOME_DSTATE_SAFE;
@@ -43,7 +32,7 @@ void clear_output(atome_runner_output& out) {
   out.bad_input_mask = 0;
   out.ran_mask = 0;
   out.reused_mask = 0;
-  for (uint32_t h = 0; h < ATOME_RUNNER_MAX_HEADS; ++h) clear_result(out.heads[h]);
+  for (uint32_t h = 0; h < ATOME_RUNNER_MAX_HEADS; ++h) clear_head_result(out.heads[h]);
 }
 
 atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config& c) {
@@ -72,7 +61,7 @@ atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config
   h.on_abstain = c.on_abstain;
   h.n_classes = m.config.n_classes;
   h.dispatch_index = kNoIndex;
-  clear_result(h.last);
+  clear_head_result(h.last);
   return ATOME_APPS_OK;
 }
 

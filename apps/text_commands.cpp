@@ -6,6 +6,7 @@
 // Fail-safe throughout: a head that abstains, a request that is smalltalk or "unknown", and a
 // command that would actuate in an abnormal state all give no action. What the heads cannot
 // foresee is the abstention threshold's job; this table never acts on an uncertain answer.
+#include "apps/head_result.h"
 #include "atome/apps.h"
 #include "atome/atome.h"
 
@@ -65,18 +66,6 @@ atome_apps_status check_head(const atome_model* m, const char* const* names, uin
       if (t[i] != ((b + i) & 0xFFu)) return ATOME_APPS_ERR_NOT_TEXT_HEAD;
   }
   return ATOME_APPS_OK;
-}
-
-void clear_result(atome_head_result& r) {
-  r.action = ATOME_HEAD_SKIPPED;
-  r.reason = ATOME_SKIP_NONE;
-  r.input_status = ATOME_APPS_OK;
-  r.has_result = 0;
-  r.class_id = 0;
-  r.prob_q15 = 0;
-  r.margin_q15 = 0;
-  r.abstain = 0;
-  for (uint32_t i = 0; i < ATOME_RUNNER_MAX_CLASSES; ++i) r.logits_q16[i] = 0;
 }
 
 void set(atome_text_decision& out, uint32_t action, uint32_t why) {
@@ -218,8 +207,8 @@ atome_apps_status atome_text_interpret(atome_text_interpreter* ti, const uint8_t
   out->why = ATOME_TEXT_WHY_BAD_TEXT;
   out->intent = ATOME_TEXT_NO_INTENT;
   out->state = state;
-  clear_result(out->bucket);
-  clear_result(out->command);
+  clear_head_result(out->bucket);
+  clear_head_result(out->command);
   // (NULL, 0) is an empty request, refused below as a bad length like any other empty text.
   if (ti == nullptr || (text == nullptr && n != 0)) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (ti->magic != kTextMagic) return ATOME_APPS_ERR_NOT_INITIALISED;
@@ -250,8 +239,8 @@ atome_apps_status atome_text_interpret(atome_text_interpreter* ti, const uint8_t
     s = run_head(command_session, ti->command_cal, tokens, ti->window, ATOME_INTENT_N,
                  out->command);
   if (s != ATOME_APPS_OK) {
-    clear_result(out->bucket);
-    clear_result(out->command);
+    clear_head_result(out->bucket);
+    clear_head_result(out->command);
     return s;
   }
   atome_text_decide(state, &out->bucket, &out->command, out);
