@@ -222,11 +222,12 @@ static inline uint64_t sum_squares_shr8_split(const int32_t* x, int32_t mean, ui
 }
 // The same from the two words of each square: c^2 = H 2^32 + L (c^2 < 2^56: H < 2^24) and
 // (c^2) >> 8 = H 2^24 + (L >> 8) exactly (H 2^32 is a multiple of 2^8). The H and L >> 8 parts
-// (each < 2^24) are summed in 32 bits over runs of 256 elements and widened once per run.
+// (each <= 2^24, H = 2^24 at |c| = 2^28) are summed in 32 bits over runs of 255 elements
+// (255 * 2^24 < 2^32) and widened once per run.
 static inline uint64_t sum_squares_shr8_words(const int32_t* x, int32_t mean, uint32_t d) {
   uint64_t squares = 0;
   for (uint32_t i = 0; i < d;) {
-    const uint32_t end = d - i > 256 ? i + 256 : d;
+    const uint32_t end = d - i > 255 ? i + 255 : d;
     uint32_t high = 0, low = 0;
     for (; i < end; ++i) {
       const int32_t c = x[i] - mean;
