@@ -135,6 +135,14 @@ ATOME_ALWAYS_INLINE static inline int32_t mul_q15(int32_t p, int32_t y) {
 #endif
 }
 
+// Whether the core has a 32 x 32 -> 64 multiply whose high word alone is one instruction (all but
+// Cortex-M0, where the high-word forms measured no cheaper than the 64-bit ones).
+#if defined(__ARM_ARCH_6M__)
+constexpr bool kHighWordProducts = false;
+#else
+constexpr bool kHighWordProducts = true;
+#endif
+
 // The high word of the 64-bit product a * b, floor(a * b / 2^32): one instruction on rv32imc
 // (mulh) and on Cortex-M3 and up (smull, the low half unused).
 static inline int32_t mul_high(int32_t a, int32_t b) {
@@ -247,15 +255,20 @@ static inline uint64_t sum_squares_shr8(const int32_t* x, int32_t mean, uint32_t
 #endif
 }
 
-// sum(x) for |x_i| <= 2^27: runs of 8 summed in int32 (|run| <= 2^30), widened once per run.
+// sum(x) for |x_i| <= 2^27: runs of 8 summed in int32 (|run| <= 2^30), widened once per run
+// (M0 keeps the plain 64-bit sum: measured cheaper there).
 static inline int64_t sum_q16(const int32_t* x, uint32_t d) {
   int64_t sum = 0;
+#if defined(__ARM_ARCH_6M__)
+  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+#else
   for (uint32_t i = 0; i < d;) {
     const uint32_t end = d - i > 8 ? i + 8 : d;
     int32_t run = 0;
     for (; i < end; ++i) run += x[i];
     sum += run;
   }
+#endif
   return sum;
 }
 
@@ -343,7 +356,8 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
                           ATOME_ALWAYS_INLINE { output_words(h, i, z, gamma, beta); };
   // One loop per side of k = 32 (the usual k >= 33: z is the high word shifted), so that the
   // choice is made once and not per element.
-  if (k >= 33) {
+  // The high-word forms first (not on M0: there the 64-bit forms below measured cheaper).
+  if (kHighWordProducts && k >= 33) {
     // half = 2^(k - 33) 2^32 adds to the high word only, and the low word cannot change
     // floor(. / 2^k) (a floor of a floor): z = (H + 2^(k - 33)) >> (k - 32), H the high word of
     // c * r.
@@ -351,14 +365,18 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
     for (uint32_t i = 0; i < d; ++i)
       output(i,
              (static_cast<int32_t>(mul_wide_fast(x[i] - mean, r32) >> 32) + half_high) >> (k - 32));
-  } else if ((squares >> (2 * k - 12)) == 0) {
+    return;
+  }
+  if (kHighWordProducts && (squares >> (2 * k - 12)) == 0) {  // k <= 32 here: a shift < 64
     // k <= 32 with every |c_i| < 2^(k-2) (c_i^2 >> 8 <= squares < 2^(2k - 12)): c * 2^(33 - k)
     // fits int32, its high word with r is t = floor(c r / 2^(k - 1)), and z = (t + 1) >> 1 (as
     // in mul_shift16_high). The usual case for k < 33 (var >= 2^(2k - 38) by the choice of s).
     const uint32_t up = 33 - k;
     for (uint32_t i = 0; i < d; ++i)
       output(i, (static_cast<int32_t>(mul_wide_fast(shl32(x[i] - mean, up), r32) >> 32) + 1) >> 1);
-  } else if (k >= 32) {
+    return;
+  }
+  if (k >= 32) {
     for (uint32_t i = 0; i < d; ++i)
       output(i, static_cast<int32_t>(c_times_r(x[i] - mean) >> 32) >> (k - 32));
   } else {
