@@ -239,6 +239,123 @@ TEST(FixedPoint, M0ProductsEqualTheirDefinition) {
   }
 }
 
+// The fourth pass's forms (rv32imc and Cortex-M3 and up): products from the high word of a
+// 32 x 32 product of pre-shifted operands, the one-compare saturation, the 32-bit runs of the
+// LayerNorm sums and the word form of its output; each against its 64-bit definition at the edges
+// of the range its caller guarantees, and at random.
+TEST(FixedPoint, HighWordFormsEqualTheirDefinition) {
+  const auto round_shift = [](int64_t v, int k) { return (v + (int64_t{1} << (k - 1))) >> k; };
+  std::mt19937 rng(1414);
+  const auto pick = [&rng](int64_t lo, int64_t hi) {  // uniform in [lo, hi]
+    return static_cast<int32_t>(lo +
+                                static_cast<int64_t>(rng() % static_cast<uint64_t>(hi - lo + 1)));
+  };
+  // mul_q15_high: |p| <= 2^15, |y| < 2^28.
+  const std::vector<int32_t> ps = {-32768, -32767, -1, 0, 1, 16384, 32767, 32768};
+  const std::vector<int32_t> ys = {-(1 << 28) + 1, -(1 << 27), -65537,       -1, 0, 1,
+                                   65535,          1 << 27,    (1 << 28) - 1};
+  for (const int32_t p : ps)
+    for (const int32_t y : ys)
+      ASSERT_EQ(fixed::mul_q15_high(p, y), round_shift(int64_t{p} * y, 15)) << p << " " << y;
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t p = pick(-32768, 32768), y = pick(-(1 << 28) + 1, (1 << 28) - 1);
+    ASSERT_EQ(fixed::mul_q15_high(p, y), round_shift(int64_t{p} * y, 15)) << p << " " << y;
+    ASSERT_EQ(fixed::mul_q15_small(p, y), round_shift(int64_t{p} * y, 15)) << p << " " << y;
+  }
+  // mul_shift16_high<sa>(a, b) for the three callers' ranges: requantisation (sa = 16: |acc| <
+  // 2^15, 0 <= scale < 2^30), SSM output (14: |c| < 2^16, |state| <= 2^27), conv (13: |sum| <=
+  // 7 * 2^15, 0 <= alpha < 2^27).
+  struct Range {
+    int64_t a_lo, a_hi, b_lo, b_hi;
+  };
+  const auto check16 = [&](auto f, const Range& r) {
+    const std::vector<int64_t> as = {r.a_lo, r.a_lo + 1, -1, 0, 1, r.a_hi - 1, r.a_hi};
+    const std::vector<int64_t> bs = {r.b_lo, r.b_lo + 1, 0, 1, 65535, 65536, r.b_hi - 1, r.b_hi};
+    for (const int64_t a : as)
+      for (const int64_t b : bs) ASSERT_EQ(f(a, b), round_shift(a * b, 16)) << a << " " << b;
+    for (int i = 0; i < 200000; ++i) {
+      const int32_t a = pick(r.a_lo, r.a_hi), b = pick(r.b_lo, r.b_hi);
+      ASSERT_EQ(f(a, b), round_shift(int64_t{a} * b, 16)) << a << " " << b;
+    }
+  };
+  check16([](int32_t a, int32_t b) { return fixed::mul_shift16_high<16>(a, b); },
+          {-32767, 32767, 0, (1 << 30) - 1});
+  check16([](int32_t a, int32_t b) { return fixed::mul_shift16_high<14>(a, b); },
+          {-65535, 65535, -(1 << 27), 1 << 27});
+  check16([](int32_t a, int32_t b) { return fixed::mul_shift16_high<13>(a, b); },
+          {-7 * 32768, 7 * 32768, 0, (1 << 27) - 1});
+  // requantize_rows takes the high-word form for scale < 2^30 and the 64-bit one above.
+  for (const int64_t scale : {int64_t{0}, int64_t{12345}, (int64_t{1} << 30) - 1, int64_t{1} << 30,
+                              int64_t{INT32_MAX}, int64_t{1} << 33}) {
+    const std::vector<int32_t> acc = {-32767, -12345, -1, 0, 1, 777, 32767};
+    std::vector<int32_t> out(acc.size());
+    fixed::requantize_rows(out.data(), acc.data(), static_cast<uint32_t>(acc.size()), 258, scale);
+    for (size_t i = 0; i < acc.size(); ++i)
+      ASSERT_EQ(out[i], fixed::sat_q16(round_shift(acc[i] * scale, 16))) << acc[i] << " " << scale;
+  }
+  // sat_q16_32 against the two-sided clamp.
+  const int32_t lim = fixed::kLimit;
+  for (const int32_t v : {INT32_MIN, INT32_MIN + 1, -lim - 1, -lim, -lim + 1, -1, 0, 1, lim - 1,
+                          lim, lim + 1, INT32_MAX - 1, INT32_MAX}) {
+    ASSERT_EQ(fixed::sat_q16_32(v), v > lim ? lim : (v < -lim ? -lim : v)) << v;
+  }
+  // LayerNorm's sums: x = +-2^27 everywhere (runs at their limit), across the 256-element runs.
+  for (const uint32_t d : {1u, 8u, 9u, 255u, 256u, 257u, 1000u}) {
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<int32_t> x(d);
+      for (auto& v : x) v = trial < 2 ? (trial ? -lim : lim) : pick(-lim, lim);
+      int64_t sum = 0;
+      for (const int32_t v : x) sum += v;
+      ASSERT_EQ(fixed::sum_q16(x.data(), d), sum) << d;
+      const int32_t mean = trial % 3 == 0 ? -lim : (trial % 3 == 1 ? lim : pick(-lim, lim));
+      ASSERT_EQ(fixed::sum_squares_shr8_words(x.data(), mean, d),
+                fixed::sum_squares_shr8_wide(x.data(), mean, d))
+          << d << " " << mean;
+    }
+  }
+  // output_words: |z| < 2^23, gamma and beta any int32 (beta + 2^7 would overflow at the top).
+  const std::vector<int32_t> zs = {-(1 << 23) + 1, -65536, -1, 0, 1, 65535, (1 << 23) - 1};
+  const std::vector<int32_t> gs = {INT32_MIN, -65536, -1, 0, 1, 65536, INT32_MAX};
+  const std::vector<int32_t> bes = {
+      INT32_MIN, INT32_MIN + 127, -129,     -128, -1, 0, 127, 128, 255,
+      256,       INT32_MAX - 127, INT32_MAX};
+  const auto out_def = [&](int32_t z, int32_t g, int32_t b) {
+    const int64_t v = round_shift(int64_t{z} * g + int64_t{b} * 65536, 24);
+    return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+  };
+  int16_t h = 0;
+  for (const int32_t z : zs)
+    for (const int32_t g : gs)
+      for (const int32_t b : bes) {
+        fixed::output_words(&h, 0, z, &g, &b);
+        ASSERT_EQ(h, out_def(z, g, b)) << z << " " << g << " " << b;
+      }
+  for (int i = 0; i < 200000; ++i) {
+    const int32_t z = pick(-(1 << 23) + 1, (1 << 23) - 1), g = static_cast<int32_t>(rng());
+    const int32_t b = i % 2 ? static_cast<int32_t>(rng()) : pick(-(1 << 24), 1 << 24);
+    fixed::output_words(&h, 0, z, &g, &b);
+    ASSERT_EQ(h, out_def(z, g, b)) << z << " " << g << " " << b;
+  }
+  // The whole LayerNorm over spreads 2^0 .. 2^27 (k = 49 - s from 19 to 49: every branch of
+  // layer_norm_q's z), with beta at the int32 edges.
+  for (int spread = 0; spread <= 27; ++spread) {
+    for (const uint32_t d : {2u, 64u, 300u}) {
+      std::vector<int32_t> x(d), gamma(d), beta(d);
+      for (uint32_t i = 0; i < d; ++i) {
+        x[i] = pick(-(int64_t{1} << spread), int64_t{1} << spread);
+        gamma[i] = i % 7 == 0 ? INT32_MIN : static_cast<int32_t>(rng());
+        beta[i] = i % 3 == 0 ? INT32_MAX : (i % 3 == 1 ? INT32_MIN : static_cast<int32_t>(rng()));
+      }
+      std::vector<int16_t> got(d), want(d);
+      for (const uint32_t eps_q24 : {1u, 168u}) {
+        fixed::layer_norm_q(got.data(), x.data(), gamma.data(), beta.data(), d, eps_q24);
+        layer_norm_as_specified(want.data(), x.data(), gamma.data(), beta.data(), d, eps_q24);
+        ASSERT_EQ(got, want) << "spread " << spread << " d " << d;
+      }
+    }
+  }
+}
+
 // quantize_h and quantize_pow2 leave out the contract's clamp to [-127, 127] (it cannot act):
 // both against the contract's formulas, clamp included, on random and extreme vectors.
 TEST(FixedPoint, QuantisersEqualTheContractWithItsClamp) {

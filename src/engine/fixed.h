@@ -31,9 +31,20 @@ constexpr int32_t kOne15 = int32_t{1} << 15;          // 1.0 in Q15
 static inline int32_t sat_q16(int64_t v) {
   return v > kLimit ? kLimit : (v < -kLimit ? -kLimit : static_cast<int32_t>(v));
 }
-// The same saturation for a value already known to fit int32 (cheaper on 32-bit cores).
+// The same saturation for a value already known to fit int32 (cheaper on 32-bit cores). Where
+// the value is usually in range: one unsigned comparison (|v| <= 2^27 is v + 2^27 <= 2^28 as
+// uint32) decides, then the sign; on Cortex-M3 and up that is an add, a compare and a branch
+// against two compare-and-conditional-move pairs (an IT block each). M0 keeps the two compares.
 static inline int32_t sat_q16_32(int32_t v) {
+#if defined(__ARM_ARCH_6M__)
   return v > kLimit ? kLimit : (v < -kLimit ? -kLimit : v);
+#else
+  if (__builtin_expect(static_cast<uint32_t>(v) + static_cast<uint32_t>(kLimit) <=
+                           2u * static_cast<uint32_t>(kLimit),
+                       1))
+    return v;
+  return v < 0 ? -kLimit : kLimit;
+#endif
 }
 // sat_q16 of an int64 through its two 32-bit halves: the value fits int32 when its high word is
 // the sign of its low word; otherwise only the sign decides. The same integers as sat_q16.
@@ -124,6 +135,47 @@ ATOME_ALWAYS_INLINE static inline int32_t mul_q15(int32_t p, int32_t y) {
 #endif
 }
 
+// Whether the core has a 32 x 32 -> 64 multiply whose high word alone is one instruction (all but
+// Cortex-M0, where the high-word forms measured no cheaper than the 64-bit ones).
+#if defined(__ARM_ARCH_6M__)
+constexpr bool kHighWordProducts = false;
+#else
+constexpr bool kHighWordProducts = true;
+#endif
+
+// The high word of the 64-bit product a * b, floor(a * b / 2^32): one instruction on rv32imc
+// (mulh) and on Cortex-M3 and up (smull, the low half unused).
+static inline int32_t mul_high(int32_t a, int32_t b) {
+  return static_cast<int32_t>(mul_wide(a, b) >> 32);
+}
+// v * 2^s for an int32 v whose result fits int32 (a shift of the bits: defined for negative v).
+static inline int32_t shl32(int32_t v, uint32_t s) {
+  return static_cast<int32_t>(static_cast<uint32_t>(v) << s);
+}
+// shift_round(a * b, 16) = (a * b + 2^15) >> 16 from the high word alone, for a, b whose shifted
+// forms a * 2^sa and b * 2^(17 - sa) fit int32: with t = floor(a * b / 2^15) =
+// mul_high(a 2^sa, b 2^(17 - sa)), floor((a b + 2^15) / 2^16) = floor((t + 1) / 2) (the floor of
+// a floor). Three instructions and a shift on rv32imc and Cortex-M3 and up, against a 64-bit
+// add with carry and a recombination of two shifted halves.
+template <uint32_t sa>
+static inline int32_t mul_shift16_high(int32_t a, int32_t b) {
+  static_assert(sa <= 17, "the two shifts add up to 17");
+  return (mul_high(shl32(a, sa), shl32(b, 17 - sa)) + 1) >> 1;
+}
+// mul_q15 (shift_round(p * y, 15)) the same way, for |p| <= 2^15 and |y| < 2^28 (probabilities
+// and decays times Q16 activations): t = floor(p y / 2^14) = mul_high(p 2^15, y 2^3).
+static inline int32_t mul_q15_high(int32_t p, int32_t y) {
+  return (mul_high(shl32(p, 15), shl32(y, 3)) + 1) >> 1;
+}
+// mul_q15 for |p| <= 2^15 and |y| < 2^28: the cheapest exact form on this core.
+ATOME_ALWAYS_INLINE static inline int32_t mul_q15_small(int32_t p, int32_t y) {
+#if defined(__ARM_ARCH_6M__)
+  return mul_q15_split(p, y);
+#else
+  return mul_q15_high(p, y);
+#endif
+}
+
 // The low 32 bits of (the int64 whose bits are v) >> k, an arithmetic shift, for k in [1, 63]:
 // the whole result when the caller knows it fits int32 (cheaper than a 64-bit shift on 32-bit
 // cores: one half or two are enough).
@@ -176,12 +228,48 @@ static inline uint64_t sum_squares_shr8_split(const int32_t* x, int32_t mean, ui
   }
   return (high << 24) + (cross << 9) + low;
 }
+// The same from the two words of each square: c^2 = H 2^32 + L (c^2 < 2^56: H < 2^24) and
+// (c^2) >> 8 = H 2^24 + (L >> 8) exactly (H 2^32 is a multiple of 2^8). The H and L >> 8 parts
+// (each <= 2^24, H = 2^24 at |c| = 2^28) are summed in 32 bits over runs of 255 elements
+// (255 * 2^24 < 2^32) and widened once per run.
+static inline uint64_t sum_squares_shr8_words(const int32_t* x, int32_t mean, uint32_t d) {
+  uint64_t squares = 0;
+  for (uint32_t i = 0; i < d;) {
+    const uint32_t end = d - i > 255 ? i + 255 : d;
+    uint32_t high = 0, low = 0;
+    for (; i < end; ++i) {
+      const int32_t c = x[i] - mean;
+      high += static_cast<uint32_t>(mul_high(c, c));
+      const uint32_t u = static_cast<uint32_t>(c);
+      low += (u * u) >> 8;  // the low word of c^2 (the same bits signed or not)
+    }
+    squares += (static_cast<uint64_t>(high) << 24) + low;
+  }
+  return squares;
+}
 static inline uint64_t sum_squares_shr8(const int32_t* x, int32_t mean, uint32_t d) {
 #if defined(__ARM_ARCH_6M__)
   return sum_squares_shr8_split(x, mean, d);
 #else
-  return sum_squares_shr8_wide(x, mean, d);
+  return sum_squares_shr8_words(x, mean, d);
 #endif
+}
+
+// sum(x) for |x_i| <= 2^27: runs of 8 summed in int32 (|run| <= 2^30), widened once per run
+// (M0 keeps the plain 64-bit sum: measured cheaper there).
+static inline int64_t sum_q16(const int32_t* x, uint32_t d) {
+  int64_t sum = 0;
+#if defined(__ARM_ARCH_6M__)
+  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+#else
+  for (uint32_t i = 0; i < d;) {
+    const uint32_t end = d - i > 8 ? i + 8 : d;
+    int32_t run = 0;
+    for (; i < end; ++i) run += x[i];
+    sum += run;
+  }
+#endif
+  return sum;
 }
 
 // log2(d) where layer_norm_q's two divisions by d are done as shifts, else 32. On M0 (no divide
@@ -200,6 +288,29 @@ static inline uint32_t divide_by_shift(uint32_t d) {
 #endif
 }
 
+// h[i] = sat_i16(shift_round(z * gamma + (beta << 16), 24)) for |z| < 2^23 and the unsaturated
+// result within int32, from 32-bit words where the core has a high-word product: with z 2^8 =
+// Z, Z gamma = Hi 2^32 + Lo, and beta 2^16 + 2^23 = 2^16 (beta + 2^7) = Bh 2^24 + Bl (Bh =
+// floor((beta + 2^7) / 2^8), Bl < 2^24),
+//   floor((z gamma + beta 2^16 + 2^23) / 2^24) = Hi + Bh + carry(Lo + Bl 2^8)
+// exactly (z gamma = Hi 2^24 + Lo / 2^8, Lo / 2^8 and Bl both below 2^24). Bh is taken as
+// (beta >> 8) + ((beta & 255) + 128) >> 8, which cannot overflow.
+ATOME_ALWAYS_INLINE static inline void output_words(int16_t* h, uint32_t i, int32_t z,
+                                                    const int32_t* gamma, const int32_t* beta) {
+#if defined(__ARM_ARCH_6M__)
+  const uint64_t v =
+      static_cast<uint64_t>(mul_wide_fast(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
+  h[i] = sat_i16_32(low_word_of_shift(v, 24));
+#else
+  const int32_t zz = shl32(z, 8), g = gamma[i], b = beta[i];
+  const uint32_t lo = static_cast<uint32_t>(zz) * static_cast<uint32_t>(g);
+  const uint32_t bl = (static_cast<uint32_t>(b) + 128u) << 24;  // (beta + 2^7) mod 2^8, times 2^24
+  const int32_t bh = (b >> 8) + (((b & 255) + 128) >> 8);
+  const int32_t carry = lo + bl < lo ? 1 : 0;
+  h[i] = sat_i16_32(mul_high(zz, g) + bh + carry);
+#endif
+}
+
 // LayerNorm, integer: x (Q16, |x| <= 2^27) -> h (Q8, int16).
 //   mean = trunc(sum(x) / d)                                      (int64 sum, C division)
 //   c_i  = x_i - mean
@@ -210,8 +321,7 @@ static inline uint32_t divide_by_shift(uint32_t d) {
 //   h_i  = sat_i16(shift_round(z_i * gamma_i + (beta_i << 16), 24))
 static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gamma,
                                 const int32_t* beta, uint32_t d, uint32_t eps_q24) {
-  int64_t sum = 0;
-  for (uint32_t i = 0; i < d; ++i) sum += x[i];
+  const int64_t sum = sum_q16(x, d);
   const uint32_t log2_d = divide_by_shift(d);
   const bool pow2 = log2_d < 32;
   const int32_t mean =
@@ -242,13 +352,30 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
   const auto c_times_r = [=](int32_t c) {  // c * r + half, as the bits of a uint64
     return static_cast<uint64_t>(mul_wide_fast(c, r32)) + half;
   };
-  const auto output = [=](uint32_t i, int32_t z) ATOME_ALWAYS_INLINE {
-    const uint64_t v =
-        static_cast<uint64_t>(mul_wide_fast(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
-    h[i] = sat_i16_32(low_word_of_shift(v, 24));
-  };
-  // One loop per side of k = 32 (the usual k >= 32: z is the high word shifted), so that the
+  const auto output = [=](uint32_t i, int32_t z)
+                          ATOME_ALWAYS_INLINE { output_words(h, i, z, gamma, beta); };
+  // One loop per side of k = 32 (the usual k >= 33: z is the high word shifted), so that the
   // choice is made once and not per element.
+  // The high-word forms first (not on M0: there the 64-bit forms below measured cheaper).
+  if (kHighWordProducts && k >= 33) {
+    // half = 2^(k - 33) 2^32 adds to the high word only, and the low word cannot change
+    // floor(. / 2^k) (a floor of a floor): z = (H + 2^(k - 33)) >> (k - 32), H the high word of
+    // c * r.
+    const int32_t half_high = int32_t{1} << (k - 33);
+    for (uint32_t i = 0; i < d; ++i)
+      output(i,
+             (static_cast<int32_t>(mul_wide_fast(x[i] - mean, r32) >> 32) + half_high) >> (k - 32));
+    return;
+  }
+  if (kHighWordProducts && (squares >> (2 * k - 12)) == 0) {  // k <= 32 here: a shift < 64
+    // k <= 32 with every |c_i| < 2^(k-2) (c_i^2 >> 8 <= squares < 2^(2k - 12)): c * 2^(33 - k)
+    // fits int32, its high word with r is t = floor(c r / 2^(k - 1)), and z = (t + 1) >> 1 (as
+    // in mul_shift16_high). The usual case for k < 33 (var >= 2^(2k - 38) by the choice of s).
+    const uint32_t up = 33 - k;
+    for (uint32_t i = 0; i < d; ++i)
+      output(i, (static_cast<int32_t>(mul_wide_fast(shl32(x[i] - mean, up), r32) >> 32) + 1) >> 1);
+    return;
+  }
   if (k >= 32) {
     for (uint32_t i = 0; i < d; ++i)
       output(i, static_cast<int32_t>(c_times_r(x[i] - mean) >> 32) >> (k - 32));
@@ -332,6 +459,14 @@ ATOME_ALWAYS_INLINE static inline int32_t mul_shift16_small(int32_t a, int32_t b
 // then the product is a 32 x 32 -> 64 one (one instruction on most cores): the same integers.
 static inline void requantize_rows(int32_t* out, const int32_t* acc, uint32_t rows, uint32_t cols,
                                    int64_t scale) {
+#if !defined(__ARM_ARCH_6M__)
+  if (scale < (int64_t{1} << 30) && cols <= 258) {
+    // The high word alone (mul_shift16_high: acc * 2^16 and scale * 2 fit int32).
+    const int32_t scale32 = static_cast<int32_t>(scale);
+    for (uint32_t r = 0; r < rows; ++r) out[r] = sat_q16_32(mul_shift16_high<16>(acc[r], scale32));
+    return;
+  }
+#endif
   if (scale <= INT32_MAX && cols <= 258) {
     // |acc| <= 127 * cols < 2^15: the shifted product fits int32.
     const int32_t scale32 = static_cast<int32_t>(scale);

@@ -100,6 +100,15 @@ void conv_forward(atome_session* s, uint32_t layer) {
       sum[ch] = total;
     }
   }
+#if !defined(__ARM_ARCH_6M__)
+  if (taps <= 7 && w.scale_q24 < (int32_t{1} << 27)) {
+    // |sum| <= 7 * 2^15 < 2^18 and alpha < 2^27: sum * 2^13 and alpha * 2^4 fit int32, and the
+    // high word alone gives the product (mul_shift16_high; the same integers).
+    for (uint32_t ch = 0; ch < d; ++ch)
+      sum[ch] = sat_q16_32(mul_shift16_high<13>(sum[ch], w.scale_q24));
+    return;
+  }
+#endif
   if (taps <= 8) {
     // |sum| <= 8 * 2^15 = 2^18 (int16 history) and alpha < 2^28 (the loader checks it): the
     // product shifted fits int32 (the same integers, no 64-bit multiply on M0).
@@ -109,6 +118,16 @@ void conv_forward(atome_session* s, uint32_t layer) {
     for (uint32_t ch = 0; ch < d; ++ch)
       sum[ch] = sat_q16(shift_round(mul_wide(sum[ch], w.scale_q24), 16));
   }
+}
+
+// shift_round(c * state, 16) for |c| < 2^16 and |state| <= 2^27: c * 2^14 and state * 2^3 fit
+// int32, so the high word alone gives it (mul_shift16_high) where the core has that product.
+ATOME_ALWAYS_INLINE static inline int32_t ssm_output(int32_t c, int32_t state) {
+#if defined(__ARM_ARCH_6M__)
+  return mul_shift16_small(c, state);
+#else
+  return mul_shift16_high<14>(c, state);
+#endif
 }
 
 // state = sat(shift_round(decay * state, 15) + shift_round(b * h, 8)); y = sat(shift_round(c *
@@ -121,7 +140,7 @@ void ssm_forward(atome_session* s, uint32_t layer) {
   // same integers: |b * h| < 2^16 * 2^15 fits int32 with its rounding; |c * state| < 2^43, so
   // shifted by 16 it fits int32 and stays within 2^27 (no saturation).
   for (uint32_t ch = 0; ch < d; ++ch) {
-    const int32_t kept = mul_q15(lw.ssm_decay_q[ch], state[ch]);  // |decay| < 2^15
+    const int32_t kept = mul_q15_small(lw.ssm_decay_q[ch], state[ch]);  // |decay| < 2^15
     const int32_t b = lw.ssm_b_q[ch], c = lw.ssm_c_q[ch];
     if (b > -65536 && b < 65536) {
       state[ch] = sat_q16_32(kept + ((b * s->q.h[ch] + 128) >> 8));  // |kept| <= 2^27 + 1
@@ -129,7 +148,7 @@ void ssm_forward(atome_session* s, uint32_t layer) {
       state[ch] = sat_q16(kept + shift_round(mul_wide(b, s->q.h[ch]), 8));
     }
     if (c > -65536 && c < 65536) {
-      s->q.ssm_out[ch] = mul_shift16_small(c, state[ch]);  // |state| <= 2^27
+      s->q.ssm_out[ch] = ssm_output(c, state[ch]);  // |state| <= 2^27
     } else {
       s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(c, state[ch]), 16));
     }
@@ -252,9 +271,10 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
 }
 
 // x = sat(x + shift_round(p * y, 15)): Q15 * Q16 -> Q16. p <= 2^15 (a router probability), so
-// the product term and the sum (|x| <= 2^27) fit int32.
+// the product term and the sum (|x| <= 2^27) fit int32; every pathway output is within 2^27, as
+// mul_q15_small needs.
 void mix(int32_t* x, int32_t p, const int32_t* y, uint32_t d) {
-  for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16_32(x[i] + mul_q15(p, y[i]));
+  for (uint32_t i = 0; i < d; ++i) x[i] = sat_q16_32(x[i] + mul_q15_small(p, y[i]));
 }
 // The three pathways mixed in one pass over x (each element saturated after each add, in pathway
 // order, as three calls of mix would).
@@ -264,9 +284,9 @@ void mix3(int32_t* __restrict x, const int32_t* p, const int32_t* const* y, uint
   const int32_t* __restrict y1 = y[1];
   const int32_t* __restrict y2 = y[2];
   for (uint32_t i = 0; i < d; ++i) {
-    int32_t v = sat_q16_32(x[i] + mul_q15(p0, y0[i]));
-    v = sat_q16_32(v + mul_q15(p1, y1[i]));
-    x[i] = sat_q16_32(v + mul_q15(p2, y2[i]));
+    int32_t v = sat_q16_32(x[i] + mul_q15_small(p0, y0[i]));
+    v = sat_q16_32(v + mul_q15_small(p1, y1[i]));
+    x[i] = sat_q16_32(v + mul_q15_small(p2, y2[i]));
   }
 }
 
