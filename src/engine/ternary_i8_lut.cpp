@@ -188,6 +188,15 @@ void ternary_matvec_i8_lut2(int32_t* acc, const atome_trits& w, const TernaryInp
   }
 }
 
+#if defined(__arm__) && !defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+// Two words at byte offset `off` of t in one STRD (GCC does not pair these stores itself).
+template <uint32_t off>
+inline void store_pair(alias_u32* t, uint32_t a, uint32_t b) {
+  static_assert(off % 4 == 0 && off <= 1020, "STRD's immediate offset");
+  __asm__("strd %1, %2, [%0, %3]" : : "r"(t), "r"(a), "r"(b), "I"(off) : "memory");
+}
+#endif
+
 // ---- group 4 ---------------------------------------------------------------------------------
 // Per group of four activations, 256 entries indexed by the packed byte itself.
 
@@ -198,7 +207,41 @@ size_t ternary_input_scratch_bytes_lut4(uint32_t n) {
 void ternary_input_prepare_lut4(TernaryInput* in, const int8_t* x, uint32_t n, void* scratch) {
   alias_u32* table = static_cast<alias_u32*>(scratch);
   const uint32_t groups = groups4(n);
-  for (uint32_t g = 0; g < groups; ++g, table += 128) {
+  uint32_t g = 0;
+#if defined(__arm__) && !defined(__ARM_ARCH_6M__) && defined(__GNUC__)
+  // Arm v7-M (M3/M4/M7) whole groups: the same 54 words, each one add of a packed word and a
+  // replicated signed sum, stored in pairs (STRD: 27 stores instead of 54; GCC's general form
+  // above keeps its 8 low words in a stack array and its 16 terms in registers and spills).
+  for (; 4 * g + 4 <= n; ++g, table += 128) {
+    const int8_t* a = x + 4 * g;
+    constexpr uint32_t k2B = 2 * kBias * 0x10001u;
+    const uint32_t l0 = k2B + (static_cast<uint32_t>(a[0]) << 16);  // c0 = 00, 01
+    const uint32_t l1 = k2B - (static_cast<uint32_t>(a[0]) << 16);  // c0 = 10, 11
+    const uint32_t a1 = static_cast<uint32_t>(a[1]) * 0x10001u;
+    const uint32_t l2 = l0 + a1, l3 = l1 + a1, l6 = l0 - a1, l7 = l1 - a1;  // c1 = 01, 11
+    const uint32_t a2 = static_cast<uint32_t>(a[2]) * 0x10001u;
+    const uint32_t a3 = static_cast<uint32_t>(a[3]) * 0x10001u;
+    // Row (c3, c2) of 8 words at 8 * (4 * c3 + c2); h = its high nibble's replicated sum.
+#define ATOME_LUT4_ROW(c3, c2, h)                  \
+  do {                                             \
+    constexpr uint32_t o = 32 * (4 * (c3) + (c2)); \
+    store_pair<o>(table, l0 + (h), l1 + (h));      \
+    store_pair<o + 8>(table, l2 + (h), l3 + (h));  \
+    store_pair<o + 24>(table, l6 + (h), l7 + (h)); \
+  } while (0)
+    ATOME_LUT4_ROW(0, 0, 0);
+    ATOME_LUT4_ROW(0, 1, a2);
+    ATOME_LUT4_ROW(0, 3, 0 - a2);
+    ATOME_LUT4_ROW(1, 0, a3);
+    ATOME_LUT4_ROW(1, 1, a3 + a2);
+    ATOME_LUT4_ROW(1, 3, a3 - a2);
+    ATOME_LUT4_ROW(3, 0, 0 - a3);
+    ATOME_LUT4_ROW(3, 1, a2 - a3);
+    ATOME_LUT4_ROW(3, 3, 0 - a3 - a2);
+#undef ATOME_LUT4_ROW
+  }
+#endif
+  for (; g < groups; ++g, table += 128) {
     const Terms t0 = terms(act(x, n, 4 * g));
     const Terms t1 = terms(act(x, n, 4 * g + 1));
     const Terms t2 = terms(act(x, n, 4 * g + 2));
