@@ -19,4 +19,5 @@ set(ATOME_APPS_SOURCES
   mfcc.cpp
   calibrate.cpp
   app_runner.cpp
-  text_commands.cpp)
+  text_commands.cpp
+  power_quality.cpp)

@@ -69,6 +69,12 @@ def _features(i, v):
 
 
 def _example(rng, c, s):
+    return np.array([_features(i, v) for i, v in _waves(rng, c, s)])
+
+
+def _waves(rng, c, s):
+    """The measured current and the mains voltage of each of the WINDOW analysis windows (the
+    raw signal _features reduces; the draws are those _example always made, in its order)."""
     w = 2 * np.pi * np.arange(N * CYC) / N
     vpk = np.sqrt(2) * s["vrms"]
     v = vpk * (np.sin(w) - s["h3"] * np.sin(3 * w) + s["h5"] * np.sin(5 * w))
@@ -108,10 +114,36 @@ def _example(rng, c, s):
         i_meas = s["gain"] * np.interp(np.arange(N * CYC) + s["phase"] * N / (2 * np.pi),
                                        np.arange(N * CYC), i, period=N * CYC)
         i_meas = i_meas + rng.normal(0, s["noise"], N * CYC)
-        rows.append(_features(i_meas, v))
-    return np.array(rows)
+        rows.append((i_meas, v))
+    return rows
 
 
 def generate(rng, n, n_groups):
     y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _site, _example)
     return y, {"site": g, "device": g}, x
+
+
+# The device's fixed units (apps/power_quality.cpp): current in 0.1 mA, voltage in 10 mV, int32.
+I_LSB_A = 1e-4
+V_LSB_V = 1e-2
+
+
+def raw_windows(seed, scale="full"):
+    """The examples of `generate.py --heads power --seed SEED --scale SCALE` before reduction:
+    labels and, per example, the WINDOW (i_meas, v) pairs in amperes and volts (the same draws:
+    the features of these signals are the head's data)."""
+    n, n_groups = common.SCALES[scale]
+    raw = []
+
+    def draw(rng, c, s):
+        ws = _waves(rng, c, s)
+        raw.append(ws)
+        return np.array([_features(i, v) for i, v in ws])
+
+    y, _, _, _ = common.by_group(common.head_rng(seed, HEAD), n, n_groups, len(CLASSES), _site, draw)
+    return y, raw
+
+
+def to_device(i, v):
+    """A window in the device's integer units (rounded)."""
+    return np.rint(i / I_LSB_A).astype(np.int64), np.rint(v / V_LSB_V).astype(np.int64)

@@ -670,6 +670,35 @@ int atome_text_routes_to_command(const atome_head_result* bucket);
 const char* atome_text_action_str(uint32_t action);
 const char* atome_text_why_str(uint32_t why);
 
+/* ---- Power quality (apps/power_quality.cpp) ----------------------------------------------------
+ *
+ * The power head's pipeline (data/generators/power.py, "power_quality"): one analysis window of
+ * 10 mains cycles at 128 samples per cycle of a clamp-on CT's current i and the mains voltage v,
+ * int32 in fixed units (i: 0.1 mA, |i| < 2^23, i.e. 838 A; v: 10 mV, |v| < 2^20, i.e. 10 kV;
+ * ATOME_APPS_ERR_RANGE otherwise, n other than 1280: ATOME_APPS_ERR_BAD_LENGTH). Four features,
+ * Q16.16 of the head's channels: i_rms (A), power factor P / (V_rms I_rms) (signed), THD of the
+ * current over harmonics 2..20 (% of the fundamental; saturated when the fundamental is 0 and a
+ * harmonic is not), crest factor |i|max / I_rms. A zero current gives 0 for pf, THD and crest,
+ * as the generator's "+ 1e-12" does. work: 128 int32 + 256 int16 scratch. */
+enum {
+  ATOME_POWER_CYCLE = 128,
+  ATOME_POWER_CYCLES = 10,
+  ATOME_POWER_N = 1280,
+  ATOME_POWER_HARMONICS = 20,
+  ATOME_POWER_FEATURES = 4,
+  ATOME_POWER_MAX_I = 1 << 23,
+  ATOME_POWER_MAX_V = 1 << 20
+};
+
+typedef struct atome_power_work {
+  int32_t fold[ATOME_POWER_CYCLE]; /* the 10 cycles summed sample by sample */
+  int16_t re[ATOME_POWER_CYCLE];
+  int16_t im[ATOME_POWER_CYCLE];
+} atome_power_work;
+
+atome_apps_status atome_power_quality(const int32_t* i, const int32_t* v, size_t n,
+                                      atome_power_work* work, int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
