@@ -20,4 +20,5 @@ set(ATOME_APPS_SOURCES
   calibrate.cpp
   app_runner.cpp
   text_commands.cpp
-  power_quality.cpp)
+  power_quality.cpp
+  pulse_count.cpp)

@@ -90,3 +90,37 @@ def _example(rng, c, s):
 def generate(rng, n, n_groups):
     y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _site, _example)
     return y, {"site": g, "device": g}, x
+
+
+# The flow meter's raw output (apps/pulse_count.cpp): a square wave of PULSES_PER_L pulses per
+# litre sampled at PULSE_FS Hz, read over each PERIOD_S step; the head's flow channel is the
+# pulses of a step times 60 / (PULSES_PER_L * PERIOD_S). Derived from the meter reading alone (no
+# draw), so the head's data is unchanged.
+PULSES_PER_L = 100
+PULSE_FS = 1000
+PERIOD_S = 10
+DEBOUNCE = 2  # samples: longer than the one-sample contact bounce below, shorter than a half wave
+
+
+def flow_pulses(meter_l_min, phase=0.0):
+    """0/1 samples (uint8) of the meter's output for consecutive steps of meter readings (L/min):
+    the wave's cycles accumulate across steps (from `phase` cycles), high in the first half of
+    each cycle, and every level change bounces once (the old level again one sample later)."""
+    n = PULSE_FS * PERIOD_S
+    f = np.repeat(np.asarray(meter_l_min, float) * PULSES_PER_L / 60.0, n)  # Hz per sample
+    cycles = phase + np.cumsum(f) / PULSE_FS
+    clean = (np.mod(cycles, 1.0) < 0.5).astype(np.uint8)
+    out = clean.copy()
+    change = np.flatnonzero(clean[1:] != clean[:-1]) + 1
+    bounce = change + 1
+    bounce = bounce[bounce < len(out)]
+    out[bounce] = 1 - clean[bounce]
+    return out, clean
+
+
+def raw_flow(seed, scale="full"):
+    """Labels and the meter readings (L/min, WINDOW steps) of `generate.py --heads water --seed SEED
+    --scale SCALE` (before the clip to the channel's range)."""
+    n, n_groups = common.SCALES[scale]
+    y, _, x, _ = common.by_group(common.head_rng(seed, HEAD), n, n_groups, len(CLASSES), _site, _example)
+    return y, x[:, :, 0]

@@ -699,6 +699,29 @@ typedef struct atome_power_work {
 atome_apps_status atome_power_quality(const int32_t* i, const int32_t* v, size_t n,
                                       atome_power_work* work, int32_t* out_q16);
 
+/* ---- Pulse counting (apps/pulse_count.cpp) -----------------------------------------------------
+ *
+ * Debounced rising edges of a sampled digital line (0/1 samples; anything else:
+ * ATOME_APPS_ERR_RANGE and the block is not counted): a flow meter's pulses (water, "pulses per
+ * window") or PIR triggers (occupancy, "triggers per minute"). A level is accepted after
+ * `debounce` (1..255) consecutive samples of it; the state carries across feeds. take: the count
+ * since the last take times num / den, Q16.16 (num <= 65535, den >= 1; e.g. a meter of K pulses
+ * per litre over a P s window gives L/min with num 60, den K P), and restarts the count. */
+enum { ATOME_PULSE_MAX_DEBOUNCE = 255, ATOME_PULSE_MAX_NUM = 65535 };
+
+typedef struct atome_pulse_counter {
+  uint32_t count;   /* accepted rising edges since the last take (saturates) */
+  uint8_t level;    /* the accepted level */
+  uint8_t run;      /* consecutive samples differing from it */
+  uint8_t debounce; /* samples a new level must hold */
+  uint8_t ok;       /* 1 once initialised */
+} atome_pulse_counter;
+
+atome_apps_status atome_pulse_init(atome_pulse_counter* pc, uint32_t debounce, uint32_t level);
+atome_apps_status atome_pulse_feed(atome_pulse_counter* pc, const uint8_t* samples, size_t n);
+atome_apps_status atome_pulse_take(atome_pulse_counter* pc, uint32_t num, uint32_t den,
+                                   int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
