@@ -21,4 +21,5 @@ set(ATOME_APPS_SOURCES
   app_runner.cpp
   text_commands.cpp
   power_quality.cpp
-  pulse_count.cpp)
+  pulse_count.cpp
+  ppg_beats.cpp)

@@ -75,3 +75,47 @@ def _example(rng, c, s):
 def generate(rng, n, n_groups):
     y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _subject, _example)
     return y, {"subject": g, "device": g}, x
+
+
+# The PPG the heart-rate channels are read from (apps/ppg_beats.cpp): 30 s at PPG_FS Hz, int16,
+# synthesised from an example's heart_rate and hrv_rmssd steps (the head's values) with a side
+# generator of its own, so the head's draws and data are unchanged.
+PPG_FS = 50
+PPG_S = 30
+
+
+def ppg_window(hr_steps, rmssd_steps, rng):
+    """int16 samples of the PPG over the last PPG_S s of the steps given (10 s each, the last one
+    last) and its true beat times (s, from the buffer's start): RR intervals around 60 / hr with
+    independent jitter of sigma rmssd / sqrt(2) (successive differences then have RMS rmssd), a
+    systolic wave (Gaussian, 60 ms or less at high rates), a dicrotic wave 0.4 of the beat's own
+    cycle later at 0.3 of its height, respiration wander at 0.2..0.35 Hz, amplitude varying +-10 % per beat, sensor noise."""
+    n = PPG_FS * PPG_S
+    t = np.arange(n) / PPG_FS
+    beats, tb = [], -rng.uniform(0, 60.0 / hr_steps[0])
+    while tb < PPG_S + 1.0:
+        k = min(max(int((tb + 0.0) // 10), 0), len(hr_steps) - 1)
+        rr = 60.0 / hr_steps[k] + rng.normal(0, rmssd_steps[k] / 1000.0 / np.sqrt(2))
+        tb += max(rr, 0.25)
+        beats.append(tb)
+    beats = np.array(beats)
+    amp = rng.uniform(1000, 8000)
+    x = 12000 + 0.4 * amp * np.sin(2 * np.pi * rng.uniform(0.2, 0.35) * t + rng.uniform(0, 6.3))
+    for i, b in enumerate(beats):
+        rr = beats[i + 1] - b if i + 1 < len(beats) else 60.0 / hr_steps[-1]  # this beat's cycle
+        a = amp * rng.uniform(0.9, 1.1)
+        s = min(0.06, 0.15 * rr)
+        x = x + a * np.exp(-0.5 * ((t - b) / s) ** 2) + 0.3 * a * np.exp(-0.5 * ((t - b - 0.4 * rr) / s) ** 2)
+    x = x + rng.normal(0, 0.01 * amp, n)
+    return np.clip(np.rint(x), -32768, 32767).astype(np.int16), beats[beats < PPG_S]
+
+
+def raw_ppg(seed, scale="full"):
+    """Labels, the heart_rate and hrv_rmssd steps of `generate.py --heads wearable --seed SEED
+    --scale SCALE` and, per example, the PPG of its last 3 steps with its true beat times."""
+    n, n_groups = common.SCALES[scale]
+    y, _, x, _ = common.by_group(common.head_rng(seed, HEAD), n, n_groups, len(CLASSES), _subject, _example)
+    side = np.random.default_rng([seed, 0x99])
+    hr = np.clip(x[:, :, 0], 30.0, 220.0)
+    rmssd = np.clip(x[:, :, 1], 0.0, 300.0)
+    return y, hr, rmssd, [ppg_window(hr[i, -3:], rmssd[i, -3:], side) for i in range(n)]

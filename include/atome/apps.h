@@ -722,6 +722,32 @@ atome_apps_status atome_pulse_feed(atome_pulse_counter* pc, const uint8_t* sampl
 atome_apps_status atome_pulse_take(atome_pulse_counter* pc, uint32_t num, uint32_t den,
                                    int32_t* out_q16);
 
+/* ---- PPG beats (apps/ppg_beats.cpp) ------------------------------------------------------------
+ *
+ * The wearable head's heart-rate channels (data/generators/wearable.py, "ppg_imu_stats"): one
+ * 30 s buffer of a PPG at 50 Hz (int16, any offset and gain), n = 1500 (else
+ * ATOME_APPS_ERR_BAD_LENGTH). Beats are detected (work->beat_q8: peak times in Q8 samples,
+ * work->n_beats of them; none in the first and last 0.5 s), and out_q16 = heart rate (bpm, from
+ * the RR intervals that end in the last 10 s) and RMSSD (ms, over the buffer's RR intervals),
+ * Q16.16; 0 where there are too few beats. More beats than 250 bpm can give:
+ * ATOME_APPS_INPUT_FLAGGED with both 0. work: 6.5 KB. */
+enum {
+  ATOME_PPG_FS = 50,
+  ATOME_PPG_N = 1500,
+  ATOME_PPG_HR_N = 500,
+  ATOME_PPG_MAX_BEATS = 128,
+  ATOME_PPG_FEATURES = 2
+};
+
+typedef struct atome_ppg_work {
+  int32_t hp[ATOME_PPG_N]; /* the high-passed signal */
+  int32_t beat_q8[ATOME_PPG_MAX_BEATS];
+  uint32_t n_beats;
+} atome_ppg_work;
+
+atome_apps_status atome_ppg_features(const int16_t* x, size_t n, atome_ppg_work* work,
+                                     int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
