@@ -22,4 +22,5 @@ set(ATOME_APPS_SOURCES
   text_commands.cpp
   power_quality.cpp
   pulse_count.cpp
-  ppg_beats.cpp)
+  ppg_beats.cpp
+  velocity_rms.cpp)

@@ -85,3 +85,54 @@ def _example(rng, c, d):
 def generate(rng, n, n_groups):
     y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _device, _example)
     return y, {"device": g}, x
+
+
+# The vibration the vib_rms channel is read from (apps/velocity_rms.cpp): 1 s of one accelerometer
+# axis at VIB_FS Hz, int16 at ACC_LSB m/s^2, synthesised from an example's vib_rms values with a
+# side generator of its own (the head's draws and data are unchanged).
+VIB_FS = 2048
+VIB_FRAME = 256
+VIB_FRAMES = 8
+ACC_LSB = 0.01
+VIB_BINS = (2, 125)  # 16..1000 Hz at 8 Hz per bin: the "10..1000 Hz" band on this grid
+
+
+def velocity_rms(acc):
+    """The pipeline's velocity RMS (mm/s) of acceleration samples (LSB): per Hann frame, the
+    one-sided spectrum over (2 pi f)^2 summed over VIB_BINS, Parseval-scaled and corrected for the
+    window's power, averaged over the frames."""
+    w = np.hanning(VIB_FRAME)
+    k = np.arange(VIB_BINS[0], VIB_BINS[1] + 1)
+    f = k * VIB_FS / VIB_FRAME
+    tot = 0.0
+    for fr in np.asarray(acc, float).reshape(VIB_FRAMES, VIB_FRAME):
+        x = np.fft.rfft(fr * w)[k]
+        tot += np.sum(np.abs(x) ** 2 / (2 * np.pi * f) ** 2)
+    ms = 2 * tot / (VIB_FRAME * np.sum(w ** 2) * VIB_FRAMES)
+    return 1000.0 * ACC_LSB * np.sqrt(ms)
+
+
+def vib_window(v_mm_s, rng):
+    """int16 acceleration whose velocity_rms is v_mm_s (before rounding): a rotating machine's
+    1x (shaft 20..50 Hz), 2x and 3x lines, a bearing tone 150..450 Hz and broadband noise, in
+    random shares, scaled to the target."""
+    t = np.arange(VIB_FRAMES * VIB_FRAME) / VIB_FS
+    f0 = rng.uniform(20, 50)
+    a = np.zeros_like(t)
+    for h, share in ((1, 1.0), (2, rng.uniform(0.1, 0.6)), (3, rng.uniform(0.0, 0.3))):
+        a += share * (2 * np.pi * h * f0) * np.sin(2 * np.pi * h * f0 * t + rng.uniform(0, 6.3))
+    fb = rng.uniform(150, 450)
+    a += rng.uniform(0.5, 3.0) * 2 * np.pi * fb * np.sin(2 * np.pi * fb * t)
+    a += rng.normal(0, rng.uniform(5, 50), len(t))
+    a *= v_mm_s / max(velocity_rms(a), 1e-12)
+    return np.clip(np.rint(a), -32768, 32767).astype(np.int16)
+
+
+def raw_vibration(seed, scale="full"):
+    """Labels, the vib_rms values of `generate.py --heads forecast --seed SEED --scale SCALE` and,
+    per example, the acceleration of its last step."""
+    n, n_groups = common.SCALES[scale]
+    y, _, x, _ = common.by_group(common.head_rng(seed, HEAD), n, n_groups, len(CLASSES), _device, _example)
+    side = np.random.default_rng([seed, 0x51])
+    v = np.clip(x[:, -1, 0], 0.0, 50.0)
+    return y, v, [vib_window(v[i], side) for i in range(n)]

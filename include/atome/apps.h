@@ -748,6 +748,23 @@ typedef struct atome_ppg_work {
 atome_apps_status atome_ppg_features(const int16_t* x, size_t n, atome_ppg_work* work,
                                      int32_t* out_q16);
 
+/* ---- Vibration velocity RMS (apps/velocity_rms.cpp) --------------------------------------------
+ *
+ * The forecast head's vib_rms (data/generators/forecast.py, "condition_monitor": velocity rms
+ * 10..1000 Hz, ISO 10816): 1 s of one accelerometer axis at 2048 Hz, int16 at 0.01 m/s^2 per LSB
+ * (+-33 g), n = 2048 (else ATOME_APPS_ERR_BAD_LENGTH); 8 Hann frames of 256, the acceleration
+ * spectrum over (2 pi f)^2 in bins 2..125 (16..1000 Hz). *out_q16: mm/s, Q16.16 (saturated).
+ * work: 1 KB. */
+enum { ATOME_VEL_FS = 2048, ATOME_VEL_FRAME = 256, ATOME_VEL_FRAMES = 8, ATOME_VEL_N = 2048 };
+
+typedef struct atome_velocity_work {
+  int16_t re[ATOME_VEL_FRAME];
+  int16_t im[ATOME_VEL_FRAME];
+} atome_velocity_work;
+
+atome_apps_status atome_velocity_rms(const int16_t* x, size_t n, atome_velocity_work* work,
+                                     int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
