@@ -54,8 +54,15 @@ static inline int32_t sat_q16_narrow(int64_t v) {
   if (high != (low >> 31)) return high < 0 ? -kLimit : kLimit;
   return sat_q16_32(low);
 }
-static inline int16_t sat_i16_32(int32_t v) {  // one ssat on Cortex-M3 and up
+// Saturation of an int32 to int16. Where the core has SSAT (Cortex-M3 and up) it is that one
+// instruction: GCC does not find it in the comparisons inside LayerNorm's output loop (two
+// compare-and-move IT blocks and a literal load per element there).
+static inline int16_t sat_i16_32(int32_t v) {
+#if defined(__ARM_FEATURE_SAT) && defined(__GNUC__)
+  return static_cast<int16_t>(__builtin_arm_ssat(v, 16));
+#else
   return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));
+#endif
 }
 static inline int16_t sat_i16(int64_t v) {
   return static_cast<int16_t>(v > 32767 ? 32767 : (v < -32768 ? -32768 : v));

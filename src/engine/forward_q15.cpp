@@ -18,6 +18,10 @@
 #include "engine/ternary_i8.h"
 #include "engine/trit3.h"
 
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#endif
+
 // Integer-only build on a hard-float Arm core: keep GCC off the FPU's registers, which it would
 // otherwise use to move and spill 64-bit integers (vldr/vpush d8), so that q15 firmware runs no
 // VFP instruction. After the includes, so that numerics.h's float helpers are compiled as usual.
@@ -155,6 +159,42 @@ void ssm_forward(atome_session* s, uint32_t layer) {
   }
 }
 
+#if defined(__ARM_FEATURE_DSP)
+// Arm DSP (M4/M7) attention scores: q8 . k8 as SMLADs of int16 pairs. SXTB16 sign-extends bytes
+// 0 and 2 of a word (rotated by 8: bytes 1 and 3) into a pair, so q is unpacked once per token
+// into kQPairs words and each key word costs one load, two SXTB16 and two SMLAD. The sum is
+// exact (|q8 . k8| <= d_head 2^14), the same integers as the byte loop.
+constexpr uint32_t kQPairs = 32;  // d_head <= 64 takes this path
+
+static inline uint32_t sxtb16_ror8(uint32_t w) {  // GCC splits the rotation off otherwise
+  uint32_t r;
+  __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(w));
+  return r;
+}
+static inline uint32_t load_word(const int8_t* p) {  // one LDR (unaligned allowed on v7E-M)
+  uint32_t w;
+  __builtin_memcpy(&w, p, 4);
+  return w;
+}
+// pair[2j] = {q[4j], q[4j+2]}, pair[2j+1] = {q[4j+1], q[4j+3]} for j < words.
+static inline void unpack_pairs(uint32_t* pair, const int8_t* q, uint32_t words) {
+  for (uint32_t j = 0; j < words; ++j) {
+    const uint32_t w = load_word(q + 4 * j);
+    pair[2 * j] = __sxtb16(w);
+    pair[2 * j + 1] = sxtb16_ror8(w);
+  }
+}
+static inline int32_t dot_pairs(const uint32_t* pair, const int8_t* k, uint32_t words) {
+  int32_t sum = 0;
+  for (uint32_t j = 0; j < words; ++j) {
+    const uint32_t w = load_word(k + 4 * j);
+    sum = __smlad(__sxtb16(w), pair[2 * j], sum);
+    sum = __smlad(sxtb16_ror8(w), pair[2 * j + 1], sum);
+  }
+  return sum;
+}
+#endif
+
 // Top-k attention with an int8 K/V cache. q, k and v are quantised with power-of-two scales
 // (value = q8 * 2^e, Q16), so scores compare exactly as integers:
 //   raw_j = q8 . k8_j (int32);  score_j = raw_j << e_kj (int64), top-k by score (ties: earlier)
@@ -185,14 +225,31 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
   // Scores oldest first (as forward_f32): "earlier position wins ties" is "lower index wins".
   const uint32_t n = s->position + 1 < W ? static_cast<uint32_t>(s->position + 1) : W;
   const uint32_t oldest = n < W ? 0 : (slot + 1 == W ? 0 : slot + 1);
-  for (uint32_t j = 0; j < n; ++j) {
-    uint32_t sl = oldest + j;
-    if (sl >= W) sl -= W;
-    const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
-    int32_t raw = 0;
+#if defined(__ARM_FEATURE_DSP)
+  if (dh % 4 == 0 && dh / 4 <= kQPairs / 2) {
+    uint32_t pair[kQPairs];
+    const uint32_t words = dh / 4;
+    unpack_pairs(pair, s->q.q8, words);
+    for (uint32_t j = 0; j < n; ++j) {
+      uint32_t sl = oldest + j;
+      if (sl >= W) sl -= W;
+      const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
+      // d_head 16 (the 60K presets) with a constant count: unrolled, the pairs in registers.
+      const int32_t raw = words == 4 ? dot_pairs(pair, k8, 4) : dot_pairs(pair, k8, words);
+      s->q.scores[j] = shl_int32(raw, key_exp[sl]);  // e <= 21 (quantize_pow2)
+    }
+  } else  // NOLINT(readability/braces): the portable loop below
+#endif
+  {
+    for (uint32_t j = 0; j < n; ++j) {
+      uint32_t sl = oldest + j;
+      if (sl >= W) sl -= W;
+      const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
+      int32_t raw = 0;
 #pragma GCC unroll 4
-    for (uint32_t i = 0; i < dh; ++i) raw += s->q.q8[i] * k8[i];
-    s->q.scores[j] = shl_int32(raw, key_exp[sl]);  // e <= 21 (quantize_pow2)
+      for (uint32_t i = 0; i < dh; ++i) raw += s->q.q8[i] * k8[i];
+      s->q.scores[j] = shl_int32(raw, key_exp[sl]);  // e <= 21 (quantize_pow2)
+    }
   }
   const uint32_t kept = top_k_select(s->q.scores, n, c.top_k, s->top_index, s->q.top_score);
   int32_t* prob = s->q.top_prob;
