@@ -48,6 +48,27 @@ TEST(FixedPoint, IntegerSquareRootIsTheFloorOfTheRoot) {
   EXPECT_EQ(fixed::isqrt64(UINT64_MAX), 0xFFFFFFFFu);
 }
 
+// LayerNorm's root on cores with a high-word product (Newton from a 32-bit root, then
+// decrements) against the digit-by-digit definition over its whole domain [2^60, 2^62): the
+// ends, every perfect square near them and near 2^61, their neighbours, and random values.
+TEST(FixedPoint, NormalizedSquareRootEqualsTheDigitByDigitOne) {
+  std::vector<uint64_t> cases = {uint64_t{1} << 60, (uint64_t{1} << 62) - 1, uint64_t{1} << 61};
+  for (uint64_t r :
+       {uint64_t{1} << 30, uint64_t{1518500249}, uint64_t{1518500250}, (uint64_t{1} << 31) - 1}) {
+    for (uint64_t dr = 0; dr < 64; ++dr) {
+      const uint64_t q = (r - 32 + dr) * (r - 32 + dr);
+      for (uint64_t v : {q - 1, q, q + 1, q + 2 * (r - 32 + dr)}) cases.push_back(v);
+    }
+  }
+  std::mt19937_64 rng(17);
+  for (int i = 0; i < 200000; ++i)
+    cases.push_back((uint64_t{1} << 60) + (rng() % (3 * (uint64_t{1} << 60))));
+  for (const uint64_t v : cases) {
+    if (v < (uint64_t{1} << 60) || v >= (uint64_t{1} << 62)) continue;
+    ASSERT_EQ(fixed::isqrt64_normalized(v), fixed::isqrt64(v)) << v;
+  }
+}
+
 TEST(FixedPoint, LayerNormMatchesTheRealOneWithinQ8Rounding) {
   std::mt19937_64 rng(11);
   std::normal_distribution<double> normal(0.0, 1.0);

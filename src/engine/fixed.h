@@ -164,14 +164,38 @@ static inline int32_t shl32(int32_t v, uint32_t s) {
 // mul_high(a 2^sa, b 2^(17 - sa)), floor((a b + 2^15) / 2^16) = floor((t + 1) / 2) (the floor of
 // a floor). Three instructions and a shift on rv32imc and Cortex-M3 and up, against a 64-bit
 // add with carry and a recombination of two shifted halves.
+//
+// With the DSP extension (Cortex-M4/M7) SMMULR gives floor((a b + 2^31) / 2^32) in one
+// instruction, and with a 2^sa' and b 2^(16 - sa') (each fitting, one shift less than above)
+// that is floor((a b 2^16 + 2^31) / 2^32) = floor((a b + 2^15) / 2^16): the same integer
+// without the add and the shift.
+static inline int32_t mul_high_round(int32_t a, int32_t b) {
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+  int32_t r;
+  __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+  return r;
+#else
+  return static_cast<int32_t>((mul_wide(a, b) + (int64_t{1} << 31)) >> 32);
+#endif
+}
+#if defined(__ARM_FEATURE_DSP) && defined(__GNUC__)
+constexpr bool kRoundingHighWord = true;
+#else
+constexpr bool kRoundingHighWord = false;
+#endif
 template <uint32_t sa>
 static inline int32_t mul_shift16_high(int32_t a, int32_t b) {
   static_assert(sa <= 17, "the two shifts add up to 17");
+  if (kRoundingHighWord) {
+    constexpr uint32_t sa1 = sa < 16 ? sa : 16;
+    return mul_high_round(shl32(a, sa1), shl32(b, 16 - sa1));
+  }
   return (mul_high(shl32(a, sa), shl32(b, 17 - sa)) + 1) >> 1;
 }
 // mul_q15 (shift_round(p * y, 15)) the same way, for |p| <= 2^15 and |y| < 2^28 (probabilities
 // and decays times Q16 activations): t = floor(p y / 2^14) = mul_high(p 2^15, y 2^3).
 static inline int32_t mul_q15_high(int32_t p, int32_t y) {
+  if (kRoundingHighWord) return mul_high_round(shl32(p, 15), shl32(y, 2));  // as above
   return (mul_high(shl32(p, 15), shl32(y, 3)) + 1) >> 1;
 }
 // mul_q15 for |p| <= 2^15 and |y| < 2^28: the cheapest exact form on this core.
@@ -208,6 +232,34 @@ static inline uint32_t isqrt64(uint64_t v) {
     bit >>= 2;
   }
   return static_cast<uint32_t>(root);
+}
+
+// floor(sqrt(v)) of a 32-bit value, digit by digit.
+static inline uint32_t isqrt32(uint32_t v) {
+  uint32_t root = 0;
+  uint32_t bit = 1u << 30;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= root + bit) {
+      v -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  return root;
+}
+// isqrt64(v) for LayerNorm's v in [2^60, 2^62), mostly in 32-bit steps (the 64-bit digit loop
+// costs ~680 instructions a call on Cortex-M4): x0 = isqrt32(v >> 32) * 2^16 is at most sqrt(v)
+// and within ~2^16 of it (x0 >= 2^30); one Newton step x1 = floor((x0 + floor(v / x0)) / 2) is at
+// least floor(sqrt(v)) for any x0 > 0 and exceeds sqrt(v) by about 2^32 / (2 x0) <= 2, so a few
+// decrements while x1^2 > v (x1 < 2^32: no overflow) give floor(sqrt(v)) — the same integer.
+static inline uint32_t isqrt64_normalized(uint64_t v) {
+  const uint64_t x0 = static_cast<uint64_t>(isqrt32(static_cast<uint32_t>(v >> 32))) << 16;
+  uint64_t x = (x0 + v / x0) >> 1;
+  while (x * x > v) --x;
+  return static_cast<uint32_t>(x);
 }
 
 // sum over i of (c_i * c_i) >> 8, c_i = x_i - mean, |c_i| <= 2^28 (|x|, |mean| <= 2^27).
@@ -308,6 +360,15 @@ ATOME_ALWAYS_INLINE static inline void output_words(int16_t* h, uint32_t i, int3
   const uint64_t v =
       static_cast<uint64_t>(mul_wide_fast(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
   h[i] = sat_i16_32(low_word_of_shift(v, 24));
+#elif defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__)
+  // Cortex-M3 and up: beta 2^16 + 2^23 = (beta + 2^7) 2^16 as a 64-bit pair (|beta| <= 2^27, the
+  // loader's bound, so beta + 2^7 fits int32), one SMLAL adds z gamma (GCC makes it a SMULL and
+  // an add with carry), and the low word of v >> 24 is two instructions: 7 against ~14.
+  const int32_t b = beta[i] + 128;
+  uint32_t lo = static_cast<uint32_t>(b) << 16;
+  int32_t hi = b >> 16;
+  __asm__("smlal %0, %1, %2, %3" : "+r"(lo), "+r"(hi) : "r"(z), "r"(gamma[i]));
+  h[i] = sat_i16_32(static_cast<int32_t>((lo >> 24) | (static_cast<uint32_t>(hi) << 8)));
 #else
   const int32_t zz = shl32(z, 8), g = gamma[i], b = beta[i];
   const uint32_t lo = static_cast<uint32_t>(zz) * static_cast<uint32_t>(g);
@@ -343,7 +404,7 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
     var <<= 2;
     ++s;
   }
-  const uint32_t root = isqrt64(var);
+  const uint32_t root = kHighWordProducts ? isqrt64_normalized(var) : isqrt64(var);
   const uint32_t r = static_cast<uint32_t>((uint64_t{1} << 61) / root);
   // The same integers with one 32 x 32 -> 64 product (one instruction on most 32-bit cores):
   // |c| <= 2^28 and r in (2^30, 2^31] (root in [2^30, 2^31)), |z| < 2^23. r fits int32 except
@@ -379,6 +440,10 @@ static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gam
     // fits int32, its high word with r is t = floor(c r / 2^(k - 1)), and z = (t + 1) >> 1 (as
     // in mul_shift16_high). The usual case for k < 33 (var >= 2^(2k - 38) by the choice of s).
     const uint32_t up = 33 - k;
+    if (kRoundingHighWord) {  // floor((c 2^(up - 1) r + 2^31) / 2^32): the same z (SMMULR)
+      for (uint32_t i = 0; i < d; ++i) output(i, mul_high_round(shl32(x[i] - mean, up - 1), r32));
+      return;
+    }
     for (uint32_t i = 0; i < d; ++i)
       output(i, (static_cast<int32_t>(mul_wide_fast(shl32(x[i] - mean, up), r32) >> 32) + 1) >> 1);
     return;
