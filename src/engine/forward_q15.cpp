@@ -193,6 +193,19 @@ static inline int32_t dot_pairs(const uint32_t* pair, const int8_t* k, uint32_t 
   }
   return sum;
 }
+// d_head 16 (the 60K presets): the pairs in registers, hoisted out of the loop over positions.
+ATOME_ALWAYS_INLINE static inline int32_t dot_pairs4(const uint32_t* pair, const int8_t* k) {
+  const uint32_t w0 = load_word(k), w1 = load_word(k + 4), w2 = load_word(k + 8),
+                 w3 = load_word(k + 12);
+  int32_t sum = __smlad(__sxtb16(w0), pair[0], 0);
+  sum = __smlad(sxtb16_ror8(w0), pair[1], sum);
+  sum = __smlad(__sxtb16(w1), pair[2], sum);
+  sum = __smlad(sxtb16_ror8(w1), pair[3], sum);
+  sum = __smlad(__sxtb16(w2), pair[4], sum);
+  sum = __smlad(sxtb16_ror8(w2), pair[5], sum);
+  sum = __smlad(__sxtb16(w3), pair[6], sum);
+  return __smlad(sxtb16_ror8(w3), pair[7], sum);
+}
 #endif
 
 // Top-k attention with an int8 K/V cache. q, k and v are quantised with power-of-two scales
@@ -235,7 +248,7 @@ void attention_forward(atome_session* s, uint32_t layer, const TernaryInput& in)
       if (sl >= W) sl -= W;
       const int8_t* k8 = keys + static_cast<uint64_t>(sl) * dh;
       // d_head 16 (the 60K presets) with a constant count: unrolled, the pairs in registers.
-      const int32_t raw = words == 4 ? dot_pairs(pair, k8, 4) : dot_pairs(pair, k8, words);
+      const int32_t raw = words == 4 ? dot_pairs4(pair, k8) : dot_pairs(pair, k8, words);
       s->q.scores[j] = shl_int32(raw, key_exp[sl]);  // e <= 21 (quantize_pow2)
     }
   } else  // NOLINT(readability/braces): the portable loop below
