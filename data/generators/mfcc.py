@@ -63,14 +63,19 @@ def n_frames(n_samples):
     return 1 + (n_samples - FRAME) // HOP
 
 
-def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
-    """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP], or with cmvn
-    [segments, n_ceps] normalised per clip (module docstring)."""
+def cepstra(x):
+    """Per-frame c0..c7 of x: [frames, NCEP]."""
     n = n_frames(len(x))
     idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
     p = np.abs(np.fft.rfft(x[idx] * _WIN, NFFT, axis=1)) ** 2 / NFFT
     logmel = np.log(np.maximum(p @ _BANK.T, FLOOR))
-    c = logmel @ _DCT.T
+    return logmel @ _DCT.T
+
+
+def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
+    """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP], or with cmvn
+    [segments, n_ceps] normalised per clip (module docstring)."""
+    c = cepstra(x)
     seg = np.stack([s.mean(axis=0) for s in np.array_split(c, segments)])
     if not cmvn:
         return seg
