@@ -10,7 +10,8 @@ Parameters (the documented pipeline, recorded in each head's spec.json):
   the population standard deviation of that coefficient over all the clip's frames (standard
   deviation floored at SD_FLOOR): a segment's value is (segment mean - mu) / sd. Why: a fixed
   channel (the microphone's high-pass and gain) multiplies the spectrum, i.e. adds a constant to
-  each log filter energy and so to each c_k of every frame, which the mean removes; dividing by
+  each log filter energy (nearly, for a response that varies little across one filter) and so to
+  each c_k of every frame, which the mean removes; dividing by
   the deviation takes out the speaker's and the noise's dynamic range (cepstral mean and variance
   normalisation, the usual keyword-spotting / ASR front-end step).
 
