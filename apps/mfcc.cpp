@@ -39,6 +39,44 @@ void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_
   }
 }
 
+// Sums each segment's per-frame c0..c(n_ceps-1) (Q16) into work->acc (index s * 8 + k) and, when
+// sq is set, each coefficient's squares over all frames into work->sq (Q32). *frames_out: the
+// frame count.
+atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
+                             atome_mfcc_work* work, bool sq, uint32_t* frames_out) {
+  if (audio == nullptr || work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS) return ATOME_APPS_ERR_BAD_CONFIG;
+  if (n_ceps == 0 || n_ceps > ATOME_MFCC_NCEP) return ATOME_APPS_ERR_BAD_CONFIG;
+  if (n < ATOME_MFCC_FRAME) return ATOME_APPS_ERR_BAD_LENGTH;
+  const size_t frames_z = 1 + (n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP;
+  if (frames_z < segments || (sq && frames_z > ATOME_MFCC_CMVN_MAX_FRAMES))
+    return ATOME_APPS_ERR_BAD_LENGTH;
+  const uint32_t frames = uint32_t(frames_z);
+  for (uint32_t i = 0; i < segments * ATOME_MFCC_NCEP; ++i) work->acc[i] = 0;
+  for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k) work->sq[k] = 0;
+  // numpy.array_split: the first frames % segments parts have one frame more.
+  const uint32_t base = frames / segments, extra = frames % segments;
+  uint32_t seg = 0, left = base + (extra > 0 ? 1 : 0);
+  for (uint32_t f = 0; f < frames; ++f) {
+    int32_t log_mel[kNmel];
+    frame_log_mel(audio + f * ATOME_MFCC_HOP, work->re, work->im, log_mel);
+    for (uint32_t k = 0; k < n_ceps; ++k) {
+      int64_t c = 0;  // |log_mel| < 2^21, |dct| < 2^19: each product < 2^40
+      for (uint32_t m = 0; m < kNmel; ++m) c += int64_t(log_mel[m]) * kDctQ20[k * kNmel + m];
+      c = (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
+      work->acc[seg * ATOME_MFCC_NCEP + k] += c;
+      if (sq) work->sq[k] += c * c;  // |c| < 2^23: < 2^46 a frame, < 2^56 over 1024 frames
+    }
+    if (--left == 0 && ++seg < segments) left = base + (seg < extra ? 1 : 0);
+  }
+  *frames_out = frames;
+  return ATOME_APPS_OK;
+}
+
+uint32_t segment_len(uint32_t frames, uint32_t segments, uint32_t s) {
+  return frames / segments + (s < frames % segments ? 1 : 0);
+}
+
 }  // namespace
 }  // namespace atome::apps
 
@@ -47,31 +85,42 @@ extern "C" {
 atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
                              atome_mfcc_work* work, int32_t* out_q16) {
   using namespace atome::apps;
-  if (audio == nullptr || work == nullptr || out_q16 == nullptr)
-    return ATOME_APPS_ERR_NULL_ARGUMENT;
-  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS) return ATOME_APPS_ERR_BAD_CONFIG;
-  if (n < ATOME_MFCC_FRAME) return ATOME_APPS_ERR_BAD_LENGTH;
-  const uint32_t frames = 1 + uint32_t((n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP);
-  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
-  for (uint32_t i = 0; i < segments * ATOME_MFCC_NCEP; ++i) work->acc[i] = 0;
-  // numpy.array_split: the first frames % segments parts have one frame more.
-  const uint32_t base = frames / segments, extra = frames % segments;
-  uint32_t seg = 0, left = base + (extra > 0 ? 1 : 0);
-  for (uint32_t f = 0; f < frames; ++f) {
-    int32_t log_mel[kNmel];
-    frame_log_mel(audio + f * ATOME_MFCC_HOP, work->re, work->im, log_mel);
-    for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k) {
-      int64_t c = 0;  // |log_mel| < 2^21, |dct| < 2^19: each product < 2^40
-      for (uint32_t m = 0; m < kNmel; ++m) c += int64_t(log_mel[m]) * kDctQ20[k * kNmel + m];
-      work->acc[seg * ATOME_MFCC_NCEP + k] += (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
-    }
-    if (--left == 0 && ++seg < segments) left = base + (seg < extra ? 1 : 0);
-  }
+  if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  uint32_t frames = 0;
+  const atome_apps_status st =
+      sum_frames(audio, n, segments, ATOME_MFCC_NCEP, work, false, &frames);
+  if (st != ATOME_APPS_OK) return st;
   for (uint32_t s = 0; s < segments; ++s) {
-    const int64_t len = int64_t(base + (s < extra ? 1 : 0));
+    const int64_t len = segment_len(frames, segments, s);
     for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k)
       out_q16[s * ATOME_MFCC_NCEP + k] =
           saturate32(div_round(work->acc[s * ATOME_MFCC_NCEP + k], len));
+  }
+  return ATOME_APPS_OK;
+}
+
+atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segments,
+                                  uint32_t n_ceps, atome_mfcc_work* work, int32_t* out_q16) {
+  using namespace atome::apps;
+  if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  uint32_t frames = 0;
+  const atome_apps_status st = sum_frames(audio, n, segments, n_ceps, work, true, &frames);
+  if (st != ATOME_APPS_OK) return st;
+  constexpr int64_t kSdFloorQ16 = 655;  // 0.01: a constant coefficient (digital silence)
+  for (uint32_t k = 0; k < n_ceps; ++k) {
+    int64_t total = 0;
+    for (uint32_t s = 0; s < segments; ++s) total += work->acc[s * ATOME_MFCC_NCEP + k];
+    const int64_t mu = div_round(total, frames);  // Q16
+    // Population variance E[c^2] - mu^2 in Q32 (both terms < 2^46).
+    int64_t var = div_round(work->sq[k], frames) - mu * mu;
+    if (var < 0) var = 0;
+    int64_t sd = isqrt_round(uint64_t(var));  // Q16
+    if (sd < kSdFloorQ16) sd = kSdFloorQ16;
+    for (uint32_t s = 0; s < segments; ++s) {
+      const int64_t avg =
+          div_round(work->acc[s * ATOME_MFCC_NCEP + k], segment_len(frames, segments, s));
+      out_q16[s * n_ceps + k] = saturate32(div_round_shifted(avg - mu, sd, 16));
+    }
   }
   return ATOME_APPS_OK;
 }

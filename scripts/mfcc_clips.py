@@ -33,10 +33,10 @@ def main():
     clips = []
     original = mfcc.mfcc
 
-    def recording_mfcc(x, segments):
+    def recording_mfcc(x, segments, **kw):
         q = np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype("<i2")
         clips.append(q)
-        return original(q.astype(float) / 32768.0, segments)
+        return original(q.astype(float) / 32768.0, segments, **kw)
 
     mfcc.mfcc = recording_mfcc
     module = importlib.import_module(a.head)

@@ -17,8 +17,9 @@ namespace {
 
 constexpr int kFs = 16000, kFrame = 400, kHop = 160, kNfft = 512, kNmel = 26, kNcep = 8;
 
-// mfcc.py, in double.
-std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments) {
+// mfcc.py, in double (cmvn: mfcc.py's cmvn=True on c0..c(n_ceps-1)).
+std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, bool cmvn = false,
+                               int n_ceps = kNcep) {
   auto mel = [](double f) { return 2595 * std::log10(1 + f / 700); };
   auto imel = [](double m) { return 700 * (std::pow(10.0, m / 2595) - 1); };
   std::vector<double> pts(kNmel + 2);
@@ -54,14 +55,24 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments) 
         c[f][k] += std::sqrt((k == 0 ? 1.0 : 2.0) / kNmel) *
                    std::cos(M_PI * k * (m + 0.5) / kNmel) * lm[m];
   }
+  std::vector<double> mu(kNcep, 0.0), sd(kNcep, 1.0);
+  if (cmvn) {
+    for (int k = 0; k < kNcep; ++k) {
+      double s1 = 0, s2 = 0;
+      for (int f = 0; f < frames; ++f) s1 += c[f][k];
+      mu[k] = s1 / frames;
+      for (int f = 0; f < frames; ++f) s2 += (c[f][k] - mu[k]) * (c[f][k] - mu[k]);
+      sd[k] = std::max(std::sqrt(s2 / frames), 0.01);
+    }
+  }
   std::vector<double> out;
   int start = 0;
   for (int s = 0; s < segments; ++s) {
     const int len = frames / segments + (s < frames % segments ? 1 : 0);
-    for (int k = 0; k < kNcep; ++k) {
+    for (int k = 0; k < n_ceps; ++k) {
       double sum = 0;
       for (int f = start; f < start + len; ++f) sum += c[f][k];
-      out.push_back(sum / len);
+      out.push_back((sum / len - mu[k]) / sd[k]);
     }
     start += len;
   }
@@ -136,6 +147,77 @@ TEST(AppsMfcc, BadInputGetsStatuses) {
     EXPECT_NEAR(out[s * kNcep] / 65536.0, c0, 1e-3);
     for (int k = 1; k < kNcep; ++k) EXPECT_NEAR(out[s * kNcep + k] / 65536.0, 0.0, 1e-3);
   }
+}
+
+// The voice head's layout: 8 segments x c0..c3, per-clip CMVN. The error is in units of the
+// coefficient's own standard deviation over the clip (a token of 8 levels spans about 0.6).
+TEST(AppsMfcc, CmvnMatchesFloatPipeline) {
+  constexpr int kSeg = 8, kCeps = 4;
+  std::mt19937 rng(9);
+  atome_mfcc_work work;
+  std::vector<int32_t> out(kSeg * kCeps);
+  double worst[kCeps] = {}, sum_err[kCeps] = {}, worst_kind[3] = {};
+  int count = 0;
+  for (int k = 0; k < 24; ++k) {
+    const size_t n = k % 2 == 0 ? 8000 : 16000;
+    const std::vector<int16_t> a = clip(rng, k % 3, n);
+    ASSERT_EQ(atome_mfcc_cmvn(a.data(), n, kSeg, kCeps, &work, out.data()), ATOME_APPS_OK);
+    const std::vector<double> want = float_mfcc(a, kSeg, true, kCeps);
+    for (int i = 0; i < kSeg * kCeps; ++i) {
+      const double err = std::fabs(out[i] / 65536.0 - want[i]);
+      worst[i % kCeps] = std::max(worst[i % kCeps], err);
+      sum_err[i % kCeps] += err;
+      worst_kind[k % 3] = std::max(worst_kind[k % 3], err);
+    }
+    ++count;
+  }
+  std::printf("[ mfcc ] CMVN |error| per coefficient (max / mean), units of the clip's sd:\n");
+  for (int k = 0; k < kCeps; ++k)
+    std::printf("[ mfcc ]   c%d  %.4f / %.4f\n", k, worst[k], sum_err[k] / (kSeg * count));
+  std::printf("[ mfcc ] CMVN max |error| voiced %.4f, noise %.4f, tone bursts %.4f\n",
+              worst_kind[0], worst_kind[1], worst_kind[2]);
+  // Voiced and noise clips: within 0.1 sd. Tone bursts between digital silence are the block
+  // FFT's worst case (a pure tone leaves the far mel bands near the fixed-point noise floor, whose
+  // log differs from the double's; atome_mfcc has the same 0.26 there before normalisation): 0.5.
+  EXPECT_LT(worst_kind[0], 0.1);
+  EXPECT_LT(worst_kind[1], 0.1);
+  EXPECT_LT(worst_kind[2], 0.5);
+}
+
+// What CMVN is for: a channel's gain adds the same constant to c0 of every frame, which the
+// clip's mean removes. The same clip 12 dB quieter gives the same features (up to the int16
+// rounding of the quieter audio, which changes the quietest bands).
+TEST(AppsMfcc, CmvnRemovesTheChannelGain) {
+  std::mt19937 rng(10);
+  const std::vector<int16_t> a = clip(rng, 0, 16000);
+  std::vector<int16_t> quiet(a.size());
+  for (size_t i = 0; i < a.size(); ++i) quiet[i] = int16_t(a[i] / 4);
+  atome_mfcc_work work;
+  std::vector<int32_t> loud_out(8 * 4), quiet_out(8 * 4), raw_loud(4 * kNcep), raw_quiet(4 * kNcep);
+  ASSERT_EQ(atome_mfcc_cmvn(a.data(), a.size(), 8, 4, &work, loud_out.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc_cmvn(quiet.data(), a.size(), 8, 4, &work, quiet_out.data()), ATOME_APPS_OK);
+  for (int i = 0; i < 8 * 4; ++i) EXPECT_NEAR(loud_out[i] / 65536.0, quiet_out[i] / 65536.0, 0.1);
+  // Without CMVN c0 moves by 26 ln(16) / sqrt(26) = 14.1 (a quarter of the amplitude).
+  ASSERT_EQ(atome_mfcc(a.data(), a.size(), 4, &work, raw_loud.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc(quiet.data(), a.size(), 4, &work, raw_quiet.data()), ATOME_APPS_OK);
+  EXPECT_NEAR((raw_loud[0] - raw_quiet[0]) / 65536.0, std::sqrt(26.0) * std::log(16.0), 0.5);
+}
+
+TEST(AppsMfcc, CmvnBadInputGetsStatuses) {
+  atome_mfcc_work work;
+  std::vector<int16_t> a(400 + 160 * 1024, 0);
+  std::vector<int32_t> out(8 * kNcep);
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), 8000, 4, 0, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), 8000, 4, 9, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), 8000, 9, 4, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), 8000, 4, 4, &work, nullptr), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), 399, 4, 4, &work, out.data()), ATOME_APPS_ERR_BAD_LENGTH);
+  // 1025 frames: past ATOME_MFCC_CMVN_MAX_FRAMES; 1024 pass.
+  EXPECT_EQ(atome_mfcc_cmvn(a.data(), a.size(), 4, 4, &work, out.data()),
+            ATOME_APPS_ERR_BAD_LENGTH);
+  ASSERT_EQ(atome_mfcc_cmvn(a.data(), a.size() - 160, 4, 4, &work, out.data()), ATOME_APPS_OK);
+  // Silence: every coefficient constant, sd at its floor, every output 0.
+  for (int i = 0; i < 4 * 4; ++i) EXPECT_EQ(out[i], 0) << i;
 }
 
 }  // namespace

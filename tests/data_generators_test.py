@@ -20,6 +20,9 @@
    where it was, and the side stream is not the head's; the anomaly head's healthy windows read
    about 0 decades against the machine's commissioning baseline (median |log10(E/E0)| < 0.3) while
    its faults rise above it.
+8. the voice front end (mfcc.py cmvn=True): a clip 12 dB quieter gives the same features (CMVN
+   removes a channel's gain) while raw c0 moves by 26 ln 16 / sqrt 26, and every feature stays
+   within the documented limit sqrt(frames - 1).
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -163,6 +166,24 @@ def check_side_rng():
           "side_rng gives the head's own draws")
 
 
+def check_cmvn():
+    sys.path.insert(0, os.path.join(ROOT, "data", "generators"))
+    import mfcc
+    rng = np.random.default_rng(3)
+    t = np.arange(mfcc.FS) / mfcc.FS
+    # a vowel-like tone complex that switches pitch half-way, in a little noise
+    f0 = np.where(t < 0.5, 180, 240)
+    x = 0.3 * np.sin(2 * np.pi * f0 * t * 3) + 0.01 * rng.normal(size=len(t))
+    loud = mfcc.mfcc(x, 8, cmvn=True, n_ceps=4)
+    quiet = mfcc.mfcc(x / 4, 8, cmvn=True, n_ceps=4)
+    check(np.max(np.abs(loud - quiet)) < 1e-6, f"cmvn: a 12 dB gain moves the features by "
+          f"{np.max(np.abs(loud - quiet)):.2e}")
+    shift = mfcc.mfcc(x, 8)[:, 0] - mfcc.mfcc(x / 4, 8)[:, 0]
+    check(np.allclose(shift, 26 * np.log(16) / np.sqrt(26), atol=1e-6), "raw c0 gain shift")
+    lim = mfcc.cmvn_channels(4, len(x))[0][3]
+    check(np.max(np.abs(loud)) <= lim, f"cmvn: a feature beyond +-{lim}")
+
+
 def check_anomaly_baseline(d):
     with open(os.path.join(d, "anomaly", "examples.csv")) as f:
         rows = np.array([[float(v) for v in r] for r in list(csv.reader(f))[1:]])
@@ -188,6 +209,7 @@ def main():
                   f"{h}/{f}: two runs with seed 7 differ")
         check_head(d1, h)
     check_side_rng()
+    check_cmvn()
     if "anomaly" in heads:
         check_anomaly_baseline(d1)
     if failures:

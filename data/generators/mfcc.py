@@ -6,11 +6,21 @@ Parameters (the documented pipeline, recorded in each head's spec.json):
   m = 2595 log10(1 + f / 700)) from 20 Hz to 8 kHz, peak 1; natural log of the filter energies
   with a floor of 1e-10; orthonormal DCT-II; coefficients c0..c7 kept; the frames are averaged
   into `segments` equal segments of the clip (segment-major: all coefficients of segment 0 first).
+  With cmvn=True (the voice head): only c0..c(n_ceps-1), each normalised per clip by the mean and
+  the population standard deviation of that coefficient over all the clip's frames (standard
+  deviation floored at SD_FLOOR): a segment's value is (segment mean - mu) / sd. Why: a fixed
+  channel (the microphone's high-pass and gain) multiplies the spectrum, i.e. adds a constant to
+  each log filter energy (nearly, for a response that varies little across one filter) and so to
+  each c_k of every frame, which the mean removes; dividing by
+  the deviation takes out the speaker's and the noise's dynamic range (cepstral mean and variance
+  normalisation, the usual keyword-spotting / ASR front-end step).
 
 Limits (derived from the pipeline, not fitted): a frame of full-scale input (|x| <= 1) has
 sum_k P_k <= sum w^2 <= 400 by Parseval, so every log filter energy L lies in
 [ln 1e-10, ln 400] = [-23.03, 5.99]; c0 = sum(L) / sqrt(26) lies in [-117.4, 30.6]; for k >= 1
 the DCT row sums to zero, so |c_k| <= sqrt(2/26) * 26 * (ln 400 - ln 1e-10) / 2 = 73.9.
+With CMVN over F frames a normalised frame lies within sqrt(F - 1) of 0 (Samuelson's inequality),
+and so does a segment's mean of them: [-sqrt(F - 1), sqrt(F - 1)] (9.85 for a 1 s clip, F = 98).
 """
 
 import numpy as np
@@ -22,6 +32,7 @@ NFFT = 512
 NMEL = 26
 NCEP = 8
 FLOOR = 1e-10
+SD_FLOOR = 0.01  # CMVN: a constant coefficient (digital silence) is reported as 0, not 0 / 0
 PARAMS = {"fs_hz": FS, "frame": FRAME, "hop": HOP, "window": "hamming", "nfft": NFFT,
           "n_mel": NMEL, "mel_scale": "htk", "f_lo_hz": 20, "f_hi_hz": 8000, "log": "ln",
           "floor": FLOOR, "dct": "II-ortho", "n_ceps": NCEP}
@@ -49,14 +60,34 @@ _DCT = np.array([[np.sqrt((1 if k == 0 else 2) / NMEL) * np.cos(np.pi * k * (m +
 _WIN = np.hamming(FRAME)
 
 
-def mfcc(x, segments):
-    """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP]."""
-    n = 1 + (len(x) - FRAME) // HOP
+def n_frames(n_samples):
+    return 1 + (n_samples - FRAME) // HOP
+
+
+def cepstra(x):
+    """Per-frame c0..c7 of x: [frames, NCEP]."""
+    n = n_frames(len(x))
     idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
     p = np.abs(np.fft.rfft(x[idx] * _WIN, NFFT, axis=1)) ** 2 / NFFT
     logmel = np.log(np.maximum(p @ _BANK.T, FLOOR))
-    c = logmel @ _DCT.T
-    return np.stack([s.mean(axis=0) for s in np.array_split(c, segments)])
+    return logmel @ _DCT.T
+
+
+def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
+    """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP], or with cmvn
+    [segments, n_ceps] normalised per clip (module docstring)."""
+    c = cepstra(x)
+    seg = np.stack([s.mean(axis=0) for s in np.array_split(c, segments)])
+    if not cmvn:
+        return seg
+    c = c[:, :n_ceps]
+    return (seg[:, :n_ceps] - c.mean(axis=0)) / np.maximum(c.std(axis=0), SD_FLOOR)
+
+
+def cmvn_channels(n_ceps, n_samples):
+    """The CMVN features' channels: limits +-sqrt(frames - 1) (module docstring)."""
+    lim = round(float(np.sqrt(n_frames(n_samples) - 1)), 2)
+    return [(f"mfcc{k}", "CMVN (sd over the clip)", -lim, lim) for k in range(n_ceps)]
 
 
 def channels():

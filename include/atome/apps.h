@@ -404,19 +404,32 @@ enum {
   ATOME_MFCC_FRAME = 400,
   ATOME_MFCC_HOP = 160,
   ATOME_MFCC_NCEP = 8,
-  ATOME_MFCC_MAX_SEGMENTS = 8
+  ATOME_MFCC_MAX_SEGMENTS = 8,
+  ATOME_MFCC_CMVN_MAX_FRAMES = 1024 /* 10.2 s: keeps the sums of squares inside int64 */
 };
 
 typedef struct atome_mfcc_work {
   int16_t re[512];
   int16_t im[512];
   int64_t acc[ATOME_MFCC_MAX_SEGMENTS * ATOME_MFCC_NCEP];
+  int64_t sq[ATOME_MFCC_NCEP]; /* atome_mfcc_cmvn: sum over frames of c_k^2, Q32 */
 } atome_mfcc_work;
 
 /* n >= ATOME_MFCC_FRAME samples and at least `segments` frames (ATOME_APPS_ERR_BAD_LENGTH),
    segments 1..ATOME_MFCC_MAX_SEGMENTS (ATOME_APPS_ERR_BAD_CONFIG). */
 atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
                              atome_mfcc_work* work, int32_t* out_q16);
+
+/* The voice head's front end (mfcc.py with cmvn=True): c0..c(n_ceps-1) with per-clip cepstral
+   mean and variance normalisation — each coefficient's mean mu_k and population standard
+   deviation sd_k over all frames of the clip (sd_k floored at 0.01), every segment's average
+   reported as (avg - mu_k) / sd_k. A channel's fixed high-pass and gain add a constant to each c_k
+   of every frame, which the mean removes; the variance takes out the speaker's and the noise's
+   dynamic range. Output: segments * n_ceps values, segment-major, Q16.16, |v| <= sqrt(frames - 1).
+   n_ceps 1..ATOME_MFCC_NCEP and segments as atome_mfcc (ATOME_APPS_ERR_BAD_CONFIG); at most
+   ATOME_MFCC_CMVN_MAX_FRAMES frames (ATOME_APPS_ERR_BAD_LENGTH). */
+atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segments,
+                                  uint32_t n_ceps, atome_mfcc_work* work, int32_t* out_q16);
 
 /* ---- App runner (apps/app_runner.cpp, apps/calibrate.cpp, docs/APPS.md §10) --------------------
  *
