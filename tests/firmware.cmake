@@ -180,3 +180,17 @@ foreach(core m0 m3 m4 m4f m7 rv32imc)
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-kernels.sh ${core} ${CMAKE_BINARY_DIR}/fw/${core}-kernels)
   set_tests_properties(firmware.${core}.kernels PROPERTIES LABELS firmware TIMEOUT 600)
 endforeach()
+
+# The fixed-point helpers of engine/fixed.h at their edges on each core (firmware/app/fixed_edges.cpp,
+# no model): every core-specific form equals the helper's definition on edge and random inputs,
+# and the firmware prints the lines its host twin (the same source, the portable forms) prints.
+add_executable(atome_fixed_edges_twin ${PROJECT_SOURCE_DIR}/firmware/app/fixed_edges.cpp)
+target_compile_definitions(atome_fixed_edges_twin PRIVATE ATOME_FIXED_EDGES_HOST)
+target_include_directories(atome_fixed_edges_twin PRIVATE ${PROJECT_SOURCE_DIR}/include
+                                                          ${PROJECT_SOURCE_DIR}/src)
+foreach(core m0 m3 m4 m4f m7 rv32imc)
+  add_test(NAME firmware.${core}.fixed_edges
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-fixed-edges.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-fixed-edges $<TARGET_FILE:atome_fixed_edges_twin>)
+  set_tests_properties(firmware.${core}.fixed_edges PROPERTIES LABELS firmware TIMEOUT 300)
+endforeach()
