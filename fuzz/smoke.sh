@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # CI's fuzz smoke run: builds the libFuzzer targets (clang, ASan+UBSan) and runs each for
-# ${ATOME_FUZZ_SECONDS:-30} seconds from the seed corpus. Any crash, sanitizer report or leak
+# ${ATOME_FUZZ_SECONDS:-20} seconds from the seed corpus. Any crash, sanitizer report or leak
 # fails the run and leaves the input in build/fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=${ATOME_FUZZ_SECONDS:-30}
+seconds=${ATOME_FUZZ_SECONDS:-20}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target fuzz_model_load fuzz_legacy_read fuzz_train_inputs fuzz_class_input \
   fuzz_signature fuzz_apps_stream fuzz_apps_text fuzz_make_seeds

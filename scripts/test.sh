@@ -5,6 +5,10 @@
 #   2. the portable-kernel build (the code path microcontrollers run), whole suite again;
 #   3. the same test binary under AddressSanitizer + UndefinedBehaviorSanitizer (built at -O1, the level
 #      ASan's documentation recommends, with line tables only: half the compile time of -O2 -g);
+#   (2 and 3 leave out the independent reader's tests, label independent_reader: a Python reader
+#   checked against the CLI on files the CLI writes, the same comparison in every build — run
+#   once, in 1, where it is the check; the CLI's loaders under ASan are the fuzzers' and
+#   LoaderRobustness' job. That saves ~1.5 min of a suite that must stay under 30.)
 #   4. a short libFuzzer run of each loader (seed corpus from a generated model).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,12 +23,12 @@ ctest --preset release -j"$jobs"
 echo "== portable kernel build + tests"
 cmake --preset portable >/dev/null
 cmake --build --preset portable -j"$jobs"
-ctest --preset portable -j"$jobs"
+ctest --preset portable -j"$jobs" -LE independent_reader
 
 echo "== ASan + UBSan build + tests"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"
-ctest --preset asan -j"$jobs"
+ctest --preset asan -j"$jobs" -LE independent_reader
 
 if [ -x fuzz/smoke.sh ]; then
   echo "== fuzz smoke"
