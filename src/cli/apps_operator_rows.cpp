@@ -20,33 +20,6 @@ struct TextHeads {
 
 namespace {
 
-// A head's fields (null when it did not run) and its "; HEAD CLASS p=..." text.
-nlohmann::json head_json(const atome_head_result& r, const std::vector<std::string>& names) {
-  if (r.action != ATOME_HEAD_RAN) return nullptr;
-  return head_result_fields(r, names);
-}
-
-std::string head_brief(const char* head, const atome_head_result& r,
-                       const std::vector<std::string>& names) {
-  if (r.action != ATOME_HEAD_RAN) return "";
-  return std::string("; ") + head + " " + head_result_brief(r, names);
-}
-
-// A text on one line of output: printable ASCII as is, anything else as \xNN.
-std::string shown(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      o += static_cast<char>(c);
-    } else {
-      char e[8];
-      std::snprintf(e, sizeof e, "\\x%02X", c);
-      o += e;
-    }
-  }
-  return o;
-}
-
 // Rule 0 is "no rule fired" (a resume with nothing latched, a request that moved nothing).
 const char* rule_name(uint32_t rule) {
   return rule == 0 ? "none" : atome_dispatch_rule_str(rule);
@@ -116,18 +89,19 @@ void apply_operator_rows(TextHeads* text, const std::vector<StreamOperator>& row
       j["why"] = atome_text_why_str(dec.why);
       j["refused"] = dec.action == ATOME_TEXT_REFUSED;
       j["intent"] = intent.empty() ? nlohmann::json(nullptr) : nlohmann::json(intent);
-      j["bucket"] = head_json(dec.bucket, text->bucket_names);
-      j["command"] = head_json(dec.command, text->intent_names);
+      j["bucket"] = ran_head_json(dec.bucket, text->bucket_names);
+      j["command"] = ran_head_json(dec.command, text->intent_names);
       j["rule"] = rule_name(rule);
       if (s != ATOME_APPS_OK) j["error"] = atome_apps_status_str(s);
-      line += "command \"" + shown(op.text) + "\" [" + atome_dispatch_state_str(state) +
+      line += "command \"" + shown_text(op.text) + "\" [" + atome_dispatch_state_str(state) +
               "]: " + atome_text_action_str(dec.action);
       if (!intent.empty()) line += " " + intent;
       if (dec.why != ATOME_TEXT_WHY_OK)
         line += std::string(" (") + atome_text_why_str(dec.why) + ")";
       if (s != ATOME_APPS_OK) line += std::string(": ") + atome_apps_status_str(s);
-      line += head_brief("bucket", dec.bucket, text->bucket_names);
-      line += head_brief("command", dec.command, text->intent_names);
+      for (const std::string& brief : {ran_head_brief("bucket", dec.bucket, text->bucket_names),
+                                       ran_head_brief("command", dec.command, text->intent_names)})
+        if (!brief.empty()) line += "; " + brief;
       if (rule != 0) line += std::string(" -> ") + rule_name(rule);
     }
     if (json != nullptr) json->push_back(j);

@@ -50,33 +50,6 @@ uint32_t state_of(const std::string& s) {
   throw UsageError("--state: '" + s + "' is not normal, alert or safe");
 }
 
-// A head's fields (null when it did not run) and its "HEAD CLASS p=..." text.
-nlohmann::json head_json(const atome_head_result& r, const std::vector<std::string>& names) {
-  if (r.action != ATOME_HEAD_RAN) return nullptr;
-  return head_result_fields(r, names);
-}
-
-std::string head_brief(const char* head, const atome_head_result& r,
-                       const std::vector<std::string>& names) {
-  if (r.action != ATOME_HEAD_RAN) return "";
-  return std::string(head) + " " + head_result_brief(r, names);
-}
-
-// A text on one line of output: printable ASCII as is, anything else as \xNN.
-std::string shown(const std::string& s) {
-  std::string o;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      o += static_cast<char>(c);
-    } else {
-      char e[8];
-      std::snprintf(e, sizeof e, "\\x%02X", c);
-      o += e;
-    }
-  }
-  return o;
-}
-
 void run_command(const AppsCommandOptions& o) {
   const AppsTextConfig cfg = parse_apps_text_config(text_of(o.config), o.config);
   const ModelFile bucket = load_model_file(cfg.bucket);
@@ -122,19 +95,19 @@ void run_command(const AppsCommandOptions& o) {
           {"action", atome_text_action_str(d.action)},
           {"why", atome_text_why_str(d.why)},
           {"intent", intent.empty() ? nlohmann::json(nullptr) : nlohmann::json(intent)},
-          {"bucket", head_json(d.bucket, bucket_names)},
-          {"command", head_json(d.command, intent_names)}};
+          {"bucket", ran_head_json(d.bucket, bucket_names)},
+          {"command", ran_head_json(d.command, intent_names)}};
       if (s != ATOME_APPS_OK) j["error"] = atome_apps_status_str(s);
       if (d.action == ATOME_TEXT_STOP_ALL) j["dispatcher"] = "operator-stop";
       std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
     } else {
-      std::string line = "\"" + shown(t) + "\" [" + atome_dispatch_state_str(state) +
+      std::string line = "\"" + shown_text(t) + "\" [" + atome_dispatch_state_str(state) +
                          "]: " + atome_text_action_str(d.action);
       if (!intent.empty()) line += " " + intent;
       if (d.why != ATOME_TEXT_WHY_OK) line += std::string(" (") + atome_text_why_str(d.why) + ")";
       if (s != ATOME_APPS_OK) line += std::string(": ") + atome_apps_status_str(s);
-      const std::string b = head_brief("bucket", d.bucket, bucket_names);
-      const std::string c = head_brief("command", d.command, intent_names);
+      const std::string b = ran_head_brief("bucket", d.bucket, bucket_names);
+      const std::string c = ran_head_brief("command", d.command, intent_names);
       if (!b.empty()) line += "; " + b;
       if (!c.empty()) line += "; " + c;
       std::printf("%s\n", line.c_str());

@@ -24,4 +24,29 @@ std::string head_result_brief(const atome_head_result& r, const std::vector<std:
   return class_label(names, r.class_id) + " p=" + p + (r.abstain != 0 ? " abstain" : "");
 }
 
+nlohmann::json ran_head_json(const atome_head_result& r, const std::vector<std::string>& names) {
+  if (r.action != ATOME_HEAD_RAN) return nullptr;
+  return head_result_fields(r, names);
+}
+
+std::string ran_head_brief(const char* head, const atome_head_result& r,
+                           const std::vector<std::string>& names) {
+  if (r.action != ATOME_HEAD_RAN) return "";
+  return std::string(head) + " " + head_result_brief(r, names);
+}
+
+std::string shown_text(const std::string& s) {
+  std::string o;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
+      o += static_cast<char>(c);
+    } else {
+      char e[8];
+      std::snprintf(e, sizeof e, "\\x%02X", c);
+      o += e;
+    }
+  }
+  return o;
+}
+
 }  // namespace atome::cli

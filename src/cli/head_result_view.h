@@ -22,4 +22,14 @@ nlohmann::json head_result_fields(const atome_head_result& r,
 // "CLASS p=0.1234" plus " abstain" when the head abstained.
 std::string head_result_brief(const atome_head_result& r, const std::vector<std::string>& names);
 
+// A text head's part of a request's output: its fields, or null when it did not run.
+nlohmann::json ran_head_json(const atome_head_result& r, const std::vector<std::string>& names);
+
+// "HEAD CLASS p=..." for a head that ran, "" otherwise.
+std::string ran_head_brief(const char* head, const atome_head_result& r,
+                           const std::vector<std::string>& names);
+
+// A request's text on one line of output: printable ASCII as is, anything else as \xNN.
+std::string shown_text(const std::string& s);
+
 }  // namespace atome::cli
