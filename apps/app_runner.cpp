@@ -35,8 +35,12 @@ void clear_output(atome_runner_output& out) {
   for (uint32_t h = 0; h < ATOME_RUNNER_MAX_HEADS; ++h) clear_head_result(out.heads[h]);
 }
 
-atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config& c) {
-  if (c.model == nullptr || c.arena == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config& c,
+                            const atome_runner_config& rc) {
+  h.shared = c.arena == nullptr ? 1u : 0u;
+  h.arena = h.shared != 0 ? rc.shared_arena : c.arena;
+  h.arena_bytes = h.shared != 0 ? rc.shared_arena_bytes : c.arena_bytes;
+  if (c.model == nullptr || h.arena == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   const atome_model& m = *c.model;
   if (m.config.arch != ATOME_ARCH_CLASSIFIER || m.config.numerics != ATOME_NUMERICS_Q15 ||
       m.config.n_classes < 2 || m.config.n_classes > ATOME_RUNNER_MAX_CLASSES)
@@ -51,8 +55,9 @@ atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config
                                h.gate_off ? 0 : c.gate_max_skips};
   s = atome_gate_init(&h.gate, &g);
   if (s != ATOME_APPS_OK) return s;
-  // One classification feeds n_features tokens from a reset session: that is its window.
-  if (atome_session_init(&h.session, c.model, h.tok.n_features, c.arena, c.arena_bytes) != ATOME_OK)
+  // One classification feeds n_features tokens from a reset session: that is its window. A shared
+  // arena is checked here for every head (each lays it out again before it runs).
+  if (atome_session_init(&h.session, c.model, h.tok.n_features, h.arena, h.arena_bytes) != ATOME_OK)
     return ATOME_APPS_ERR_ENGINE;
   h.model = c.model;
   h.role = c.role;
@@ -109,7 +114,15 @@ atome_apps_status run_head(atome_runner_head& h, const uint8_t* tokens, atome_he
     res.action = ATOME_HEAD_REUSED;
     return ATOME_APPS_OK;
   }
-  atome_session_reset(h.session);
+  // A shared session holds the last head's layout: lay it out for this one (which also resets
+  // it); an own session only needs the reset.
+  if (h.shared != 0) {
+    if (atome_session_init(&h.session, h.model, h.tok.n_features, h.arena, h.arena_bytes) !=
+        ATOME_OK)
+      return ATOME_APPS_ERR_ENGINE;
+  } else {
+    atome_session_reset(h.session);
+  }
   for (uint32_t i = 0; i < h.tok.n_features; ++i)
     if (atome_step_no_logits(h.session, tokens[i]) != ATOME_OK) return ATOME_APPS_ERR_ENGINE;
   if (atome_session_class_logits_q16(h.session, res.logits_q16, h.n_classes) != ATOME_OK)
@@ -198,6 +211,21 @@ atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint
 
 extern "C" {
 
+size_t atome_runner_shared_arena_bytes(const atome_model* const* models, uint32_t n) {
+  if (models == nullptr) return 0;
+  size_t most = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    atome_class_info info;
+    if (models[i] == nullptr || atome_model_class_info(models[i], &info) != ATOME_OK ||
+        info.n_features == 0)
+      return 0;
+    const size_t bytes = atome_state_bytes(models[i], info.n_features);
+    if (bytes == 0) return 0;
+    if (bytes > most) most = bytes;
+  }
+  return most;
+}
+
 atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* config) {
   using namespace atome::apps;
   if (r == nullptr || config == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
@@ -206,7 +234,7 @@ atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* 
   if (config->n_heads > ATOME_RUNNER_MAX_HEADS) return ATOME_APPS_ERR_TOO_MANY_HEADS;
   r->n_heads = config->n_heads;
   for (uint32_t i = 0; i < config->n_heads; ++i) {
-    const atome_apps_status s = init_head(r->heads[i], config->heads[i]);
+    const atome_apps_status s = init_head(r->heads[i], config->heads[i], *config);
     if (s != ATOME_APPS_OK) return s;
   }
   atome_apps_status s = check_roles(*r, *config);

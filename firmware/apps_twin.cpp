@@ -114,8 +114,8 @@ void write_array(FILE* f, const char* type, const char* name, const std::vector<
   std::fprintf(f, "\n};\n");
 }
 
-void write_header(const std::string& path, const atome_runner_config& rc, size_t n_periods,
-                  const Packed& p, const Ops& ops) {
+void write_header(const std::string& path, const atome_runner_config& rc, bool shared,
+                  size_t n_periods, const Packed& p, const Ops& ops) {
   FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) throw atome::Error(path + ": cannot write");
   std::fprintf(f,
@@ -124,6 +124,7 @@ void write_header(const std::string& path, const atome_runner_config& rc, size_t
   for (uint32_t h = 0; h < rc.n_heads; ++h) std::fprintf(f, "#include \"model_%u.h\"\n", h);
   std::fprintf(f, "constexpr uint32_t kAppsNHeads = %u;\n", rc.n_heads);
   std::fprintf(f, "constexpr uint32_t kAppsNPeriods = %zu;\n", n_periods);
+  std::fprintf(f, "constexpr uint32_t kAppsSharedSession = %u;\n", shared ? 1u : 0u);
   std::fprintf(f, "static const AppsHeadSpec kAppsHeads[kAppsNHeads] = {\n");
   for (uint32_t h = 0; h < rc.n_heads; ++h) {
     const atome_runner_head_config& c = rc.heads[h];
@@ -204,7 +205,7 @@ int run(const std::string& config_path, const std::string& stream_path, const st
   const AppsStream stream = read_apps_stream(text_of(stream_path), names, stream_path);
   const Packed p = pack(stream, toks);
   const Ops ops = pack_ops(stream);
-  write_header(out, rc, stream.periods.size(), p, ops);
+  write_header(out, rc, cfg.shared_session, stream.periods.size(), p, ops);
   // The text heads, when a row needs them (apps.json's "text"; none: a one-line error).
   std::unique_ptr<ModelFile> text_models[2];
   if (ops.commands) {
@@ -240,6 +241,7 @@ int run(const std::string& config_path, const std::string& stream_path, const st
   in.runner = runner.get();
   in.out = output.get();
   in.mark = nullptr;
+  in.shared_session = cfg.shared_session ? 1u : 0u;
   std::vector<atome_model> text_loaded(2);
   atome_text_interpreter ti{};
   in.n_ops = static_cast<uint32_t>(ops.period.size());

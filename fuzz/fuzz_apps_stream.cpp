@@ -45,7 +45,7 @@ void config(const std::string& text) {
     const atome::AppsConfig c = atome::parse_apps_config(text, "apps.json");
     const std::vector<std::string> tel = {"normal", "hot", "low"};
     const std::vector<std::vector<std::string>> classes(c.heads.size(), {"ok", "bad"});
-    atome_runner_config rc;
+    atome_runner_config rc{};
     atome::resolve_apps_config(c, tel, classes, "apps.json", &rc);
     atome_dispatcher d;
     (void)atome_dispatch_init(&d, &rc.policy);

@@ -4,8 +4,10 @@
 // the check-head hook and an abstaining telemetry head.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -390,6 +392,105 @@ TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
   EXPECT_EQ(out.heads[1].class_id, host.cls);
   EXPECT_NEAR(out.heads[1].prob_q15 / 32768.0, host.p, 5e-4);
   EXPECT_EQ(out.heads[1].abstain != 0, host.abstain);
+}
+
+// One session shared by every head (config.shared_arena, each head's arena NULL): the same
+// decisions, probabilities and logits as one session per head, period by period. The heads differ
+// in model width and window, so a session left laid out for the previous head would be wrong.
+TEST(AppsRunner, SharedSessionDecidesAsOneSessionPerHead) {
+  struct Wide {
+    AlignedBuffer image;
+    atome_model model{};
+    uint32_t n_features;
+    Wide(const ClassSpec& spec, uint32_t d, uint64_t seed) : n_features(spec.n_features()) {
+      const auto cfg =
+          small_config(d, 1, 4, 3, 2, ATOME_PATH_ALL, static_cast<uint32_t>(spec.classes.size()));
+      image.assign(write_native(
+          convert_numerics(with_class_spec(random_model(cfg, seed), spec), ATOME_NUMERICS_Q15)));
+      EXPECT_EQ(atome_model_load(&model, image.data(), image.size()), ATOME_OK);
+    }
+  };
+  std::vector<std::unique_ptr<Wide>> heads;
+  const uint32_t channels[4] = {2, 5, 3, 4}, widths[4] = {16, 32, 8, 24};
+  for (uint32_t i = 0; i < 4; ++i)
+    heads.push_back(std::make_unique<Wide>(
+        spec_of(i == 0 ? 3 : 2 + i, channels[i], ATOME_ABSTAIN_MARGIN, 0.1f, 1.0f), widths[i],
+        20 + i));
+  const atome_model* models[4];
+  for (uint32_t i = 0; i < 4; ++i) models[i] = &heads[i]->model;
+  size_t most = 0, sum = 0;
+  for (const auto& h : heads) {
+    const size_t b = atome_state_bytes(&h->model, h->n_features);
+    most = std::max(most, b);
+    sum += b;
+  }
+  ASSERT_EQ(atome_runner_shared_arena_bytes(models, 4), most);
+  std::printf("sessions: %zu B shared, %zu B one per head\n", most, sum);
+
+  atome_runner_config own{};
+  own.n_heads = 4;
+  own.policy = one_head_policy(3, 0);
+  own.policy.n_heads = 2;
+  own.policy.heads[1] = own.policy.heads[0];
+  own.policy.budget = 2;
+  std::vector<AlignedBuffer> arenas(4);
+  for (uint32_t i = 0; i < 4; ++i) {
+    atome_runner_head_config& c = own.heads[i];
+    arenas[i].resize(atome_state_bytes(models[i], heads[i]->n_features));
+    c.model = models[i];
+    c.arena = arenas[i].data();
+    c.arena_bytes = arenas[i].size();
+    c.role = i == 0 ? ATOME_ROLE_TELEMETRY : i == 1 ? ATOME_ROLE_CHECK : ATOME_ROLE_SCHEDULED;
+    c.checks_mask = i == 1 ? 1u : 0u;
+    c.gate_mode = ATOME_GATE_OFF;  // every head runs every period: the session is used each time
+  }
+  atome_runner_config shared = own;
+  AlignedBuffer one(most);
+  shared.shared_arena = one.data();
+  shared.shared_arena_bytes = one.size();
+  for (uint32_t i = 0; i < 4; ++i) shared.heads[i].arena = nullptr;
+  auto a = std::make_unique<atome_runner>();
+  auto b = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(a.get(), &own), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_init(b.get(), &shared), ATOME_APPS_OK);
+
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int32_t> value(-(5 << 16), 5 << 16);
+  atome_runner_output oa, ob;
+  uint32_t ran = 0;
+  for (int p = 0; p < 40; ++p) {
+    std::vector<std::vector<int32_t>> f(4);
+    const int32_t* frames[4];
+    uint32_t counts[4];
+    for (uint32_t i = 0; i < 4; ++i) {
+      f[i].resize(heads[i]->n_features);
+      for (int32_t& v : f[i]) v = value(rng);
+      frames[i] = f[i].data();
+      counts[i] = heads[i]->n_features;
+    }
+    ASSERT_EQ(atome_runner_step(a.get(), frames, counts, &oa), ATOME_APPS_OK);
+    ASSERT_EQ(atome_runner_step(b.get(), frames, counts, &ob), ATOME_APPS_OK);
+    EXPECT_EQ(oa.dispatch.state, ob.dispatch.state) << p;
+    EXPECT_EQ(oa.dispatch.rule, ob.dispatch.rule) << p;
+    EXPECT_EQ(oa.bad_input_mask, ob.bad_input_mask) << p;
+    EXPECT_EQ(oa.ran_mask, ob.ran_mask) << p;
+    for (uint32_t i = 0; i < 4; ++i) {
+      const atome_head_result &x = oa.heads[i], &y = ob.heads[i];
+      EXPECT_EQ(x.action, y.action) << p << " head " << i;
+      EXPECT_EQ(x.class_id, y.class_id) << p << " head " << i;
+      EXPECT_EQ(x.prob_q15, y.prob_q15) << p << " head " << i;
+      EXPECT_EQ(x.abstain, y.abstain) << p << " head " << i;
+      EXPECT_EQ(std::memcmp(x.logits_q16, y.logits_q16, sizeof x.logits_q16), 0)
+          << p << " head " << i;
+    }
+    ran += static_cast<uint32_t>(__builtin_popcount(oa.ran_mask));
+  }
+  EXPECT_GT(ran, 80u);  // the comparison covers many runs of every head, not a few
+  // Too small a shared arena is refused (the largest head cannot lay it out); none at all too.
+  shared.shared_arena_bytes = most - 64;
+  EXPECT_EQ(atome_runner_init(b.get(), &shared), ATOME_APPS_ERR_ENGINE);
+  shared.shared_arena = nullptr;
+  EXPECT_EQ(atome_runner_init(b.get(), &shared), ATOME_APPS_ERR_NULL_ARGUMENT);
 }
 
 }  // namespace

@@ -41,7 +41,11 @@ static void measure_heads() {
     atome_apps_mark();
     if (off != ATOME_APPS_NO_FRAME) {
       atome_tok_run(&head.tok, kAppsValues + off, head.tok.n_features, tokens, nullptr);
-      atome_session_reset(head.session);
+      if (head.shared != 0)  // the shared session holds another head's layout
+        atome_session_init(&head.session, head.model, head.tok.n_features, head.arena,
+                           head.arena_bytes);
+      else
+        atome_session_reset(head.session);
       for (uint32_t i = 0; i < head.tok.n_features; ++i)
         atome_step_no_logits(head.session, tokens[i]);
       atome_session_class_logits_q16(head.session, res.logits_q16, head.n_classes);
@@ -86,6 +90,7 @@ int main() {
   in.runner = &g_runner;
   in.out = &g_out;
   in.mark = atome_apps_mark;
+  in.shared_session = kAppsSharedSession;
   in.n_ops = kAppsNOps;
   in.op_period = kAppsOpPeriod;
   in.op_kind = kAppsOpKind;

@@ -69,17 +69,20 @@ int init_text(const AppsRunInput& in, size_t& used, void (*emit)(const char*)) {
   const size_t bytes = (atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]) +
                         ATOME_STATE_ALIGN - 1) &
                        ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
-  if (bytes == 0 || used + bytes > in.pool_bytes) {
+  // Shared: the runner's one arena (at the pool's start), given exactly the text heads' shared
+  // size so that they take their shared mode and lay it out again per request.
+  const size_t at = in.shared_session != 0 ? 0 : used;
+  if (bytes == 0 || at + bytes > in.pool_bytes) {
     fail(emit, "text session", "the pool is too small (ATOME_ARENA_BYTES)");
     return 1;
   }
   const atome_apps_status s =
-      atome_text_init(in.text, &in.text_models[0], &in.text_models[1], in.pool + used, bytes);
+      atome_text_init(in.text, &in.text_models[0], &in.text_models[1], in.pool + at, bytes);
   if (s != ATOME_APPS_OK) {
     fail(emit, "text init", atome_apps_status_str(s));
     return 1;
   }
-  used += bytes;
+  if (in.shared_session == 0) used += bytes;
   g_line.used = 0;  // "#": measurements of this engine build
   g_line.put("# text_session_bytes ");
   g_line.put_u32(static_cast<uint32_t>(bytes));
@@ -146,17 +149,33 @@ int apply_op(const AppsRunInput& in, uint32_t op, void (*emit)(const char*)) {
   return 0;
 }
 
-}  // namespace
+size_t aligned(size_t bytes) {
+  return (bytes + ATOME_STATE_ALIGN - 1) & ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
+}
 
-int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
-  if (in.n_heads == 0 || in.n_heads > ATOME_RUNNER_MAX_HEADS) {
-    fail(emit, "heads", "more than ATOME_RUNNER_MAX_HEADS (or none)");
-    return 1;
+// The text heads' shared session bytes (0 without them), loading their models.
+int text_bytes(const AppsRunInput& in, size_t& bytes, void (*emit)(const char*)) {
+  bytes = 0;
+  if (in.text_images[0] == nullptr) return 0;
+  for (uint32_t t = 0; t < 2; ++t) {
+    const atome_status st =
+        atome_model_load(&in.text_models[t], in.text_images[t], in.text_image_bytes[t]);
+    if (st != ATOME_OK) {
+      fail(emit, "text model load", atome_status_str(st));
+      return 1;
+    }
   }
-  atome_runner_config config;
+  bytes = aligned(atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]));
+  return 0;
+}
+
+// Loads the heads into config: one arena per head carved from the pool, or (shared_session) one
+// arena for all of them, the largest session among the sensor and text heads.
+int load_heads(const AppsRunInput& in, atome_runner_config& config, size_t& used,
+               void (*emit)(const char*)) {
   config.n_heads = in.n_heads;
   config.policy = *in.policy;
-  size_t used = 0;
+  const atome_model* loaded[ATOME_RUNNER_MAX_HEADS];
   for (uint32_t h = 0; h < in.n_heads; ++h) {
     const AppsHeadSpec& s = in.heads[h];
     atome_model& m = in.models[h];
@@ -165,27 +184,9 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
       fail(emit, "model load", atome_status_str(st));
       return 1;
     }
-    // One classification feeds its n_features tokens: that is the session's window.
-    atome_class_info info;
-    const uint32_t window =
-        atome_model_class_info(&m, &info) == ATOME_OK && info.n_features > 0 ? info.n_features : 1;
-    const size_t bytes = (atome_state_bytes(&m, window) + ATOME_STATE_ALIGN - 1) &
-                         ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
-    if (bytes == 0 || used + bytes > in.pool_bytes) {
-      fail(emit, "session arenas", "the pool is too small (ATOME_ARENA_BYTES)");
-      return 1;
-    }
+    loaded[h] = &m;
     atome_runner_head_config& c = config.heads[h];
     c.model = &m;
-    c.arena = in.pool + used;
-    c.arena_bytes = bytes;
-    used += bytes;
-    g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
-    g_line.put("# session_bytes h");
-    g_line.put_u32(h);
-    g_line.put(" ");
-    g_line.put_u32(static_cast<uint32_t>(bytes));
-    emit(g_line.text);
     c.role = s.role;
     c.gate_mode = s.gate_mode;
     c.gate_tol = s.gate_tol;
@@ -194,6 +195,60 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
     c.ok_class = s.ok_class;
     c.on_abstain = s.on_abstain;
   }
+  if (in.shared_session != 0) {
+    size_t text = 0;
+    if (text_bytes(in, text, emit) != 0) return 1;
+    size_t bytes = aligned(atome_runner_shared_arena_bytes(loaded, in.n_heads));
+    if (text > bytes) bytes = text;
+    if (bytes == 0 || bytes > in.pool_bytes) {
+      fail(emit, "shared session", "the pool is too small (ATOME_ARENA_BYTES)");
+      return 1;
+    }
+    config.shared_arena = in.pool;  // every head's arena stays NULL: the shared one
+    config.shared_arena_bytes = bytes;
+    used = bytes;
+    g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
+    g_line.put("# shared_session_bytes ");
+    g_line.put_u32(static_cast<uint32_t>(bytes));
+    g_line.put(" text ");
+    g_line.put_u32(static_cast<uint32_t>(text));
+    emit(g_line.text);
+    return 0;
+  }
+  for (uint32_t h = 0; h < in.n_heads; ++h) {
+    atome_model& m = in.models[h];
+    // One classification feeds its n_features tokens: that is the session's window.
+    atome_class_info info;
+    const uint32_t window =
+        atome_model_class_info(&m, &info) == ATOME_OK && info.n_features > 0 ? info.n_features : 1;
+    const size_t bytes = aligned(atome_state_bytes(&m, window));
+    if (bytes == 0 || used + bytes > in.pool_bytes) {
+      fail(emit, "session arenas", "the pool is too small (ATOME_ARENA_BYTES)");
+      return 1;
+    }
+    config.heads[h].arena = in.pool + used;
+    config.heads[h].arena_bytes = bytes;
+    used += bytes;
+    g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
+    g_line.put("# session_bytes h");
+    g_line.put_u32(h);
+    g_line.put(" ");
+    g_line.put_u32(static_cast<uint32_t>(bytes));
+    emit(g_line.text);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
+  if (in.n_heads == 0 || in.n_heads > ATOME_RUNNER_MAX_HEADS) {
+    fail(emit, "heads", "more than ATOME_RUNNER_MAX_HEADS (or none)");
+    return 1;
+  }
+  atome_runner_config config{};  // zero: no shared arena unless asked
+  size_t used = 0;
+  if (load_heads(in, config, used, emit) != 0) return 1;
   atome_apps_status as = atome_runner_init(in.runner, &config);
   if (as != ATOME_APPS_OK) {
     fail(emit, "runner init", atome_apps_status_str(as));

@@ -53,6 +53,11 @@ struct AppsRunInput {
   uint32_t text_image_bytes[2] = {0, 0};
   atome_model* text_models = nullptr;  // 2 of them
   atome_text_interpreter* text = nullptr;
+  // 1: one session for every head (apps.json "session": "shared", docs/APPS.md §10): the pool
+  // holds one arena of the largest head's session, the runner lays it out for the head about to
+  // run, and the text heads use the same arena (their shared mode: they re-lay it out per
+  // request), so the RAM is the largest session, not the sum.
+  uint32_t shared_session = 0;
 };
 
 #define ATOME_APPS_OP_COMMAND 0u

@@ -468,7 +468,8 @@ typedef enum atome_check_abstain {
 typedef struct atome_runner_head_config {
   const struct atome_model* model; /* loaded q15 classifier with a metadata section (FORMAT §17) */
   void* arena;                     /* caller-owned session buffer, ATOME_STATE_ALIGN aligned, at
-                                      least atome_state_bytes(model, n_features) bytes */
+                                      least atome_state_bytes(model, n_features) bytes; NULL: the
+                                      head uses the config's shared_arena (below) */
   size_t arena_bytes;
   uint32_t role;      /* atome_runner_role */
   uint32_t gate_mode; /* atome_gate_mode, or ATOME_GATE_OFF; n_tokens is the model's n_features */
@@ -485,6 +486,12 @@ typedef struct atome_runner_config {
   /* heads[] of the policy are the SCHEDULED heads in the order they appear above (n_heads = their
      count); n_classes must be the telemetry head's class count. */
   atome_dispatch_policy policy;
+  /* One session shared by every head whose arena is NULL (NULL here: none may be NULL). Each
+     head resets its session before a window anyway, so one session, laid out again for the head
+     about to run (atome_session_init), decides the same bits as one session per head; the RAM is
+     the largest head's session instead of the sum (atome_runner_shared_arena_bytes). */
+  void* shared_arena;
+  size_t shared_arena_bytes;
 } atome_runner_config;
 
 /* Runner gate mode: no gate, the head runs whenever it is due (the always-run reference). */
@@ -535,6 +542,9 @@ typedef struct atome_calibration {
 typedef struct atome_runner_head {
   const struct atome_model* model;
   struct atome_session* session;
+  void* arena; /* shared: the runner's one session buffer, laid out for this head per run */
+  size_t arena_bytes;
+  uint32_t shared;
   atome_tokenizer tok;
   atome_stream_gate gate;
   atome_calibration cal;
@@ -549,6 +559,10 @@ typedef struct atome_runner {
   atome_dispatcher dispatcher;
   uint32_t magic;
 } atome_runner;
+
+/* Arena bytes for one session shared by these n heads: the largest atome_state_bytes(model,
+   n_features) among them; 0 when a model is NULL or not a classifier with metadata. */
+size_t atome_runner_shared_arena_bytes(const struct atome_model* const* models, uint32_t n);
 
 /* Validate the config, prepare each head's tokeniser, calibration, gate and session (in its arena)
    and the dispatcher (starts in SAFE). */

@@ -92,13 +92,22 @@ void run_apps(const AppsRunOptions& o) {
   atome_runner_config rc;
   resolve_apps_config(cfg, telemetry_classes, classes, o.config, &rc);
   std::vector<AlignedBuffer> arenas(n);
+  std::vector<const atome_model*> loaded(n);
   for (size_t i = 0; i < n; ++i) {
     const atome_model& m = models[i]->model;
-    arenas[i].resize(atome_state_bytes(&m, runner_window(m)));
+    loaded[i] = &m;
     rc.heads[i].model = &m;
+    if (o.gate == "off") rc.heads[i].gate_mode = ATOME_GATE_OFF;
+    if (cfg.shared_session) continue;  // arena NULL: the shared one below
+    arenas[i].resize(atome_state_bytes(&m, runner_window(m)));
     rc.heads[i].arena = arenas[i].data();
     rc.heads[i].arena_bytes = arenas[i].size();
-    if (o.gate == "off") rc.heads[i].gate_mode = ATOME_GATE_OFF;
+  }
+  AlignedBuffer shared;  // apps.json "session": "shared": one session for every head
+  if (cfg.shared_session) {
+    shared.resize(atome_runner_shared_arena_bytes(loaded.data(), static_cast<uint32_t>(n)));
+    rc.shared_arena = shared.data();
+    rc.shared_arena_bytes = shared.size();
   }
   auto runner = std::make_unique<atome_runner>();
   const atome_apps_status st = atome_runner_init(runner.get(), &rc);

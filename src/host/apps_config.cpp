@@ -135,10 +135,15 @@ AppsConfig parse_apps_config(const std::string& text, const std::string& name) {
   const json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) throw FormatError(name + ": not valid JSON");
   if (!j.is_object()) throw FormatError(name + ": must be a JSON object");
-  only_keys(j, {"heads", "policy", "comment", "text"}, name, "");  // text: apps_text_config
+  only_keys(j, {"heads", "policy", "comment", "text", "session"}, name,
+            "");  // text: apps_text_config
   if (!j.contains("heads") || !j.at("heads").is_array() || j.at("heads").empty())
     bad(name, "heads", "must be a non-empty array");
   AppsConfig c;
+  const std::string session = j.contains("session") ? get_str(j, "session", name, "", true) : "";
+  if (!session.empty() && session != "shared" && session != "per-head")
+    bad(name, "session", "must be \"shared\" or \"per-head\"");
+  c.shared_session = session == "shared";
   std::set<std::string> names;
   for (size_t i = 0; i < j.at("heads").size(); ++i) {
     const std::string where = "heads[" + std::to_string(i) + "].";

@@ -33,6 +33,9 @@ struct AppsConfig {
   uint32_t k_enter = 2, k_return = 3, m_abstain = 3, k_safe_exit = 3;
   uint32_t min_prob_q15 = 0;
   uint32_t budget = 0;  // 0 in the file = the sum of the scheduled heads' costs
+  // "session": "shared": one session for every head (atome_runner_config.shared_arena), laid out
+  // for the head about to run; "per-head" (default): one each. Same decisions either way.
+  bool shared_session = false;
 };
 
 AppsConfig parse_apps_config(const std::string& text, const std::string& name);
