@@ -2,15 +2,16 @@
 """A recorded sensor stream for `atome apps run` (docs/APPS.md §10.5), seeded.
 
 Usage: stream.py --head NAME=DIR [--head ...] [--periods N] [--seed S] [--event-class NAME=C]
-                 [--abstain-frame NAME=v1,v2,...] > FRAMES.csv
+                 [--idle-class NAME=C] [--abstain-frame NAME=v1,v2,...] > FRAMES.csv
 
 DIR is one head's folder written by generate.py (examples.csv, spec.json): every frame is one of its
 examples (a window of C x T values, time-major, in physical units), so a head trained on that data
 sees the inputs it was trained for. Layout: "period,head,values..." then one row per (period, head).
 The stream, per head h:
-  - idle (most periods): an example of class 0 (each generator's class 0 is its quiet state:
-    normal, clean, off, ...) held for 40 periods, then another one — a sensor that mostly idles
-    repeats its reading, which exact gating skips;
+  - idle (most periods): an example of class 0 (most generators' class 0 is their quiet state:
+    normal, clean, healthy, no_flow, ...; --idle-class NAME=C names another, e.g. voice's
+    "unknown" or motion's "sitting", whose class 0 is not idle) held for 40 periods, then another
+    one — a sensor that mostly idles repeats its reading, which exact gating skips;
   - events: periods [P/2, P/2 + P/8) draw a fresh example every period, of --event-class for that
     head (default: any class but 0);
   - faults at fixed places: a NaN (period 20 + 7h), a spike 1000 x the channel's physical range
@@ -66,6 +67,7 @@ def main():
     ap.add_argument("--periods", type=int, default=400)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--event-class", action="append", default=[], help="NAME=class index")
+    ap.add_argument("--idle-class", action="append", default=[], help="NAME=class index")
     ap.add_argument("--abstain-frame", default="", help="NAME=v1,v2,...")
     ap.add_argument("--check", action="append", default=[], help="NAME=SENSOR:CHANNEL")
     ap.add_argument("--commands", action="store_true", help="add the operator rows")
@@ -76,6 +78,7 @@ def main():
         name, folder = spec.split("=", 1)
         heads.append((name,) + load(folder))
     event_class = {k: int(v) for k, v in (e.split("=", 1) for e in a.event_class)}
+    idle_class = {k: int(v) for k, v in (e.split("=", 1) for e in a.idle_class)}
     abstain_name, abstain_frame = "", []
     if a.abstain_frame:
         abstain_name, values = a.abstain_frame.split("=", 1)
@@ -97,10 +100,11 @@ def main():
             out.write(f"{p},{op}\n")
         for h, (name, spec, by_class) in enumerate(heads):
             if p % 40 == 0:
-                idle[name] = rng.choice(by_class[0])
+                idle[name] = rng.choice(by_class[idle_class.get(name, 0)])
             frame = list(idle[name])
             if P // 2 <= p < P // 2 + P // 8:
-                c = event_class.get(name, rng.choice(sorted(k for k in by_class if k != 0)))
+                quiet = idle_class.get(name, 0)
+                c = event_class.get(name, rng.choice(sorted(k for k in by_class if k != quiet)))
                 frame = list(rng.choice(by_class[c]))
             C = len(spec["channels"])
             if 60 + 7 * h <= p < 64 + 7 * h:
