@@ -32,37 +32,26 @@ if ! "$py" -c "import numpy" 2>/dev/null; then
   exit 77
 fi
 mkdir -p "$build/app"
-data=$build/data app=$build/app
-"$py" "$repo/data/generators/generate.py" --out "$data" --heads os_telem,air,power --scale small \
-  --seed 1 >/dev/null
-for h in os_telem air power; do
-  rm -rf "$build/run-$h"  # the trainer refuses to overwrite a run
-  "$atome" train --task classify --data "$data/$h" --out "$build/run-$h" --numerics q15 --seed 1 \
-    --threads 1 --no-plot --quiet --target-risk 0.1
-  cp "$build/run-$h/best.atome" "$app/$h.atome"
-done
-cp "$repo/models/task-bad-reading-q15.atome" "$app/bad_reading.atome"
-# The shipped text heads (read from models/ now: they may be retrained) beside the json.
-cp "$repo/models/task-intent-bucket-q15.atome" "$app/intent_bucket.atome"
-cp "$repo/models/task-command-intent-q15.atome" "$app/command_intent.atome"
-sed -e 's|"../../models/task-intent-bucket-q15.atome"|"intent_bucket.atome"|' \
-  -e 's|"../../models/task-command-intent-q15.atome"|"command_intent.atome"|' \
-  "$repo/apps/examples/apps.json" >"$app/apps.json"
-"$py" "$repo/data/generators/stream.py" --seed 1 --event-class telemetry=2 \
-  --head "telemetry=$data/os_telem" --head "air=$data/air" --head "power=$data/power" \
-  --check air_check=air:0 --commands >"$app/frames.csv"
+app=$build/app
+# Every head (apps/examples/apps-all.json): the 12 sensor heads trained on generated data, the
+# shipped check and text heads, apps.json and the recorded stream (scripts/apps_all_heads.py).
+"$py" "$repo/scripts/apps_all_heads.py" "$atome" "$app"
 "$atome" apps run --config "$app/apps.json" --stream "$app/frames.csv" --json >"$build/apps-run.jsonl"
 "$twin" "$app/apps.json" "$app/frames.csv" "$app/apps_data.h" >"$build/host.txt" || {
   tail -3 "$build/host.txt"; echo "host twin failed"; exit 1; }
 "$py" "$repo/scripts/apps_fw_check.py" "$build/host.txt" "$build/apps-run.jsonl"
 # Head h's model as a C array beside apps_data.h (it includes "model_h.h"); its session's bytes
-# from the firmware engine (rounded up to the 16-byte alignment apps_run.cpp carves with).
+# from the firmware engine (rounded up to the 16-byte alignment apps_run.cpp carves with). The
+# example shares one session among all heads ("session": "shared"): the pool is the largest
+# session, the text heads' included; otherwise the sum.
+shared=$(grep -c '^constexpr uint32_t kAppsSharedSession = 1;' "$app/apps_data.h" || true)
 arena=0 h=0
+grow() { if [ "$shared" = 1 ]; then [ "$1" -gt "$arena" ] && arena=$1; else arena=$((arena + $1)); fi; true; }
 while read -r model window; do
   "$atome" export --model "$model" --c-header "$app/model_$h.h" --symbol "atome_apps_model_$h" \
     >/dev/null
   bytes=$("$sizer" --state-bytes "$model" "$window")
-  arena=$((arena + (bytes + 15) / 16 * 16))
+  grow $(((bytes + 15) / 16 * 16))
   h=$((h + 1))
 done <"$app/apps_data.h.windows"
 # The two text heads share one session (they run one after the other): the larger of the two.
@@ -76,11 +65,11 @@ if [ -f "$app/apps_data.h.text" ]; then
     if [ "$bytes" -gt "$text" ]; then text=$bytes; fi
     t=$((t + 1))
   done <"$app/apps_data.h.text"
-  arena=$((arena + text))
+  grow "$text"
 fi
 cmake -S "$repo/firmware" -B "$build" -DCMAKE_TOOLCHAIN_FILE="$repo/firmware/cmake/$toolchain.cmake" \
   -DATOME_CORE="$core" -DATOME_APPS_HEADER="$app/apps_data.h" -DATOME_ARENA_BYTES="$arena" \
-  -DATOME_NUMERICS=q15 -DATOME_CLASSIFIERS=ON >/dev/null
+  -DATOME_NUMERICS=q15 -DATOME_CLASSIFIERS=ON -DATOME_APPS_MAX_HEADS="$h" >/dev/null
 cmake --build "$build" --target atome_apps_fw >/dev/null
 status=0
 timeout 300 "${qemu[@]}" -nographic -semihosting-config enable=on,target=native \

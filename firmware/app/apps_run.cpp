@@ -12,9 +12,13 @@
 
 namespace {
 
-// A period's line: the example's 4 heads (4-5 classes) take < 400 characters; 4 heads of 16
-// classes (~1,070) would be cut at the end (TextLine never overruns), not overflow.
-using LongLine = TextLine<1024>;
+// A period's line: every head of apps-all.json (13 heads of 3-6 classes) takes < 1,500
+// characters; longer lines (16 heads of 16 classes: ~4,300) are cut at the end (TextLine never
+// overruns), not overflowed. A part with little RAM builds it shorter (-DATOME_APPS_LINE_BYTES).
+#ifndef ATOME_APPS_LINE_BYTES
+#define ATOME_APPS_LINE_BYTES 2048
+#endif
+using LongLine = TextLine<ATOME_APPS_LINE_BYTES>;
 
 LongLine g_line;  // static: the micro:bit's stack is small
 
