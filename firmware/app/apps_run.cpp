@@ -211,6 +211,15 @@ int load_heads(const AppsRunInput& in, atome_runner_config& config, size_t& used
     config.shared_arena = in.pool;  // every head's arena stays NULL: the shared one
     config.shared_arena_bytes = bytes;
     used = bytes;
+    for (uint32_t h = 0; h < in.n_heads; ++h) {  // what each head would take on its own
+      g_line.used = 0;
+      g_line.put("# session_bytes h");
+      g_line.put_u32(h);
+      g_line.put(" ");
+      g_line.put_u32(
+          static_cast<uint32_t>(aligned(atome_runner_shared_arena_bytes(&loaded[h], 1))));
+      emit(g_line.text);
+    }
     g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
     g_line.put("# shared_session_bytes ");
     g_line.put_u32(static_cast<uint32_t>(bytes));
