@@ -1,6 +1,7 @@
 // apps.json's check-head fields (src/host/apps_config.cpp, docs/APPS.md §10): on_abstain is
 // "flag" by default (fail-safe), "pass" on request, carried into the runner's config; anything
-// else, or on_abstain on a head that is not a check, is one line naming the field.
+// else, or on_abstain on a head that is not a check, is one line naming the field; "session" is
+// "per-head" (default) or "shared".
 #include "host/apps_config.h"
 
 #include <gtest/gtest.h>
@@ -70,6 +71,21 @@ TEST(AppsConfig, RefusesAHeadNameStartingWithAt) {
   text.replace(text.find("\"air\""), 5, "\"@air\"");
   const std::string why = refusal(text);
   EXPECT_NE(why.find("heads[1].name: '@air' starts with '@' (reserved)"), std::string::npos) << why;
+}
+
+// "session": one session per head by default, "shared" on request; anything else is one line.
+TEST(AppsConfig, SessionIsPerHeadUnlessItSaysShared) {
+  const std::string base = config_with("");
+  const auto with_session = [&](const std::string& v) {
+    return "{\"session\": " + v + ", " + base.substr(1);
+  };
+  EXPECT_FALSE(parse_apps_config(base, "apps.json").shared_session);
+  EXPECT_FALSE(parse_apps_config(with_session("\"per-head\""), "apps.json").shared_session);
+  EXPECT_TRUE(parse_apps_config(with_session("\"shared\""), "apps.json").shared_session);
+  const std::string bad = refusal(with_session("\"pooled\""));
+  EXPECT_NE(bad.find("apps.json: session: must be \"shared\" or \"per-head\""), std::string::npos)
+      << bad;
+  EXPECT_NE(refusal(with_session("3")).find("apps.json: session: "), std::string::npos);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 # The applied-layer firmware app (issue 15 step 4, docs/APPS.md §11): per core, the app runner with
-# the example's four q15 heads (three sensor heads, the bad-reading check) over a recorded stream
+# every head of apps/examples/apps-all.json (12 sensor heads, the bad-reading check, one shared
+# session) over a recorded stream
 # (scripts/firmware-apps.sh) prints exactly the lines of its host twin (atome_apps_twin: the same
 # app code on the host engine), whose decisions equal `atome apps run --json`'s; and the ELF is
 # integer only (no soft-float routine, no VFP instruction on M4F/M7: scripts/firmware-nofloat.sh).
@@ -15,9 +16,9 @@ target_link_libraries(atome_apps_twin PRIVATE atome_host atome_apps)
 atome_add_q15_twin(atome_firmware_twin_q15_classifier_lut2 2 1
                    ${PROJECT_SOURCE_DIR}/src/engine/class_meta.cpp)
 
-# Not on the micro:bit (M0, 16 KB of RAM): the three sensor heads' sessions alone take 3 x 8,496 B
-# (window 32, lut2 kernel: atome_firmware_twin_q15_classifier_lut2 --state-bytes), 25,488 B;
-# docs/APPS.md §11 gives the numbers and what would make it fit.
+# Not on the micro:bit (M0, 16 KB of RAM): the every-head app's .bss overflows it by 20,532 B even
+# with one shared session (runner 13 x 1,616 B, session 8,496 B: atome_firmware_twin_q15_classifier_lut2
+# --state-bytes); docs/APPS.md §11 gives the numbers and what would make it fit.
 foreach(core m3 m4 m4f m7 rv32imc)
   set(sizer $<TARGET_FILE:atome_firmware_twin_q15_classifier>)
   add_test(NAME firmware.${core}.apps
