@@ -122,9 +122,9 @@ def main():
     L += ["", "The text heads run on the stream's operator rows (`stream.py --commands`: 9 typed requests and one "
           "`@resume`; each decision equal to `atome apps run --json`'s, docs/APPS.md §11): the request measured is "
           "the first one intent_bucket routes to command_intent (both heads run), in NORMAL."]
-    L += ["", "**Whole app** per core (code = text of engine + apps/ + app + libgcc; constants = rodata: the six "
+    L += ["", "**Whole app** per core (code = text of engine + apps/ + app + libgcc; constants = rodata: the 15 "
           "models, the stream's frames and tables; RAM = data + bss (runner, output, the one shared session's pool, line buffer) "
-          "+ the stack's high-water mark; shared session = the largest head's, the text heads' here, against the sum of "
+          "+ the stack's high-water mark; shared session = the largest head's (on M3..M7 the 32-token heads' and the text heads': 11,760 B), against the sum of "
           "one session per head):", "",
           "| core | code: engine / apps / app / libgcc | constants | RAM static | stack | runner | shared session (pool) / one per head | insns per period: mean / max | all 400 periods |",
           "|---|---|---:|---:|---:|---:|---|---|---:|"]

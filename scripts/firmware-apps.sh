@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The applied-layer firmware app (issue 15 step 4) on one core: makes the example's three q15
-# sensor heads (apps/examples/README.md: generated data, seed 1), takes the shipped bad-reading
-# head as air's check, and a 400-period recorded stream with faults (data/generators/stream.py,
-# telemetry events of class overheating, the check fed air's channel 0, stream.py --commands'
+# The applied-layer firmware app (issue 15 step 4) on one core: makes every head's app
+# (scripts/apps_all_heads.py: apps/examples/apps-all.json's 12 sensor heads trained on generated
+# data, seed 1, the shipped bad-reading head as air's check, the shipped text heads, one shared
+# session, and a 400-period recorded stream with faults, telemetry events of class overheating and
 # operator rows for the shipped text heads), packs the frames and the rows into a C header with the host twin (atome_apps_twin: the same physical -> fixed-point conversion as
 # `atome apps run`), embeds the heads (`atome export --c-header`), builds atome_apps_fw, runs it
 # under QEMU and requires: (1) the twin's decisions equal `atome apps run --json`'s
@@ -11,7 +11,8 @@
 # decision with both text heads' results); exit status 0.
 #
 #   scripts/firmware-apps.sh CORE BUILD_DIR ATOME_CLI TWIN SIZER
-#   SIZER: the firmware-configured q15 classifier engine whose --state-bytes sizes each session.
+#   SIZER: the firmware-configured q15 classifier engine whose --state-bytes sizes each session
+#   (the pool: the largest of them with "session": "shared", else their sum).
 #   Exit 77 (CTest: skipped) without the core's cross compiler and QEMU or python3-numpy, unless
 #   CI=true: then it fails.
 set -euo pipefail

@@ -440,7 +440,7 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
 
 /* Heads a runner holds, telemetry and check heads included. Each slot costs ~1.6 KB of RAM in
    atome_runner (mostly its tokeniser), so a small part builds apps/ and its app with a smaller
-   value (-DATOME_RUNNER_MAX_HEADS=4: the firmware app, where the micro:bit has 16 KB of RAM). Every
+   value (the firmware app: its head count, 13, via ATOME_APPS_MAX_HEADS). Every
    file that includes this header must see the same value (the structs' layout depends on it). */
 #ifndef ATOME_RUNNER_MAX_HEADS
 #define ATOME_RUNNER_MAX_HEADS 16
