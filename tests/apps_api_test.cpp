@@ -194,7 +194,9 @@ TEST(AppsApi, LibraryLinksFreestanding) {
       "atome_session_init", "atome_session_reset", "atome_step_no_logits",
       "atome_session_class_logits_q16",
       // The text interpreter sizes its arena and checks its heads' class names (text_commands).
-      "atome_state_bytes", "atome_model_class_name"};
+      "atome_state_bytes", "atome_model_class_name",
+      // The runner sizes a shared session by each head's window (atome_runner_shared_arena_bytes).
+      "atome_model_class_info"};
   for (const std::string& sym : undefined) {
     if (defined.count(sym) || allowed.count(sym)) continue;
     if (sym.rfind("__asan_", 0) == 0 || sym.rfind("__ubsan_", 0) == 0 ||
