@@ -3,7 +3,7 @@
 docs/APPS.md §10, "Every head") on its recorded stream (scripts/apps_all_heads.py: 12 sensor heads
 trained on generated data, the bad-reading check on air, the text heads' operator rows).
 
-Usage: apps-run-all-check.py ATOME. Checks:
+Usage: apps-run-all-check.py ATOME [CACHE_DIR] (scripts/apps_all_heads.py's cache). Checks:
   1. exact gating decides as always-run (--gate off) in every period: state, class, rule,
      bad-input mask, budget, each head's class, p, margin, abstention, logits, input status and
      reason, each operator row's decision;
@@ -32,7 +32,10 @@ def main():
         print("skip: python3-numpy missing")
         return 77
     tmp = tempfile.mkdtemp(prefix="apps-all-")
-    apps_all_heads.make(atome, tmp)
+    if len(sys.argv) > 2:
+        apps_all_heads.make_cached(atome, tmp, os.path.abspath(sys.argv[2]))
+    else:
+        apps_all_heads.make(atome, tmp)
     config, stream = os.path.join(tmp, "apps.json"), os.path.join(tmp, "frames.csv")
     with open(config) as f:
         cfg = json.load(f)

@@ -8,9 +8,15 @@ stream (stream.py seed 1: telemetry events of class overheating, voice idles on 
 motion on "sitting" — their class 0 is a keyword / walking, not a quiet state — every fault of
 §10 per head, the check fed air's channel 0, the operator rows).
 
-Usage: apps_all_heads.py ATOME OUT_DIR. Used by scripts/apps-run-all-check.py (CTest
-AppsRunAllHeads) and scripts/firmware-apps.sh. Exit 77 without python3-numpy.
+Usage: apps_all_heads.py ATOME OUT_DIR [CACHE_DIR]. Used by scripts/apps-run-all-check.py (CTest
+AppsRunAllHeads) and scripts/firmware-apps.sh. Exit 77 without python3-numpy. CACHE_DIR (the
+CTests pass one in the build tree): the folder is made there once and copied, so the five cores'
+firmware tests and AppsRunAllHeads train the 12 heads once, not six times; it is remade when its
+key changes (a hash of the atome binary, the generators, this script, apps-all.json and the shipped
+models: everything the folder is made from), and a lock serialises tests running in parallel.
 """
+import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -74,11 +80,47 @@ def make(atome, out):
         f.write(must(cmd))
 
 
+def key(atome):
+    """What the folder is made from (training is seeded and single-threaded: deterministic)."""
+    h = hashlib.sha256()
+    gens = os.path.join(repo, "data", "generators")
+    files = [atome, os.path.abspath(__file__), CONFIG]
+    files += sorted(os.path.join(gens, f) for f in os.listdir(gens) if f.endswith(".py"))
+    files += [os.path.join(repo, "models", m) for m in
+              ("task-bad-reading-q15.atome", "task-intent-bucket-q15.atome",
+               "task-command-intent-q15.atome")]
+    for f in files:
+        h.update(f.encode() + b"\0")
+        with open(f, "rb") as fh:
+            h.update(fh.read())
+    return h.hexdigest()
+
+
+def make_cached(atome, out, cache):
+    """make() into cache once per key, then copy it to out (the paths inside are relative)."""
+    os.makedirs(cache, exist_ok=True)
+    with open(os.path.join(cache, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        k = key(atome)
+        stamp, app = os.path.join(cache, "key"), os.path.join(cache, "app")
+        if not (os.path.exists(stamp) and open(stamp).read() == k):
+            shutil.rmtree(app, ignore_errors=True)
+            make(atome, app)
+            with open(stamp, "w") as f:
+                f.write(k)
+        shutil.copytree(app, out, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("run-*", "data"))
+
+
 def main():
     if subprocess.run([PY, "-c", "import numpy"]).returncode != 0:
         print("skip: python3-numpy missing")
         return 77
-    make(os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2]))
+    atome, out = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    if len(sys.argv) > 3:
+        make_cached(atome, out, os.path.abspath(sys.argv[3]))
+    else:
+        make(atome, out)
     return 0
 
 

@@ -10,13 +10,13 @@
 # masks, each head's action, class, prob_q15, abstain and full Q16 logits; each operator row's
 # decision with both text heads' results); exit status 0.
 #
-#   scripts/firmware-apps.sh CORE BUILD_DIR ATOME_CLI TWIN SIZER
+#   scripts/firmware-apps.sh CORE BUILD_DIR ATOME_CLI TWIN SIZER [CACHE_DIR]
 #   SIZER: the firmware-configured q15 classifier engine whose --state-bytes sizes each session
 #   (the pool: the largest of them with "session": "shared", else their sum).
 #   Exit 77 (CTest: skipped) without the core's cross compiler and QEMU or python3-numpy, unless
 #   CI=true: then it fails.
 set -euo pipefail
-core=$1 build=$2 atome=$3 twin=$4 sizer=$5
+core=$1 build=$2 atome=$3 twin=$4 sizer=$5 cache=${6:-}  # cache: scripts/apps_all_heads.py
 repo=$(cd "$(dirname "$0")/.." && pwd)
 py=/usr/bin/python3  # Debian's, with python3-numpy (the generators need it)
 source "$(dirname "$0")/firmware-core.sh"
@@ -36,7 +36,7 @@ mkdir -p "$build/app"
 app=$build/app
 # Every head (apps/examples/apps-all.json): the 12 sensor heads trained on generated data, the
 # shipped check and text heads, apps.json and the recorded stream (scripts/apps_all_heads.py).
-"$py" "$repo/scripts/apps_all_heads.py" "$atome" "$app"
+"$py" "$repo/scripts/apps_all_heads.py" "$atome" "$app" ${cache:+"$cache"}
 "$atome" apps run --config "$app/apps.json" --stream "$app/frames.csv" --json >"$build/apps-run.jsonl"
 "$twin" "$app/apps.json" "$app/frames.csv" "$app/apps_data.h" >"$build/host.txt" || {
   tail -3 "$build/host.txt"; echo "host twin failed"; exit 1; }

@@ -23,7 +23,8 @@ foreach(core m3 m4 m4f m7 rv32imc)
   set(sizer $<TARGET_FILE:atome_firmware_twin_q15_classifier>)
   add_test(NAME firmware.${core}.apps
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-apps.sh ${core} ${CMAKE_BINARY_DIR}/fw/${core}-apps
-            $<TARGET_FILE:atome> $<TARGET_FILE:atome_apps_twin> ${sizer})
+            $<TARGET_FILE:atome> $<TARGET_FILE:atome_apps_twin> ${sizer}
+            ${CMAKE_BINARY_DIR}/apps-all-cache)
   set_tests_properties(firmware.${core}.apps PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600)
   add_test(NAME firmware.${core}.apps_nofloat
