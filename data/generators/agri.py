@@ -18,6 +18,11 @@ Physics
   minimum <= 1 degree C, falling temperature); pest_favorable (fungal-infection weather: leaf wet
   >= 4 of 6 hours at 15..27 degree C, the "wet-hours x temperature" rule of disease models);
   sensor_fault (a step in one reading, dropout to a rail, condensation on the RH sensor, a spike).
+- Version 2's channels (version 1: the five readings as read): soil moisture as a percentage of
+  the station's field-capacity reading (taken after the soil drained from a soaking, within
+  0.5 %VWC, side stream), which takes out the probe's gain and most of the soil texture; the soil
+  temperature (a damped, lagged copy of the air's) is replaced by a rate-of-change score (sensor
+  QC): log2(1 + the largest hourly change over the five readings, each over its MAX_RATE).
 
 Nuisance per site (group_by = site): soil texture (FC 0.27..0.35 m3/m3, WP = 0.35..0.5 FC),
 climate (mean temperature, diurnal amplitude, dew-point depression), the moisture probe's

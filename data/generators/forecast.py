@@ -1,6 +1,7 @@
-"""forecast (failure): a rotating machine's condition monitor (vibration velocity RMS, its trend,
-bearing temperature, load), one sample per hour; 6 hours per example; the class is the remaining
-useful life (RUL).
+"""forecast (failure): a rotating machine's condition monitor (vibration velocity RMS, load, and
+from its hourly history since commissioning a health index, the degradation rate and the time to
+the alarm level), one sample per hour; 6 hours per example; the class is the remaining useful
+life (RUL).
 
 Physics
 - Degradation: the exponential model of bearing wear (Gebraeel et al. 2005),
@@ -8,16 +9,22 @@ Physics
   velocity RMS (ISO 10816, mm/s) read as D scaled by load; failure when D crosses the machine's
   threshold D_f (ISO 10816 zone D). RUL is taken from the simulated path itself (the first
   crossing), so the label carries the process noise a forecaster cannot know.
-- Vibration channel: load-dependent, v = D (0.6 + 0.4 load) + measurement noise; trend channel:
-  least-squares slope over the last 6 h of v (computed on-device from a 6 h ring buffer).
-- Bearing temperature: ambient + k_load load + k_f (D - phi)^1.5 (friction heating) with a
-  first-order lag.
+- Vibration channel: load-dependent, v = D (0.6 + 0.4 load) + measurement noise (1 %).
+- Version 2's derived channels (version 1: a 6 h slope of v and the bearing temperature), from
+  the load-normalised reading u = v / (0.6 + 0.4 load) of every hour since commissioning and its
+  baseline b0 (the mean of the first 24 h): health = (u - b0) / (alarm - b0); log_trend = the
+  least-squares slope of ln(u - b0) over the whole history (the exponential model's beta: four
+  running sums on a device), ln floored at 2 % of the margin; time_to_alarm = log10 of the hours
+  until that fitted line reaches ln(alarm - b0). The alarm is the install's D_f, read in the
+  sensor's units (the mounting gain, 5 %, stays as an error). The history before the window and
+  b0's 1 % error come from the side stream (common.side_rng): the examples are version 1's.
 - Load: the machine's duty cycle (0.4..1.0 of rated, shifts between hours).
 - Classes by RUL: safe (> 336 h), later (96..336 h), soon (24..96 h), imminent (< 24 h).
 
 Nuisance per device (group_by = device): phi (healthy level 1..2 mm/s), beta (life 500..1200 h, and
-+-5 % per run), sigma_e (0.003..0.01 per h), D_f (8.5..9.5 mm/s: the alarm level of the machine class, ISO 10816 zone C/D, set per install), ambient temperature (site climate:
-10..35 degree C), sensor mounting gain (sigma 5 %); hourly RMS noise 1 %.
++-5 % per run), sigma_e (0.003..0.01 per h), D_f (8.5..9.5 mm/s: the alarm level of the machine class, ISO 10816 zone C/D, set per install),
+ambient temperature (site climate: 10..35 degree C; version 1's bearing temperature), sensor
+mounting gain (sigma 5 %); hourly RMS noise 1 %.
 Site and subject constant.
 """
 

@@ -13,6 +13,12 @@ Physics
   saturating: a PIR re-arms after ~2..8 s of hold time).
 - Sound: energy sum of speakers (55..65 dB SPL at 1 m each, a fraction talking at a time),
   HVAC and street background 30..45 dB.
+- Version 2's channels, read against what the node knows of its room (side stream): CO2 above
+  the empty room's night reading (within 10 ppm: outdoor air plus the sensor's offset); the
+  occupancy the CO2 mass balance implies, per 5-minute step N = (C_ss - C_night) Q / G with
+  C_ss = (C - C_prev e^(-ACH dt)) / (1 - e^(-ACH dt)), over the rated capacity (volume from the
+  floor plan within 10 %, ACH from a CO2 decay within 15 %); the sound level above the empty
+  room's floor (within 1 dB). Version 1: CO2 and sound as read. PIR and temperature unchanged.
 - Classes by the number of people N at the end of the window relative to the room's capacity:
   empty (N = 0), occupied (1 <= N < 0.4 capacity), crowded (N >= 0.6 capacity); capacity
   = volume / (5..7 m3 per person).
