@@ -13,6 +13,8 @@ seeds — beside float baselines trained on exactly the run's train groups and s
 groups (logistic regression and an MLP, scripts/classify-baselines.py's models) and beside the
 original's accuracy on its own random split. Writes the block between the
 <!-- classify-report:begin/end --> markers of RESULTS.md (appended with a heading if absent).
+A head with no runs in RUNS keeps its row from the block already there (and counts in the mean
+with those figures), so that `scripts/classify-report.sh HEAD ...` retrains only those heads.
 """
 
 import argparse
@@ -51,6 +53,30 @@ def cell(vals, fmt="{:.3f}"):
     return f"{fmt.format(med(vals))} ({fmt.format(min(vals))}–{fmt.format(max(vals))})"
 
 
+def previous_rows(results):
+    """The rows of the block already in RESULTS.md, by head (none if there is no block)."""
+    try:
+        text = open(results).read()
+    except FileNotFoundError:
+        return {}
+    if BEGIN not in text or END not in text:
+        return {}
+    block = text[text.index(BEGIN):text.index(END)]
+    rows = {}
+    for line in block.splitlines():
+        cells = [c.strip() for c in line.split("|")[1:-1]]
+        if len(cells) == 14 and cells[0] in ORIGINAL:
+            rows[cells[0]] = line
+    return rows
+
+
+def row_means(line):
+    """The figures of a kept row that enter the mean row."""
+    c = [x.strip() for x in line.split("|")[1:-1]]
+    return {"acc": float(c[3].split()[0]), "f1": float(c[4]), "ece": float(c[5].split("→")[1]),
+            "cov1": float(c[7]), "risk": float(c[8].split("/")[0]), "lr": float(c[9]), "mlp": float(c[10])}
+
+
 def baseline_on_run(head_dir, result):
     """LR and MLP accuracy on the run's test groups, trained on its train groups."""
     _, x, y, g = baselines.load(head_dir)
@@ -69,9 +95,15 @@ def main():
     args = ap.parse_args()
 
     rows, means = [], {k: [] for k in ("acc", "f1", "lr", "mlp", "cov1", "risk", "ece")}
+    kept = previous_rows(args.results)
     for head in ORIGINAL:
         runs = sorted(glob.glob(os.path.join(args.runs, f"{head}-s*", "result.json")))
         if not runs:
+            if head in kept:  # not retrained this time: its row as it was
+                rows.append(kept[head])
+                for k, v in row_means(kept[head]).items():
+                    means[k].append(v)
+                print(f"{head}: kept from {args.results}", file=sys.stderr)
             continue
         m = {k: [] for k in ("acc", "f1", "ece0", "ece1", "aurc", "cov1", "risk", "cov", "lr", "mlp",
                              "bytes", "state")}

@@ -23,6 +23,11 @@
 8. the voice front end (mfcc.py cmvn=True): a clip 12 dB quieter gives the same features (CMVN
    removes a channel's gain) while raw c0 moves by 26 ln 16 / sqrt 26, and every feature stays
    within the documented limit sqrt(frames - 1).
+9. derived features on exact inputs (generator version 2 of forecast, occupancy, agri): the
+   occupancy mass balance, fed a noise-free room, gives back its people as a share of capacity
+   (within 1e-6); the forecast trend, fed a noise-free exponential degradation, gives back its rate
+   and the hours left to the alarm level (within 1 %); the agri step score is 0 on a steady
+   station and log2(1 + 10) for a jump of 10 times a channel's MAX_RATE.
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -194,6 +199,36 @@ def check_anomaly_baseline(d):
         check(np.median(x[y == k].max(axis=1)) > 0.5, f"anomaly: class {k} not above its baseline")
 
 
+def check_derived():
+    sys.path.insert(0, os.path.join(ROOT, "data", "generators"))
+    import agri
+    import forecast
+    import occupancy
+    room = {"ach_hat": 2.0, "vol_hat": 120.0, "night": 420.0, "cap": 20}
+    q = 2.0 * 120.0 * 1000 / 3600
+    n, c, co2 = 7, 600.0, []
+    for _ in range(6):  # the exact per-10-s balance of the generator, 5 minutes per reading
+        for _ in range(30):
+            c += 10 * (n * occupancy.G_L_S * 1e6 - q * (c - 420.0)) / (120.0 * 1000)
+        co2.append(c)
+    _, occ = occupancy._mass_balance(np.array(co2), 600.0, room)
+    # the generator steps in 10 s; the estimator assumes the continuous solution: 1e-3 apart
+    check(np.allclose(occ, n / 20, atol=2e-3), f"occupancy: mass balance gives {occ} for {n / 20}")
+    beta, b0, alarm = 0.005, 2.0, 9.0
+    h = np.arange(300)  # above the floor (FLOOR x margin) from the start: an exact exponential
+    u = b0 + 0.2 * np.exp(beta * h)
+    f = forecast._trend_features(u, b0, alarm, [299])[0]
+    left = (np.log(alarm - b0) - np.log(u[299] - b0)) / beta
+    check(abs(f[1] / beta - 1) < 0.01 and abs(10 ** f[2] / left - 1) < 0.01,
+          f"forecast: trend {f[1]:.5f} (want {beta}), time to alarm {10 ** f[2]:.1f} h (want {left:.1f})")
+    site = {"fc_read": 30.0}
+    steady = np.tile([20.0, 15.0, 60.0, 14.0, 0.0], (6, 1))
+    check(np.all(agri._derived(steady, site)[:, 3] == 0), "agri: step score of a steady station")
+    jump = steady.copy()
+    jump[3:, 1] += 10 * agri.MAX_RATE[1]
+    check(np.isclose(agri._derived(jump, site)[3, 3], np.log2(11)), "agri: step score of a jump")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("workdir")
@@ -210,6 +245,7 @@ def main():
         check_head(d1, h)
     check_side_rng()
     check_cmvn()
+    check_derived()
     if "anomaly" in heads:
         check_anomaly_baseline(d1)
     if failures:

@@ -18,6 +18,11 @@ Physics
   minimum <= 1 degree C, falling temperature); pest_favorable (fungal-infection weather: leaf wet
   >= 4 of 6 hours at 15..27 degree C, the "wet-hours x temperature" rule of disease models);
   sensor_fault (a step in one reading, dropout to a rail, condensation on the RH sensor, a spike).
+- Version 2's channels (version 1: the five readings as read): soil moisture as a percentage of
+  the station's field-capacity reading (taken after the soil drained from a soaking, within
+  0.5 %VWC, side stream), which takes out the probe's gain and most of the soil texture; the soil
+  temperature (a damped, lagged copy of the air's) is replaced by a rate-of-change score (sensor
+  QC): log2(1 + the largest hourly change over the five readings, each over its MAX_RATE).
 
 Nuisance per site (group_by = site): soil texture (FC 0.27..0.35 m3/m3, WP = 0.35..0.5 FC),
 climate (mean temperature, diurnal amplitude, dew-point depression), the moisture probe's
@@ -31,18 +36,22 @@ import common
 
 HEAD = "agri"
 CLASSES = ["healthy", "needs_irrigate", "frost_risk", "pest_favorable", "sensor_fault"]
-CHANNELS = [  # name, unit, physical min, max (sensor ranges)
-    ("soil_moisture", "%VWC", 0.0, 100.0),
+CHANNELS = [  # name, unit, min, max (sensor ranges; the derived channels: what they can reach)
+    ("soil_moisture_fc", "%FC", 0.0, 500.0),
     ("air_temp", "degC", -40.0, 85.0),
     ("rel_humidity", "%RH", 0.0, 100.0),
-    ("soil_temp", "degC", -55.0, 125.0),
+    ("step_score", "log2", 0.0, 8.0),
     ("leaf_wetness", "%", 0.0, 100.0),
 ]
+RAW_LIMITS = [(0.0, 100.0), (-40.0, 85.0), (0.0, 100.0), (-55.0, 125.0), (0.0, 100.0)]
 WINDOW = 6
 SAMPLE_RATE_HZ = 1.0 / 3600.0
-PIPELINE = {"name": "raw_samples", "params": {"period_s": 3600, "aggregate": "instantaneous"}}
+PIPELINE = {"name": "field_station", "params": {"period_s": 3600, "aggregate": "instantaneous",
+                                               "soil_moisture": "100 reading / field-capacity reading",
+                                               "step_score": "log2(1 + max_c |dx_c| / max_rate_c)",
+                                               "max_rate": [2.0, 4.0, 15.0, 1.5, 70.0]}}
 GROUP_BY = "site"
-VERSION = 1
+VERSION = 2
 LABEL_NOISE = 0.01
 
 ROOT_DEPTH_MM = 300.0
@@ -61,7 +70,7 @@ def _site(rng, gid):
     }
 
 
-def _example(rng, c, s):
+def _example(rng, c, s, ref):
     T = WINDOW
     refill = s["wp"] + 0.5 * (s["fc"] - s["wp"])
     tm, amp = s["tm"] + rng.normal(0, 3.0), s["amp"] * rng.uniform(0.8, 1.2)
@@ -126,15 +135,43 @@ def _example(rng, c, s):
         if kind == 0:  # a step: the probe lost contact / a connector's resistance changed
             x[t0 + 1:, ch] += rng.choice([-1, 1]) * rng.uniform(12, 30)
         elif kind == 1:  # dropout to a rail (open circuit reads min or max)
-            x[t0:, ch] = CHANNELS[ch][2] if rng.random() < 0.5 else CHANNELS[ch][3]
+            x[t0:, ch] = RAW_LIMITS[ch][0] if rng.random() < 0.5 else RAW_LIMITS[ch][1]
         elif kind == 2:  # condensation on the RH sensor: pinned at 100 % in dry air
             x[:, 2] = 100.0
             x[:, 4] = np.abs(rng.normal(0, 2.0, T))
         else:  # a spike (EMI, loose connector)
             x[t0, ch] += rng.choice([-1, 1]) * rng.uniform(25, 60)
-    return x
+    return _derived(x, s)
+
+
+def _refs(s, ref):
+    """The station's own reference (side stream): the probe's reading at field capacity, taken
+    when the soil has drained for a day or two after soaking rain or irrigation (the usual
+    in-field method; within 0.5 %VWC). It carries the probe's gain and offset, as the readings do."""
+    return {**s, "fc_read": s["p_gain"] * 100 * s["fc"] + s["p_off"] + ref.normal(0, 0.5)}
+
+
+# Rate-of-change test (sensor QC, e.g. QARTOD): the largest hourly change each channel can make
+# without a fault in this model (no rain or irrigation inside a window): soil moisture %VWC,
+# air temperature K, RH %, soil temperature K, leaf wetness %.
+MAX_RATE = np.array([2.0, 4.0, 15.0, 1.5, 70.0])
+
+
+def _derived(x, s):
+    """What the head sees, from the 5 raw readings x[T, 5]: soil moisture as a percentage of the
+    site's field-capacity reading; air temperature, RH and leaf wetness as read; and, in place of
+    the soil temperature (a damped copy of the air's), the step score: log2(1 + the largest hourly
+    change over the 5 channels, each in units of its MAX_RATE), 0 at the first hour."""
+    lim = np.array(RAW_LIMITS)
+    x = np.clip(x, lim[:, 0], lim[:, 1])  # each sensor saturates at its own range first
+    rel = 100 * x[:, 0] / s["fc_read"]
+    d1 = np.abs(np.diff(x, axis=0)) / MAX_RATE
+    step = np.log2(1 + np.concatenate([[0.0], d1.max(axis=1)]))
+    return np.stack([rel, x[:, 1], x[:, 2], step, x[:, 4]], axis=1)
 
 
 def generate(rng, n, n_groups):
-    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _site, _example)
+    ref = common.side_rng(rng)
+    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), lambda r, gid: _refs(_site(r, gid), ref),
+                                  lambda r, c, s: _example(r, c, s, ref))
     return y, {"site": g, "device": g}, x
