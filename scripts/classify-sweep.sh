@@ -28,5 +28,5 @@ printf '%s\n' "${lines[@]}" | xargs -P 2 -L 1 sh -c \
   'h=$0 s=$1 l=$2; shift 2; d=build/classify-sweep/$h-$l-s$s; [ -f "$d/result.json" ] && exit 0
    rm -rf "$d"; build/release/src/cli/atome train --task classify --data "build/classify-data/$h" \
      --out "$d" --numerics q15 --seed "$s" --threads 1 --no-plot --quiet "$@" > "$d.log" 2>&1 \
-     || echo "failed: $d (see $d.log)"'
+     || { echo "failed: $d (see $d.log)" >&2; exit 1; }'
 /usr/bin/python3 scripts/classify_sweep.py $heads
