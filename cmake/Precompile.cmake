@@ -11,3 +11,15 @@ function(atome_precompile target)
     target_precompile_headers(${target} PRIVATE ${ARGN})
   endif()
 endfunction()
+
+# Unity builds (CMake's UNITY_BUILD) for the same targets: their files instantiate the same
+# templates (nlohmann-json, GoogleTest, std containers) and each instantiation was compiled once per
+# file; in batches of a few files it is compiled once per batch. Off by default (a developer's
+# incremental rebuild recompiles a whole batch); the test command turns it on for its clean builds.
+option(ATOME_UNITY "Unity-build the host targets that precompile headers (clean builds)" OFF)
+
+function(atome_unity target)
+  if(ATOME_UNITY)
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
+endfunction()

@@ -13,10 +13,10 @@
 namespace atome::test {
 namespace {
 
-const std::vector<std::string> kHeads = {"a", "b"};
+const std::vector<std::string> kStreamHeads = {"a", "b"};
 
 AppsStream read(const std::string& body) {
-  return read_apps_stream("period,head,values...\n" + body, kHeads, "f.csv");
+  return read_apps_stream("period,head,values...\n" + body, kStreamHeads, "f.csv");
 }
 
 std::string error_of(const std::string& body) {

@@ -23,7 +23,7 @@
 namespace atome::test {
 namespace {
 
-const std::vector<std::string>& kStories = three_stories();
+const std::vector<std::string>& kRouterStories = three_stories();
 
 struct Csv {
   std::vector<std::string> header;
@@ -119,8 +119,8 @@ TEST_F(EvalRouterTest, CsvRowsNameTheirSpanPositionAndBytes) {
   const auto [j, csv] = eval_csv("", "t.csv");
   // Story mode: story s is 0x04, its bytes, 0x04; one row per byte after the first.
   size_t row = 0;
-  for (size_t s = 0; s < kStories.size(); ++s) {
-    const std::string seq = "\x04" + kStories[s] + "\x04";
+  for (size_t s = 0; s < kRouterStories.size(); ++s) {
+    const std::string seq = "\x04" + kRouterStories[s] + "\x04";
     for (size_t pos = 0; pos + 1 < seq.size(); ++pos, ++row) {
       ASSERT_LT(row, csv.rows.size());
       EXPECT_EQ(csv.rows[row][0], std::to_string(s));
@@ -193,7 +193,7 @@ TEST_F(EvalRouterTest, StatsAgreeWithTheCsv) {
   EXPECT_EQ(counted, csv.rows.size());
   EXPECT_EQ(r.at("token_entropy").at("count"), csv.rows.size());
   EXPECT_NEAR(r.at("token_entropy").at("mean").get<double>(), mean_of_mean, 1e-8);
-  EXPECT_EQ(r.at("span_entropy").at("count"), kStories.size());
+  EXPECT_EQ(r.at("span_entropy").at("count"), kRouterStories.size());
   EXPECT_LE(r.at("span_entropy").at("min").get<double>(),
             r.at("span_entropy").at("max").get<double>());
 }

@@ -21,8 +21,8 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-constexpr const char* kToy = "original-models/toy_60k.atome01";
-constexpr const char* k944k = "original-models/atome_944k.atome01";
+constexpr const char* kLegacyToy = "original-models/toy_60k.atome01";
+constexpr const char* kLegacy944k = "original-models/atome_944k.atome01";
 constexpr const char* kSuperesp[] = {"agri",        "air",       "anomaly",  "forecast",
                                      "motion",      "occupancy", "os_telem", "power",
                                      "sound_scene", "voice",     "water",    "wearable"};
@@ -32,7 +32,7 @@ std::string superesp(const char* name) {
 }
 
 std::vector<std::string> all_legacy_files() {
-  std::vector<std::string> files = {kToy, k944k};
+  std::vector<std::string> files = {kLegacyToy, kLegacy944k};
   for (const char* name : kSuperesp) files.push_back(superesp(name));
   return files;
 }
@@ -67,11 +67,11 @@ TEST(LegacyFormat, ReadWriteIsByteExactOnEveryPublishedFile) {
 TEST(LegacyFormat, PublishedDimensions) {
   REQUIRE_ALL_LEGACY();
   ModelDims d;
-  ASSERT_TRUE(guess_legacy_dims(read_file(reference_path(kToy)), &d));
+  ASSERT_TRUE(guess_legacy_dims(read_file(reference_path(kLegacyToy)), &d));
   EXPECT_EQ(d.d_model, 64u);
   EXPECT_EQ(d.n_layers, 4u);
   EXPECT_EQ(d.d_head, 16u);
-  ASSERT_TRUE(guess_legacy_dims(read_file(reference_path(k944k)), &d));
+  ASSERT_TRUE(guess_legacy_dims(read_file(reference_path(kLegacy944k)), &d));
   EXPECT_EQ(d.d_model, 256u);
   EXPECT_EQ(d.n_layers, 8u);
   EXPECT_EQ(d.d_head, 64u);
@@ -121,8 +121,8 @@ void check_every_truncation_throws(const std::string& relative) {
 }
 
 TEST(LegacyFormat, EveryTruncationOfToyThrows) {
-  ATOME_REQUIRE_FIXTURE(reference_path(kToy));
-  check_every_truncation_throws(kToy);
+  ATOME_REQUIRE_FIXTURE(reference_path(kLegacyToy));
+  check_every_truncation_throws(kLegacyToy);
 }
 
 TEST(LegacyFormat, EveryTruncationOfAClassifierThrows) {
@@ -136,9 +136,9 @@ size_t first_embed_trit_byte(const Bytes& file) {
 }
 
 TEST(LegacyFormat, InvalidTritCodeThrows) {
-  ATOME_REQUIRE_FIXTURE(reference_path(kToy));
+  ATOME_REQUIRE_FIXTURE(reference_path(kLegacyToy));
   ATOME_REQUIRE_FIXTURE(reference_path(superesp("voice")));
-  const Bytes toy = read_file(reference_path(kToy));
+  const Bytes toy = read_file(reference_path(kLegacyToy));
   ModelDims dims;
   ASSERT_TRUE(guess_legacy_dims(toy, &dims));
   // 0b10 at each of the four positions of the first embedding byte.
@@ -171,9 +171,9 @@ TEST(LegacyFormat, InvalidTritCodeThrows) {
 }
 
 TEST(LegacyFormat, BadHeadersAndDimensionsThrow) {
-  ATOME_REQUIRE_FIXTURE(reference_path(kToy));
+  ATOME_REQUIRE_FIXTURE(reference_path(kLegacyToy));
   ATOME_REQUIRE_FIXTURE(reference_path(superesp("air")));
-  const Bytes toy = read_file(reference_path(kToy));
+  const Bytes toy = read_file(reference_path(kLegacyToy));
   ModelDims dims;
   ASSERT_TRUE(guess_legacy_dims(toy, &dims));
   {
@@ -230,8 +230,8 @@ TEST(LegacyFormat, NativeRoundTrip) {
 }
 
 TEST(LegacyFormat, ReadNativeRejectsDamage) {
-  ATOME_REQUIRE_FIXTURE(reference_path(kToy));
-  const Bytes native = write_native(read_guessed(read_file(reference_path(kToy))));
+  ATOME_REQUIRE_FIXTURE(reference_path(kLegacyToy));
+  const Bytes native = write_native(read_guessed(read_file(reference_path(kLegacyToy))));
   Bytes bad = native;
   bad[bad.size() / 2] ^= 0x10;
   EXPECT_THROW((void)read_native(bad), FormatError);
