@@ -130,7 +130,14 @@ set(fw_runs
   "rv32imc|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
   "m0|toy_60k_q15_trit3|${toy_60k}|10|32|q15|trit3"
   "m4f|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3"
-  "rv32imc|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3")
+  "rv32imc|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3"
+  # the compact q15 layout (FORMAT.md §18: no tensor table, int16 << shift vectors, trit3 rows)
+  "m0|toy_60k_q15_compact|${toy_60k}|10|32|q15|compact"
+  "m3|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m4|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m4f|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m7|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "rv32imc|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)
