@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -106,11 +107,13 @@ TEST(CompactFormat, RoundingAndWriterRules) {
   HostModel m =
       convert_numerics(random_model(small_config(12, 1, 5, 3, 2), 41), ATOME_NUMERICS_Q15);
   // Not yet int16 << shift: the writer refuses rather than rounds silently.
-  m.tensors[1].ints[0] = 65537;  // norm_gamma: needs 17 bits, odd
+  std::vector<int32_t>& gamma = m.tensors[1].ints;  // layer 0's norm_gamma
+  std::fill(gamma.begin(), gamma.end(), 0);
+  gamma[0] = 40001;  // 16 bits and odd: shift 1 is the smallest at which it fits, and it is inexact
   EXPECT_THROW(write_compact(m), FormatError);
   const CompactRounding r = round_for_compact(&m);
   EXPECT_GE(r.moved, 1u);
-  EXPECT_EQ(m.tensors[1].ints[0], 65538);  // (65537 + 1) >> 1 << 1: ties towards +infinity
+  EXPECT_EQ(gamma[0], 40002);  // (40001 + 1) >> 1 << 1: ties towards +infinity
   EXPECT_NO_THROW(write_compact(m));
   // f32 and a8 models have no compact form.
   EXPECT_THROW(write_compact(random_model(small_config(12, 1, 5, 3, 2), 41)), FormatError);
@@ -137,7 +140,7 @@ atome_status load_fixed(std::vector<uint8_t> img) {
 TEST(CompactFormat, LoaderRejectsEveryTruncationAndByteFlip) {
   const std::vector<uint8_t> img = small_compact();
   ASSERT_EQ(load(img), ATOME_OK);
-  for (size_t n = 0; n < img.size(); ++n) {
+  for (size_t n = 1; n < img.size(); ++n) {  // n = 0 would be a NULL pointer
     const std::vector<uint8_t> cut(img.begin(), img.begin() + static_cast<ptrdiff_t>(n));
     EXPECT_EQ(load(cut), ATOME_ERR_TRUNCATED) << n;
   }
@@ -183,23 +186,31 @@ TEST(CompactFormat, LoaderChecksEveryFieldAndValue) {
     const TensorSpec s = canonical_tensor(c, t, kDtypeTrit3);
     const CompactPlace at = compact_place(c, t);
     std::vector<uint8_t> b = img;
+    b[at.shift] = kCompactMaxShift + 1;
+    EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "shift of " << t;
     uint64_t bytes;
     if (is_trit_dtype(s.dtype)) {
       bytes = tensor_bytes(kDtypeTrit3, s.rows, s.cols);
-      put_u32(b, at.aux, kAlphaQ24Limit);
+      b = img;
+      put_u16(b, at.alpha, 0xFFFF);
+      b[at.shift] = 12;  // 65535 << 12 < 2^28 <= 65535 << 13
+      EXPECT_EQ(load_fixed(b), ATOME_OK) << "alpha of " << t;
+      b[at.shift] = 13;
       EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "alpha of " << t;
       b = img;
       b[at.offset] = 243;
       EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_WEIGHTS) << "trit3 byte of " << t;
     } else {
       bytes = 2u * s.cols;
-      b[at.aux] = kCompactMaxShift + 1;
-      EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "shift of " << t;
-      // One value just over its bound (2^27, or 32767 for the SSM decay).
+      // Values at their bound load (2^27 = -32768 << 12; the decay's 32767), one past does not.
       b = img;
-      b[at.aux] = s.kind == kSsmA ? 0 : 12;
-      put_u16(b, at.offset, static_cast<uint16_t>(s.kind == kSsmA ? -32768 : -32768 + 0));
-      put_u16(b, at.offset + 2, static_cast<uint16_t>(s.kind == kSsmA ? 0 : 32767));
+      b[at.shift] = s.kind == kSsmA ? 0 : 12;
+      put_u16(b, at.offset, static_cast<uint16_t>(s.kind == kSsmA ? 32767 : -32768));
+      EXPECT_EQ(load_fixed(b), ATOME_OK) << "value of " << t;
+      if (s.kind == kSsmA)
+        put_u16(b, at.offset, static_cast<uint16_t>(-32768));
+      else
+        b[at.shift] = 13;
       EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_WEIGHTS) << "value of " << t;
     }
     if (bytes % 2 == 1) {
