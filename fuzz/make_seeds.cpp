@@ -24,6 +24,7 @@
 #include "engine/format.h"
 #include "fuzz_signature_key.h"
 #include "host/byte_io.h"
+#include "host/compact_format.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
 #include "host/numerics_convert.h"
@@ -112,6 +113,13 @@ int main(int argc, char** argv) {
               atome::write_native(atome::convert_numerics(m, mode)));
         ++native_count;
       }
+      // The compact q15 layout (format 2.0, FORMAT.md §18): no table, int16 << shift vectors.
+      HostModel q15 = atome::convert_numerics(m, ATOME_NUMERICS_Q15);
+      atome::round_for_compact(&q15);
+      write(native_dir + "/tiny_p" + std::to_string(p) + "_c" + std::to_string(classes) +
+                "_compact.atome",
+            atome::write_compact(q15));
+      ++native_count;
       if (p == 7 && classes == 0) {
         write(native_dir + "/tiny_signed.atome", with_signature_block(img));
         ++native_count;

@@ -12,7 +12,8 @@
 #   SIZER: a twin built with the firmware engine's defines (tests/firmware.cmake: integer-only, the
 #   core's lut kernel), whose --state-bytes sizes the firmware's arena (default: TWIN). Its lines
 #   must equal TWIN's too (the integer-only engine on the host).
-#   PACKING: trit2 or trit3 (the model re-packed with `atome convert --packing` first; empty: as is).
+#   PACKING: trit2 or trit3 (the model re-packed with `atome convert --packing` first; empty: as is),
+#   or compact (q15 only: `atome convert --layout compact`, FORMAT.md §18).
 #   Exit 77 (CTest: skipped) when MODEL is missing, unless CI=true.
 set -euo pipefail
 core=$1 model=$2 window=$3 tokens=$4 build=$5 atome=$6 twin=$7 numerics=${8:-f32} sizer=${9:-$7}
@@ -38,7 +39,11 @@ else
     *.atome01) "$atome" convert "$model" "$build/model.atome" >/dev/null && model=$build/model.atome ;;
   esac
 fi
-if [ -n "$packing" ]; then
+if [ "$packing" = compact ]; then
+  # The compact q15 layout (FORMAT.md §18): no tensor table, int16 << shift vectors, trit3 rows.
+  "$atome" convert "$model" "$build/model-compact.atome" --layout compact >/dev/null
+  model=$build/model-compact.atome
+elif [ -n "$packing" ]; then
   "$atome" convert "$model" "$build/model-$packing.atome" --packing "$packing" >/dev/null
   model=$build/model-$packing.atome
 fi

@@ -16,7 +16,7 @@ target_link_libraries(atome_firmware_twin PRIVATE atome_engine)
 # so that its `--state-bytes` is the firmware's atome_state_bytes (the lut scratch and the absent
 # float router/logits make it differ from the host engine's). Its lines are not what the
 # firmware is compared with: that stays the host engine (atome_firmware_twin).
-set(fw_engine_sources crc32.cpp format_layout.cpp forward_f32.cpp forward_q15.cpp model_load.cpp
+set(fw_engine_sources crc32.cpp format_compact.cpp format_layout.cpp forward_f32.cpp forward_q15.cpp model_load.cpp
     model_verify.cpp signature_block.cpp sampler.cpp session.cpp ternary_portable.cpp ternary_i8_portable.cpp ternary_i8_lut.cpp
     ternary_trit3.cpp)
 list(TRANSFORM fw_engine_sources PREPEND ${PROJECT_SOURCE_DIR}/src/engine/)
@@ -130,7 +130,14 @@ set(fw_runs
   "rv32imc|toy_60k_trit3|${toy_60k}|64|32|f32|trit3"
   "m0|toy_60k_q15_trit3|${toy_60k}|10|32|q15|trit3"
   "m4f|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3"
-  "rv32imc|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3")
+  "rv32imc|toy_60k_q15_trit3|${toy_60k}|64|32|q15|trit3"
+  # the compact q15 layout (FORMAT.md §18: no tensor table, int16 << shift vectors, trit3 rows)
+  "m0|toy_60k_q15_compact|${toy_60k}|10|32|q15|compact"
+  "m3|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m4|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m4f|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "m7|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact"
+  "rv32imc|toy_60k_q15_compact|${toy_60k}|64|32|q15|compact")
 foreach(run ${fw_runs})
   string(REPLACE "|" ";" f "${run}")
   list(GET f 0 core)

@@ -261,8 +261,8 @@ def validate(b):
         raise Reject(BAD_MAGIC, "magic is not ATOMENAT")
     if n < HEADER_BYTES:                                             # 5
         raise Reject(TRUNCATED, "image shorter than the 128-byte header")
-    if u16(b, 8) != 1:                                               # 6
-        raise Reject(VERSION, "version_major %d != 1" % u16(b, 8))
+    if u16(b, 8) not in (1, 2):                                      # 6
+        raise Reject(VERSION, "version_major %d is neither 1 nor 2" % u16(b, 8))
     file_bytes = u32(b, 16)                                          # 7
     flags = u32(b, 24)
     total = file_bytes + (SIG_BLOCK_BYTES if flags & 1 else 0)
@@ -280,17 +280,14 @@ def validate(b):
         raise Reject(BAD_HEADER, "unknown flag bits 0x%08x" % flags)
     if u32(b, 12) != HEADER_BYTES:                                   # 12
         raise Reject(BAD_HEADER, "header_bytes %d != 128" % u32(b, 12))
+    if u16(b, 8) == 2:
+        return validate_compact(b, file_bytes, flags, stored_crc)
     minor = u16(b, 10)                                               # 13
     # 1.0: bytes 88..95 are reserved too (16.1); 1.3: 96..103 place the metadata section (17.1)
     reserved_from = 104 if minor >= 3 else 96 if minor >= 1 else 88
     if any(b[reserved_from:128]):
         raise Reject(BAD_HEADER, "reserved header bytes %d..127 not zero" % reserved_from)
-    if flags & 1:
-        if bytes(b[file_bytes:file_bytes + 8]) != SIG_MAGIC:         # 14
-            raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
-        if (u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES  # 15
-                or u32(b, file_bytes + 20) != 0):
-            raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes/reserved invalid")
+    check_sig_block(b, file_bytes, flags)
     cfg = read_config(b)                                             # 16
     cfg["no_unembed"] = 1 if minor >= 3 and cfg["arch"] == 2 else 0
     rule = config_valid(cfg)
@@ -391,17 +388,101 @@ def validate(b):
         ent["payload"] = payload
         tensors.append(ent)
 
+    return dict(signature=signature_fields(b, file_bytes, flags), header_bytes=u32(b, 12),
+                version=(u16(b, 8), u16(b, 10)), file_bytes=file_bytes,
+                image_bytes=n, crc32=stored_crc, flags=flags, signed=bool(flags & 1),
+                tensor_count=tensor_count, table_offset=table_offset,
+                payload_offset=payload_offset, config=cfg, tensors=tensors,
+                classifier=classifier)
+
+
+def check_sig_block(b, file_bytes, flags):
+    if flags & 1:
+        if bytes(b[file_bytes:file_bytes + 8]) != SIG_MAGIC:         # 14
+            raise Reject(BAD_SIGNATURE_BLOCK, "signature block magic is not ATOMESIG")
+        if (u32(b, file_bytes + 8) != 1 or u32(b, file_bytes + 12) != SIG_BLOCK_BYTES  # 15
+                or u32(b, file_bytes + 20) != 0):
+            raise Reject(BAD_SIGNATURE_BLOCK, "signature block alg/block_bytes/reserved invalid")
+
+
+def validate_compact(b, file_bytes, flags, stored_crc):
+    """A version 2.0 (compact q15) file after the shared checks (section 18.5). Its tensors are
+    returned as a version-1 reader's entries: vectors as int32 payloads (v16 << shift), trits as
+    trit3 with the alpha in scale_bits, so that the forward passes read both alike."""
+    if any(b[96:128]):                                               # 18.5.1
+        raise Reject(BAD_HEADER, "reserved header bytes 96..127 not zero")
+    check_sig_block(b, file_bytes, flags)
+    cfg = read_config(b)                                             # 18.5.2
+    cfg["no_unembed"] = 0
+    rule = config_valid(cfg)
+    if rule is not None:
+        raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
+    if cfg["numerics"] != NUM_Q15:
+        raise Reject(BAD_HEADER, "a compact file is q15 (numerics 2), not %d" % cfg["numerics"])
+    specs = canonical_tensors(cfg, DT_TRIT3)                         # 18.5.3
+    if u32(b, 28) != len(specs):
+        raise Reject(BAD_TENSOR, "tensor_count %d != %d" % (u32(b, 28), len(specs)))
+    pad2 = lambda v: v + (v & 1)
+    n_trit = sum(1 for sp in specs if sp[2] == DT_TRIT3)
+    # alpha table: u16 per trit tensor; shift table: u8 per tensor (section 18.1)
+    shifts_at = HEADER_BYTES + 2 * n_trit
+    payload_offset = pad2(shifts_at + len(specs))
+    sizes = [payload_bytes(dt, r, c) if dt == DT_TRIT3 else 2 * r * c for (_, _, dt, r, c) in specs]
+    end = payload_offset + sum(pad2(x) for x in sizes)
+    if u32(b, 32) != HEADER_BYTES or u32(b, 36) != payload_offset or file_bytes != end:
+        raise Reject(BAD_HEADER, "table/payload offsets or file_bytes not those of the config")
+    if any(b[shifts_at + len(specs):payload_offset]):
+        raise Reject(BAD_HEADER, "padding after the shift table not zero")
+    tensors, off, it = [], payload_offset, 0
+    for t, ((kind, layer, dtype, rows, cols), size) in enumerate(zip(specs, sizes)):  # 18.5.4
+        payload = bytes(b[off:off + size])
+        ent = dict(kind=kind, layer=layer, rows=rows, cols=cols, scale=0.0, offset=off,
+                   bytes=size)
+        shift = b[shifts_at + t]
+        if shift > 15:
+            raise Reject(BAD_TENSOR, "tensor %d: shift %d > 15" % (t, shift))
+        if dtype == DT_TRIT3:
+            alpha = u16(b, HEADER_BYTES + 2 * it) << shift
+            it += 1
+            if alpha >= (1 << 28):
+                raise Reject(BAD_TENSOR, "tensor %d: Q24 alpha 0x%08x not below 2^28" % (t, alpha))
+            rb = (cols + 4) // 5
+            pad = 5 * rb - cols
+            for r in range(rows):
+                row = payload[r * rb:(r + 1) * rb]
+                if max(row) >= 243:
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
+                if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
+                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
+            ent.update(dtype=DT_TRIT3, scale_bits=alpha, scale=f32_at(struct.pack("<I", alpha), 0),
+                       payload=payload, shift=shift)
+        else:
+            limit = 32767 if kind == SSM_A else (1 << 27)
+            vals = [v * (1 << shift) for (v,) in struct.iter_unpack("<h", payload)]
+            for i, v in enumerate(vals):
+                if v > limit or v < -limit:
+                    raise Reject(BAD_WEIGHTS, "tensor %d: value %d = %d out of range" % (t, i, v))
+            ent.update(dtype=DT_I32, scale_bits=0, shift=shift,
+                       payload=struct.pack("<%di" % len(vals), *vals))
+        if any(b[off + size:off + pad2(size)]):
+            raise Reject(BAD_TENSOR, "tensor %d: padding byte not zero" % t)
+        off += pad2(size)
+        tensors.append(ent)
+    return dict(version=(u16(b, 8), u16(b, 10)), signature=signature_fields(b, file_bytes, flags),
+                header_bytes=HEADER_BYTES, file_bytes=file_bytes, image_bytes=len(b),
+                crc32=stored_crc, flags=flags, signed=bool(flags & 1), tensor_count=len(specs),
+                table_offset=HEADER_BYTES, payload_offset=payload_offset, config=cfg,
+                tensors=tensors, classifier=None, layout="compact")
+
+
+def signature_fields(b, file_bytes, flags):
     signature = None
     if flags & 1:
         blk = bytes(b[file_bytes:file_bytes + SIG_BLOCK_BYTES])
         signature = dict(alg=u32(blk, 8), block_bytes=u32(blk, 12), model_version=u32(blk, 16),
                          key_id=blk[24:32].hex(), signed_bytes=file_bytes + 32,
                          signature=blk[32:96])
-    return dict(version=(u16(b, 8), u16(b, 10)), signature=signature, header_bytes=u32(b, 12), file_bytes=file_bytes,
-                image_bytes=n, crc32=stored_crc, flags=flags, signed=bool(flags & 1),
-                tensor_count=tensor_count, table_offset=table_offset,
-                payload_offset=payload_offset, config=cfg, tensors=tensors,
-                classifier=classifier)
+    return signature
 
 
 def parse_class_meta(m, n_classes):
@@ -1202,6 +1283,10 @@ def inspect_json(info):
             "scale": e["scale"], "scale_bits": "0x%08x" % e["scale_bits"],
             "offset": e["offset"], "bytes": e["bytes"],
         }
+        if "shift" in e:  # a compact file: vectors int16 << shift, alphas u16 << shift (18.3)
+            t["shift"] = e["shift"]
+            if e["dtype"] == DT_I32:
+                t["dtype"] = "i16"
         if q15 and e["dtype"] in (DT_TRIT2, DT_TRIT3):
             # the scale field holds alpha in Q24 (section 16.2)
             t["scale_q24"] = e["scale_bits"]
@@ -1209,6 +1294,7 @@ def inspect_json(info):
         tensors.append(t)
     out = {
         "version": list(info["version"]),
+        "layout": info.get("layout", "v1"),
         "numerics": NUMERICS_NAMES[cfg["numerics"]],
         "config": cfg,
         "norm_eps_bits": "0x%08x" % bits_of(cfg["norm_eps"]),

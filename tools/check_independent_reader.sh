@@ -57,6 +57,10 @@ MODEL_Q15=$TMP/toy_60k.q15.atn
 MODEL_Q15_3=$TMP/toy_60k.q15.trit3.atn
 "$ATOME" convert "$MODEL_Q15" "$MODEL_Q15_3" --packing trit3 >/dev/null ||
   { echo "FAIL: atome convert --packing trit3 (q15)" >&2; exit 1; }
+# The compact q15 layout (FORMAT.md §18, version 2.0): vectors rounded to int16 << shift.
+MODEL_Q15_C=$TMP/toy_60k.q15.compact.atn
+"$ATOME" convert "$MODEL_Q15" "$MODEL_Q15_C" --layout compact >/dev/null ||
+  { echo "FAIL: atome convert --layout compact" >&2; exit 1; }
 
 # A 1.3 classifier (FORMAT.md section 17): a SuperESP head with its tokeniser ranges.
 CLS_SRC=$SHARED/reference/original-superesp/air
@@ -70,7 +74,7 @@ fails=0
 
 # (b) inspect: config, CRC and tensor table, field by field
 if [ "$MODE" = inspect ] || [ "$MODE" = all ]; then
-  for m in "$MODEL" "$MODEL3" "$MODEL_A8" "$MODEL_Q15" "$MODEL_Q15_3" "$MODEL_CLS"; do
+  for m in "$MODEL" "$MODEL3" "$MODEL_A8" "$MODEL_Q15" "$MODEL_Q15_3" "$MODEL_Q15_C" "$MODEL_CLS"; do
     "$PY" "$TOOLS/compare_inspect.py" "$ATOME" "$m" || fails=$((fails + 1))
   done
 fi
@@ -149,7 +153,7 @@ if [ "$MODE" = forward ] || [ "$MODE" = all ]; then
     # longer than conv_kernel and top_k, and longer than a small attention window
     "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hi, Atome!" 6 || fails=$((fails + 1))
   done
-  for m in "$MODEL3" "$MODEL_Q15_3"; do
+  for m in "$MODEL3" "$MODEL_Q15_3" "$MODEL_Q15_C"; do
     "$PY" "$TOOLS/compare_forward.py" "$ATOME" "$m" "Hi, Atome!" 6 || fails=$((fails + 1))
   done
   # valid variants that reach the rare paths of section 16: max|h| = 0, rounding ties of the a8

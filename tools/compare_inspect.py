@@ -72,6 +72,7 @@ def main():
         notes.append("atome inspect --json does not report numerics (reader: %s)"
                      % mine["numerics"])
     same("version", "%d.%d" % tuple(mine["version"]), theirs.get("format_version"))
+    same("layout", mine.get("layout"), theirs.get("layout"))
     # The classifier metadata section (section 17): every field, floats by their bits.
     mc, tc2 = mine.get("classifier"), theirs.get("classifier")
     same("classifier section present", mc is not None, tc2 is not None)
@@ -120,6 +121,7 @@ def main():
         for k in ("rows", "cols", "offset", "bytes"):
             same(w + k, a[k], b.get(k))
         same(w + "scale (bits)", int(a["scale_bits"], 16), f32_bits(b.get("scale")))
+        same(w + "shift (compact vectors)", a.get("shift"), b.get("shift"))
         if "scale_q24" in a:
             same(w + "scale_q24", a["scale_q24"], b.get("scale_q24"))
 

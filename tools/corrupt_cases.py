@@ -226,7 +226,8 @@ def main():
 
     # -- header checks (section 9, checks 4-19) ------------------------------------------------
     add("bad_magic", edited(lambda b: b.__setitem__(7, ord("X"))), R.BAD_MAGIC)
-    add("version_major_2", edited(lambda b: struct.pack_into("<H", b, 8, 2), False), R.VERSION)
+    # 2 is the compact layout (FORMAT.md §18); 3 is no version
+    add("version_major_3", edited(lambda b: struct.pack_into("<H", b, 8, 3), False), R.VERSION)
     add("version_minor_7_ok", edited(lambda b: struct.pack_into("<H", b, 10, 7)), R.OK)
     add("file_bytes_plus_16", edited(lambda b: struct.pack_into("<I", b, 16, fb + 16)), R.TRUNCATED)
     add("file_bytes_minus_16", edited(lambda b: struct.pack_into("<I", b, 16, fb - 16), False),

@@ -114,9 +114,12 @@ typedef struct atome_model {
   atome_config config;
   const uint8_t* image; /* the whole file, used in place */
   size_t image_bytes;
-  const uint8_t* tensor_table;
+  const uint8_t* tensor_table; /* NULL in a compact (2.0) file, which has no table */
   uint32_t tensor_count;
   uint32_t format_minor;
+  uint32_t format_major;        /* 1, or 2: the compact q15 layout (FORMAT.md §18; vectors int16 <<
+                                   shift, read through the session, so final_gamma_q / final_beta_q are
+                                   NULL) */
   uint32_t has_signature;       /* a signature block follows the CRC-covered bytes */
   uint32_t signed_bytes;        /* bytes covered by the CRC (and by the signature) */
   atome_trits embed;            /* (vocab, d) */

@@ -1,5 +1,5 @@
 // atome convert IN OUT [--to native|atome01] [--numerics f32|a8|q15 [--text FILE]]
-//               [--packing trit2|trit3|auto [--max-bytes N]]
+//               [--packing trit2|trit3|auto [--max-bytes N]] [--layout v1|compact]
 //               [--d N --layers N --d-head N --kernel K --top-k K]
 //
 // --numerics converts a float model after training (host/numerics_convert.h): a8 changes the
@@ -20,6 +20,11 @@
 // abstention rule (--abstain RULE:THRESHOLD; default margin:0.15, the original's fixed rule).
 // The unembedding, which a classifier never uses, is dropped.
 //
+// --layout compact writes the compact q15 layout (FORMAT.md §18, version 2.0: no tensor table,
+// vectors as int16 << a per-tensor shift, trit3 rows): the q15 model's vectors are rounded to the
+// nearest int16 << shift first (host/compact_format.h), which prints how many values moved; with
+// --text it prints the bits-per-byte cost of that rounding too.
+//
 // Legacy (ATOME01 / ATOMECL01) -> native is the default direction. `--to atome01` goes back to
 // the legacy layout (ATOMECL01 when the model has a classifier head) so files can still be fed
 // to the original engine. A native input with `--to native` is re-written canonically (any
@@ -38,6 +43,7 @@
 #include "engine/class_meta.h"
 #include "engine/format.h"
 #include "host/class_spec.h"
+#include "host/compact_format.h"
 #include "host/eval_protocol.h"
 #include "host/evaluate.h"
 #include "host/file_io.h"
@@ -59,6 +65,7 @@ struct ConvertOptions {
   std::string text;      // --text: measure the conversion's bpb cost on this file
   std::string packing;   // empty: keep the input's
   std::string max_bytes = "0";
+  std::string layout = "v1";
   // Numbers as text (validate.h parses them); "0" = not given.
   std::string d_model = "0", n_layers = "0", d_head = "0", conv_kernel = "0", top_k = "0";
   // Classifier input spec (--tok and friends).
@@ -156,7 +163,13 @@ double text_bpb(const std::vector<uint8_t>& image, const EvalText& text, const s
 void run_convert(const ConvertOptions& o) {
   const bool change_numerics = !o.numerics.empty();
   const uint32_t numerics = change_numerics ? parse_numerics(o.numerics) : 0;
-  if (!o.text.empty() && !change_numerics) throw UsageError("--text needs --numerics");
+  const bool compact = o.layout == "compact";
+  if (!o.text.empty() && !change_numerics && !compact)
+    throw UsageError("--text needs --numerics or --layout compact");
+  if (compact && (o.to != "native" || !o.packing.empty() || !o.tok.empty()))
+    throw UsageError(
+        "--layout compact writes a native q15 file with trit3 rows: no --to atome01, "
+        "--packing or --tok");
   if (change_numerics && o.to != "native")
     throw UsageError("--numerics writes a native model: legacy files are f32 only");
   const uint64_t max_bytes = parse_uint(o.max_bytes, "--max-bytes", 0, UINT32_MAX);
@@ -212,6 +225,28 @@ void run_convert(const ConvertOptions& o) {
     out = repack_native(out, o.packing, max_bytes);
     validate_image(out, o.out);
   }
+  if (compact) {
+    HostModel m = read_native(out);
+    if (m.config.numerics != ATOME_NUMERICS_Q15)
+      throw UsageError(o.in + " is a " + numerics_name(m.config.numerics) +
+                       " model: --layout compact needs q15 (add --numerics q15)");
+    const CompactRounding r = round_for_compact(&m);
+    const std::vector<uint8_t> before = out;
+    out = write_compact(m);
+    validate_image(out, o.out);
+    std::printf(
+        "compact: %llu of %llu vector values moved to the nearest int16 << shift (at most "
+        "%lld in Q16), %llu of %llu alphas to the nearest uint16 << shift\n",
+        static_cast<unsigned long long>(r.moved), static_cast<unsigned long long>(r.values),
+        static_cast<long long>(r.max_change), static_cast<unsigned long long>(r.alphas_moved),
+        static_cast<unsigned long long>(r.alphas));
+    if (!o.text.empty()) {
+      const EvalText text = eval_text(load_text_corpus(o.text), 0);
+      const double a = text_bpb(before, text, o.in);
+      const double b = text_bpb(out, text, o.out);
+      std::printf("bpb on %s: q15 %.4f -> q15 compact %.4f (%+.4f)\n", o.text.c_str(), a, b, b - a);
+    }
+  }
   write_file_atomic(o.out, out);
 
   std::string from = source_format_name(native.source);
@@ -224,7 +259,9 @@ void run_convert(const ConvertOptions& o) {
                                                : "legacy ATOME01";
   if (o.to == "native") {
     to += std::string(" ") + numerics_name(change_numerics ? numerics : host.config.numerics);
-    to += trit_dtype(read_native(out)) == format::kDtypeTrit3 ? " trit3" : " trit2";
+    to += compact                                               ? " compact"
+          : trit_dtype(read_native(out)) == format::kDtypeTrit3 ? " trit3"
+                                                                : " trit2";
   }
   std::printf("%s: %s, %llu bytes -> %s: %s, %zu bytes\n", o.in.c_str(), from.c_str(),
               static_cast<unsigned long long>(native.file_bytes), o.out.c_str(), to.c_str(),
@@ -252,6 +289,11 @@ void add_convert_command(CLI::App& app) {
                   "Trit packing of the output: trit2 (fastest), trit3 (5 trits a byte, smallest), "
                   "auto (trit2 unless only trit3 fits --max-bytes); default: the input's")
       ->check(CLI::IsMember({"trit2", "trit3", "auto"}));
+  cmd->add_option("--layout", o->layout,
+                  "v1, or compact: q15 only, no tensor table, vectors rounded to int16 << shift, "
+                  "trit3 rows (FORMAT.md §18; the smallest file)")
+      ->check(CLI::IsMember({"v1", "compact"}))
+      ->capture_default_str();
   const char* cls = "Classifier input spec (FORMAT.md §17)";
   cmd->add_option("--tok", o->tok, "The original's X.tok.json: write a classifier with input spec")
       ->check(CLI::ExistingFile)

@@ -43,9 +43,42 @@ struct TensorRow {
   float scale;        // f32 / a8 trits: alpha
   int32_t scale_q24;  // q15 trits: alpha in Q24
   uint32_t offset, bytes;
+  uint32_t shift;  // a compact file's vector: value = int16 << shift
 };
 
+// A compact file's vectors are int16 << shift; no dtype code says so (it has no table).
+constexpr uint8_t kShownI16 = 0xF0;
+
+bool is_compact(const atome_model& m) {
+  return m.format_major == kVersionMajorCompact;
+}
+
+// A compact file (FORMAT.md §18) has no table: the row from the config, as the loader places it.
+TensorRow compact_row(const atome_model& m, uint32_t i) {
+  const TensorSpec s = canonical_tensor(m.config, i, kDtypeTrit3);
+  const CompactPlace at = compact_place(m.config, i);
+  const bool trit = is_trit_dtype(s.dtype);
+  const uint64_t bytes =
+      trit ? tensor_bytes(kDtypeTrit3, s.rows, s.cols) : static_cast<uint64_t>(s.rows) * s.cols * 2;
+  const uint32_t shift = m.image[at.shift];
+  const uint32_t q24 = trit ? static_cast<uint32_t>(read_u16(m.image + at.alpha)) << shift : 0u;
+  float scale;  // the Q24 bits read as binary32, as a v1 q15 file's scale field
+  __builtin_memcpy(&scale, &q24, 4);
+  return TensorRow{i,
+                   s.kind,
+                   s.layer,
+                   trit ? static_cast<uint8_t>(kDtypeTrit3) : kShownI16,
+                   s.rows,
+                   s.cols,
+                   scale,
+                   static_cast<int32_t>(q24),
+                   static_cast<uint32_t>(at.offset),
+                   static_cast<uint32_t>(bytes),
+                   shift};
+}
+
 TensorRow tensor_row(const atome_model& m, uint32_t i) {
+  if (is_compact(m)) return compact_row(m, i);
   const uint8_t* e = m.tensor_table + static_cast<size_t>(i) * kTensorEntryBytes;
   return TensorRow{i,
                    read_u16(e + kTeKind),
@@ -56,7 +89,8 @@ TensorRow tensor_row(const atome_model& m, uint32_t i) {
                    read_f32(e + kTeScale),
                    static_cast<int32_t>(read_u32(e + kTeScale)),
                    read_u32(e + kTeOffset),
-                   read_u32(e + kTeBytes)};
+                   read_u32(e + kTeBytes),
+                   0};
 }
 
 const char* dtype_name(uint8_t dtype) {
@@ -64,6 +98,7 @@ const char* dtype_name(uint8_t dtype) {
          : dtype == kDtypeTrit2 ? "trit2"
          : dtype == kDtypeTrit3 ? "trit3"
          : dtype == kDtypeI32   ? "i32"
+         : dtype == kShownI16   ? "i16"
                                 : "?";
 }
 
@@ -185,6 +220,7 @@ void print_json(const ModelFile& f) {
   j["config"] = config_json(m.config);
   j["numerics"] = numerics_name(m.config.numerics);
   j["pathways"] = joined_pathways(m.config.pathways);
+  j["layout"] = is_compact(m) ? "compact" : "v1";
   j["packing"] = packing_name(m);
   j["param_count"] = atome_model_param_count(&m);
   j["crc32"] = {{"stored", hex32(read_u32(m.image + kOffCrc))}, {"ok", true}};
@@ -211,6 +247,7 @@ void print_json(const ModelFile& f) {
                    {"scale", t.scale},
                    {"offset", t.offset},
                    {"bytes", t.bytes}};
+    if (is_compact(m)) row["shift"] = t.shift;
     if (m.config.numerics == ATOME_NUMERICS_Q15 && is_trit_dtype(t.dtype)) {
       row["scale_q24"] = t.scale_q24;
       row["alpha"] = alpha(m, t);
@@ -248,6 +285,9 @@ void print_text(const ModelFile& f) {
   std::printf("file bytes:      %llu\n", static_cast<unsigned long long>(f.file_bytes));
   if (f.source != SourceFormat::kNative) std::printf("image bytes:     %zu\n", m.image_bytes);
   std::printf("arch:            %s (%u)\n", arch_name(c.arch), c.arch);
+  std::printf("layout:          %s\n",
+              is_compact(m) ? "compact (no tensor table; vectors int16 << shift, FORMAT.md §18)"
+                            : "v1 (tensor table)");
   std::printf("packing:         %s\n", packing_name(m));
   std::printf("vocab_size:      %u\n", c.vocab_size);
   std::printf("d_model:         %u\n", c.d_model);
@@ -289,8 +329,10 @@ void print_text(const ModelFile& f) {
     // f32 tensors have no scale (the file stores 1.0).
     const std::string scale =
         is_trit_dtype(t.dtype) ? short_float(static_cast<float>(alpha(m, t))) : "-";
+    const std::string dtype =
+        t.dtype == kShownI16 ? "i16<<" + std::to_string(t.shift) : std::string(dtype_name(t.dtype));
     std::printf("  %5u  %-11s  %5s  %-5s  %11s  %13s  %8u  %8u\n", t.index,
-                tensor_kind_name(t.kind), layer.c_str(), dtype_name(t.dtype), shape.c_str(),
+                tensor_kind_name(t.kind), layer.c_str(), dtype.c_str(), shape.c_str(),
                 scale.c_str(), t.offset, t.bytes);
   }
 }

@@ -354,8 +354,10 @@ static inline uint32_t divide_by_shift(uint32_t d) {
 //   floor((z gamma + beta 2^16 + 2^23) / 2^24) = Hi + Bh + carry(Lo + Bl 2^8)
 // exactly (z gamma = Hi 2^24 + Lo / 2^8, Lo / 2^8 and Bl both below 2^24). Bh is taken as
 // (beta >> 8) + ((beta & 255) + 128) >> 8, which cannot overflow.
-ATOME_ALWAYS_INLINE static inline void output_words(int16_t* h, uint32_t i, int32_t z,
-                                                    const int32_t* gamma, const int32_t* beta) {
+// Vec: a q15 vector, read as vec[i] (an int32 pointer, or a compact model's ShiftedI16).
+template <class Vec>
+ATOME_ALWAYS_INLINE static inline void output_words(int16_t* h, uint32_t i, int32_t z, Vec gamma,
+                                                    Vec beta) {
 #if defined(__ARM_ARCH_6M__)
   const uint64_t v =
       static_cast<uint64_t>(mul_wide_fast(z, gamma[i]) + shl(beta[i], 16)) + (1u << 23);
@@ -387,8 +389,10 @@ ATOME_ALWAYS_INLINE static inline void output_words(int16_t* h, uint32_t i, int3
 //         [2^30, 2^31); r = floor(2^61 / root), so rstd = r * 2^(s - 49) per Q16 unit
 //   z_i  = shift_round(c_i * r, 49 - s)                          (Q16; |c * r| < 2^60)
 //   h_i  = sat_i16(shift_round(z_i * gamma_i + (beta_i << 16), 24))
-static inline void layer_norm_q(int16_t* h, const int32_t* x, const int32_t* gamma,
-                                const int32_t* beta, uint32_t d, uint32_t eps_q24) {
+// gamma and beta: Vec as output_words (templated so that the int32 form compiles as before).
+template <class Vec>
+static inline void layer_norm_q(int16_t* h, const int32_t* x, Vec gamma, Vec beta, uint32_t d,
+                                uint32_t eps_q24) {
   const int64_t sum = sum_q16(x, d);
   const uint32_t log2_d = divide_by_shift(d);
   const bool pow2 = log2_d < 32;

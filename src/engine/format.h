@@ -16,6 +16,9 @@ namespace atome::format {
 
 constexpr char kMagic[8] = {'A', 'T', 'O', 'M', 'E', 'N', 'A', 'T'};
 constexpr uint16_t kVersionMajor = 1;
+// Version 2 is the compact layout (FORMAT.md §18): q15 only, no tensor table, int16 << shift
+// vectors, trit3 rows. A v1 reader rejects it (VERSION) rather than misreading it.
+constexpr uint16_t kVersionMajorCompact = 2;
 constexpr uint16_t kVersionMinor = 0;  // f32 files; a8 / q15 files are 1.1 (numerics fields)
 constexpr uint16_t kVersionMinorNumerics = 1;
 constexpr uint32_t kAlign = 16;         // tensor offsets, table offset, payload offset
@@ -136,6 +139,13 @@ constexpr int32_t kMaxDecayQ15 = 32767;
 constexpr uint32_t kAlphaQ24Limit = 1u << 28;
 constexpr uint32_t kVocabBytes = 256;
 
+// Compact layout (version 2.0, FORMAT.md §18): byte 32 holds the alpha table's offset (always
+// kHeaderBytes), byte 36 the first tensor's; tensors start on even offsets (int16 alignment).
+constexpr uint32_t kCompactAlign = 2;
+// A vector is int16 << shift with shift <= kCompactMaxShift: |v16 << shift| < 2^30, no overflow
+// before the loader's range check.
+constexpr uint32_t kCompactMaxShift = 15;
+
 // Tensors per block for a pathway mask, in canonical order:
 // gamma, beta, [conv], [a, b, c], [wq, wk, wv], router.
 constexpr uint32_t tensors_per_block(uint32_t pathways) {
@@ -177,11 +187,25 @@ uint32_t image_crc32(const uint8_t* image, size_t covered);
 // Checks a config's ranges and internal consistency (n_paths must already equal popcount).
 atome_status validate_config(const atome_config& config);
 
+// Compact layout (FORMAT.md §18): where tensor `index` starts, where its alpha's 16-bit
+// mantissa lies (trit tensors; alpha_q24 = mantissa << shift) and where its shift byte lies (every
+// tensor: a trit tensor's applies to its alpha, a vector's to its values), all from the config
+// alone. payload_offset = compact_place(config, 0).offset.
+struct CompactPlace {
+  uint64_t offset;  // of the tensor's bytes
+  uint64_t alpha;   // of its alpha mantissa (u16, trit tensors; 0 for vectors)
+  uint64_t shift;   // of its shift (u8)
+};
+CompactPlace compact_place(const atome_config& config, uint32_t index);
+uint64_t compact_end(const atome_config& config);
+
 // Views of tensor `index` of a loaded model, straight from its tensor table (the loader has
 // checked every entry, so these read without checks). One place for the entry layout.
 atome_trits tensor_trits(const atome_model& model, uint32_t index);
 const float* tensor_floats(const atome_model& model, uint32_t index);
 const int32_t* tensor_ints(const atome_model& model, uint32_t index);
+// A compact model's vector tensor: its int16 values and shift (value = v16[i] << shift).
+const int16_t* tensor_i16(const atome_model& model, uint32_t index, uint32_t* shift);
 
 }  // namespace atome::format
 #endif  // ATOME_ENGINE_FORMAT_H

@@ -105,6 +105,21 @@ atome_status validate_config(const atome_config& c) {
 }
 
 atome_trits tensor_trits(const atome_model& model, uint32_t index) {
+  if (model.format_major == kVersionMajorCompact) {
+    // No table: the place from the config, alpha = mantissa << shift (both checked by the loader:
+    // below 2^28); always trit3, q15.
+    const CompactPlace at = compact_place(model.config, index);
+    const TensorSpec spec = canonical_tensor(model.config, index, kDtypeTrit3);
+    atome_trits w;
+    w.data = model.image + at.offset;
+    w.rows = spec.rows;
+    w.cols = spec.cols;
+    w.packing = ATOME_PACKING_TRIT3;
+    w.row_bytes = trit_row_bytes(kDtypeTrit3, spec.cols);
+    w.scale = 0.0f;
+    w.scale_q24 = static_cast<int32_t>(read_u16(model.image + at.alpha) << model.image[at.shift]);
+    return w;
+  }
   const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
   atome_trits w;
   w.data = model.image + read_u32(e + kTeOffset);
@@ -142,6 +157,16 @@ const int32_t* tensor_ints(const atome_model& model, uint32_t index) {
   const uint8_t* e = model.tensor_table + static_cast<size_t>(index) * kTensorEntryBytes;
   static_assert(kAlign % alignof(int32_t) == 0, "tensor offsets must keep int32 alignment");
   return reinterpret_cast<const int32_t*>(model.image + read_u32(e + kTeOffset));
+}
+
+// A compact model's vector in place, as int16: sound as tensor_ints is (const image, little-endian
+// two's complement), with 2-byte alignment: the image is 4-aligned and every compact tensor
+// offset even (the loader checks both); the loader has checked each shifted value's range.
+const int16_t* tensor_i16(const atome_model& model, uint32_t index, uint32_t* shift) {
+  const CompactPlace at = compact_place(model.config, index);
+  *shift = model.image[at.shift];
+  static_assert(kCompactAlign % alignof(int16_t) == 0, "compact offsets must keep int16 alignment");
+  return reinterpret_cast<const int16_t*>(model.image + at.offset);
 }
 
 }  // namespace atome::format

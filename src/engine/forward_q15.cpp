@@ -136,16 +136,17 @@ ATOME_ALWAYS_INLINE static inline int32_t ssm_output(int32_t c, int32_t state) {
 
 // state = sat(shift_round(decay * state, 15) + shift_round(b * h, 8)); y = sat(shift_round(c *
 // state, 16)). Q15 * Q16 -> Q16; Q16 * Q8 -> Q16; Q16 * Q16 -> Q16.
-void ssm_forward(atome_session* s, uint32_t layer) {
+// Vec: the vectors' form (int32 pointers of a v1 model, ShiftedI16 of a compact one).
+template <class Vec>
+void ssm_layer(atome_session* s, uint32_t layer, Vec decay, Vec bs, Vec cs) {
   const uint32_t d = s->model.config.d_model;
-  const LayerWeights& lw = s->layers[layer];
   int32_t* state = s->q.ssm_state + static_cast<uint64_t>(layer) * d;
   // Fast paths for |b| < 2^16 and |c| < 2^16 (|b|, |c| < 1.0: every model trained so far), the
   // same integers: |b * h| < 2^16 * 2^15 fits int32 with its rounding; |c * state| < 2^43, so
   // shifted by 16 it fits int32 and stays within 2^27 (no saturation).
   for (uint32_t ch = 0; ch < d; ++ch) {
-    const int32_t kept = mul_q15_small(lw.ssm_decay_q[ch], state[ch]);  // |decay| < 2^15
-    const int32_t b = lw.ssm_b_q[ch], c = lw.ssm_c_q[ch];
+    const int32_t kept = mul_q15_small(decay[ch], state[ch]);  // |decay| < 2^15
+    const int32_t b = bs[ch], c = cs[ch];
     if (b > -65536 && b < 65536) {
       state[ch] = sat_q16_32(kept + ((b * s->q.h[ch] + 128) >> 8));  // |kept| <= 2^27 + 1
     } else {
@@ -157,6 +158,14 @@ void ssm_forward(atome_session* s, uint32_t layer) {
       s->q.ssm_out[ch] = sat_q16(shift_round(mul_wide(c, state[ch]), 16));
     }
   }
+}
+
+void ssm_forward(atome_session* s, uint32_t layer, bool compact) {
+  const LayerWeights& lw = s->layers[layer];
+  if (compact)
+    ssm_layer(s, layer, lw.ssm_decay_c, lw.ssm_b_c, lw.ssm_c_c);
+  else
+    ssm_layer(s, layer, lw.ssm_decay_q, lw.ssm_b_q, lw.ssm_c_q);
 }
 
 #if defined(__ARM_FEATURE_DSP)
@@ -368,6 +377,9 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
   const uint32_t d = c.d_model;
   int32_t* x = s->q.x;
   TernaryInput in{};
+  // A compact model's vectors are int16 << shift (FORMAT.md §18): the same forward, read through
+  // ShiftedI16.
+  const bool compact = m.format_major == format::kVersionMajorCompact;
 
   // Embedding row: +-alpha_E (Q24 -> Q16) or 0 per element.
   const int32_t e = sat_q16(shift_round(m.embed.scale_q24, 8));
@@ -378,13 +390,16 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
 
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     const LayerWeights& lw = s->layers[l];
-    layer_norm_q(s->q.h, x, lw.norm_gamma_q, lw.norm_beta_q, d, c.norm_eps_q24);
+    if (compact)
+      layer_norm_q(s->q.h, x, lw.norm_gamma_c, lw.norm_beta_c, d, c.norm_eps_q24);
+    else
+      layer_norm_q(s->q.h, x, lw.norm_gamma_q, lw.norm_beta_q, d, c.norm_eps_q24);
     quantize_input(s, &in);
     int32_t* r = s->q.router + static_cast<uint64_t>(l) * c.n_paths;
     linear(s, r, lw.router, in);
     softmax_q15(r, c.n_paths);
     if (c.pathways & ATOME_PATH_CONV) conv_forward(s, l);
-    if (c.pathways & ATOME_PATH_SSM) ssm_forward(s, l);
+    if (c.pathways & ATOME_PATH_SSM) ssm_forward(s, l, compact);
     if (c.pathways & ATOME_PATH_ATTN) attention_forward(s, l, in);
     const int32_t* outputs[3];
     uint32_t p = 0;
@@ -397,7 +412,10 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
       for (uint32_t i = 0; i < p; ++i) mix(x, r[i], outputs[i], d);
     }
   }
-  layer_norm_q(s->q.h, x, m.final_gamma_q, m.final_beta_q, d, c.norm_eps_q24);
+  if (compact)
+    layer_norm_q(s->q.h, x, s->final_gamma_c, s->final_beta_c, d, c.norm_eps_q24);
+  else
+    layer_norm_q(s->q.h, x, m.final_gamma_q, m.final_beta_q, d, c.norm_eps_q24);
   // Quantised even without logits: the class head reads h8.
   quantize_input(s, &in);
   if (want_logits) linear(s, s->q.logits, m.unembed, in);

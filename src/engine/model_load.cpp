@@ -94,6 +94,89 @@ bool ints_in_range(const uint8_t* data, uint64_t count, int64_t limit) {
   return true;
 }
 
+// The signature block's fixed fields (FORMAT.md §8), after the signed bytes.
+bool sig_block_ok(const uint8_t* sig) {
+  for (int i = 0; i < 8; ++i) {
+    if (sig[i] != static_cast<uint8_t>(kSigMagic[i])) return false;
+  }
+  return read_u32(sig + kSigOffAlg) == kSigAlgEd25519 &&
+         read_u32(sig + kSigOffBlockBytes) == kSigBlockBytes &&
+         read_u32(sig + kSigOffReserved) == 0;
+}
+
+bool zero_bytes(const uint8_t* p, uint64_t from, uint64_t to) {
+  for (uint64_t i = from; i < to; ++i) {
+    if (p[i] != 0) return false;
+  }
+  return true;
+}
+
+// A compact (2.x) file, after the checks every version shares (magic, sizes, CRC, flags,
+// header_bytes, signature block): FORMAT.md §18.5. Every place is computed from the config, so the
+// config is validated first and the header's two offsets and file_bytes must equal what it gives.
+atome_status load_compact(atome_model* model, const uint8_t* image, size_t image_bytes,
+                          uint64_t file_bytes, uint32_t flags) {
+  if (!zero_bytes(image, kOffReserved, kHeaderBytes)) return ATOME_ERR_BAD_HEADER;
+  if ((flags & kFlagSigned) && !sig_block_ok(image + file_bytes))
+    return ATOME_ERR_BAD_SIGNATURE_BLOCK;
+  atome_config config;
+  config.no_unembed = 0;
+  const atome_status config_status = read_config(image, &config);
+  if (config_status != ATOME_OK) return config_status;
+  if (config.numerics != ATOME_NUMERICS_Q15) return ATOME_ERR_BAD_HEADER;  // q15 only
+  const uint32_t count = tensor_count(config);
+  if (read_u32(image + kOffTensorCount) != count) return ATOME_ERR_BAD_TENSOR;
+  const uint64_t payload = compact_place(config, 0).offset;
+  if (read_u32(image + kOffTableOffset) != kHeaderBytes ||
+      read_u32(image + kOffPayloadOffset) != payload || compact_end(config) != file_bytes)
+    return ATOME_ERR_BAD_HEADER;
+  // The byte between the shift table (one byte per tensor) and the first tensor, if any, is zero:
+  // one encoding per model.
+  if (!zero_bytes(image, compact_place(config, count - 1).shift + 1, payload))
+    return ATOME_ERR_BAD_HEADER;
+  for (uint32_t t = 0; t < count; ++t) {
+    const TensorSpec spec = canonical_tensor(config, t, kDtypeTrit3);
+    const CompactPlace at = compact_place(config, t);
+    const uint8_t* data = image + at.offset;
+    uint64_t bytes;
+    const uint32_t shift = image[at.shift];
+    if (shift > kCompactMaxShift) return ATOME_ERR_BAD_TENSOR;
+    if (is_trit_dtype(spec.dtype)) {
+      bytes = tensor_bytes(kDtypeTrit3, spec.rows, spec.cols);
+      if ((static_cast<uint32_t>(read_u16(image + at.alpha)) << shift) >= kAlphaQ24Limit)
+        return ATOME_ERR_BAD_TENSOR;
+      if (!trits3_valid(data, spec.rows, spec.cols)) return ATOME_ERR_BAD_WEIGHTS;
+      if (spec.cols > kTrit3MaxCols) return ATOME_ERR_UNSUPPORTED;
+    } else {
+      bytes = static_cast<uint64_t>(spec.rows) * spec.cols * 2u;
+      const int64_t limit = int_tensor_limit(spec.kind);
+      for (uint64_t i = 0; i < bytes / 2; ++i) {
+        const int64_t v =
+            static_cast<int16_t>(read_u16(data + 2 * i)) * (int64_t{1} << shift);  // exact
+        if (v > limit || v < -limit) return ATOME_ERR_BAD_WEIGHTS;
+      }
+    }
+    // Padding up to the next tensor (or the end) is zero: one encoding per model.
+    const uint64_t next = t + 1 < count ? compact_place(config, t + 1).offset : file_bytes;
+    if (!zero_bytes(image, at.offset + bytes, next)) return ATOME_ERR_BAD_TENSOR;
+  }
+
+  model->config = config;
+  model->image = image;
+  model->image_bytes = image_bytes;
+  model->tensor_table = nullptr;
+  model->tensor_count = count;
+  model->format_minor = read_u16(image + kOffVersionMinor);
+  model->format_major = kVersionMajorCompact;
+  model->has_signature = (flags & kFlagSigned) ? 1u : 0u;
+  model->signed_bytes = static_cast<uint32_t>(file_bytes);
+  model->embed = tensor_trits(*model, 0);
+  const uint32_t after_blocks = 1u + config.n_layers * tensors_per_block(config.pathways);
+  model->unembed = tensor_trits(*model, after_blocks + 2);
+  if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 3);
+  return ATOME_OK;
+}
+
 }  // namespace
 }  // namespace atome
 
@@ -110,7 +193,8 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
     if (image[i] != static_cast<uint8_t>(kMagic[i])) return ATOME_ERR_BAD_MAGIC;
   }
   if (image_bytes < kHeaderBytes) return ATOME_ERR_TRUNCATED;
-  if (read_u16(image + kOffVersionMajor) != kVersionMajor) return ATOME_ERR_VERSION;
+  const uint16_t major = read_u16(image + kOffVersionMajor);
+  if (major != kVersionMajor && major != kVersionMajorCompact) return ATOME_ERR_VERSION;
 
   // Sizes first: a short image is "truncated" whatever else is wrong with it.
   const uint64_t file_bytes = read_u32(image + kOffFileBytes);
@@ -127,6 +211,8 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   // Header.
   if ((flags & ~kKnownFlags) != 0) return ATOME_ERR_BAD_HEADER;
   if (read_u32(image + kOffHeaderBytes) != kHeaderBytes) return ATOME_ERR_BAD_HEADER;
+  if (major == kVersionMajorCompact)
+    return load_compact(model, image, image_bytes, file_bytes, flags);
   // Version 1.0 files have no numerics fields: their bytes are reserved (zero) too; 1.3 files
   // place the classifier metadata section with bytes 96..103.
   const uint16_t minor = read_u16(image + kOffVersionMinor);
@@ -136,15 +222,8 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   for (uint32_t off = reserved_from; off < kHeaderBytes; ++off) {
     if (image[off] != 0) return ATOME_ERR_BAD_HEADER;
   }
-  if (flags & kFlagSigned) {
-    const uint8_t* sig = image + file_bytes;
-    for (int i = 0; i < 8; ++i) {
-      if (sig[i] != static_cast<uint8_t>(kSigMagic[i])) return ATOME_ERR_BAD_SIGNATURE_BLOCK;
-    }
-    if (read_u32(sig + kSigOffAlg) != kSigAlgEd25519 ||
-        read_u32(sig + kSigOffBlockBytes) != kSigBlockBytes || read_u32(sig + kSigOffReserved) != 0)
-      return ATOME_ERR_BAD_SIGNATURE_BLOCK;
-  }
+  if ((flags & kFlagSigned) && !sig_block_ok(image + file_bytes))
+    return ATOME_ERR_BAD_SIGNATURE_BLOCK;
 
   // A 1.3 classifier carries a metadata section and no unembedding; a 1.3 LM has neither
   // section nor change (its two fields must be zero).
@@ -239,6 +318,7 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   model->tensor_table = image + table;
   model->tensor_count = count;
   model->format_minor = minor;
+  model->format_major = kVersionMajor;
   model->has_signature = (flags & kFlagSigned) ? 1u : 0u;
   model->signed_bytes = static_cast<uint32_t>(file_bytes);
 

@@ -108,23 +108,34 @@ void bind_layers(atome_session* s) {
   const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
   const uint32_t per_block = tensors_per_block(c.pathways);
   auto floats = [&](uint32_t index) { return q15 ? nullptr : tensor_floats(m, index); };
-  auto ints = [&](uint32_t index) { return q15 ? tensor_ints(m, index) : nullptr; };
+  const bool compact = m.format_major == kVersionMajorCompact;
+  auto ints = [&](uint32_t index) { return q15 && !compact ? tensor_ints(m, index) : nullptr; };
+  auto shifted = [&](uint32_t index) {
+    ShiftedI16 v{nullptr, 0};
+    if (compact) v.v = tensor_i16(m, index, &v.shift);
+    return v;
+  };
   auto trits = [&](uint32_t index) { return tensor_trits(m, index); };
   for (uint32_t l = 0; l < c.n_layers; ++l) {
     LayerWeights& lw = s->layers[l];
     __builtin_memset(&lw, 0, sizeof lw);
     uint32_t t = 1u + l * per_block;
     lw.norm_gamma = floats(t);
+    lw.norm_gamma_c = shifted(t);
     lw.norm_gamma_q = ints(t++);
     lw.norm_beta = floats(t);
+    lw.norm_beta_c = shifted(t);
     lw.norm_beta_q = ints(t++);
     if (c.pathways & ATOME_PATH_CONV) lw.conv = trits(t++);
     if (c.pathways & ATOME_PATH_SSM) {
       lw.ssm_a = floats(t);
+      lw.ssm_decay_c = shifted(t);
       lw.ssm_decay_q = ints(t++);
       lw.ssm_b = floats(t);
+      lw.ssm_b_c = shifted(t);
       lw.ssm_b_q = ints(t++);
       lw.ssm_c = floats(t);
+      lw.ssm_c_c = shifted(t);
       lw.ssm_c_q = ints(t++);
     }
     if (c.pathways & ATOME_PATH_ATTN) {
@@ -134,6 +145,9 @@ void bind_layers(atome_session* s) {
     }
     lw.router = trits(t++);
   }
+  const uint32_t after_blocks = 1u + c.n_layers * per_block;
+  s->final_gamma_c = shifted(after_blocks);
+  s->final_beta_c = shifted(after_blocks + 1);
 }
 
 // One token through the model, then the position and ring slots advance.

@@ -9,6 +9,17 @@
 #include "atome/atome.h"
 #include "engine/build_config.h"
 
+// A q15 vector of a compact model (FORMAT.md §18), read in place: value = v16[i] << shift, exact
+// (the loader checked the range). The forward's vector readers are templates over this and the
+// int32 pointer of a v1 model, so a v1 model runs the same code as before.
+struct ShiftedI16 {
+  const int16_t* v;
+  uint32_t shift;
+  int32_t operator[](uint32_t i) const {
+    return static_cast<int32_t>(static_cast<uint32_t>(v[i]) << shift);  // defined for v < 0
+  }
+};
+
 // Weights of one block: views into the model image (shapes in comments). A q15 model has the
 // *_q views (int32 fixed point, FORMAT.md §16.4) where an f32 / a8 model has floats.
 struct LayerWeights {
@@ -27,6 +38,8 @@ struct LayerWeights {
   const int32_t* ssm_decay_q;   // (d) Q15, tanh(a) computed at export
   const int32_t* ssm_b_q;       // (d) Q16
   const int32_t* ssm_c_q;       // (d) Q16
+  // A compact model's (then the *_q pointers are NULL).
+  ShiftedI16 norm_gamma_c, norm_beta_c, ssm_decay_c, ssm_b_c, ssm_c_c;
 };
 
 // Float state (f32 and a8 models).
@@ -80,12 +93,13 @@ struct atome_session {
   // no 64-bit division (a library call on cores without a divider) on the per-token path.
   uint32_t conv_slot;
   uint32_t cache_slot;
-  float sqrt_d_head;     // score divisor (f32 / a8)
-  LayerWeights* layers;  // (L)
-  uint32_t* top_index;   // (top_k)
-  float* router_probs;   // (L, n_paths) mixture of the last step, as floats (f32 / a8; q15 too
-                         // in a build with the float path, for atome_session_router)
-  float* logits;         // (vocab) float logits (f32 / a8; q15 converted, float builds only)
+  float sqrt_d_head;                       // score divisor (f32 / a8)
+  LayerWeights* layers;                    // (L)
+  ShiftedI16 final_gamma_c, final_beta_c;  // a compact model's final norm
+  uint32_t* top_index;                     // (top_k)
+  float* router_probs;  // (L, n_paths) mixture of the last step, as floats (f32 / a8; q15 too
+                        // in a build with the float path, for atome_session_router)
+  float* logits;        // (vocab) float logits (f32 / a8; q15 converted, float builds only)
   // int8 inputs of the ternary linears (a8, q15) and their kernel's prepared form.
   int8_t* h8;  // (d)
   void* ternary_input_scratch;

@@ -14,6 +14,7 @@
 
 #include "engine/format.h"
 #include "host/byte_io.h"
+#include "host/compact_format.h"
 #include "host/model_data.h"
 
 namespace atome {
@@ -242,6 +243,7 @@ HostModel read_native(const std::vector<uint8_t>& file) {
   atome_model model;
   const atome_status st = atome_model_load(&model, file.data(), file.size());
   if (st != ATOME_OK) throw FormatError(atome_status_str(st));
+  if (model.format_major == kVersionMajorCompact) return read_compact(model);  // no table
   HostModel m;
   m.config = model.config;
   if (model.class_meta != nullptr)
