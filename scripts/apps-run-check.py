@@ -220,11 +220,18 @@ def main():
     with open(config) as f:
         m_abstain = json.load(f)["policy"]["m_abstain"]
 
-    # A telemetry example the head abstains on, clearly (p 0.02 below its threshold: the host's
-    # double softmax and the runner's integer one differ by far less).
+    # A telemetry frame the head abstains on, clearly (p 0.02 below its threshold: the host's
+    # double softmax and the runner's integer one differ by far less): an example if one is,
+    # else the midpoint of two examples of different classes (os_telem version 2's head is sure
+    # of every small-scale example; a frame halfway between two states is what it should doubt).
     with open(f"{gen}/os_telem/examples.csv") as f:
         lines = f.read().splitlines()[1:]
     rows = [line.split(",")[4:] for line in lines]
+    labels = [int(line.split(",")[0]) for line in lines]
+    for i in range(len(rows) - 1):
+        if labels[i] != labels[i + 1]:
+            mid = [(float(a) + float(b)) / 2 for a, b in zip(rows[i], rows[i + 1])]
+            rows.append(["%.6g" % v for v in mid])
     with open(f"{tmp}/rows.csv", "w") as f:
         f.write("\n".join(",".join(r) for r in rows) + "\n")
     threshold = json.load(open(f"{tmp}/run-os_telem/result.json"))["threshold"]

@@ -19,7 +19,9 @@
 7. device references (common.side_rng): drawing from the side stream leaves the head's own stream
    where it was, and the side stream is not the head's; the anomaly head's healthy windows read
    about 0 decades against the machine's commissioning baseline (median |log10(E/E0)| < 0.3) while
-   its faults rise above it.
+   its faults rise above it; os_telem's normal devices read about 0 against their day-one
+   references (RSSI, die temperature, loop latency) while wifi_degraded's RSSI drops by > 10 dB and
+   overheating's die runs > 10 K over its own.
 8. the voice front end (mfcc.py cmvn=True): a clip 12 dB quieter gives the same features (CMVN
    removes a channel's gain) while raw c0 moves by 26 ln 16 / sqrt 26, and every feature stays
    within the documented limit sqrt(frames - 1).
@@ -199,6 +201,26 @@ def check_anomaly_baseline(d):
         check(np.median(x[y == k].max(axis=1)) > 0.5, f"anomaly: class {k} not above its baseline")
 
 
+def check_os_telem_reference(d):
+    """os_telem version 2: a normal device reads about 0 against its own day-one references (RSSI,
+    die temperature, loop latency), while a degraded link and an overheating device stand off."""
+    with open(os.path.join(d, "os_telem", "examples.csv")) as f:
+        reader = csv.reader(f)
+        head = next(reader)
+        rows = np.array([[float(v) for v in r] for r in reader])
+    y = rows[:, 0].astype(int)
+
+    def col(name, cls):
+        return np.median(rows[y == cls][:, [i for i, h in enumerate(head) if h.startswith(name + "@")]])
+
+    check(abs(col("rssi_drop", 0)) < 3 and abs(col("latency_ratio", 0)) < 0.5
+          and abs(col("temp_excess", 0)) < 5,
+          f"os_telem: normal reads rssi_drop {col('rssi_drop', 0):.1f} dB, latency_ratio "
+          f"{col('latency_ratio', 0):.2f}, temp_excess {col('temp_excess', 0):.1f} K, not about 0")
+    check(col("rssi_drop", 3) < -10, f"os_telem: wifi_degraded rssi_drop {col('rssi_drop', 3):.1f} dB")
+    check(col("temp_excess", 2) > 10, f"os_telem: overheating temp_excess {col('temp_excess', 2):.1f} K")
+
+
 def check_derived():
     sys.path.insert(0, os.path.join(ROOT, "data", "generators"))
     import agri
@@ -248,6 +270,8 @@ def main():
     check_derived()
     if "anomaly" in heads:
         check_anomaly_baseline(d1)
+    if "os_telem" in heads:
+        check_os_telem_reference(d1)
     if failures:
         print(f"{len(failures)} check(s) failed")
         sys.exit(1)
