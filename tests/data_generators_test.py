@@ -30,6 +30,11 @@
    (within 1e-6); the forecast trend, fed a noise-free exponential degradation, gives back its rate
    and the hours left to the alarm level (within 1 %); the agri step score is 0 on a steady
    station and log2(1 + 10) for a jump of 10 times a channel's MAX_RATE.
+10. air (version 3) and wearable (version 2) read-outs on exact inputs: clean air reads a gas rise
+   of 0 at every step whatever the sensor's ageing, temperature and humidity (the datasheet
+   compensation undoes the model's T/RH factors), a leak from 300 to 400 ppm LPG-equivalent reads
+   log10(1 + 100 / 10), the CO2 excess is the reading less the baseline; the heart-rate reserve is 0
+   at the resting rate and 1 at HR_max, and the perfusion 0 at the reference.
 The voice head needs espeak-ng and sox and is left out by default (its generator is run by
 scripts, not by this test). Needs python3-numpy.
 """
@@ -251,6 +256,32 @@ def check_derived():
     check(np.isclose(agri._derived(jump, site)[3, 3], np.log2(11)), "agri: step score of a jump")
 
 
+def check_readouts():
+    sys.path.insert(0, os.path.join(ROOT, "data", "generators"))
+    import air
+    import wearable
+
+    def mq2(ppm, temp, hum, ageing):  # the generator's noise-free forward model of the MQ-2
+        rs_r0 = 9.8 * (ppm / 300.0) ** (-0.47) * (1 - 0.006 * (hum - 33)) * (1 - 0.01 * (temp - 20))
+        return np.log10(rs_r0 * (1 + ageing))
+
+    temp, hum = np.linspace(18, 28, 6), np.linspace(25, 70, 6)
+    for ageing in (-0.1, 0.0, 0.1):
+        raw = np.stack([mq2(np.full(6, 300.0), temp, hum, ageing), np.full(6, 900.0), np.zeros(6),
+                        temp, hum], axis=1)
+        out = air.derive(raw, 450.0)
+        check(np.allclose(out[:, 3], 0, atol=1e-9), f"air: clean air reads a gas rise {out[:, 3]}")
+        check(np.allclose(out[:, 1], 450.0), "air: co2_excess is not the reading less the baseline")
+    ppm = np.array([300.0] * 3 + [400.0] * 3)
+    raw = np.stack([mq2(ppm, temp, hum, 0.0), np.full(6, 900.0), np.zeros(6), temp, hum], axis=1)
+    check(np.isclose(air.derive(raw, 450.0)[5, 3], np.log10(11)), "air: a 100 ppm leak's gas rise")
+    s = {"hr_rest_cal": 60.0, "hr_max": 180.0, "pi_cal": 2.0}
+    raw = np.array([[60.0, 40.0, 0.02, 2.0], [180.0, 10.0, 1.0, 4.0]])
+    out = wearable.readout(raw, s)
+    check(np.allclose(out[:, 4], [0, 1]) and np.isclose(out[0, 3], 0) and np.isclose(out[1, 2], 0),
+          f"wearable: read-out {out}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("workdir")
@@ -268,6 +299,7 @@ def main():
     check_side_rng()
     check_cmvn()
     check_derived()
+    check_readouts()
     if "anomaly" in heads:
         check_anomaly_baseline(d1)
     if "os_telem" in heads:

@@ -24,6 +24,16 @@ Physics
   the raw divider voltage and ppb: the device-to-device R0 spread (sigma 20 %) and the VOC
   baseline (30..200 ppb) then hid weak leaks and smoke, and the ternary head's 8 levels per
   feature were spent on those offsets (held-out accuracy 0.70 -> 0.87 for seed 1, docs/DATA.md).
+- Read-out (version 3), what the node's firmware derives from those readings before the head:
+  co2_excess, the NDIR reading minus the outdoor-air reading its automatic baseline correction
+  learned (the weekly minimum, room empty and aired; within 10 ppm), so the site's outdoor CO2
+  and the device's offset are gone; gas_rise, the MQ-2 read as LPG-equivalent ppm on the
+  datasheet's curve after its T/RH compensation (Rs/R0 divided by the same linearised factors),
+  each step's ppm minus the window's first, signed log10(1 + |d| / 10 ppm): a leak that starts
+  or grows inside the window, with levels of its own for the first tens of ppm; voc_rise, the
+  VOC reading (log10(VOC/VOC0)) minus the window's first: a smouldering source's VOC climbing.
+  Temperature and humidity are no longer channels (used by the compensation; no class needs
+  them), mq2 and voc stay as version 2 read them (the shipped bad-reading check reads mq2).
 - Classes: clean; co2_high (CO2 above ~1200 ppm from occupants in a poorly ventilated room); gas_leak;
   smoke. Leak and smoke onsets may fall inside the window (early, weak events overlap clean).
 
@@ -40,22 +50,22 @@ HEAD = "air"
 CLASSES = ["clean", "co2_high", "gas_leak", "smoke"]
 CHANNELS = [
     ("mq2", "log10(Rs/R0)", -2.0, 2.0),
-    ("co2", "ppm", 0.0, 10000.0),
+    ("co2_excess", "ppm", -1000.0, 10000.0),  # NDIR 0..10000 ppm less an outdoor baseline <= 1000
     ("voc", "log10(VOC/VOC0)", -2.0, 3.0),
-    ("temp", "degC", -40.0, 85.0),
-    ("humidity", "%RH", 0.0, 100.0),
+    ("gas_rise", "slog10(ppm/10)", -6.0, 6.0),  # +-10^6 ppm: the MQ-2 curve's whole span
+    ("voc_rise", "log10", -5.0, 5.0),  # difference of two voc readings
 ]
 WINDOW = 6
 SAMPLE_RATE_HZ = 1.0 / 30.0
 PIPELINE = {"name": "raw_samples", "params": {"period_s": 30, "aggregate": "mean_of_1hz"}}
 GROUP_BY = "site"
-VERSION = 2
+VERSION = 3
 LABEL_NOISE = 0.01
 
 DT = 30.0  # s
 
 
-def _site(rng, gid, ref):
+def _site(rng, gid, ref, ref3):
     s = {
         "vol": np.exp(rng.uniform(np.log(30), np.log(300))), "ach": rng.uniform(0.3, 3.0),
         "c_out": rng.uniform(400, 460), "t": rng.uniform(18, 28), "rh": rng.uniform(25, 70),
@@ -67,6 +77,10 @@ def _site(rng, gid, ref):
     for dev in s["dev"]:  # R0 as measured at commissioning in clean air: within 5 %
         dev["r0_cal"] = dev["r0"] * common.lognormal_factor(ref, 0.05)
         dev["voc_cal"] = dev["voc_base"] * common.lognormal_factor(ref, 0.10)
+        # version 3: the NDIR's outdoor-air reading, as its automatic baseline correction learns
+        # it from the weekly minimum (the room empty and aired): within 10 ppm. A stream of its
+        # own, so that version 2's references (ref) stay as they were, draw for draw.
+        dev["co2_base"] = dev["co2_gain"] * s["c_out"] + dev["co2_off"] + ref3.normal(0, 10)
     return s
 
 
@@ -116,11 +130,27 @@ def _example(rng, c, s):
         rs_read = 5.0 * (5.0 - v_mq2) / max(v_mq2, 1e-3)
         mq2 = np.log10(rs_read / (5.0 * dev["r0_cal"]))
         rows.append([mq2, co2_read, np.log10(max(voc, 1.0) / dev["voc_cal"]), temp, hum])
-    return np.array(rows), d
+    return derive(np.array(rows), dev["co2_base"]), d
+
+
+def derive(raw, co2_base):
+    """Version 3's channels from version 2's readings raw[T, (mq2, co2, voc, temp, humidity)]."""
+    mq2, co2, voc, temp, hum = raw.T
+    # T/RH compensation by the datasheet's curves (the factors the model applies, inverted), then
+    # the LPG-equivalent ppm on the log-log curve (clean air: Rs/R0 = 9.8 at 300 ppm)
+    rs_r0 = 10.0 ** mq2 / ((1 - 0.006 * (hum - 33)) * (1 - 0.01 * (temp - 20)))
+    ppm = 300.0 * (np.maximum(rs_r0, 1e-3) / 9.8) ** (-1 / 0.47)
+    d = ppm - ppm[0]
+    # a change, not a level: the sensor's ageing since commissioning (+-10 % on Rs) shifted the
+    # clean-air level by +-60 ppm, as much as a weak leak; in a change it is only a factor
+    # (+-20 %) on the rise, and clean air reads 0 whatever the ageing, T or RH
+    gas_rise = np.sign(d) * np.log10(1 + np.abs(d) / 10.0)
+    return np.stack([mq2, co2 - co2_base, voc, gas_rise, voc - voc[0]], axis=1)
 
 
 def generate(rng, n, n_groups):
     ref = common.side_rng(rng)
+    ref3 = common.side_rng(ref)
     y, g, x, d = common.by_group(rng, n, n_groups, len(CLASSES),
-                                 lambda r, gid: _site(r, gid, ref), _example)
+                                 lambda r, gid: _site(r, gid, ref, ref3), _example)
     return y, {"site": g, "device": 2 * g + d}, x

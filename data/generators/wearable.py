@@ -12,6 +12,17 @@ Physics
 - Perfusion index (PPG AC/DC, %): the subject's skin/fit baseline, rising with exercise
   vasodilation and temperature; motion artefacts corrupt PPG-derived HR/HRV at high acceleration.
 
+Read-out (version 2), as the band's firmware reports it with its wearer's references (set up once,
+drawn from common.side_rng so the examples are version 1's draw for draw): heart_rate and
+hrv_rmssd as before (what apps/ppg_beats.cpp computes from the PPG); accel, log10 of the RMS in g
+(activity spans two decades, 0.015 g at rest to 1.5 g running, and a linear scale gave all of
+rest and light activity one token level); perfusion, log10(PI / PI0) against the perfusion
+index of the first still minutes after the band was put on (within 10 %), so skin tone and strap
+fit (0.3..5 %) are gone and the exercise vasodilation remains; hr_reserve, the Karvonen heart-rate
+reserve fraction (HR - HR_rest) / (HR_max - HR_rest) with the resting rate the band measures at
+night (within 2 bpm) and HR_max = 208 - 0.7 age from the age entered at set-up: the intensity
+itself, which raw bpm mixes with the subject's resting rate and age.
+
 Nuisance per subject (group_by = subject): age 20..75, resting HR 50..85, resting RMSSD, fitness
 (MET at which HR saturates), perfusion baseline (skin tone, strap fit: 0.3..5 %), accelerometer
 gain (sigma 5 %). Each subject has 1 device: device = subject. Site constant.
@@ -26,8 +37,9 @@ CLASSES = ["rest", "active", "exercise", "irregular"]
 CHANNELS = [
     ("heart_rate", "bpm", 30.0, 220.0),
     ("hrv_rmssd", "ms", 0.0, 300.0),
-    ("accel_rms", "g", 0.0, 8.0),
-    ("perfusion", "%", 0.0, 20.0),
+    ("accel", "log10 g", -3.0, 1.0),  # 1 mg .. 10 g: the +-8 g accelerometer's span
+    ("perfusion", "log10(PI/PI0)", -2.0, 2.0),  # PI 0..20 % over a reference of 0.2..7 %
+    ("hr_reserve", "1", -1.0, 2.0),  # (30..220 bpm - rest) / (max - rest), rest 48..87, max 155..194
 ]
 WINDOW = 6
 SAMPLE_RATE_HZ = 0.1
@@ -35,7 +47,7 @@ PIPELINE = {"name": "ppg_imu_stats", "params": {"period_s": 10, "hr": "beats in 
                                                "rmssd": "RR intervals of the last 30 s",
                                                "accel": "rms of |a| - 1 g at 25 Hz"}}
 GROUP_BY = "subject"
-VERSION = 1
+VERSION = 2
 LABEL_NOISE = 0.01
 
 
@@ -72,8 +84,31 @@ def _example(rng, c, s):
     return np.stack([hr, rmssd, acc, pi], axis=1)
 
 
+def _subject_v2(rng, gid, ref):
+    s = _subject(rng, gid)
+    # the band's references for its wearer, from the side stream (rng is not advanced)
+    s["hr_rest_cal"] = s["hr_rest"] + ref.normal(0, 2)
+    s["pi_cal"] = s["pi"] * common.lognormal_factor(ref, 0.10)
+    return s
+
+
+def readout(raw, s):
+    """Version 2's channels from version 1's raw[T, (heart_rate, hrv_rmssd, accel_rms g, PI %)]
+    and the wearer's references s (hr_rest_cal, hr_max, pi_cal)."""
+    hr, rmssd, acc, pi = raw.T
+    hrr = (hr - s["hr_rest_cal"]) / (s["hr_max"] - s["hr_rest_cal"])  # Karvonen
+    return np.stack([hr, rmssd, np.log10(np.maximum(acc, 1e-3)),
+                     np.log10(np.maximum(pi, 1e-3) / s["pi_cal"]), hrr], axis=1)
+
+
+def _example_v2(rng, c, s):
+    return readout(_example(rng, c, s), s)
+
+
 def generate(rng, n, n_groups):
-    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES), _subject, _example)
+    ref = common.side_rng(rng)
+    y, g, x, _ = common.by_group(rng, n, n_groups, len(CLASSES),
+                                 lambda r, gid: _subject_v2(r, gid, ref), _example_v2)
     return y, {"subject": g, "device": g}, x
 
 
