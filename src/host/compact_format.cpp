@@ -106,18 +106,7 @@ std::vector<uint8_t> write_compact(const HostModel& m) {
   put_u32(b, kOffTensorCount, count);
   put_u32(b, kOffTableOffset, kHeaderBytes);  // where the alpha table starts
   put_u32(b, kOffPayloadOffset, static_cast<uint32_t>(compact_place(c, 0).offset));
-  put_u32(b, kOffArch, c.arch);
-  put_u32(b, kOffVocab, c.vocab_size);
-  put_u32(b, kOffDModel, c.d_model);
-  put_u32(b, kOffLayers, c.n_layers);
-  put_u32(b, kOffDHead, c.d_head);
-  put_u32(b, kOffConvKernel, c.conv_kernel);
-  put_u32(b, kOffTopK, c.top_k);
-  put_u32(b, kOffPathways, c.pathways);
-  put_u32(b, kOffClasses, c.n_classes);
-  put_u32(b, kOffActBits, c.act_bits);
-  put_f32(b, kOffNormEps, c.norm_eps);
-  put_u32(b, kOffContextLen, c.context_len);
+  put_config_block(b, c);
   put_u32(b, kOffNumerics, c.numerics);
   put_u32(b, kOffNormEpsQ24, c.norm_eps_q24);
   for (uint32_t t = 0; t < count; ++t) {

@@ -67,6 +67,9 @@ std::vector<uint8_t> write_legacy(const HostModel& model);  // ATOME01 or ATOMEC
 // Native format. `context_len` etc. come from model.config. Signature block: none.
 // check_config false writes a config the loader will reject: only for tests of the loader.
 std::vector<uint8_t> write_native(const HostModel& model, bool check_config = true);
+// Writes the config fields every native layout shares (arch .. context_len, FORMAT.md §3) into
+// the 128-byte header at the start of `b` (v1 and the compact 2.0 writer).
+void put_config_block(std::vector<uint8_t>& b, const atome_config& c);
 // Parses a validated native image back into a HostModel (round trips write_native).
 HostModel read_native(const std::vector<uint8_t>& file);
 

@@ -28,6 +28,21 @@ size_t align_up(size_t v) {
 
 }  // namespace
 
+void put_config_block(std::vector<uint8_t>& b, const atome_config& c) {
+  put_u32(b, kOffArch, c.arch);
+  put_u32(b, kOffVocab, c.vocab_size);
+  put_u32(b, kOffDModel, c.d_model);
+  put_u32(b, kOffLayers, c.n_layers);
+  put_u32(b, kOffDHead, c.d_head);
+  put_u32(b, kOffConvKernel, c.conv_kernel);
+  put_u32(b, kOffTopK, c.top_k);
+  put_u32(b, kOffPathways, c.pathways);
+  put_u32(b, kOffClasses, c.n_classes);
+  put_u32(b, kOffActBits, c.act_bits);
+  put_f32(b, kOffNormEps, c.norm_eps);
+  put_u32(b, kOffContextLen, c.context_len);
+}
+
 std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   const atome_config& c = m.config;
   if (check_config && validate_config(c) != ATOME_OK)
@@ -87,18 +102,7 @@ std::vector<uint8_t> write_native(const HostModel& m, bool check_config) {
   put_u32(b, kOffTensorCount, count);
   put_u32(b, kOffTableOffset, static_cast<uint32_t>(table));
   put_u32(b, kOffPayloadOffset, static_cast<uint32_t>(payload));
-  put_u32(b, kOffArch, c.arch);
-  put_u32(b, kOffVocab, c.vocab_size);
-  put_u32(b, kOffDModel, c.d_model);
-  put_u32(b, kOffLayers, c.n_layers);
-  put_u32(b, kOffDHead, c.d_head);
-  put_u32(b, kOffConvKernel, c.conv_kernel);
-  put_u32(b, kOffTopK, c.top_k);
-  put_u32(b, kOffPathways, c.pathways);
-  put_u32(b, kOffClasses, c.n_classes);
-  put_u32(b, kOffActBits, c.act_bits);
-  put_f32(b, kOffNormEps, c.norm_eps);
-  put_u32(b, kOffContextLen, c.context_len);
+  put_config_block(b, c);
   if (numerics_fields || has_meta) {
     put_u32(b, kOffNumerics, c.numerics);
     put_u32(b, kOffNormEpsQ24, c.norm_eps_q24);
