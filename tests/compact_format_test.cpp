@@ -128,30 +128,30 @@ std::vector<uint8_t> small_compact() {
   return write_compact(m);
 }
 
-atome_status load(const std::vector<uint8_t>& img) {
+atome_status load_compact_image(const std::vector<uint8_t>& img) {
   atome_model m;
   return atome_model_load(&m, img.data(), img.size());
 }
 atome_status load_fixed(std::vector<uint8_t> img) {
   put_u32(img, kOffCrc, image_crc32(img.data(), img.size()));
-  return load(img);
+  return load_compact_image(img);
 }
 
 TEST(CompactFormat, LoaderRejectsEveryTruncationAndByteFlip) {
   const std::vector<uint8_t> img = small_compact();
-  ASSERT_EQ(load(img), ATOME_OK);
+  ASSERT_EQ(load_compact_image(img), ATOME_OK);
   for (size_t n = 1; n < img.size(); ++n) {  // n = 0 would be a NULL pointer
     const std::vector<uint8_t> cut(img.begin(), img.begin() + static_cast<ptrdiff_t>(n));
-    EXPECT_EQ(load(cut), ATOME_ERR_TRUNCATED) << n;
+    EXPECT_EQ(load_compact_image(cut), ATOME_ERR_TRUNCATED) << n;
   }
   std::vector<uint8_t> longer = img;
   longer.push_back(0);
-  EXPECT_EQ(load(longer), ATOME_ERR_SIZE_MISMATCH);
+  EXPECT_EQ(load_compact_image(longer), ATOME_ERR_SIZE_MISMATCH);
   // Without the CRC rewritten, any flipped byte past the magic and sizes is a checksum failure.
   for (size_t i = 24; i < img.size(); ++i) {
     std::vector<uint8_t> bad = img;
     bad[i] ^= 0x40;
-    EXPECT_EQ(load(bad), ATOME_ERR_CHECKSUM) << i;
+    EXPECT_EQ(load_compact_image(bad), ATOME_ERR_CHECKSUM) << i;
   }
 }
 
