@@ -3,7 +3,8 @@
 # re-parsing them (cmd_inspect.cpp: ~10 s at -O2, ~24 s under ASan), and the test command builds
 # the host code three times (release, portable, ASan). Never for the engine, apps/ or firmware:
 # their files must keep compiling alone, with no dependency. ATOME_PCH=OFF checks that every host
-# file still includes what it uses.
+# file still includes what it uses. Not for the trainer: GCC 12 crashed (an internal compiler error
+# in its IPA pass) on gemm.cpp, compiled at -O3 under ASan with a precompiled header built at -O1.
 option(ATOME_PCH "Precompile the host targets' large third-party headers" ON)
 
 function(atome_precompile target)
