@@ -22,16 +22,8 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-const char* const kHeads[] = {"agri",     "air",   "anomaly",     "forecast", "motion", "occupancy",
-                              "os_telem", "power", "sound_scene", "voice",    "water",  "wearable"};
-
 std::string superesp(const std::string& file) {
   return reference_path("original-superesp/" + file);
-}
-
-std::string text_of(const std::string& path) {
-  const Bytes b = read_file(path);
-  return std::string(b.begin(), b.end());
 }
 
 std::vector<PublicKey> suite_key() {
@@ -40,9 +32,9 @@ std::vector<PublicKey> suite_key() {
 
 TEST(Receipt, AllTwelveShippedReceiptsVerifyAgainstThePinnedKey) {
   ATOME_REQUIRE_FIXTURE(superesp("suite_pubkey.txt"));
-  for (const char* head : kHeads) {
+  for (const char* head : kOriginalSuperespHeads) {
     const std::string att = superesp(std::string(head) + ".att.json");
-    const Receipt r = parse_receipt(text_of(att), att);
+    const Receipt r = parse_receipt(read_text_file(att), att);
     EXPECT_EQ(r.head, head);
     const ReceiptVerdict v =
         verify_receipt(r, read_file(superesp(std::string(head) + ".atomecl")), suite_key());
@@ -92,7 +84,7 @@ TEST(Receipt, AlteredBlobResignedWithAFreshKeyIsRejected) {
   Bytes blob = read_file(superesp("air.atomecl"));
   blob[100] ^= 0x40;
   const Receipt forged =
-      parse_receipt(forged_receipt(text_of(superesp("air.att.json")), blob), "f");
+      parse_receipt(forged_receipt(read_text_file(superesp("air.att.json")), blob), "f");
   // What the original does — trust the key the receipt names — accepts the forgery ...
   EXPECT_TRUE(verify_receipt(forged, blob, {forged.pubkey}).valid);
   // ... pinning the suite key does not.
@@ -105,7 +97,7 @@ TEST(Receipt, AlteredBlobResignedWithAFreshKeyIsRejected) {
 
 TEST(Receipt, AlteredBlobOrEditedDigestIsRejected) {
   ATOME_REQUIRE_FIXTURE(superesp("motion.att.json"));
-  const std::string text = text_of(superesp("motion.att.json"));
+  const std::string text = read_text_file(superesp("motion.att.json"));
   Bytes blob = read_file(superesp("motion.atomecl"));
   const Receipt r = parse_receipt(text, "motion");
   blob[blob.size() - 1] ^= 1;

@@ -34,11 +34,6 @@ struct AppsRunOptions {
   std::string gate;  // "" or "off"
 };
 
-std::string text_of(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 std::string folder_of(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   return slash == std::string::npos ? "" : path.substr(0, slash + 1);
@@ -69,7 +64,7 @@ uint32_t runner_window(const atome_model& m) {
 
 void run_apps(const AppsRunOptions& o) {
   if (!o.gate.empty() && o.gate != "off") throw UsageError("--gate takes only 'off'");
-  const std::string config_text = text_of(o.config);
+  const std::string config_text = read_text_file(o.config);
   const AppsConfig cfg = parse_apps_config(config_text, o.config);
   const std::shared_ptr<TextHeads> text = load_text_heads(config_text, o.config);
   const size_t n = cfg.heads.size();
@@ -114,7 +109,7 @@ void run_apps(const AppsRunOptions& o) {
   if (st != ATOME_APPS_OK)
     throw UsageError(o.config + ": the runner refuses it: " + atome_apps_status_str(st));
 
-  const AppsStream stream = read_apps_stream(text_of(o.stream), names, o.stream);
+  const AppsStream stream = read_apps_stream(read_text_file(o.stream), names, o.stream);
   // Before any period runs: a typed request needs the text heads.
   for (const std::vector<StreamOperator>& ops : stream.operators)
     for (const StreamOperator& op : ops)

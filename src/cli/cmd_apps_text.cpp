@@ -38,11 +38,6 @@ struct AppsCommandOptions {
   bool independent = false;
 };
 
-std::string text_of(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 uint32_t state_of(const std::string& s) {
   if (s == "normal") return ATOME_DSTATE_NORMAL;
   if (s == "alert") return ATOME_DSTATE_ALERT;
@@ -51,7 +46,7 @@ uint32_t state_of(const std::string& s) {
 }
 
 void run_command(const AppsCommandOptions& o) {
-  const AppsTextConfig cfg = parse_apps_text_config(text_of(o.config), o.config);
+  const AppsTextConfig cfg = parse_apps_text_config(read_text_file(o.config), o.config);
   const ModelFile bucket = load_model_file(cfg.bucket);
   const ModelFile command = load_model_file(cfg.command);
   const size_t bytes = atome_text_arena_bytes(&bucket.model, &command.model);
@@ -69,7 +64,7 @@ void run_command(const AppsCommandOptions& o) {
   std::vector<std::string> texts = o.texts;
   if (!o.texts_file.empty()) {
     std::string line;
-    for (char c : text_of(o.texts_file) + "\n") {
+    for (char c : read_text_file(o.texts_file) + "\n") {
       if (c != '\n') {
         line += c;
         continue;

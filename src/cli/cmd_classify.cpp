@@ -62,11 +62,6 @@ std::vector<std::vector<uint32_t>> parse_token_inputs(const std::vector<std::str
   return inputs;
 }
 
-std::string csv_text(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 void run_classify(const ClassifyOptions& o) {
   if (o.tokens.empty() == o.csv.empty()) throw UsageError("give exactly one of --tokens and --csv");
   const ModelFile f = load_model_file(o.model);
@@ -87,7 +82,7 @@ void run_classify(const ClassifyOptions& o) {
                        " has no input spec (FORMAT.md §17): give --tokens, or convert it "
                        "with --tok");
     const ClassSpec spec = class_spec_of(m);
-    for (const std::vector<double>& row : read_feature_csv(csv_text(o.csv), spec, o.csv))
+    for (const std::vector<double>& row : read_feature_csv(read_text_file(o.csv), spec, o.csv))
       inputs.push_back(tokenize_features(spec, row));
   } else {
     inputs = parse_token_inputs(o.tokens);

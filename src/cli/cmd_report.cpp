@@ -73,11 +73,6 @@ std::string figures_href(const std::string& figures, const std::string& markdown
   return rel.generic_string();
 }
 
-std::string read_text_file(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 void write_text_file(const std::string& path, const std::string& text) {
   write_file_atomic(path, std::vector<uint8_t>(text.begin(), text.end()));
 }

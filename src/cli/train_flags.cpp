@@ -26,7 +26,7 @@ std::string preset_name(const TrainFlags& f) {
   return !f.preset.empty() ? f.preset : is_classify(f) ? "superesp" : "60k";
 }
 
-atome_config atome_model(const TrainFlags& f) {
+atome_config model_config_of(const TrainFlags& f) {
   const Preset* preset = find_preset(preset_name(f));
   if (preset == nullptr) {
     std::string names;
@@ -254,7 +254,7 @@ train::TrainOptions train_options(const TrainFlags& f) {
     width = o.gpt.d_model;
   } else {
     o.arch = "atome";
-    o.model = atome_model(f);
+    o.model = model_config_of(f);
     width = o.model.d_model;
   }
   o.train_path = f.train;

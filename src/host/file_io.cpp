@@ -29,6 +29,11 @@ std::vector<uint8_t> read_file(const std::string& path) {
   return bytes;
 }
 
+std::string read_text_file(const std::string& path) {
+  const std::vector<uint8_t> bytes = read_file(path);
+  return std::string(bytes.begin(), bytes.end());
+}
+
 // Atomic replace: a unique temporary file in the same directory, written and fsync'ed, renamed
 // over the target, then the directory fsync'ed — after a crash or power loss the target is the
 // old file or the complete new one, never a torn write.

@@ -9,6 +9,7 @@
 namespace atome {
 
 std::vector<uint8_t> read_file(const std::string& path);
+std::string read_text_file(const std::string& path);  // the same bytes, as text
 
 // Writes a unique temporary file, fsyncs it and renames it over `path` (then fsyncs the
 // directory), so a crash never leaves a half-written file.

@@ -19,11 +19,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::string text_of(const std::string& path) {
-  const std::vector<uint8_t> bytes = read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
 bool parse_int(const std::string& s, int64_t* v) {
   if (s.empty()) return false;
   char* end = nullptr;
@@ -37,7 +32,7 @@ bool parse_int(const std::string& s, int64_t* v) {
 // spec.json -> the dataset's spec fields. `fail` names the file and the field.
 void read_spec(ClassDataset& d, const std::string& path) {
   auto fail = [&](const std::string& why) -> void { throw FormatError(path + ": " + why); };
-  const json j = json::parse(text_of(path), nullptr, false);
+  const json j = json::parse(read_text_file(path), nullptr, false);
   if (j.is_discarded() || !j.is_object()) fail("not a JSON object");
   auto need = [&](const char* key) -> const json& {
     if (!j.contains(key)) fail(std::string("missing field \"") + key + "\"");
