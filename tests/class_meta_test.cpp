@@ -54,7 +54,7 @@ std::vector<uint8_t> native_with_spec() {
   return write_native(with_class_spec(classifier(), sample_spec()));
 }
 
-atome_status load(const std::vector<uint8_t>& image) {
+atome_status load_class_image(const std::vector<uint8_t>& image) {
   AlignedBuffer buf(image.size());
   std::memcpy(buf.data(), image.data(), image.size());
   atome_model m;
@@ -122,7 +122,7 @@ TEST(ClassMeta, DroppingTheUnembeddingKeepsTheClassLogits) {
 TEST(ClassMeta, CrcCoversTheSection) {
   std::vector<uint8_t> f = native_with_spec();
   f[meta_offset(f) + class_meta::kHeaderBytes + 3] ^= 0x10;  // inside a range
-  EXPECT_EQ(load(f), ATOME_ERR_CHECKSUM);
+  EXPECT_EQ(load_class_image(f), ATOME_ERR_CHECKSUM);
 }
 
 // Each corruption, CRC refreshed so that the section's own check must catch it.
@@ -206,12 +206,13 @@ TEST(ClassMeta, EveryCorruptionIsRejected) {
        ATOME_ERR_BAD_HEADER},
   };
   const std::vector<uint8_t> good = native_with_spec();
-  ASSERT_EQ(load(good), ATOME_OK);
+  ASSERT_EQ(load_class_image(good), ATOME_OK);
   for (const Case& c : cases) {
     std::vector<uint8_t> f = good;
     c.edit(f, meta_offset(f));
     refresh_crc(f);
-    EXPECT_EQ(load(f), c.want) << c.what << ": " << atome_status_str(load(f));
+    EXPECT_EQ(load_class_image(f), c.want)
+        << c.what << ": " << atome_status_str(load_class_image(f));
   }
 }
 
@@ -220,10 +221,10 @@ TEST(ClassMeta, LmWithSectionFieldsIsRejected) {
   put_u16(f, kOffVersionMinor, kVersionMinorClassMeta);
   put_u32(f, kOffMetaOffset, 256);
   refresh_crc(f);
-  EXPECT_EQ(load(f), ATOME_ERR_BAD_HEADER);
+  EXPECT_EQ(load_class_image(f), ATOME_ERR_BAD_HEADER);
   put_u32(f, kOffMetaOffset, 0);
   refresh_crc(f);
-  EXPECT_EQ(load(f), ATOME_OK);  // a 1.3 LM with zero section fields is an LM
+  EXPECT_EQ(load_class_image(f), ATOME_OK);  // a 1.3 LM with zero section fields is an LM
 }
 
 TEST(ClassMeta, WriterRefusesInvalidSpecs) {

@@ -132,10 +132,6 @@ atome_status load_compact_image(const std::vector<uint8_t>& img) {
   atome_model m;
   return atome_model_load(&m, img.data(), img.size());
 }
-atome_status load_fixed(std::vector<uint8_t> img) {
-  put_u32(img, kOffCrc, image_crc32(img.data(), img.size()));
-  return load_compact_image(img);
-}
 
 TEST(CompactFormat, LoaderRejectsEveryTruncationAndByteFlip) {
   const std::vector<uint8_t> img = small_compact();
@@ -163,7 +159,7 @@ TEST(CompactFormat, LoaderChecksEveryFieldAndValue) {
   auto with = [&](size_t off, uint32_t v) {
     std::vector<uint8_t> b = img;
     put_u32(b, off, v);
-    return load_fixed(b);
+    return load_with_fresh_crc(b);
   };
   EXPECT_EQ(with(kOffVersionMajor, 3), ATOME_ERR_VERSION);
   EXPECT_EQ(with(kOffTableOffset, kHeaderBytes + 4), ATOME_ERR_BAD_HEADER);
@@ -178,7 +174,7 @@ TEST(CompactFormat, LoaderChecksEveryFieldAndValue) {
   {
     std::vector<uint8_t> b(img.begin(), img.end() - 2);
     put_u32(b, kOffFileBytes, static_cast<uint32_t>(b.size()));
-    EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_HEADER);
+    EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_HEADER);
   }
   // Per tensor: alpha, shift, values, trit3 bytes, padding.
   bool saw_odd = false;
@@ -187,37 +183,37 @@ TEST(CompactFormat, LoaderChecksEveryFieldAndValue) {
     const CompactPlace at = compact_place(c, t);
     std::vector<uint8_t> b = img;
     b[at.shift] = kCompactMaxShift + 1;
-    EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "shift of " << t;
+    EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_TENSOR) << "shift of " << t;
     uint64_t bytes;
     if (is_trit_dtype(s.dtype)) {
       bytes = tensor_bytes(kDtypeTrit3, s.rows, s.cols);
       b = img;
       put_u16(b, at.alpha, 0xFFFF);
       b[at.shift] = 12;  // 65535 << 12 < 2^28 <= 65535 << 13
-      EXPECT_EQ(load_fixed(b), ATOME_OK) << "alpha of " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_OK) << "alpha of " << t;
       b[at.shift] = 13;
-      EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "alpha of " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_TENSOR) << "alpha of " << t;
       b = img;
       b[at.offset] = 243;
-      EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_WEIGHTS) << "trit3 byte of " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_WEIGHTS) << "trit3 byte of " << t;
     } else {
       bytes = 2u * s.cols;
       // Values at their bound load (2^27 = -32768 << 12; the decay's 32767), one past does not.
       b = img;
       b[at.shift] = s.kind == kSsmA ? 0 : 12;
       put_u16(b, at.offset, static_cast<uint16_t>(s.kind == kSsmA ? 32767 : -32768));
-      EXPECT_EQ(load_fixed(b), ATOME_OK) << "value of " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_OK) << "value of " << t;
       if (s.kind == kSsmA)
         put_u16(b, at.offset, static_cast<uint16_t>(-32768));
       else
         b[at.shift] = 13;
-      EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_WEIGHTS) << "value of " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_WEIGHTS) << "value of " << t;
     }
     if (bytes % 2 == 1) {
       saw_odd = true;
       b = img;
       b[at.offset + bytes] = 1;
-      EXPECT_EQ(load_fixed(b), ATOME_ERR_BAD_TENSOR) << "padding after " << t;
+      EXPECT_EQ(load_with_fresh_crc(b), ATOME_ERR_BAD_TENSOR) << "padding after " << t;
     }
   }
   EXPECT_TRUE(saw_odd) << "d = 13 gives trit3 tensors of odd length";
@@ -231,7 +227,7 @@ TEST(CompactFormat, V1RulesStillHold) {
   ASSERT_EQ(atome_model_load(&m, v1.data(), v1.size()), ATOME_OK);
   EXPECT_EQ(m.format_major, 1u);
   put_u16(v1, kOffVersionMajor, kVersionMajorCompact);
-  EXPECT_NE(load_fixed(v1), ATOME_OK);
+  EXPECT_NE(load_with_fresh_crc(v1), ATOME_OK);
 }
 
 }  // namespace

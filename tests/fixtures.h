@@ -11,6 +11,12 @@
 
 namespace atome::test {
 
+// The original's 12 sensor heads, as its published files and receipts name them
+// (../shared/reference/original-superesp/).
+inline const char* const kOriginalSuperespHeads[] = {
+    "agri",     "air",   "anomaly",     "forecast", "motion", "occupancy",
+    "os_telem", "power", "sound_scene", "voice",    "water",  "wearable"};
+
 inline std::string shared_dir() {
   if (const char* env = std::getenv("ATOME_SHARED_DIR")) return env;
   return ATOME_DEFAULT_SHARED_DIR;  // set by tests/CMakeLists.txt to <repo>/../shared

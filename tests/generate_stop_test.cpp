@@ -16,14 +16,14 @@
 namespace atome::test {
 namespace {
 
-constexpr uint32_t kEndOfStory = 0x04;
-constexpr int kTokens = 24;
+constexpr uint32_t kStopByte = 0x04;
+constexpr int kStopTestTokens = 24;
 
 class GenerateStopTest : public CliTest {
  protected:
   nlohmann::json generate_json(const std::string& model, const std::string& flags) const {
     const CliResult r = run("generate --model " + shell_quote(model) + " -n " +
-                            std::to_string(kTokens) + " " + flags + " --json");
+                            std::to_string(kStopTestTokens) + " " + flags + " --json");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return nlohmann::json::parse(r.out);
   }
@@ -34,7 +34,7 @@ class GenerateStopTest : public CliTest {
 size_t first_new_token(const std::vector<uint32_t>& tokens) {
   for (size_t k = 2; k < tokens.size(); ++k) {
     const auto before_end = tokens.begin() + static_cast<ptrdiff_t>(k);
-    if (tokens[k] == kEndOfStory || std::count(tokens.begin(), before_end, kEndOfStory) > 0)
+    if (tokens[k] == kStopByte || std::count(tokens.begin(), before_end, kStopByte) > 0)
       return tokens.size();
     if (std::find(tokens.begin(), before_end, tokens[k]) == before_end) return k;
   }
@@ -54,7 +54,7 @@ TEST_F(GenerateStopTest, StopsAtEndOfStoryWithoutPrintingIt) {
     tokens = generate_json(path("a.atn"), "--prompt Hi --no-stop")
                  .at("tokens")
                  .get<std::vector<uint32_t>>();
-    ASSERT_EQ(tokens.size(), static_cast<size_t>(kTokens));
+    ASSERT_EQ(tokens.size(), static_cast<size_t>(kStopTestTokens));
     k = first_new_token(tokens);
     if (k < tokens.size()) break;
   }
@@ -63,7 +63,7 @@ TEST_F(GenerateStopTest, StopsAtEndOfStoryWithoutPrintingIt) {
   for (HostTensor& t : host.tensors) {
     if (t.kind != format::kUnembed) continue;
     const auto row = [&](uint32_t r) { return t.trits.begin() + r * t.cols; };
-    std::swap_ranges(row(kEndOfStory), row(kEndOfStory) + t.cols, row(tokens[k]));
+    std::swap_ranges(row(kStopByte), row(kStopByte) + t.cols, row(tokens[k]));
   }
   const std::string model = path("b.atn");
   write_bytes(model, write_native(host));
@@ -73,16 +73,16 @@ TEST_F(GenerateStopTest, StopsAtEndOfStoryWithoutPrintingIt) {
   EXPECT_EQ(stopped.at("tokens").get<std::vector<uint32_t>>(), want);
   EXPECT_EQ(stopped.at("stopped"), "end_of_story");
 
-  const CliResult text =
-      run("generate --model " + shell_quote(model) + " --prompt Hi -n " + std::to_string(kTokens));
+  const CliResult text = run("generate --model " + shell_quote(model) + " --prompt Hi -n " +
+                             std::to_string(kStopTestTokens));
   ASSERT_EQ(text.exit_code, 0) << text.err;
   const std::vector<uint8_t> printed(text.out.begin(), text.out.end());
   EXPECT_EQ(std::vector<uint32_t>(printed.begin(), printed.end()), want);
 
   const nlohmann::json no_stop = generate_json(model, "--prompt Hi --no-stop");
   const auto all = no_stop.at("tokens").get<std::vector<uint32_t>>();
-  ASSERT_EQ(all.size(), static_cast<size_t>(kTokens));
-  EXPECT_EQ(all[k], kEndOfStory);
+  ASSERT_EQ(all.size(), static_cast<size_t>(kStopTestTokens));
+  EXPECT_EQ(all[k], kStopByte);
   EXPECT_EQ(no_stop.at("stopped"), "max_tokens");
 }
 
@@ -93,7 +93,7 @@ TEST_F(GenerateStopTest, EmptyPromptStartsFromEndOfStory) {
   const nlohmann::json eot = generate_json(model, "--prompt \"$(printf '\\004')\" --no-stop");
   EXPECT_EQ(empty.at("first_logits"), eot.at("first_logits"));
   EXPECT_EQ(empty.at("tokens"), eot.at("tokens"));
-  EXPECT_EQ(empty.at("tokens").size(), static_cast<size_t>(kTokens));
+  EXPECT_EQ(empty.at("tokens").size(), static_cast<size_t>(kStopTestTokens));
 }
 
 }  // namespace

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "atome/atome.h"
+#include "engine/format.h"
+#include "host/byte_io.h"
 #include "host/file_io.h"
 #include "host/model_data.h"
 #include "host/owned_session.h"
@@ -34,6 +36,14 @@ inline LoadedModel load_legacy_as_native(const std::string& path) {
 }
 
 // Tests size sessions for the models they make; the --max-state limit is the CLI's business.
+// Loads an image after rewriting its CRC, so that a test's edit reaches the field checks
+// behind the checksum.
+inline atome_status load_with_fresh_crc(std::vector<uint8_t> image) {
+  put_u32(image, format::kOffCrc, format::image_crc32(image.data(), image.size()));
+  atome_model m;
+  return atome_model_load(&m, image.data(), image.size());
+}
+
 constexpr uint64_t kNoStateLimit = UINT64_MAX;
 
 }  // namespace atome::test

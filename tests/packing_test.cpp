@@ -160,16 +160,10 @@ size_t entry_of(const std::vector<uint8_t>& img, uint32_t t) {
   return read_u32(img.data() + kOffTableOffset) + static_cast<size_t>(t) * kTensorEntryBytes;
 }
 
-atome_status load_fixed(std::vector<uint8_t> img) {
-  put_u32(img, kOffCrc, image_crc32(img.data(), img.size()));
-  atome_model m;
-  return atome_model_load(&m, img.data(), img.size());
-}
-
 TEST(Trit3, LoaderAcceptsAndChecksBytes) {
   // d = 12: a row is 3 bytes with 3 padding digits; the conv (K = 3) 1 byte with 2.
   const std::vector<uint8_t> img = trit3_image(12, 3, 5);
-  ASSERT_EQ(load_fixed(img), ATOME_OK);
+  ASSERT_EQ(load_with_fresh_crc(img), ATOME_OK);
   EXPECT_EQ(read_u16(img.data() + kOffVersionMinor), kVersionMinorTrit3);
   atome_model m;
   ASSERT_EQ(atome_model_load(&m, img.data(), img.size()), ATOME_OK);
@@ -179,7 +173,7 @@ TEST(Trit3, LoaderAcceptsAndChecksBytes) {
   for (uint32_t v = 243; v <= 255; ++v) {
     std::vector<uint8_t> bad = img;
     bad[payload_of(img, 0) + 1] = static_cast<uint8_t>(v);  // embed row 0, byte 1
-    EXPECT_EQ(load_fixed(bad), ATOME_ERR_BAD_WEIGHTS) << v;
+    EXPECT_EQ(load_with_fresh_crc(bad), ATOME_ERR_BAD_WEIGHTS) << v;
   }
   // Padding digits must be 1 (trit 0): embed row 0's last byte has digits 2, 3, 4 as padding
   // (d = 12: 2 full bytes + 2 trits), so it lies in [117, 126) (121: both data trits 0); a
@@ -188,12 +182,12 @@ TEST(Trit3, LoaderAcceptsAndChecksBytes) {
   for (int v : {121, 117, 125, 120, 124}) {
     std::vector<uint8_t> ok = img;
     ok[last] = static_cast<uint8_t>(v);
-    EXPECT_EQ(load_fixed(ok), ATOME_OK) << v;
+    EXPECT_EQ(load_with_fresh_crc(ok), ATOME_OK) << v;
   }
   for (int v : {116, 126, 121 - 9, 121 + 9, 121 - 27, 121 + 27, 121 + 81, 121 - 81, 0, 242}) {
     std::vector<uint8_t> bad = img;
     bad[last] = static_cast<uint8_t>(v);
-    EXPECT_EQ(load_fixed(bad), ATOME_ERR_BAD_WEIGHTS) << v;
+    EXPECT_EQ(load_with_fresh_crc(bad), ATOME_ERR_BAD_WEIGHTS) << v;
   }
 }
 
@@ -206,7 +200,7 @@ TEST(Trit3, LoaderRejectsMixedPackings) {
     if (!is_trit_dtype(canonical_tensor(c, t).dtype)) continue;
     std::vector<uint8_t> bad = img;
     bad[entry_of(img, t) + kTeDtype] = kDtypeTrit2;
-    EXPECT_EQ(load_fixed(bad), ATOME_ERR_BAD_TENSOR) << "tensor " << t;
+    EXPECT_EQ(load_with_fresh_crc(bad), ATOME_ERR_BAD_TENSOR) << "tensor " << t;
   }
   // And the other way: a trit2 file with one trit3 tensor.
   const std::vector<uint8_t> two = write_native(random_model(c, 6));
@@ -216,9 +210,9 @@ TEST(Trit3, LoaderRejectsMixedPackings) {
     bad[entry_of(two, t) + kTeDtype] = kDtypeTrit3;
     // Tensor 0 flipped makes the file trit3: its own bytes may then fail first (BAD_WEIGHTS).
     if (t == 0)
-      EXPECT_NE(load_fixed(bad), ATOME_OK);
+      EXPECT_NE(load_with_fresh_crc(bad), ATOME_OK);
     else
-      EXPECT_EQ(load_fixed(bad), ATOME_ERR_BAD_TENSOR) << "tensor " << t;
+      EXPECT_EQ(load_with_fresh_crc(bad), ATOME_ERR_BAD_TENSOR) << "tensor " << t;
   }
   // The host writer refuses a mixed model.
   HostModel mixed = with_trit_dtype(random_model(c, 6), kDtypeTrit3);

@@ -169,14 +169,11 @@ TEST_F(SigningCli, BadKeysAndInputsAreOneLineErrors) {
   EXPECT_FALSE(file_exists(path("o.atome")));
 }
 
-const char* const kHeads[] = {"agri",     "air",   "anomaly",     "forecast", "motion", "occupancy",
-                              "os_telem", "power", "sound_scene", "voice",    "water",  "wearable"};
-
 TEST_F(SigningCli, OriginalReceiptsVerifyAgainstThePinnedSuiteKey) {
   const std::string dir = reference_path("original-superesp/");
   ATOME_REQUIRE_FIXTURE(dir + "suite_pubkey.txt");
   const std::string pinned = "--pubkey-file " + shell_quote(dir + "suite_pubkey.txt");
-  for (const char* head : kHeads) {
+  for (const char* head : kOriginalSuperespHeads) {
     const std::string h = dir + head;
     const CliResult r = run("verify --receipt " + shell_quote(h + ".att.json") + " " + pinned +
                             " " + shell_quote(h + ".atomecl"));
