@@ -60,8 +60,14 @@ void put_head(LongLine& line, const char* label, uint32_t h, const atome_head_re
   }
 }
 
-// The text heads and their one shared session, carved from the pool after the sensor heads'.
-int init_text(const AppsRunInput& in, size_t& used, void (*emit)(const char*)) {
+size_t aligned(size_t bytes) {
+  return (bytes + ATOME_STATE_ALIGN - 1) & ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
+}
+
+// Loads the two text models once, before the sensor heads: the shared arena is sized from them
+// and the text heads' init reads them.
+int load_text_models(const AppsRunInput& in, void (*emit)(const char*)) {
+  if (in.text_images[0] == nullptr) return 0;
   for (uint32_t t = 0; t < 2; ++t) {
     const atome_status st =
         atome_model_load(&in.text_models[t], in.text_images[t], in.text_image_bytes[t]);
@@ -70,9 +76,18 @@ int init_text(const AppsRunInput& in, size_t& used, void (*emit)(const char*)) {
       return 1;
     }
   }
-  const size_t bytes = (atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]) +
-                        ATOME_STATE_ALIGN - 1) &
-                       ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
+  return 0;
+}
+
+// The text heads' shared session bytes (0 without them); their models are loaded.
+size_t text_session_bytes(const AppsRunInput& in) {
+  if (in.text_images[0] == nullptr) return 0;
+  return aligned(atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]));
+}
+
+// The text heads and their one shared session, carved from the pool after the sensor heads'.
+int init_text(const AppsRunInput& in, size_t& used, void (*emit)(const char*)) {
+  const size_t bytes = text_session_bytes(in);
   // Shared: the runner's one arena (at the pool's start), given exactly the text heads' shared
   // size so that they take their shared mode and lay it out again per request.
   const size_t at = in.shared_session != 0 ? 0 : used;
@@ -153,26 +168,6 @@ int apply_op(const AppsRunInput& in, uint32_t op, void (*emit)(const char*)) {
   return 0;
 }
 
-size_t aligned(size_t bytes) {
-  return (bytes + ATOME_STATE_ALIGN - 1) & ~static_cast<size_t>(ATOME_STATE_ALIGN - 1);
-}
-
-// The text heads' shared session bytes (0 without them), loading their models.
-int text_bytes(const AppsRunInput& in, size_t& bytes, void (*emit)(const char*)) {
-  bytes = 0;
-  if (in.text_images[0] == nullptr) return 0;
-  for (uint32_t t = 0; t < 2; ++t) {
-    const atome_status st =
-        atome_model_load(&in.text_models[t], in.text_images[t], in.text_image_bytes[t]);
-    if (st != ATOME_OK) {
-      fail(emit, "text model load", atome_status_str(st));
-      return 1;
-    }
-  }
-  bytes = aligned(atome_text_shared_arena_bytes(&in.text_models[0], &in.text_models[1]));
-  return 0;
-}
-
 // Loads the heads into config: one arena per head carved from the pool, or (shared_session) one
 // arena for all of them, the largest session among the sensor and text heads.
 int load_heads(const AppsRunInput& in, atome_runner_config& config, size_t& used,
@@ -200,8 +195,7 @@ int load_heads(const AppsRunInput& in, atome_runner_config& config, size_t& used
     c.on_abstain = s.on_abstain;
   }
   if (in.shared_session != 0) {
-    size_t text = 0;
-    if (text_bytes(in, text, emit) != 0) return 1;
+    const size_t text = text_session_bytes(in);
     size_t bytes = aligned(atome_runner_shared_arena_bytes(loaded, in.n_heads));
     if (text > bytes) bytes = text;
     if (bytes == 0 || bytes > in.pool_bytes) {
@@ -261,7 +255,7 @@ int atome_apps_run(const AppsRunInput& in, void (*emit)(const char* line)) {
   }
   atome_runner_config config{};  // zero: no shared arena unless asked
   size_t used = 0;
-  if (load_heads(in, config, used, emit) != 0) return 1;
+  if (load_text_models(in, emit) != 0 || load_heads(in, config, used, emit) != 0) return 1;
   atome_apps_status as = atome_runner_init(in.runner, &config);
   if (as != ATOME_APPS_OK) {
     fail(emit, "runner init", atome_apps_status_str(as));
