@@ -24,6 +24,7 @@ import tempfile
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 import apps_all_heads  # noqa: E402
+from apps_stream_checks import assert_fault_statuses, assert_same_decisions  # noqa: E402
 
 
 def main():
@@ -53,15 +54,8 @@ def main():
     exact, s_exact = exact[:-1], exact[-1]
     always = [json.loads(x) for x in periods("--gate", "off")]
     always, s_always = always[:-1], always[-1]
-    assert len(exact) == len(always) == 400
-    keys = ("class", "p_q15", "margin_q15", "abstain", "logits_q16", "input", "reason")
-    for a, b in zip(exact, always):
-        for k in ("state", "class", "rule", "bad_input_mask", "budget_used"):
-            assert a[k] == b[k], (a["period"], k, a[k], b[k])
-        for ha, hb in zip(a["heads"], b["heads"]):
-            for k in keys:
-                assert ha.get(k) == hb.get(k), (a["period"], ha["name"], k, ha.get(k), hb.get(k))
-        assert a.get("commands") == b.get("commands"), a["period"]
+    assert len(exact) == 400
+    assert_same_decisions(exact, always)
     n_heads = len(exact[0]["heads"])
     print(f"exact gating, {n_heads} heads: {len(exact)} periods identical to always-run; "
           f"{s_exact['runs']} runs + {s_exact['gate_hits']} gate hits, skip rate "
@@ -74,13 +68,7 @@ def main():
 
     # 3. faults per sensor head (stream.py's places: head h in --head order = apps.json order).
     sensors = [h["name"] for h in cfg["heads"] if h.get("role") != "check"]
-    for h, name in enumerate(sensors):
-        for period, want in ((20 + 7 * h, "nan"), (30 + 7 * h, "flagged"),
-                             (40 + 7 * h, "wrong-length"), (50 + 7 * h, "missing"),
-                             (60 + 7 * h, "flagged")):
-            got = exact[period]["heads"][h]
-            assert got["name"] == name and got["input"] == want, (period, name, want, got)
-            assert got["action"] in ("bad-frame", "skipped"), (period, name, got)
+    assert_fault_statuses(exact, sensors)
     print(f"bad frames: nan / flagged / wrong-length / missing as defined for {len(sensors)} "
           "sensor heads")
 

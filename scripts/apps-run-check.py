@@ -29,6 +29,9 @@ import tempfile
 
 here = os.path.dirname(os.path.abspath(__file__))
 repo = os.path.dirname(here)
+sys.path.insert(0, here)
+from apps_stream_checks import assert_fault_statuses, assert_same_decisions  # noqa: E402
+
 PY = "/usr/bin/python3"  # Debian's, with python3-numpy (the generators need it)
 HEADS = {"telemetry": "os_telem", "air": "air", "power": "power"}
 CHECK = "air_check"  # apps.json's bad-reading head, fed air's channel 0 (runner index 3)
@@ -254,27 +257,15 @@ def main():
 
     exact, s_exact = periods()
     always, s_always = periods("--gate", "off")
-    assert len(exact) == len(always) == 400
-    keys = ("class", "p_q15", "margin_q15", "abstain", "logits_q16", "input", "reason")
-    for a, b in zip(exact, always):
-        for k in ("state", "class", "rule", "bad_input_mask", "budget_used"):
-            assert a[k] == b[k], (a["period"], k, a[k], b[k])
-        for ha, hb in zip(a["heads"], b["heads"]):
-            for k in keys:
-                assert ha.get(k) == hb.get(k), (a["period"], ha["name"], k, ha.get(k), hb.get(k))
-        assert a.get("commands") == b.get("commands"), a["period"]
+    assert len(exact) == 400
+    assert_same_decisions(exact, always)
     assert s_always["gate_hits"] == 0 and s_exact["gate_hits"] > 0
     print(f"exact gating: {len(exact)} periods, decisions identical to always-run; "
           f"{s_exact['runs']} runs + {s_exact['gate_hits']} gate hits, skip rate "
           f"{s_exact['skip_rate']:.1f} % (always-run: {s_always['runs']} runs)")
 
     # 2. bad frames at stream.py's places.
-    for h, name in enumerate(HEADS):
-        for period, want in ((20 + 7 * h, "nan"), (30 + 7 * h, "flagged"), (40 + 7 * h,
-                             "wrong-length"), (50 + 7 * h, "missing"), (60 + 7 * h, "flagged")):
-            got = exact[period]["heads"][h]
-            assert got["input"] == want, (period, name, want, got)
-            assert got["action"] in ("bad-frame", "skipped"), (period, name, got)
+    assert_fault_statuses(exact, list(HEADS))
     for p in exact:
         if p["heads"][0]["action"] == "bad-frame":
             assert p["rule"] in ("safe-no-evidence", "no-evidence", "enter-safe"), p
