@@ -33,3 +33,22 @@ foreach(core m3 m4 m4f m7 rv32imc)
   set_tests_properties(firmware.${core}.apps_nofloat PROPERTIES LABELS firmware
                        DEPENDS firmware.${core}.apps)
 endforeach()
+
+# The feature extractors on every core, the micro:bit included (firmware/app/frontends_run.cpp,
+# no model): every output integer of each extractor equals the host twin's (the same calls on the
+# same compile-time inputs), and the ELF, which links every extractor, is integer only.
+add_executable(atome_frontends_twin ${PROJECT_SOURCE_DIR}/firmware/frontends_twin.cpp
+                                    ${PROJECT_SOURCE_DIR}/firmware/app/frontends_run.cpp)
+target_include_directories(atome_frontends_twin PRIVATE ${PROJECT_SOURCE_DIR}/firmware)
+target_link_libraries(atome_frontends_twin PRIVATE atome_apps)
+foreach(core m0 m3 m4 m4f m7 rv32imc)
+  add_test(NAME firmware.${core}.frontends
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-frontends.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-frontends $<TARGET_FILE:atome_frontends_twin>)
+  set_tests_properties(firmware.${core}.frontends PROPERTIES LABELS firmware TIMEOUT 600)
+  add_test(NAME firmware.${core}.frontends_nofloat
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-frontends/atome_frontends_fw.elf)
+  set_tests_properties(firmware.${core}.frontends_nofloat PROPERTIES LABELS firmware
+                       DEPENDS firmware.${core}.frontends)
+endforeach()
