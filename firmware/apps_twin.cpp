@@ -33,16 +33,6 @@
 
 namespace {
 
-std::string text_of(const std::string& path) {
-  const std::vector<uint8_t> bytes = atome::read_file(path);
-  return std::string(bytes.begin(), bytes.end());
-}
-
-std::string folder_of(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
 void print_line(const char* line) {
   std::printf("%s\n", line);
 }
@@ -158,15 +148,14 @@ void write_header(const std::string& path, const atome_runner_config& rc, bool s
 
 int run(const std::string& config_path, const std::string& stream_path, const std::string& out) {
   using namespace atome;
-  const AppsConfig cfg = parse_apps_config(text_of(config_path), config_path);
+  const AppsConfig cfg = parse_apps_config(atome::read_text_file(config_path), config_path);
   const size_t n = cfg.heads.size();
   if (n > ATOME_RUNNER_MAX_HEADS) throw Error(config_path + ": too many heads");
   std::vector<std::unique_ptr<ModelFile>> models;
   std::vector<std::vector<std::string>> classes;
   std::vector<std::string> telemetry_classes, names;
   for (const AppsHeadConfig& h : cfg.heads) {
-    const std::string path =
-        h.model.rfind('/', 0) == 0 ? h.model : folder_of(config_path) + h.model;
+    const std::string path = atome::path_beside(config_path, h.model);
     models.push_back(std::make_unique<ModelFile>(load_model_file(path)));
     models.back()->path = path;
     classes.push_back(class_spec_of(models.back()->model).classes);
@@ -202,14 +191,16 @@ int run(const std::string& config_path, const std::string& stream_path, const st
                 c.on_abstain};
   }
   std::fclose(windows);
-  const AppsStream stream = read_apps_stream(text_of(stream_path), names, stream_path);
+  const AppsStream stream =
+      read_apps_stream(atome::read_text_file(stream_path), names, stream_path);
   const Packed p = pack(stream, toks);
   const Ops ops = pack_ops(stream);
   write_header(out, rc, cfg.shared_session, stream.periods.size(), p, ops);
   // The text heads, when a row needs them (apps.json's "text"; none: a one-line error).
   std::unique_ptr<ModelFile> text_models[2];
   if (ops.commands) {
-    const AppsTextConfig tc = parse_apps_text_config(text_of(config_path), config_path);
+    const AppsTextConfig tc =
+        parse_apps_text_config(atome::read_text_file(config_path), config_path);
     FILE* tf = std::fopen((out + ".text").c_str(), "w");
     if (tf == nullptr) throw Error(out + ".text: cannot write");
     std::fprintf(tf, "%s\n%s\n", tc.bucket.c_str(), tc.command.c_str());

@@ -34,11 +34,6 @@ struct AppsRunOptions {
   std::string gate;  // "" or "off"
 };
 
-std::string folder_of(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
 // What the line and JSON say about a head's input beyond the runner's status: the host knows
 // when a frame was dropped for a NaN.
 const char* input_name(uint32_t input_status, bool nan) {
@@ -72,7 +67,7 @@ void run_apps(const AppsRunOptions& o) {
   std::vector<std::vector<std::string>> classes;
   std::vector<std::string> telemetry_classes, names;
   for (const AppsHeadConfig& h : cfg.heads) {
-    const std::string path = h.model.rfind('/', 0) == 0 ? h.model : folder_of(o.config) + h.model;
+    const std::string path = path_beside(o.config, h.model);
     models.push_back(std::make_unique<ModelFile>(load_model_file(path)));
     const atome_model& m = models.back()->model;
     if (m.config.arch != ATOME_ARCH_CLASSIFIER || m.class_meta == nullptr ||

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "host/errors.h"
+#include "host/file_io.h"
 
 namespace atome {
 namespace {
@@ -11,17 +12,12 @@ namespace {
   throw FormatError(name + ": " + field + ": " + what);
 }
 
-std::string folder_of(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
-}
-
 std::string path_field(const nlohmann::json& t, const char* key, const std::string& name) {
   const std::string field = std::string("text.") + key;
   if (!t.contains(key) || !t.at(key).is_string() || t.at(key).get<std::string>().empty())
     bad(name, field, "missing (a model path, relative to the json)");
   const std::string p = t.at(key).get<std::string>();
-  return p[0] == '/' ? p : folder_of(name) + p;
+  return path_beside(name, p);
 }
 
 }  // namespace

@@ -34,6 +34,12 @@ std::string read_text_file(const std::string& path) {
   return std::string(bytes.begin(), bytes.end());
 }
 
+std::string path_beside(const std::string& config_file, const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  const size_t slash = config_file.find_last_of('/');
+  return (slash == std::string::npos ? "" : config_file.substr(0, slash + 1)) + path;
+}
+
 // Atomic replace: a unique temporary file in the same directory, written and fsync'ed, renamed
 // over the target, then the directory fsync'ed — after a crash or power loss the target is the
 // old file or the complete new one, never a torn write.
