@@ -251,6 +251,36 @@ def crc32_image(b, file_bytes):
     return crc & 0xFFFFFFFF
 
 
+def valid_config(b, no_unembed):
+    """The config block (section 3), checked against section 3's rules."""
+    cfg = read_config(b)
+    cfg["no_unembed"] = no_unembed
+    rule = config_valid(cfg)
+    if rule is not None:
+        raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
+    return cfg
+
+
+def check_trit3_rows(t, payload, rows, cols):
+    """Section 5.3: every byte < 243; a row's padding digits are 1 (trit 0)."""
+    rb = (cols + 4) // 5
+    pad = 5 * rb - cols
+    for r in range(rows):
+        row = payload[r * rb:(r + 1) * rb]
+        if max(row) >= 243:
+            raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
+        if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
+            raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
+
+
+def check_int_values(t, kind, values):
+    """Section 16.2: |value| <= 32767 for the SSM decay, <= 2^27 for the other int vectors."""
+    limit = 32767 if kind == SSM_A else (1 << 27)
+    for i, v in enumerate(values):
+        if v > limit or v < -limit:
+            raise Reject(BAD_WEIGHTS, "tensor %d: value %d = %d out of range" % (t, i, v))
+
+
 def validate(b):
     """Returns a dict describing the file, or raises Reject(status, why)."""
     n = len(b)
@@ -288,11 +318,7 @@ def validate(b):
     if any(b[reserved_from:128]):
         raise Reject(BAD_HEADER, "reserved header bytes %d..127 not zero" % reserved_from)
     check_sig_block(b, file_bytes, flags)
-    cfg = read_config(b)                                             # 16
-    cfg["no_unembed"] = 1 if minor >= 3 and cfg["arch"] == 2 else 0
-    rule = config_valid(cfg)
-    if rule is not None:
-        raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
+    cfg = valid_config(b, no_unembed=1 if minor >= 3 and u32(b, 40) == 2 else 0)  # 16
     tensor_count = u32(b, 28)                                        # 17
     want_count = expected_tensor_count(cfg)
     if tensor_count != want_count:
@@ -359,21 +385,9 @@ def validate(b):
                 if bits & 0x7F800000 == 0x7F800000:
                     raise Reject(BAD_WEIGHTS, "tensor %d: value %d not finite" % (t, i))
         elif dtype == DT_TRIT3:
-            # 20f (trit3): bytes < 243; padding digits are 1 (trit 0)
-            rb = (cols + 4) // 5
-            pad = 5 * rb - cols
-            for r in range(rows):
-                row = payload[r * rb:(r + 1) * rb]
-                if max(row) >= 243:
-                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
-                if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
-                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
+            check_trit3_rows(t, payload, rows, cols)                 # 20f (trit3)
         elif dtype == DT_I32:
-            # 20e (section 16.2): |value| <= 32767 for the SSM decay, <= 2^27 for the others
-            limit = 32767 if kind == SSM_A else (1 << 27)
-            for i, (v,) in enumerate(struct.iter_unpack("<i", payload)):
-                if v > limit or v < -limit:
-                    raise Reject(BAD_WEIGHTS, "tensor %d: value %d = %d out of range" % (t, i, v))
+            check_int_values(t, kind, [v for (v,) in struct.iter_unpack("<i", payload)])  # 20e
         else:
             # 20f
             rb = (cols + 3) // 4
@@ -412,11 +426,7 @@ def validate_compact(b, file_bytes, flags, stored_crc):
     if any(b[96:128]):                                               # 18.5.1
         raise Reject(BAD_HEADER, "reserved header bytes 96..127 not zero")
     check_sig_block(b, file_bytes, flags)
-    cfg = read_config(b)                                             # 18.5.2
-    cfg["no_unembed"] = 0
-    rule = config_valid(cfg)
-    if rule is not None:
-        raise Reject(BAD_CONFIG, "config rule %d of section 3 fails" % rule)
+    cfg = valid_config(b, no_unembed=0)                              # 18.5.2
     if cfg["numerics"] != NUM_Q15:
         raise Reject(BAD_HEADER, "a compact file is q15 (numerics 2), not %d" % cfg["numerics"])
     specs = canonical_tensors(cfg, DT_TRIT3)                         # 18.5.3
@@ -446,22 +456,12 @@ def validate_compact(b, file_bytes, flags, stored_crc):
             it += 1
             if alpha >= (1 << 28):
                 raise Reject(BAD_TENSOR, "tensor %d: Q24 alpha 0x%08x not below 2^28" % (t, alpha))
-            rb = (cols + 4) // 5
-            pad = 5 * rb - cols
-            for r in range(rows):
-                row = payload[r * rb:(r + 1) * rb]
-                if max(row) >= 243:
-                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: trit3 byte >= 243" % (t, r))
-                if any((row[-1] // 3 ** k) % 3 != 1 for k in range(5 - pad, 5)):
-                    raise Reject(BAD_WEIGHTS, "tensor %d row %d: padding digit not 1" % (t, r))
+            check_trit3_rows(t, payload, rows, cols)
             ent.update(dtype=DT_TRIT3, scale_bits=alpha, scale=f32_at(struct.pack("<I", alpha), 0),
                        payload=payload, shift=shift)
         else:
-            limit = 32767 if kind == SSM_A else (1 << 27)
             vals = [v * (1 << shift) for (v,) in struct.iter_unpack("<h", payload)]
-            for i, v in enumerate(vals):
-                if v > limit or v < -limit:
-                    raise Reject(BAD_WEIGHTS, "tensor %d: value %d = %d out of range" % (t, i, v))
+            check_int_values(t, kind, vals)
             ent.update(dtype=DT_I32, scale_bits=0, shift=shift,
                        payload=struct.pack("<%di" % len(vals), *vals))
         if any(b[off + size:off + pad2(size)]):

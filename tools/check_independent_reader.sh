@@ -106,7 +106,8 @@ engine_status_of() {  # the status whose atome_status_str the CLI's message carr
 }
 if [ "$MODE" = corrupt ] || [ "$MODE" = all ]; then
   CASES=$TMP/cases
-  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" "$MODEL_A8" "$MODEL_Q15" "$MODEL_CLS" || exit 1
+  "$PY" "$TOOLS/corrupt_cases.py" "$MODEL" "$CASES" "$MODEL_A8" "$MODEL_Q15" "$MODEL_CLS" "$MODEL3" \
+    "$MODEL_Q15_C" || exit 1
   n=0
   while IFS=$'\t' read -r name file expect status; do
     n=$((n + 1))

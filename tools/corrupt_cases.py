@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derive hand-made variants of a valid ATOMENAT file, one per rule of FORMAT.md section 9.
 
-usage: corrupt_cases.py VALID_NATIVE_FILE OUT_DIR [A8_FILE Q15_FILE]
+usage: corrupt_cases.py VALID_NATIVE_FILE OUT_DIR [A8_FILE Q15_FILE [CLASSIFIER [TRIT3 [COMPACT]]]]
 
 Writes OUT_DIR/<name>.atn for every case and OUT_DIR/cases.json, a list of
 {"name": ..., "file": ..., "expect": status-number, "status": status-name}.  The expected status
@@ -15,6 +15,9 @@ least one layer containing the CONV pathway with conv_kernel % 4 != 0 for the pa
 With A8_FILE and Q15_FILE (the same model converted with `atome convert --numerics a8|q15`), also
 writes the cases of the version 1.1 fields (section 16): numerics, act_bits, norm_eps_q24, the
 reserved bytes of each minor version, the i32 dtype, i32 value ranges and the Q24 trit scale.
+With CLASSIFIER (a 1.3 file), the metadata section's cases (section 17); with TRIT3 (the model
+with --packing trit3), the base-3 rows' (section 5.3); with COMPACT (a q15 model with --layout
+compact), one case per rule of section 18.5.
 """
 
 import json
@@ -173,6 +176,72 @@ def numerics_cases(add, f32_file, a8_file, q15_file):
         add("q15_ssm_b_2pow27_ok", ed(q15b, (bo, "<i", 1 << 27)), R.OK)  # only SSM_A is Q15
         add("q15_ssm_b_2pow27_plus_1", ed(q15b, (bo, "<i", (1 << 27) + 1)), R.BAD_WEIGHTS)
     add("q15_trit_code_10", ed(q15b, (ents[0]["offset"] + 5, "<B", 0x02 << 4)), R.BAD_WEIGHTS)
+
+
+def trit3_cases(add, path):
+    """A version 1 file with base-3 packing (section 5.3, check 20f): byte and padding digits of a
+    row, and one trit tensor left in 2-bit packing (one packing per file: check 20a)."""
+    base = open(path, "rb").read()
+    info = R.validate(base)
+    ents = info["tensors"]
+    t = next(i for i, e in enumerate(ents) if e["dtype"] == R.DT_TRIT3 and e["cols"] % 5)
+    e, rb = ents[t], (ents[t]["cols"] + 4) // 5
+
+    def edit(name, fn, expect):
+        b = bytearray(base)
+        fn(b)
+        add("t3_" + name, fix_crc(b), expect)
+
+    edit("valid_ok", lambda b: None, R.OK)
+    edit("byte_243", lambda b: b.__setitem__(e["offset"], 243), R.BAD_WEIGHTS)
+    edit("padding_digit_0", lambda b: b.__setitem__(e["offset"] + rb - 1, 0), R.BAD_WEIGHTS)
+    t2 = next(i for i, x in enumerate(ents) if i > 0 and x["dtype"] == R.DT_TRIT3)
+    edit("one_tensor_trit2", lambda b: b.__setitem__(info["table_offset"] + 32 * t2 + 4,
+                                                      R.DT_TRIT2), R.BAD_TENSOR)
+
+
+def compact_cases(add, path):
+    """A version 2.0 compact q15 file, one case per rule of section 18.5, each with the CRC
+    repaired so that the rule under test decides."""
+    base = open(path, "rb").read()
+    info = R.validate(base)
+    assert info.get("layout") == "compact"
+    ents = info["tensors"]
+    n = len(ents)
+    n_trit = sum(1 for e in ents if e["dtype"] == R.DT_TRIT3)
+    shifts_at = R.HEADER_BYTES + 2 * n_trit
+
+    def edit(name, expect, *edits):
+        b = bytearray(base)
+        for off, fmt, v in edits:
+            struct.pack_into(fmt, b, off, v)
+        add("c_" + name, fix_crc(b), expect)
+
+    edit("valid_ok", R.OK)
+    edit("reserved_100", R.BAD_HEADER, (100, "<B", 1))
+    edit("numerics_a8", R.BAD_HEADER, (88, "<I", R.NUM_A8), (92, "<I", 0))  # a valid a8 config
+    edit("numerics_3", R.BAD_CONFIG, (88, "<I", 3))
+    edit("tensor_count_plus_1", R.BAD_TENSOR, (28, "<I", n + 1))
+    edit("table_offset_144", R.BAD_HEADER, (32, "<I", 144))
+    edit("payload_offset_plus_2", R.BAD_HEADER, (36, "<I", info["payload_offset"] + 2))
+    if (shifts_at + n) % 2:
+        edit("shift_table_padding", R.BAD_HEADER, (shifts_at + n, "<B", 1))
+    v = next(i for i, e in enumerate(ents) if e["dtype"] != R.DT_TRIT3)
+    edit("shift_16", R.BAD_TENSOR, (shifts_at + v, "<B", 16))
+    t = next(i for i, e in enumerate(ents) if e["dtype"] == R.DT_TRIT3)  # alpha table entry 0
+    edit("alpha_2pow28", R.BAD_TENSOR, (R.HEADER_BYTES, "<H", 0x8000), (shifts_at + t, "<B", 13))
+    edit("alpha_below_2pow28_ok", R.OK, (R.HEADER_BYTES, "<H", 0x7FFF), (shifts_at + t, "<B", 13))
+    edit("trit3_byte_243", R.BAD_WEIGHTS, (ents[t]["offset"], "<B", 243))
+    p = next(i for i, e in enumerate(ents) if e["dtype"] == R.DT_TRIT3 and e["cols"] % 5)
+    rb = (ents[p]["cols"] + 4) // 5
+    edit("trit3_padding_digit_0", R.BAD_WEIGHTS, (ents[p]["offset"] + rb - 1, "<B", 0))
+    a = next(i for i, e in enumerate(ents) if e["kind"] == R.SSM_A)
+    edit("ssm_decay_over_32767", R.BAD_WEIGHTS, (ents[a]["offset"], "<h", 0x4000),
+         (shifts_at + a, "<B", 1))
+    edit("ssm_decay_32767_ok", R.OK, (ents[a]["offset"], "<h", 32767), (shifts_at + a, "<B", 0))
+    odd = next((i for i, e in enumerate(ents) if e["bytes"] % 2), None)
+    if odd is not None:
+        edit("tensor_padding", R.BAD_TENSOR, (ents[odd]["offset"] + ents[odd]["bytes"], "<B", 1))
 
 
 def main():
@@ -373,6 +442,10 @@ def main():
         numerics_cases(add, src, sys.argv[3], sys.argv[4])
     if len(sys.argv) > 5:
         classifier_cases(add, sys.argv[5])
+    if len(sys.argv) > 6:
+        trit3_cases(add, sys.argv[6])
+    if len(sys.argv) > 7:
+        compact_cases(add, sys.argv[7])
 
     with open(os.path.join(out, "cases.json"), "w") as fh:
         json.dump(cases, fh, indent=1)
