@@ -1,4 +1,4 @@
-// The front-end firmware's host twin (scripts/firmware-frontends.sh): the same extractor calls on
+// The front-end firmware's host twin (scripts/firmware-twin.sh): the same extractor calls on
 // the same compile-time inputs (firmware/app/frontends_run.cpp), built with the host compiler
 // against the host's apps library; its lines are what every core must print.
 #include <cstdio>

@@ -8,17 +8,16 @@ block frontends-report) and printed.
 For each core, firmware/app/frontends_run.cpp (atome_frontends_fw, no model) runs each extractor
 once on its compile-time input, bracketing the call with atome_bench_mark(); region i's count is
 mark[2i+1] - mark[2i] minus the empty region's (the bracketing itself). Equality with the host,
-not speed, is what CTest checks (scripts/firmware-frontends.sh). Needs the cross compilers and
+not speed, is what CTest checks (scripts/firmware-twin.sh). Needs the cross compilers and
 QEMU (scripts/install-deps.sh --firmware).
 """
 import argparse
 import os
 import re
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from kernel_report import CORES, REPO, run  # noqa: E402
+from kernel_report import CORES, REPO, run, run_marked  # noqa: E402
 from results_block import replace_block  # noqa: E402
 
 # What each region computes, on which input (firmware/app/frontends_run.cpp's signals).
@@ -37,23 +36,8 @@ INPUTS = {
 
 
 def measure(core, work, plugin):
-    toolchain, nm, qemu = CORES[core]
-    build = os.path.join(work, core)
-    run(["cmake", "-S", f"{REPO}/firmware", "-B", build,
-         f"-DCMAKE_TOOLCHAIN_FILE={REPO}/firmware/cmake/{toolchain}.cmake", f"-DATOME_CORE={core}"])
-    run(["cmake", "--build", build, "--target", "atome_frontends_fw"])
-    elf = os.path.join(build, "atome_frontends_fw.elf")
-    symbols = run([nm, elf])
-    addr = int(re.search(r"^([0-9a-f]+) T atome_bench_mark$", symbols, re.M).group(1), 16) & ~1
-    log = os.path.join(build, "marks.log")
-    r = subprocess.run(qemu + ["-nographic", "-semihosting-config", "enable=on,target=native",
-                               "-kernel", elf, "-plugin", f"{plugin},mark={addr:#x}", "-d",
-                               "plugin", "-D", log], capture_output=True, text=True, timeout=600)
-    out = r.stdout + r.stderr
-    if r.returncode != 0 or "done OK" not in out:
-        sys.exit(f"{core}: the front-end firmware failed (exit {r.returncode}):\n{out}")
+    out, marks = run_marked(core, work, plugin, "atome_frontends_fw")
     names = re.findall(r"^fe (\S+) st 0", out, re.M)
-    marks = [int(n) for n in re.findall(r"^mark \d+ (\d+)$", open(log).read(), re.M)]
     assert len(marks) == 2 * len(names), f"{core}: {len(marks)} marks for {len(names)} regions"
     counts = {n: marks[2 * i + 1] - marks[2 * i] for i, n in enumerate(names)}
     empty = counts.pop("empty")

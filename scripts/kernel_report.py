@@ -35,23 +35,30 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
 
 
-def measure(core, work, plugin):
+def run_marked(core, work, plugin, target):
+    """Builds firmware/'s TARGET (no model) for the core in WORK/core, runs it under QEMU with the
+    instruction-count plugin marking atome_bench_mark, and returns its output and the running
+    instruction count at each mark; exits when the program fails or does not end "done OK"."""
     toolchain, nm, qemu = CORES[core]
     build = os.path.join(work, core)
     run(["cmake", "-S", f"{REPO}/firmware", "-B", build,
          f"-DCMAKE_TOOLCHAIN_FILE={REPO}/firmware/cmake/{toolchain}.cmake", f"-DATOME_CORE={core}"])
-    run(["cmake", "--build", build, "--target", "atome_kernel_bench"])
-    elf = os.path.join(build, "atome_kernel_bench.elf")
+    run(["cmake", "--build", build, "--target", target])
+    elf = os.path.join(build, target + ".elf")
     addr = int(re.search(r"^([0-9a-f]+) T atome_bench_mark$", run([nm, elf]), re.M).group(1), 16) & ~1
     log = os.path.join(build, "marks.log")
     r = subprocess.run(qemu + ["-nographic", "-semihosting-config", "enable=on,target=native", "-kernel", elf,
                                "-plugin", f"{plugin},mark={addr:#x}", "-d", "plugin", "-D", log],
                        capture_output=True, text=True, timeout=600)
     out = r.stdout + r.stderr
-    regions = re.findall(r"^region (\S+) (\S+) (\d+) (OK|FAIL)$", out, re.M)
-    marks = [int(n) for n in re.findall(r"^mark \d+ (\d+)$", open(log).read(), re.M)]
     if r.returncode != 0 or "done OK" not in out:
-        sys.exit(f"{core}: the kernel bench failed (exit {r.returncode}):\n{out}")
+        sys.exit(f"{core}: {target} failed (exit {r.returncode}):\n{out}")
+    return out, [int(n) for n in re.findall(r"^mark \d+ (\d+)$", open(log).read(), re.M)]
+
+
+def measure(core, work, plugin):
+    out, marks = run_marked(core, work, plugin, "atome_kernel_bench")
+    regions = re.findall(r"^region (\S+) (\S+) (\d+) (OK|FAIL)$", out, re.M)
     assert len(marks) == 2 * len(regions), f"{core}: {len(marks)} marks for {len(regions)} regions"
     counts = {}
     for i, (kernel, what, _, _) in enumerate(regions):

@@ -197,7 +197,8 @@ target_include_directories(atome_fixed_edges_twin PRIVATE ${PROJECT_SOURCE_DIR}/
                                                           ${PROJECT_SOURCE_DIR}/src)
 foreach(core m0 m3 m4 m4f m7 rv32imc)
   add_test(NAME firmware.${core}.fixed_edges
-    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-fixed-edges.sh ${core}
-            ${CMAKE_BINARY_DIR}/fw/${core}-fixed-edges $<TARGET_FILE:atome_fixed_edges_twin>)
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-twin.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-fixed-edges atome_fixed_edges
+            $<TARGET_FILE:atome_fixed_edges_twin>)
   set_tests_properties(firmware.${core}.fixed_edges PROPERTIES LABELS firmware TIMEOUT 300)
 endforeach()

@@ -43,8 +43,9 @@ target_include_directories(atome_frontends_twin PRIVATE ${PROJECT_SOURCE_DIR}/fi
 target_link_libraries(atome_frontends_twin PRIVATE atome_apps)
 foreach(core m0 m3 m4 m4f m7 rv32imc)
   add_test(NAME firmware.${core}.frontends
-    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-frontends.sh ${core}
-            ${CMAKE_BINARY_DIR}/fw/${core}-frontends $<TARGET_FILE:atome_frontends_twin>)
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-twin.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-frontends atome_frontends_fw
+            $<TARGET_FILE:atome_frontends_twin>)
   set_tests_properties(firmware.${core}.frontends PROPERTIES LABELS firmware TIMEOUT 600)
   add_test(NAME firmware.${core}.frontends_nofloat
     COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}

@@ -6,7 +6,7 @@
 //   <helper> n=<cases> hash=<FNV-1a of the results> bad=<results unequal to the definition>
 // then "done OK" (exit 0) or "done FAIL" (exit 1). The same source built for the host
 // (ATOME_FIXED_EDGES_HOST: atome_fixed_edges_twin, the portable forms, which the FixedPoint host
-// tests check) prints the lines the firmware must print (scripts/firmware-fixed-edges.sh diffs
+// tests check) prints the lines the firmware must print (scripts/firmware-twin.sh diffs
 // them), so a core-specific form that differs anywhere is caught twice: bad != 0 on the device
 // and a hash unequal to the host's. The whole-model parity tests cannot do this: a model's
 // activations never reach the saturation edges.

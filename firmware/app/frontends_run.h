@@ -2,7 +2,7 @@
 // apps/ runs once on a deterministic synthetic signal and prints one line with its status and
 // every output integer. Shared by the firmware (frontends_main.cpp) and its host twin
 // (firmware/frontends_twin.cpp), so that the two print the same lines exactly when the extractors
-// compute the same bits on the core as on the host (scripts/firmware-frontends.sh); each call is
+// compute the same bits on the core as on the host (scripts/firmware-twin.sh); each call is
 // bracketed by two calls to `mark` for the QEMU instruction-count plugin
 // (scripts/frontends_report.py).
 #ifndef ATOME_FIRMWARE_FRONTENDS_RUN_H
