@@ -12,6 +12,7 @@ constexpr uint32_t kNfftLog2 = 9, kNfft = 512, kNmel = 26;
 constexpr int kDctFrac = 20;
 constexpr int64_t kLn2Q30 = 744261118;     // round(ln(2) * 2^30)
 constexpr int32_t kLnFloorQ16 = -1509025;  // round(ln(1e-10) * 2^16)
+static_assert(sizeof(atome_mfcc_work::prev_mel) / sizeof(int32_t) == kNmel, "one per mel band");
 
 // ln of the mel energies of one frame, Q16.16.
 void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_mel) {
@@ -39,21 +40,28 @@ void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_
   }
 }
 
-// Sums each segment's per-frame c0..c(n_ceps-1) (Q16) into work->acc (index s * 8 + k) and, when
-// sq is set, each coefficient's squares over all frames into work->sq (Q32). *frames_out: the
-// frame count.
+// What sum_frames accumulates besides the segment sums.
+enum class Extra { kNone, kClipSquares, kScene };
+
+// Sums each segment's per-frame c0..c(n_ceps-1) (Q16) into work->acc (index s * 8 + k); with
+// kClipSquares also each coefficient's squares over all frames into work->sq (Q32); with kScene
+// each segment's c0 squares (work->seg_sq, Q32) and spectral flux (work->flux, Q16) and the
+// clip's smallest frame c0 (work->c0_min). *frames_out: the frame count.
 atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
-                             atome_mfcc_work* work, bool sq, uint32_t* frames_out) {
+                             atome_mfcc_work* work, Extra what, uint32_t* frames_out) {
+  const bool sq = what == Extra::kClipSquares;
+  const bool scene = what == Extra::kScene;
   if (audio == nullptr || work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS) return ATOME_APPS_ERR_BAD_CONFIG;
   if (n_ceps == 0 || n_ceps > ATOME_MFCC_NCEP) return ATOME_APPS_ERR_BAD_CONFIG;
   if (n < ATOME_MFCC_FRAME) return ATOME_APPS_ERR_BAD_LENGTH;
   const size_t frames_z = 1 + (n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP;
-  if (frames_z < segments || (sq && frames_z > ATOME_MFCC_CMVN_MAX_FRAMES))
+  if (frames_z < segments || (what != Extra::kNone && frames_z > ATOME_MFCC_CMVN_MAX_FRAMES))
     return ATOME_APPS_ERR_BAD_LENGTH;
   const uint32_t frames = uint32_t(frames_z);
   for (uint32_t i = 0; i < segments * ATOME_MFCC_NCEP; ++i) work->acc[i] = 0;
   for (uint32_t k = 0; k < ATOME_MFCC_NCEP; ++k) work->sq[k] = 0;
+  for (uint32_t i = 0; i < ATOME_MFCC_MAX_SEGMENTS; ++i) work->seg_sq[i] = work->flux[i] = 0;
   // numpy.array_split: the first frames % segments parts have one frame more.
   const uint32_t base = frames / segments, extra = frames % segments;
   uint32_t seg = 0, left = base + (extra > 0 ? 1 : 0);
@@ -66,6 +74,20 @@ atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, 
       c = (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
       work->acc[seg * ATOME_MFCC_NCEP + k] += c;
       if (sq) work->sq[k] += c * c;  // |c| < 2^23: < 2^46 a frame, < 2^56 over 1024 frames
+      if (scene && k == 0) {
+        work->seg_sq[seg] += c * c;  // the same bound
+        if (f == 0 || c < work->c0_min) work->c0_min = c;
+      }
+    }
+    if (scene) {
+      // The first frame has no predecessor: its flux is 0 (mfcc.py scene() does the same).
+      int64_t flux = 0;  // 26 terms < 2^22 each
+      for (uint32_t m = 0; m < kNmel; ++m) {
+        const int64_t d = int64_t(log_mel[m]) - work->prev_mel[m];
+        if (f > 0) flux += d < 0 ? -d : d;
+        work->prev_mel[m] = log_mel[m];
+      }
+      work->flux[seg] += flux;
     }
     if (--left == 0 && ++seg < segments) left = base + (seg < extra ? 1 : 0);
   }
@@ -88,7 +110,7 @@ atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
   if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   uint32_t frames = 0;
   const atome_apps_status st =
-      sum_frames(audio, n, segments, ATOME_MFCC_NCEP, work, false, &frames);
+      sum_frames(audio, n, segments, ATOME_MFCC_NCEP, work, Extra::kNone, &frames);
   if (st != ATOME_APPS_OK) return st;
   for (uint32_t s = 0; s < segments; ++s) {
     const int64_t len = segment_len(frames, segments, s);
@@ -104,7 +126,8 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
   using namespace atome::apps;
   if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   uint32_t frames = 0;
-  const atome_apps_status st = sum_frames(audio, n, segments, n_ceps, work, true, &frames);
+  const atome_apps_status st =
+      sum_frames(audio, n, segments, n_ceps, work, Extra::kClipSquares, &frames);
   if (st != ATOME_APPS_OK) return st;
   constexpr int64_t kSdFloorQ16 = 655;  // 0.01: a constant coefficient (digital silence)
   for (uint32_t k = 0; k < n_ceps; ++k) {
@@ -121,6 +144,30 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
           div_round(work->acc[s * ATOME_MFCC_NCEP + k], segment_len(frames, segments, s));
       out_q16[s * n_ceps + k] = saturate32(div_round_shifted(avg - mu, sd, 16));
     }
+  }
+  return ATOME_APPS_OK;
+}
+
+atome_apps_status atome_mfcc_scene(const int16_t* audio, size_t n, uint32_t segments,
+                                   atome_mfcc_work* work, int32_t* out_q16) {
+  using namespace atome::apps;
+  if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  uint32_t frames = 0;
+  // c0..c5: the level from c0, the shape from c1..c5 (c6, c7 make room for flux and c0_sd).
+  const atome_apps_status st = sum_frames(audio, n, segments, 6, work, Extra::kScene, &frames);
+  if (st != ATOME_APPS_OK) return st;
+  for (uint32_t s = 0; s < segments; ++s) {
+    const int64_t len = segment_len(frames, segments, s);
+    const int64_t* acc = work->acc + s * ATOME_MFCC_NCEP;
+    int32_t* out = out_q16 + s * ATOME_MFCC_SCENE_NCH;
+    const int64_t c0 = div_round(acc[0], len);  // Q16
+    out[0] = saturate32(c0 - work->c0_min);
+    for (uint32_t k = 1; k < 6; ++k) out[k] = saturate32(div_round(acc[k], len));
+    out[6] = saturate32(div_round(work->flux[s], len * int64_t(kNmel)));
+    // Population variance E[c0^2] - mean^2 in Q32 (both terms < 2^46).
+    int64_t var = div_round(work->seg_sq[s], len) - c0 * c0;
+    if (var < 0) var = 0;
+    out[7] = saturate32(int64_t(isqrt_round(uint64_t(var))));
   }
   return ATOME_APPS_OK;
 }

@@ -31,14 +31,16 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
     clips = []
-    original = mfcc.mfcc
 
-    def recording_mfcc(x, segments, **kw):
-        q = np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype("<i2")
-        clips.append(q)
-        return original(q.astype(float) / 32768.0, segments, **kw)
+    def recording(original):
+        def front_end(x, segments, **kw):
+            q = np.clip(np.round(np.asarray(x) * 32768.0), -32768, 32767).astype("<i2")
+            clips.append(q)
+            return original(q.astype(float) / 32768.0, segments, **kw)
+        return front_end
 
-    mfcc.mfcc = recording_mfcc
+    mfcc.mfcc = recording(mfcc.mfcc)  # voice
+    mfcc.scene = recording(mfcc.scene)  # sound_scene (version 2)
     module = importlib.import_module(a.head)
     n = common.write_head(module, a.out, a.seed, a.scale)
     assert len(clips) == n, (len(clips), n)

@@ -1,7 +1,8 @@
 // Host driver of the fixed-point MFCC (apps/mfcc.cpp) for scripts/mfcc-agreement.sh: reads clips
 // of int16 little-endian audio, writes one feature CSV row per clip (no header), the Q16.16
 // results printed exactly. Usage: atome_apps_mfcc_features AUDIO.s16 CLIP_SAMPLES SEGMENTS
-// [cmvn N_CEPS] (cmvn: atome_mfcc_cmvn, the voice head's per-clip CMVN on c0..c(N_CEPS-1)).
+// [cmvn N_CEPS | scene] (cmvn: atome_mfcc_cmvn, the voice head's per-clip CMVN on c0..c(N_CEPS-1);
+// scene: atome_mfcc_scene, the sound_scene head's level, c1..c5, flux and c0_sd).
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -11,11 +12,15 @@
 
 int main(int argc, char** argv) {
   const bool cmvn = argc == 6 && std::string(argv[4]) == "cmvn";
-  if (argc != 4 && !cmvn) {
-    std::fprintf(stderr, "usage: %s AUDIO.s16 CLIP_SAMPLES SEGMENTS [cmvn N_CEPS]\n", argv[0]);
+  const bool scene = argc == 5 && std::string(argv[4]) == "scene";
+  if (argc != 4 && !cmvn && !scene) {
+    std::fprintf(stderr, "usage: %s AUDIO.s16 CLIP_SAMPLES SEGMENTS [cmvn N_CEPS | scene]\n",
+                 argv[0]);
     return 2;
   }
-  const long n_ceps = cmvn ? std::strtol(argv[5], nullptr, 10) : long(ATOME_MFCC_NCEP);
+  const long n_ceps = cmvn    ? std::strtol(argv[5], nullptr, 10)
+                      : scene ? long(ATOME_MFCC_SCENE_NCH)
+                              : long(ATOME_MFCC_NCEP);
   FILE* f = std::fopen(argv[1], "rb");
   if (f == nullptr) {
     std::fprintf(stderr, "error: cannot open %s\n", argv[1]);
@@ -39,7 +44,9 @@ int main(int argc, char** argv) {
     const atome_apps_status s =
         cmvn ? atome_mfcc_cmvn(audio.data(), audio.size(), uint32_t(segments), uint32_t(n_ceps),
                                &work, out.data())
-             : atome_mfcc(audio.data(), audio.size(), uint32_t(segments), &work, out.data());
+        : scene
+            ? atome_mfcc_scene(audio.data(), audio.size(), uint32_t(segments), &work, out.data())
+            : atome_mfcc(audio.data(), audio.size(), uint32_t(segments), &work, out.data());
     if (s != ATOME_APPS_OK) {
       std::fprintf(stderr, "error: %s\n", atome_apps_status_str(s));
       std::fclose(f);

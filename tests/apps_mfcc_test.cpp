@@ -17,9 +17,8 @@ namespace {
 
 constexpr int kFs = 16000, kFrame = 400, kHop = 160, kNfft = 512, kNmel = 26, kNcep = 8;
 
-// mfcc.py, in double (cmvn: mfcc.py's cmvn=True on c0..c(n_ceps-1)).
-std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, bool cmvn = false,
-                               int n_ceps = kNcep) {
+// mfcc.py's log_mel(), in double: per frame the 26 ln mel energies.
+std::vector<std::vector<double>> float_log_mel(const std::vector<int16_t>& audio) {
   auto mel = [](double f) { return 2595 * std::log10(1 + f / 700); };
   auto imel = [](double m) { return 700 * (std::pow(10.0, m / 2595) - 1); };
   std::vector<double> pts(kNmel + 2);
@@ -28,7 +27,7 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, 
   std::vector<std::complex<double>> tw(kNfft);
   for (int k = 0; k < kNfft; ++k) tw[k] = std::polar(1.0, -2 * M_PI * k / kNfft);
   const int frames = 1 + (int(audio.size()) - kFrame) / kHop;
-  std::vector<std::vector<double>> c(frames, std::vector<double>(kNcep, 0.0));
+  std::vector<std::vector<double>> log_mel(frames, std::vector<double>(kNmel));
   for (int f = 0; f < frames; ++f) {
     std::vector<double> x(kFrame);
     for (int t = 0; t < kFrame; ++t)
@@ -39,7 +38,6 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, 
       for (int t = 0; t < kFrame; ++t) s += x[t] * tw[(k * t) % kNfft];
       p[k] = std::norm(s) / kNfft;
     }
-    std::vector<double> lm(kNmel);
     for (int j = 0; j < kNmel; ++j) {
       double e = 0;
       for (int k = 0; k <= kNfft / 2; ++k) {
@@ -48,13 +46,28 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, 
                                                 (pts[j + 2] - fk) / (pts[j + 2] - pts[j + 1])));
         e += p[k] * w;
       }
-      lm[j] = std::log(std::max(e, 1e-10));
+      log_mel[f][j] = std::log(std::max(e, 1e-10));
     }
+  }
+  return log_mel;
+}
+
+// Per frame c0..c7 (orthonormal DCT-II of the ln mel energies).
+std::vector<std::vector<double>> float_cepstra(const std::vector<std::vector<double>>& log_mel) {
+  std::vector<std::vector<double>> c(log_mel.size(), std::vector<double>(kNcep, 0.0));
+  for (size_t f = 0; f < log_mel.size(); ++f)
     for (int k = 0; k < kNcep; ++k)
       for (int m = 0; m < kNmel; ++m)
         c[f][k] += std::sqrt((k == 0 ? 1.0 : 2.0) / kNmel) *
-                   std::cos(M_PI * k * (m + 0.5) / kNmel) * lm[m];
-  }
+                   std::cos(M_PI * k * (m + 0.5) / kNmel) * log_mel[f][m];
+  return c;
+}
+
+// mfcc.py, in double (cmvn: mfcc.py's cmvn=True on c0..c(n_ceps-1)).
+std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, bool cmvn = false,
+                               int n_ceps = kNcep) {
+  const std::vector<std::vector<double>> c = float_cepstra(float_log_mel(audio));
+  const int frames = int(c.size());
   std::vector<double> mu(kNcep, 0.0), sd(kNcep, 1.0);
   if (cmvn) {
     for (int k = 0; k < kNcep; ++k) {
@@ -74,6 +87,34 @@ std::vector<double> float_mfcc(const std::vector<int16_t>& audio, int segments, 
       for (int f = start; f < start + len; ++f) sum += c[f][k];
       out.push_back((sum / len - mu[k]) / sd[k]);
     }
+    start += len;
+  }
+  return out;
+}
+
+// mfcc.py's scene(), in double: per segment level (mean c0 - the clip's smallest frame c0),
+// c1..c5, flux (mean over frames of the mean |ln mel change|, 0 for frame 0), c0's deviation.
+std::vector<double> float_scene(const std::vector<int16_t>& audio, int segments) {
+  const std::vector<std::vector<double>> lm = float_log_mel(audio);
+  const std::vector<std::vector<double>> c = float_cepstra(lm);
+  const int frames = int(c.size());
+  double floor = c[0][0];
+  for (const auto& row : c) floor = std::min(floor, row[0]);
+  std::vector<double> out;
+  int start = 0;
+  for (int s = 0; s < segments; ++s) {
+    const int len = frames / segments + (s < frames % segments ? 1 : 0);
+    double sum[6] = {}, flux = 0, sq = 0;
+    for (int f = start; f < start + len; ++f) {
+      for (int k = 0; k < 6; ++k) sum[k] += c[f][k];
+      sq += c[f][0] * c[f][0];
+      for (int m = 0; f > 0 && m < kNmel; ++m) flux += std::fabs(lm[f][m] - lm[f - 1][m]) / kNmel;
+    }
+    const double c0 = sum[0] / len;
+    out.push_back(c0 - floor);
+    for (int k = 1; k < 6; ++k) out.push_back(sum[k] / len);
+    out.push_back(flux / len);
+    out.push_back(std::sqrt(std::max(0.0, sq / len - c0 * c0)));
     start += len;
   }
   return out;
@@ -218,6 +259,87 @@ TEST(AppsMfcc, CmvnBadInputGetsStatuses) {
   ASSERT_EQ(atome_mfcc_cmvn(a.data(), a.size() - 160, 4, 4, &work, out.data()), ATOME_APPS_OK);
   // Silence: every coefficient constant, sd at its floor, every output 0.
   for (int i = 0; i < 4 * 4; ++i) EXPECT_EQ(out[i], 0) << i;
+}
+
+// The sound_scene head's layout (data version 2): 4 segments x (level, c1..c5, flux, c0_sd).
+TEST(AppsMfcc, SceneMatchesFloatPipeline) {
+  std::mt19937 rng(11);
+  atome_mfcc_work work;
+  std::vector<int32_t> out(4 * ATOME_MFCC_SCENE_NCH);
+  double worst[ATOME_MFCC_SCENE_NCH] = {};
+  for (int k = 0; k < 16; ++k) {  // voiced and noise (tone bursts: atome_mfcc's tests)
+    const std::vector<int16_t> a = clip(rng, k % 2, 8000);
+    ASSERT_EQ(atome_mfcc_scene(a.data(), a.size(), 4, &work, out.data()), ATOME_APPS_OK);
+    const std::vector<double> want = float_scene(a, 4);
+    for (int i = 0; i < 4 * ATOME_MFCC_SCENE_NCH; ++i) {
+      const int ch = i % ATOME_MFCC_SCENE_NCH;
+      worst[ch] = std::max(worst[ch], std::fabs(out[i] / 65536.0 - want[i]));
+    }
+  }
+  const char* names[] = {"level", "c1", "c2", "c3", "c4", "c5", "flux", "c0_sd"};
+  std::printf("[ mfcc ] scene max |error| per channel:");
+  for (int ch = 0; ch < ATOME_MFCC_SCENE_NCH; ++ch) std::printf(" %s %.4f", names[ch], worst[ch]);
+  std::printf("\n");
+  // Measured 0.023 at most (0.003 for the flux, a mean of 26 band differences): bounds 0.1, 0.02.
+  for (int ch = 0; ch < ATOME_MFCC_SCENE_NCH; ++ch) EXPECT_LT(worst[ch], 0.1) << names[ch];
+  EXPECT_LT(worst[6], 0.02);
+}
+
+// Exact inputs: a 100 Hz tone repeats every 160 samples, the hop, so all its frames are the same
+// bits. Silence until sample 4000, then the tone: frames 0..22 are silence, 25..47 the tone.
+TEST(AppsMfcc, SceneOnExactInputs) {
+  std::vector<int16_t> tone(8000), half(8000, 0), silence(8000, 0);
+  for (int i = 0; i < 8000; ++i)
+    tone[i] = int16_t(std::lround(8000 * std::sin(2 * M_PI * i / 160)));
+  for (int i = 4000; i < 8000; ++i) half[i] = tone[i];
+  atome_mfcc_work work;
+  std::vector<int32_t> t(32), h(32), raw_t(4 * kNcep), raw_s(4 * kNcep);
+  ASSERT_EQ(atome_mfcc_scene(tone.data(), 8000, 4, &work, t.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc(tone.data(), 8000, 4, &work, raw_t.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc(silence.data(), 8000, 4, &work, raw_s.data()), ATOME_APPS_OK);
+  for (int s = 0; s < 4; ++s) {  // a steady sound: no level over its own floor, no change
+    EXPECT_EQ(t[s * 8 + 0], 0) << s;
+    for (int k = 1; k < 6; ++k) EXPECT_EQ(t[s * 8 + k], raw_t[s * kNcep + k]) << s << " c" << k;
+    EXPECT_EQ(t[s * 8 + 6], 0) << s;
+    EXPECT_EQ(t[s * 8 + 7], 0) << s;
+  }
+  ASSERT_EQ(atome_mfcc_scene(half.data(), 8000, 4, &work, h.data()), ATOME_APPS_OK);
+  // Segment 0 (frames 0..11): silence at the floor. Segment 3 (frames 36..47): the tone, its
+  // level over the silence exactly the difference of the two clips' c0, and steady.
+  for (int ch : {0, 6, 7}) EXPECT_EQ(h[ch], 0) << ch;
+  EXPECT_EQ(h[3 * 8 + 0], raw_t[0] - raw_s[0]);
+  EXPECT_EQ(h[3 * 8 + 6], 0);
+  EXPECT_EQ(h[3 * 8 + 7], 0);
+  // Segment 1 (frames 12..23) holds the onset: frames 23, 24 overlap it, so it changes.
+  EXPECT_GT(h[1 * 8 + 6], 16384);
+  EXPECT_GT(h[1 * 8 + 7], 65536);
+}
+
+// What the level is for: a channel gain moves raw c0 (14.1 for 12 dB) but not the level over the
+// clip's floor; flux and c0_sd are differences of logs too.
+TEST(AppsMfcc, SceneLevelIgnoresTheChannelGain) {
+  std::mt19937 rng(12);
+  std::vector<int16_t> a = clip(rng, 0, 8000), quiet(8000);
+  for (int i = 0; i < 4000; ++i) a[i] = int16_t(a[i] / 16);  // a quiet room, then the event
+  for (int i = 0; i < 8000; ++i) quiet[i] = int16_t(a[i] / 4);
+  atome_mfcc_work work;
+  std::vector<int32_t> loud_out(32), quiet_out(32);
+  ASSERT_EQ(atome_mfcc_scene(a.data(), 8000, 4, &work, loud_out.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc_scene(quiet.data(), 8000, 4, &work, quiet_out.data()), ATOME_APPS_OK);
+  for (int i = 0; i < 32; ++i) EXPECT_NEAR(loud_out[i] / 65536.0, quiet_out[i] / 65536.0, 0.3) << i;
+  EXPECT_GT(loud_out[3 * 8] / 65536.0, 10.0);  // the event stands 24 dB over the room
+}
+
+TEST(AppsMfcc, SceneBadInputGetsStatuses) {
+  atome_mfcc_work work;
+  std::vector<int16_t> a(400 + 160 * 1024, 0);
+  std::vector<int32_t> out(8 * ATOME_MFCC_SCENE_NCH);
+  EXPECT_EQ(atome_mfcc_scene(a.data(), 8000, 9, &work, out.data()), ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_scene(a.data(), 8000, 4, &work, nullptr), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_mfcc_scene(nullptr, 8000, 4, &work, out.data()), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_mfcc_scene(a.data(), 399, 4, &work, out.data()), ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc_scene(a.data(), a.size(), 4, &work, out.data()), ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc_scene(a.data(), a.size() - 160, 4, &work, out.data()), ATOME_APPS_OK);
 }
 
 }  // namespace

@@ -24,7 +24,10 @@
    overheating's die runs > 10 K over its own.
 8. the voice front end (mfcc.py cmvn=True): a clip 12 dB quieter gives the same features (CMVN
    removes a channel's gain) while raw c0 moves by 26 ln 16 / sqrt 26, and every feature stays
-   within the documented limit sqrt(frames - 1).
+   within the documented limit sqrt(frames - 1). The sound_scene front end (mfcc.py scene(),
+   version 2) on exact inputs: a steady tone whose period divides the hop has level, flux and c0
+   deviation 0 in every segment; after 0.25 s of silence its last segment's level is exactly the
+   tone's c0 over the silence's; a 12 dB gain leaves level, flux and c0_sd of a noisy clip alone.
 9. derived features on exact inputs (generator version 2 of forecast, occupancy, agri): the
    occupancy mass balance, fed a noise-free room, gives back its people as a share of capacity
    (within 1e-6); the forecast trend, fed a noise-free exponential degradation, gives back its rate
@@ -196,6 +199,24 @@ def check_cmvn():
     check(np.max(np.abs(loud)) <= lim, f"cmvn: a feature beyond +-{lim}")
 
 
+def check_scene():
+    import mfcc
+    n = mfcc.FS // 2
+    tone = 0.25 * np.sin(2 * np.pi * np.arange(n) / 160)  # 100 Hz: every frame the same samples
+    v = mfcc.scene(tone, 4)
+    check(np.max(np.abs(v[:, [0, 6, 7]])) < 1e-9, "scene: a steady tone has level/flux/sd 0")
+    half = np.where(np.arange(n) >= 4000, tone, 0.0)
+    h = mfcc.scene(half, 4)
+    want = mfcc.mfcc(tone, 4)[3, 0] - mfcc.mfcc(np.zeros(n), 4)[0, 0]
+    check(abs(h[3, 0] - want) < 1e-9 and np.max(np.abs(h[0, [0, 6, 7]])) < 1e-9,
+          f"scene: the tone's level over silence {h[3, 0]:.4f}, want {want:.4f}")
+    rng = np.random.default_rng(4)
+    x = 0.01 * rng.normal(size=n) + np.where(np.arange(n) > 4000, 0.3 * np.sin(np.arange(n) * 0.9), 0)
+    loud, quiet = mfcc.scene(x, 4), mfcc.scene(x / 4, 4)
+    d = np.max(np.abs((loud - quiet)[:, [0, 6, 7]]))
+    check(d < 1e-6, f"scene: a 12 dB gain moves level/flux/c0_sd by {d:.2e}")
+
+
 def check_anomaly_baseline(d):
     with open(os.path.join(d, "anomaly", "examples.csv")) as f:
         rows = np.array([[float(v) for v in r] for r in list(csv.reader(f))[1:]])
@@ -298,6 +319,7 @@ def main():
         check_head(d1, h)
     check_side_rng()
     check_cmvn()
+    check_scene()
     check_derived()
     check_readouts()
     if "anomaly" in heads:

@@ -64,13 +64,17 @@ def n_frames(n_samples):
     return 1 + (n_samples - FRAME) // HOP
 
 
-def cepstra(x):
-    """Per-frame c0..c7 of x: [frames, NCEP]."""
+def log_mel(x):
+    """Per-frame ln mel energies of x: [frames, NMEL]."""
     n = n_frames(len(x))
     idx = np.arange(FRAME)[None, :] + HOP * np.arange(n)[:, None]
     p = np.abs(np.fft.rfft(x[idx] * _WIN, NFFT, axis=1)) ** 2 / NFFT
-    logmel = np.log(np.maximum(p @ _BANK.T, FLOOR))
-    return logmel @ _DCT.T
+    return np.log(np.maximum(p @ _BANK.T, FLOOR))
+
+
+def cepstra(x):
+    """Per-frame c0..c7 of x: [frames, NCEP]."""
+    return log_mel(x) @ _DCT.T
 
 
 def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
@@ -82,6 +86,39 @@ def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
         return seg
     c = c[:, :n_ceps]
     return (seg[:, :n_ceps] - c.mean(axis=0)) / np.maximum(c.std(axis=0), SD_FLOOR)
+
+
+def scene(x, segments):
+    """The sound_scene front end (version 2): [segments, 8] of, per segment,
+      level  = mean c0 - the clip's smallest frame c0 (the event over the room's noise floor),
+      c1..c5 = mean cepstral shape (as version 1's c1..c5),
+      flux   = mean spectral flux, (1 / NMEL) sum_m |L_t,m - L_t-1,m| (0 for the clip's first
+               frame, which has no predecessor),
+      c0_sd  = population standard deviation of c0 over the segment's frames (its modulation).
+    Why: a fixed microphone gain or a site's louder room adds the same constant to every frame's
+    c0, so the floor-relative level is the event's level against the background, independent of
+    both (version 1's raw c0 mixed the two); the flux (log-domain, so gain-free too) and the c0
+    deviation say how the sound changes inside 125 ms: a steady alarm tone barely, syllabic speech
+    and the fragments of breaking glass a lot. c6, c7 make room for them (still 32 features)."""
+    L = log_mel(x)
+    c = L @ _DCT.T
+    flux = np.concatenate([[0.0], np.abs(np.diff(L, axis=0)).mean(axis=1)])
+    floor = c[:, 0].min()
+    out = []
+    for p in np.array_split(np.arange(len(c)), segments):
+        out.append([c[p, 0].mean() - floor, *c[p, 1:6].mean(axis=0), flux[p].mean(), c[p, 0].std()])
+    return np.array(out)
+
+
+def scene_channels():
+    """scene()'s channels, limits derived from the log mel range [_LMIN, _LMAX] (module docstring):
+    level in [0, sqrt(26) (LMAX - LMIN)] (c0's range); flux in [0, LMAX - LMIN]; the deviation of
+    values within c0's range is at most half of it."""
+    c0_span = LIMITS[0][1] - LIMITS[0][0]
+    return [("level", "ln-mel c0 over the clip floor", 0.0, round(float(c0_span), 2))] + \
+        channels()[1:6] + \
+        [("flux", "ln-mel per band per frame", 0.0, round(float(_LMAX - _LMIN), 2)),
+         ("c0_sd", "ln-mel cepstrum (sd)", 0.0, round(float(c0_span / 2), 2))]
 
 
 def cmvn_channels(n_ceps, n_samples):

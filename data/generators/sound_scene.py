@@ -1,5 +1,11 @@
-"""sound_scene: a 16 kHz microphone; 0.5 s clips; MFCC c0..c7 averaged over 4 segments of 125 ms
-(pipeline: mfcc.py).
+"""sound_scene: a 16 kHz microphone; 0.5 s clips; 4 segments of 125 ms, each with the level over the
+clip's noise floor, MFCC c1..c5, spectral flux and the deviation of c0 (pipeline: mfcc.py scene();
+version 1 had MFCC c0..c7, the level as raw c0). The audio and every draw are version 1's.
+
+Front end (version 2, measured in docs/DATA.md "sound_scene front end"): a microphone's gain and a
+site's room level add the same constant to every frame's c0; the floor-relative level keeps what
+the event adds over the background and drops both. Flux and c0 deviation measure how the sound
+changes inside a segment (steady alarm tone vs syllabic speech vs shattering fragments).
 
 Sources (synthesised with numpy)
 - quiet: room tone only (see background).
@@ -29,12 +35,13 @@ import mfcc
 
 HEAD = "sound_scene"
 CLASSES = ["quiet", "alarm", "glass_break", "speech_like"]
-CHANNELS = mfcc.channels()
+CHANNELS = mfcc.scene_channels()
 WINDOW = 4
-SAMPLE_RATE_HZ = 8.0  # one MFCC vector per 125 ms segment
-PIPELINE = {"name": "mfcc", "params": dict(mfcc.PARAMS, clip_s=0.5, segments=WINDOW)}
+SAMPLE_RATE_HZ = 8.0  # one feature vector per 125 ms segment
+PIPELINE = {"name": "mfcc", "params": dict(mfcc.PARAMS, clip_s=0.5, segments=WINDOW, n_ceps=6,
+                                           front="scene")}  # scene: level, c1..c5, flux, c0_sd
 GROUP_BY = "site"
-VERSION = 1
+VERSION = 2
 LABEL_NOISE = 0.01
 
 FS = mfcc.FS
@@ -133,7 +140,7 @@ def _example(rng, c, s):
     H = (1j * f / s["hp"]) / (1 + 1j * f / s["hp"]) * (np.maximum(f, 100) / 1000) ** (s["tilt"] / 6.02)
     x = np.fft.irfft(X * H, N) * s["gain"]
     x = np.clip(x, -1, 1)
-    return mfcc.mfcc(x, WINDOW)
+    return mfcc.scene(x, WINDOW)
 
 
 def generate(rng, n, n_groups):

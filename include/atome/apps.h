@@ -413,6 +413,12 @@ typedef struct atome_mfcc_work {
   int16_t im[512];
   int64_t acc[ATOME_MFCC_MAX_SEGMENTS * ATOME_MFCC_NCEP];
   int64_t sq[ATOME_MFCC_NCEP]; /* atome_mfcc_cmvn: sum over frames of c_k^2, Q32 */
+  /* atome_mfcc_scene: per segment, the sum of c0^2 (Q32) and of the frames' spectral flux
+     sum_m |L_t,m - L_t-1,m| (Q16); the previous frame's ln mel energies; the smallest frame c0. */
+  int64_t seg_sq[ATOME_MFCC_MAX_SEGMENTS];
+  int64_t flux[ATOME_MFCC_MAX_SEGMENTS];
+  int32_t prev_mel[26];
+  int64_t c0_min;
 } atome_mfcc_work;
 
 /* n >= ATOME_MFCC_FRAME samples and at least `segments` frames (ATOME_APPS_ERR_BAD_LENGTH),
@@ -430,6 +436,20 @@ atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
    ATOME_MFCC_CMVN_MAX_FRAMES frames (ATOME_APPS_ERR_BAD_LENGTH). */
 atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segments,
                                   uint32_t n_ceps, atome_mfcc_work* work, int32_t* out_q16);
+
+/* The sound_scene head's front end (mfcc.py scene(), data version 2): per segment 8 values,
+   ATOME_MFCC_SCENE_NCH of them:
+     level = the segment's mean c0 minus the smallest frame c0 of the clip (the event over the
+             room's noise floor: a microphone gain or a louder room adds the same constant to both),
+     c1..c5 (the segment's mean, as atome_mfcc),
+     flux  = the segment's mean of (1/26) sum_m |L_t,m - L_t-1,m| over the 26 ln mel energies
+             (0 for the clip's first frame),
+     c0_sd = the population standard deviation of c0 over the segment's frames.
+   Output: segments * 8 values, segment-major, Q16.16. segments as atome_mfcc; at most
+   ATOME_MFCC_CMVN_MAX_FRAMES frames (ATOME_APPS_ERR_BAD_LENGTH). */
+enum { ATOME_MFCC_SCENE_NCH = 8 };
+atome_apps_status atome_mfcc_scene(const int16_t* audio, size_t n, uint32_t segments,
+                                   atome_mfcc_work* work, int32_t* out_q16);
 
 /* ---- App runner (apps/app_runner.cpp, apps/calibrate.cpp, docs/APPS.md §10) --------------------
  *
