@@ -3,10 +3,12 @@
 folder written by scripts/mfcc_clips.py (audio.s16, examples.csv, spec.json) and writes the same
 examples (labels, groups) with other features, for `atome train --task classify`:
 
-  scripts/mfcc_variants.py IN_HEAD_DIR OUT_DIR SEGMENTS N_CEPS raw|cmvn|cmvn-keep-c0
+  scripts/mfcc_variants.py IN_HEAD_DIR OUT_DIR SEGMENTS N_CEPS raw|cmvn|cmvn-keep-c0|scene
 
 raw: c0..c(N_CEPS-1) averaged over SEGMENTS segments (mfcc.py, the v1 front end when 4 x 8);
-cmvn: per-clip CMVN (mfcc.py cmvn=True); cmvn-keep-c0: CMVN on c1.. but c0 raw (the level cue).
+cmvn: per-clip CMVN (mfcc.py cmvn=True); cmvn-keep-c0: CMVN on c1.. but c0 raw (the level cue);
+scene: sound_scene's version 2 front end (mfcc.py scene(): level over the floor, c1..c5, flux,
+c0_sd; N_CEPS must be 8, the channel count).
 SEGMENTS x N_CEPS <= 32 (the format's input).
 """
 
@@ -24,10 +26,12 @@ import mfcc  # noqa: E402
 
 
 def main():
-    if len(sys.argv) != 6 or sys.argv[5] not in ("raw", "cmvn", "cmvn-keep-c0"):
-        sys.exit(__doc__.strip().splitlines()[-5])
+    if len(sys.argv) != 6 or sys.argv[5] not in ("raw", "cmvn", "cmvn-keep-c0", "scene"):
+        sys.exit(__doc__.strip().splitlines()[-7].strip())
     src, out, mode = sys.argv[1], sys.argv[2], sys.argv[5]
     segments, n_ceps = int(sys.argv[3]), int(sys.argv[4])
+    if mode == "scene" and n_ceps != len(mfcc.scene_channels()):
+        sys.exit("mfcc_variants: scene has 8 channels: N_CEPS 8")
     if not (1 <= n_ceps <= mfcc.NCEP and segments >= 1 and segments * n_ceps <= 32):
         sys.exit("mfcc_variants: need 1 <= N_CEPS <= 8 and SEGMENTS x N_CEPS <= 32")
     spec = json.load(open(os.path.join(src, "spec.json")))
@@ -36,7 +40,8 @@ def main():
     audio = np.fromfile(os.path.join(src, "audio.s16"), dtype="<i2").reshape(-1, clip)
     raw_ch = mfcc.channels()[:n_ceps]
     cmvn_ch = mfcc.cmvn_channels(n_ceps, clip)
-    chans = raw_ch if mode == "raw" else cmvn_ch if mode == "cmvn" else [raw_ch[0]] + cmvn_ch[1:]
+    chans = raw_ch if mode == "raw" else cmvn_ch if mode == "cmvn" else \
+        mfcc.scene_channels() if mode == "scene" else [raw_ch[0]] + cmvn_ch[1:]
     lo = np.array([c[2] for c in chans])
     hi = np.array([c[3] for c in chans])
     rows = list(csv.reader(open(os.path.join(src, "examples.csv"))))
@@ -47,6 +52,8 @@ def main():
             x = a.astype(float) / 32768.0
             if mode == "raw":
                 v = mfcc.mfcc(x, segments)[:, :n_ceps]
+            elif mode == "scene":
+                v = mfcc.scene(x, segments)
             else:
                 v = mfcc.mfcc(x, segments, cmvn=True, n_ceps=n_ceps)
                 if mode == "cmvn-keep-c0":
