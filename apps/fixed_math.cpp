@@ -50,4 +50,22 @@ int32_t saturate32(int64_t v) {
   return v > INT32_MAX ? INT32_MAX : (v < INT32_MIN ? INT32_MIN : int32_t(v));
 }
 
+int64_t exp_q30(int64_t x) {
+  constexpr int64_t one = int64_t(1) << 30;
+  int halvings = 0;
+  while (x > (one >> 2) || x < -(one >> 2)) {
+    x = (x + 1) >> 1;  // rounds half up; the error is amplified 2^halvings <= 8 times below
+    ++halvings;
+  }
+  // |term| <= 2^30 and |x| <= 2^28: each product < 2^58. The 14th term is below 2^-60.
+  int64_t term = one, sum = one;
+  for (int64_t i = 1; i <= 13; ++i) {
+    term = div_round((term * x + (one >> 1)) >> 30, i);
+    sum += term;
+  }
+  // before the last squaring sum <= e * 2^30 < 2^31.5: the square stays below 2^63
+  for (int i = 0; i < halvings; ++i) sum = (sum * sum + (one >> 1)) >> 30;
+  return sum;
+}
+
 }  // namespace atome::apps

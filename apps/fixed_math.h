@@ -24,4 +24,12 @@ int64_t div_round_shifted(int64_t num, int64_t den, int shift);
 
 int32_t saturate32(int64_t v);
 
+// exp(x) in Q30 for x in Q30, |x| <= 2 (|x_q30| <= 2^31): halve x until |x| <= 1/4, 13 Taylor
+// terms, square back (apps/fixed_math.cpp). Error below 2^-24 relative.
+int64_t exp_q30(int64_t x_q30);
+
+// log10 in Q16.16 of a value whose log2 is given in Q16.16: x log10(2) (Q32 constant), rounded
+// (apps/fixed_log.cpp). With atome_log2_q16 (error < 2^-14), log10 within 2^-15.
+int32_t log2_to_log10_q16(int64_t log2_q16);
+
 }  // namespace atome::apps

@@ -23,4 +23,10 @@ set(ATOME_APPS_SOURCES
   power_quality.cpp
   pulse_count.cpp
   ppg_beats.cpp
-  velocity_rms.cpp)
+  velocity_rms.cpp
+  telemetry_readout.cpp
+  wearable_readout.cpp
+  room_balance.cpp
+  air_readout.cpp
+  agri_readout.cpp
+  trend_alarm.cpp)

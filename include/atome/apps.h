@@ -812,6 +812,124 @@ typedef struct atome_velocity_work {
 atome_apps_status atome_velocity_rms(const int16_t* x, size_t n, atome_velocity_work* work,
                                      int32_t* out_q16);
 
+/* ---- Derived channels (apps/telemetry_readout.cpp, wearable_readout.cpp, room_balance.cpp,
+ * air_readout.cpp, agri_readout.cpp, trend_alarm.cpp)
+ * -----------------------------------------------------------
+ *
+ * What a node's sensor driver computes from its raw readings and the references it logged at
+ * installation, before the head's tokeniser sees them (docs/DATA.md "Telemetry against the
+ * device's own day one", "Read-outs", "Derived features"; docs/APPS.md §6). Inputs and outputs are
+ * Q16.16 unless named otherwise; results are saturated to int32. Integer only: logs from
+ * atome_log2_q16 (error < 2^-14), one rounded division per quotient. */
+
+/* log10(v) in Q16.16 for v > 0 (INT32_MIN for 0): atome_log2_q16(v) x log10(2) (Q32), rounded. */
+int32_t atome_log10_q16(uint64_t v);
+
+/* os_telem (data/generators/os_telem.py, version 2): the device's day-one references. */
+typedef struct atome_telem_refs {
+  int32_t temp_q16;    /* mean die temperature, degC */
+  int32_t rssi_q16;    /* median RSSI, dBm */
+  uint32_t latency_us; /* median loop latency, microseconds, > 0 */
+} atome_telem_refs;
+
+enum { ATOME_TELEM_DERIVED = 3 };
+
+/* out_q16: temp_excess (K) = temp - ref, rssi_drop (dB) = rssi - ref, latency_ratio =
+   log2(min(latency, 1 s) / ref). A reference latency of 0: ATOME_APPS_ERR_RANGE (out untouched);
+   a latency of 0 is read as 1 us and flagged (ATOME_APPS_INPUT_FLAGGED, every output written). */
+atome_apps_status atome_telem_readout(const atome_telem_refs* ref, int32_t temp_q16,
+                                      int32_t rssi_q16, uint32_t latency_us, int32_t* out_q16);
+
+/* wearable (data/generators/wearable.py, version 2): the wearer's references set up once. */
+typedef struct atome_wearable_refs {
+  int32_t hr_rest_q16; /* night-time resting heart rate, bpm */
+  int32_t age_q16;     /* age entered at set-up, years (HR_max = 208 - 0.7 age, Tanaka) */
+  int32_t pi_ref_q16;  /* perfusion index of the first still minutes, %, > 0 */
+} atome_wearable_refs;
+
+enum { ATOME_WEARABLE_DERIVED = 3 };
+
+/* out_q16: accel = log10(max(rms, 1e-3 g)), perfusion = log10(max(PI, 1e-3 %) / PI0), hr_reserve
+   = (HR - HR_rest) / (HR_max - HR_rest) (Karvonen). rms_q16 in g, pi_q16 in %, hr_q16 in bpm
+   (atome_ppg_features' output). PI0 <= 0 or HR_max <= HR_rest: ATOME_APPS_ERR_RANGE. */
+atome_apps_status atome_wearable_readout(const atome_wearable_refs* ref, int32_t hr_q16,
+                                         int32_t rms_q16, int32_t pi_q16, int32_t* out_q16);
+
+/* occupancy (data/generators/occupancy.py, version 2): the room as the node knows it. */
+typedef struct atome_room_refs {
+  int32_t night_q16;  /* CO2 reading of the empty room at night, ppm */
+  int32_t ach_q16;    /* air changes per hour from a CO2 decay test, 0 < ach <= 64 */
+  int32_t volume_q16; /* m^3, > 0 */
+  int32_t capacity;   /* rated occupancy, people, > 0 */
+  int32_t floor_q16;  /* sound level of the empty room, dB */
+  int32_t step_s;     /* seconds between readings (300), ach * step <= 7200 (2 air changes) */
+} atome_room_refs;
+
+/* The per-room constants, computed once by atome_room_prepare. */
+typedef struct atome_room_model {
+  int32_t night_q16, floor_q16;
+  int64_t decay_q30; /* a = exp(-ach * step / 3600) */
+  int64_t
+      people_q32; /* (people / capacity) per ppm of steady-state excess: ach vol / (18720 cap) */
+} atome_room_model;
+
+enum { ATOME_ROOM_DERIVED = 3 };
+
+/* ATOME_APPS_ERR_RANGE for references outside the ranges above (or people_q32 >= 2^31). */
+atome_apps_status atome_room_prepare(const atome_room_refs* refs, atome_room_model* room);
+
+/* One step: out_q16 = co2_excess (ppm over night), occupancy_est (people / capacity from the mass
+   balance C_ss = (C - C_prev a) / (1 - a), N = (C_ss - night) Q / G, G = 0.0052 L/s per person),
+   sound_excess (dB over the floor). co2_prev_q16: the reading one step earlier. */
+atome_apps_status atome_room_step(const atome_room_model* room, int32_t co2_prev_q16,
+                                  int32_t co2_q16, int32_t sound_q16, int32_t* out_q16);
+
+/* air (data/generators/air.py, version 3): one window of n = 1..ATOME_AIR_MAX_STEPS steps of the
+   raw readings raw_q16[t * 5 + k], k: mq2 (log10(Rs/R0) as version 2 reads it), co2 (ppm as read),
+   voc (log10(VOC/VOC0)), temperature (degC), humidity (%RH). out_q16[t * 3 + k]: co2_excess = co2
+   - co2_base (the NDIR's ABC baseline), gas_rise = sign(d) log10(1 + |d| / 10 ppm) with d the
+   LPG-equivalent ppm less the window's first (Rs/R0 over 1 - 0.006 (RH - 33) and 1 - 0.01 (T -
+   20), floored at 1e-3, on the curve 300 ppm (Rs/R0 / 9.8)^(-1/0.47)), voc_rise = voc - the
+   window's first. ATOME_APPS_ERR_RANGE (out untouched) where a T/RH factor is not positive. */
+enum { ATOME_AIR_RAW = 5, ATOME_AIR_DERIVED = 3, ATOME_AIR_MAX_STEPS = 64 };
+
+atome_apps_status atome_air_readout(int32_t co2_base_q16, const int32_t* raw_q16, size_t n,
+                                    int32_t* out_q16);
+
+/* agri (data/generators/agri.py, version 2): one window of n = 1..ATOME_AGRI_MAX_STEPS hourly steps
+   of the five raw readings raw_q16[t * 5 + k], k: soil moisture (%VWC), air temperature (degC),
+   RH (%), soil temperature (degC), leaf wetness (%), each saturated to its sensor's range (0..100,
+   -40..85, 0..100, -55..125, 0..100). out_q16[t * 2 + k]: soil_moisture_fc = 100 theta / fc_read
+   (the probe's field-capacity reading, %VWC, > 0, else ATOME_APPS_ERR_RANGE) and step_score =
+   log2(1 + max_k |x_k(t) - x_k(t-1)| / rate_k), rates 2, 4, 15, 1.5, 70; 0 at t = 0. */
+enum { ATOME_AGRI_RAW = 5, ATOME_AGRI_DERIVED = 2, ATOME_AGRI_MAX_STEPS = 64 };
+
+atome_apps_status atome_agri_readout(int32_t fc_read_q16, const int32_t* raw_q16, size_t n,
+                                     int32_t* out_q16);
+
+/* forecast (data/generators/forecast.py, version 2): the condition monitor's trend since
+   commissioning, fed one load-normalised vibration reading (vib_rms / (0.6 + 0.4 load), mm/s) per
+   hour from hour 0. Caller-owned state; at most ATOME_TREND_MAX_HOURS hours (then
+   ATOME_APPS_ERR_BAD_LENGTH: the exact sums would leave 64 bits). */
+enum { ATOME_TREND_DERIVED = 3, ATOME_TREND_MAX_HOURS = 4096 };
+
+typedef struct atome_trend_state {
+  int64_t baseline_q16, margin_q16, floor_q16, ln_margin_q16;
+  int64_t sum_z;  /* sum of z_h = ln(max(u_h - baseline, margin / 50)), Q16.16 */
+  int64_t sum_hz; /* sum of h z_h */
+  uint32_t hours;
+} atome_trend_state;
+
+/* baseline: the mean reading of the first 24 h; alarm: the install's alarm level D_f; alarm -
+   baseline >= 50 LSB (else ATOME_APPS_ERR_RANGE). */
+atome_apps_status atome_trend_init(atome_trend_state* s, int32_t baseline_q16, int32_t alarm_q16);
+
+/* One hour: out_q16 = health (u - baseline) / (alarm - baseline), log_trend (the least-squares
+   slope of z over hours 0..now, 1/h; 0 after one hour) and time_to_alarm, log10 of the hours until
+   the fitted line reaches ln(alarm - baseline), clipped to 1 .. 10^4 h (4 when the slope is at most
+   1e-4 per hour). */
+atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, int32_t* out_q16);
+
 #ifdef __cplusplus
 }
 #endif
