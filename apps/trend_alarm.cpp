@@ -71,7 +71,7 @@ atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, i
   const int64_t clamp = int64_t(1) << 40;  // slope x t / 2 and the gap stay far inside int64
   int64_t now = div_round(s->sum_z, n);
   const int64_t rise = (slope_q32 > clamp ? clamp : slope_q32) * t / 2;
-  now += (rise + (int64_t(1) << 15)) >> 16;  // Q32 x hours -> Q16
+  now += (rise + (int64_t(1) << 15)) >> 16;    // Q32 x hours -> Q16
   const int64_t gap = s->ln_margin_q16 - now;  // |gap| < 2^23
   // hours = gap / slope (Q16): gap * 2^32 / slope_q32, clipped to 1 .. 10^4 as the generator
   int64_t hours = gap <= 0 ? 0 : div_round(gap << 32, slope_q32);
