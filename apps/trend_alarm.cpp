@@ -62,7 +62,9 @@ atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, i
   const int64_t num = n * s->sum_hz - (t * n / 2) * s->sum_z;
   // z is Q16, so num / den is the slope in Q16 and 16 more bits give Q32 (r * 2^16 < 2^61)
   const int64_t slope_q32 = div_round_shifted(num, n * n * (n * n - 1) / 12, 16);
-  out_q16[1] = saturate32((slope_q32 + (int64_t(1) << 15)) >> 16);
+  // Q24, the tokeniser's own format for the +-0.05 / h channel: early in life the slopes crowd
+  // around 0, and Q16 (1.5e-5 / h) rounded the smallest to 0, across a level boundary there.
+  out_q16[1] = saturate32((slope_q32 + (int64_t(1) << 7)) >> 8);
   if (slope_q32 < kTrendMinSlopeQ32) {
     out_q16[2] = 4 * 65536;  // log10(TTA_MAX_H)
     return ATOME_APPS_OK;

@@ -227,7 +227,7 @@ TEST(AppsDerived, TrendToAlarmOnAnExponentialPath) {
     const double now = sz / n + slope * h / 2;
     const double tta = slope > 1e-4 ? (std::log(7.5) - now) / slope : 1e4;
     EXPECT_NEAR(out[0] / 65536.0, ex / 7.5, 1e-5) << h;
-    EXPECT_NEAR(out[1] / 65536.0, slope, 2e-5) << h;
+    EXPECT_NEAR(out[1] / 16777216.0, slope, 1e-6) << h;  // Q24
     EXPECT_NEAR(out[2] / 65536.0, std::log10(std::fmin(std::fmax(tta, 1.0), 1e4)), 2e-3) << h;
   }
   EXPECT_GT(out[1], 0);

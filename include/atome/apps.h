@@ -925,7 +925,8 @@ typedef struct atome_trend_state {
 atome_apps_status atome_trend_init(atome_trend_state* s, int32_t baseline_q16, int32_t alarm_q16);
 
 /* One hour: out_q16 = health (u - baseline) / (alarm - baseline), log_trend (the least-squares
-   slope of z over hours 0..now, 1/h; 0 after one hour) and time_to_alarm, log10 of the hours until
+   slope of z over hours 0..now, 1/h, in Q8.24: the tokeniser's format for its +-0.05 range; 0
+   after one hour) and time_to_alarm, log10 of the hours until
    the fitted line reaches ln(alarm - baseline), clipped to 1 .. 10^4 h (4 when the slope is at most
    1e-4 per hour). */
 atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, int32_t* out_q16);
