@@ -4,7 +4,7 @@
 // taken: a voiced vowel for MFCC, a shaft and a bearing tone for the band energies, a walking
 // wrist for the IMU, a rectifier-like load on the mains for power quality, a bouncing reed switch
 // for the pulse counter, a pulse wave with drift for the PPG, a machine's vibration for the
-// velocity RMS.
+// velocity RMS, and windows of readings and references for the derived channels.
 #include "frontends_run.h"
 
 #include <stddef.h>
@@ -195,11 +195,41 @@ void put_values(const char* name, atome_apps_status st, const int32_t* v, uint32
   }
 }
 
+// The derived channels' windows (docs/APPS.md §6, "Derived channels"), Q16.16: an air window
+// whose MQ-2 falls as a leak starts, at 24 degC / 50 %RH; an agri day with a soil-moisture
+// dropout; a machine's hourly load-normalised vibration rising exponentially after a flat start.
+constexpr int32_t kQ16 = 65536;
+constexpr int32_t kAirRaw[6 * ATOME_AIR_RAW] = {
+    64961,      700 * kQ16, 6554,       24 * kQ16,  50 * kQ16, 60000,      710 * kQ16, 7000,
+    24 * kQ16,  50 * kQ16,  40000,      720 * kQ16, 9000,      24 * kQ16,  51 * kQ16,  10000,
+    735 * kQ16, 12000,      25 * kQ16,  51 * kQ16,  -20000,    750 * kQ16, 16000,      25 * kQ16,
+    52 * kQ16,  -60000,     770 * kQ16, 20000,      25 * kQ16, 52 * kQ16};
+constexpr int32_t kAgriRaw[6 * ATOME_AGRI_RAW] = {
+    20 * kQ16, 10 * kQ16, 60 * kQ16, 12 * kQ16, 0,         20 * kQ16, 13 * kQ16, 55 * kQ16,
+    12 * kQ16, 0,         19 * kQ16, 17 * kQ16, 45 * kQ16, 13 * kQ16, 0,         -5 * kQ16,
+    18 * kQ16, 40 * kQ16, 13 * kQ16, 20 * kQ16, 0,         17 * kQ16, 45 * kQ16, 14 * kQ16,
+    80 * kQ16, 0,         15 * kQ16, 50 * kQ16, 14 * kQ16, 90 * kQ16};
+constexpr uint32_t kTrendHours = 600;
+struct Vibration600 {
+  int32_t u[kTrendHours];
+  constexpr Vibration600() : u() {
+    // 1.5 mm/s, then + 0.05 (1 + h / 1000)^8 mm/s (an integer stand-in for exp: 43x by h 600)
+    for (uint32_t h = 0; h < kTrendHours; ++h) {
+      int64_t g = kQ16;
+      for (int k = 0; k < 8; ++k) g = g * (1000 + int64_t(h)) / 1000;
+      u[h] = int32_t(3 * kQ16 / 2 + g / 20);
+    }
+  }
+};
+constexpr Vibration600 kTrend{};
+
 }  // namespace
 
-const char* const kFrontends[] = {"empty",        "mfcc",  "mfcc_cmvn",      "band_energy",
-                                  "imu",          "power", "pulse_count",    "ppg_beats",
-                                  "velocity_rms", "stats", "reading_context"};
+const char* const kFrontends[] = {
+    "empty",           "mfcc",          "mfcc_cmvn",        "band_energy",  "imu",
+    "power",           "pulse_count",   "ppg_beats",        "velocity_rms", "stats",
+    "reading_context", "telem_readout", "wearable_readout", "room_balance", "air_readout",
+    "agri_readout",    "trend_alarm"};
 const unsigned kNFrontends = sizeof kFrontends / sizeof kFrontends[0];
 
 int atome_frontends_run(void (*emit)(const char* line), void (*mark)()) {
@@ -275,6 +305,44 @@ int atome_frontends_run(void (*emit)(const char* line), void (*mark)()) {
   st = atome_reading_context(kReadings.context, ATOME_READING_WINDOW, 16, nullptr, out);
   mark();
   done("reading_context", st, ATOME_READING_FEATURES);
+
+  const atome_telem_refs telem{45 * kQ16, -52 * kQ16, 12000};
+  mark();
+  st = atome_telem_readout(&telem, 51 * kQ16 + 1234, -70 * kQ16 - 4321, 47000, out);
+  mark();
+  done("telem_readout", st, ATOME_TELEM_DERIVED);
+
+  const atome_wearable_refs wearer{62 * kQ16, 47 * kQ16 + kQ16 / 2, 2 * kQ16};
+  mark();
+  st = atome_wearable_readout(&wearer, 131 * kQ16 + 777, 45000, 3 * kQ16 + 999, out);
+  mark();
+  done("wearable_readout", st, ATOME_WEARABLE_DERIVED);
+
+  const atome_room_refs refs{431 * kQ16, 1 * kQ16 + 20000, 85 * kQ16, 14, 36 * kQ16, 300};
+  atome_room_model room;
+  mark();
+  st = atome_room_prepare(&refs, &room);
+  if (st == ATOME_APPS_OK) st = atome_room_step(&room, 690 * kQ16, 742 * kQ16 + 5, 58 * kQ16, out);
+  mark();
+  done("room_balance", st, ATOME_ROOM_DERIVED);
+
+  mark();
+  st = atome_air_readout(441 * kQ16, kAirRaw, 6, out);
+  mark();
+  done("air_readout", st, 6 * ATOME_AIR_DERIVED);
+
+  mark();
+  st = atome_agri_readout(27 * kQ16, kAgriRaw, 6, out);
+  mark();
+  done("agri_readout", st, 6 * ATOME_AGRI_DERIVED);
+
+  atome_trend_state trend;
+  mark();
+  st = atome_trend_init(&trend, 3 * kQ16 / 2, 9 * kQ16);
+  for (uint32_t h = 0; h < kTrendHours && st == ATOME_APPS_OK; ++h)
+    st = atome_trend_push(&trend, kTrend.u[h], out);  // the last hour's outputs are printed
+  mark();
+  done("trend_alarm", st, ATOME_TREND_DERIVED);
 
   g_line.used = 0;
   g_line.put(failed ? "done FAIL" : "done OK");
