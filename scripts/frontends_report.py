@@ -32,6 +32,12 @@ INPUTS = {
     "velocity_rms": "1 s of vibration at 2,048 Hz (8 FFTs of 256) → velocity rms (forecast)",
     "stats": "256 int32 samples → mean, std, rms, slope, min, max, last",
     "reading_context": "16 readings of one channel → 5 features (bad-reading check)",
+    "telem_readout": "die temperature, RSSI, loop latency + day-one references → 3 (os_telem)",
+    "wearable_readout": "heart rate, accel RMS, perfusion index + the wearer's references → 3 (wearable)",
+    "room_balance": "the room's constants (exp, gain) once + one step of CO2 and sound → 3 (occupancy)",
+    "air_readout": "6 steps of mq2, CO2, VOC, T, RH → co2_excess, gas_rise, voc_rise (air)",
+    "agri_readout": "6 hourly steps of 5 readings → %FC, step score (agri)",
+    "trend_alarm": "600 hourly readings from commissioning, pushed one by one → 3 (forecast)",
 }
 
 
