@@ -3,6 +3,7 @@
 // a wrong head gradient.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <random>
 #include <vector>
 
@@ -109,6 +110,42 @@ TEST(TrainClassifier, WeightedCrossEntropyGradient) {
   const double weighted = weighted_cross_entropy_forward(probs.data(), logits.data(), labels.data(),
                                                          ones.data(), n, kClasses, rows.data());
   EXPECT_NEAR(weighted, (rows[0] + rows[1] + rows[2] + rows[3]) / n, 1e-12);
+}
+
+// Label smoothing (--label-smoothing): the smoothed loss's gradient against central differences,
+// its value against the definition, and row_loss still the plain -log p_y.
+TEST(TrainClassifier, SmoothedCrossEntropyGradient) {
+  std::mt19937 rng(5);
+  const size_t n = 4;
+  const float s = 0.2f;
+  std::vector<float> logits = randn(n * kClasses, rng);
+  const std::vector<uint8_t> labels = {1, 0, 2, 1};
+  const std::vector<float> weight = {0.5f, 2.0f, 1.0f};
+  std::vector<float> probs(n * kClasses), d(n * kClasses);
+  std::vector<double> rows(n);
+  auto loss = [&] {
+    return weighted_cross_entropy_forward(probs.data(), logits.data(), labels.data(), weight.data(),
+                                          n, kClasses, rows.data(), s);
+  };
+  loss();
+  weighted_cross_entropy_backward(d.data(), probs.data(), labels.data(), weight.data(), n, kClasses,
+                                  s);
+  expect_gradient(logits, d, loss, 1e-2f, 2e-3);
+  const double got = loss();  // probs and rows at the unperturbed logits again
+  double total = 0.0, total_w = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    double smoothed = 0.0;
+    for (uint32_t k = 0; k < kClasses; ++k) {
+      const double nll = -std::log(static_cast<double>(probs[i * kClasses + k]));
+      smoothed += ((k == labels[i] ? 1.0 - s : 0.0) + s / kClasses) * nll;
+      if (k == labels[i]) {
+        EXPECT_NEAR(rows[i], nll, 1e-5) << "row " << i;
+      }
+    }
+    total += weight[labels[i]] * smoothed;
+    total_w += weight[labels[i]];
+  }
+  EXPECT_NEAR(got, total / total_w, 1e-5);
 }
 
 }  // namespace

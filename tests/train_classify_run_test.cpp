@@ -300,6 +300,30 @@ TEST_F(ClassifyRunTest, JitterChangesTrainingOnlyAndResumes) {
     EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
 }
 
+// --level-fit and --label-smoothing change training only: the run differs from one without
+// them, is deterministic and resumable (the projection is a function of the weights alone),
+// records both options, and classify still gives the trainer's predictions.
+TEST_F(ClassifyRunTest, LevelFitAndLabelSmoothingResume) {
+  const std::string a = path("a"), b = path("b"), c = path("c");
+  const std::string opts = "--level-fit 2 --label-smoothing 0.1";
+  ASSERT_EQ(run(train_args(a, opts)).exit_code, 0);
+  ASSERT_EQ(run(train_args(c)).exit_code, 0);
+  EXPECT_NE(read_bytes(a + "/best.atome"), read_bytes(c + "/best.atome"));
+  const json opt = json::parse(read_text(a + "/run.json"));
+  EXPECT_EQ(opt["level_fit"].get<int>(), 2);
+  EXPECT_EQ(opt["label_smoothing"].get<float>(), 0.1f);
+  EXPECT_FALSE(json::parse(read_text(c + "/run.json")).contains("level_fit"));
+  expect_one_line_error(run(train_args(b, opts + " --stop-after-step 20")), 1,
+                        "stopped after step 24");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(b) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  EXPECT_EQ(result_of(a), result_of(b));
+  expect_classify_agrees(a);
+  for (const char* bad : {"--level-fit 5", "--level-fit -1", "--label-smoothing 1",
+                          "--label-smoothing -0.1", "--label-smoothing x"})
+    EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
+}
+
 // --quant global: the file records it and classify still gives the trainer's predictions (its
 // tokens are the file's own tokeniser's, in either mode).
 TEST_F(ClassifyRunTest, GlobalQuantisationIsRecordedAndAgrees) {

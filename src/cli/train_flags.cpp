@@ -158,6 +158,14 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                  "classify: in training batches each token moves one level up or down within its "
                  "band with this probability (the levels are ordered; 0: off)")
       ->capture_default_str();
+  cmd.add_option("--label-smoothing", f.label_smoothing,
+                 "classify: the head's target is (1 - s) onehot + s / classes (0: plain "
+                 "cross-entropy)")
+      ->capture_default_str();
+  cmd.add_option("--level-fit", f.level_fit,
+                 "classify: after every step each feature's embedding rows are projected onto "
+                 "polynomials of this degree in the level (0: off)")
+      ->capture_default_str();
   cmd.add_option("--target-risk", f.target_risk,
                  "classify: the abstention threshold keeps the validation selective risk <= this")
       ->capture_default_str();
@@ -243,6 +251,10 @@ train::TrainOptions train_options(const TrainFlags& f) {
       throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
     o.quant = f.quant;
     o.jitter = parse_float(f.jitter, "--jitter", 0.0, false, 1.0);
+    o.label_smoothing = parse_float(f.label_smoothing, "--label-smoothing", 0.0, false, 1.0);
+    if (!(o.label_smoothing < 1.0f)) throw UsageError("--label-smoothing must be below 1");
+    if (f.level_fit < 0 || f.level_fit > 4) throw UsageError("--level-fit must be 0..4");
+    o.level_fit = f.level_fit;
     o.risk_confidence = parse_float(f.risk_confidence, "--risk-confidence", 0.0, true, 1.0);
     if (!(o.risk_confidence < 1.0f)) throw UsageError("--risk-confidence must be below 1");
   } else if (!f.data.empty() || !f.group_by.empty()) {

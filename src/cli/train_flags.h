@@ -29,7 +29,8 @@ struct TrainFlags {
   bool legacy = false, resume = false, quiet = false, no_plot = false;
   // --task classify (train/class_trainer.h)
   std::string task = "lm", data, group_by, epochs = "40", patience = "10", target_risk = "0.01",
-              risk_confidence = "0.9", quant = "banded", jitter = "0";
+              risk_confidence = "0.9", quant = "banded", jitter = "0", label_smoothing = "0";
+  int level_fit = 0;
 };
 
 // Every flag of `atome train` on cmd, stored into f (which must outlive cmd's parsing).

@@ -27,6 +27,14 @@ void last_token_quant(QuantInput& out, const QuantInput& in, size_t B, size_t T,
 }
 
 namespace {
+// mean_k (-log p_k) of one row from its -log p_y (the CE above, through the engine's softmax):
+// -log p_k = -log p_y + z_y - z_k, so no exp of its own and no log of a tiny probability.
+double mean_neg_log_prob(const float* z, uint32_t C, uint32_t y, double nll_y) {
+  double mean_z = 0.0;
+  for (uint32_t k = 0; k < C; ++k) mean_z += z[k];
+  return nll_y + z[y] - mean_z / C;
+}
+
 double weight_sum(const uint8_t* labels, const float* w, size_t n) {
   double total = 0.0;
   for (size_t i = 0; i < n; ++i) total += w[labels[i]];  // row order: no thread dependence
@@ -36,25 +44,37 @@ double weight_sum(const uint8_t* labels, const float* w, size_t n) {
 
 double weighted_cross_entropy_forward(float* probs, const float* logits, const uint8_t* labels,
                                       const float* class_weight, size_t n, uint32_t C,
-                                      double* row_loss) {
+                                      double* row_loss, float smoothing) {
   std::vector<double> losses(n);
   cross_entropy_forward(probs, logits, labels, n, C, losses.data());
   if (row_loss) std::copy(losses.begin(), losses.end(), row_loss);
   const double total_w = weight_sum(labels, class_weight, n);
   if (total_w <= 0.0) return 0.0;
   double total = 0.0;
-  for (size_t i = 0; i < n; ++i) total += class_weight[labels[i]] * losses[i];
+  const double s = smoothing;
+  for (size_t i = 0; i < n; ++i) {
+    const double ce = s > 0.0 ? (1.0 - s) * losses[i] +
+                                    s * mean_neg_log_prob(logits + i * C, C, labels[i], losses[i])
+                              : losses[i];
+    total += class_weight[labels[i]] * ce;
+  }
   return total / total_w;
 }
 
 void weighted_cross_entropy_backward(float* dlogits, const float* probs, const uint8_t* labels,
-                                     const float* class_weight, size_t n, uint32_t C) {
+                                     const float* class_weight, size_t n, uint32_t C,
+                                     float smoothing) {
   std::fill(dlogits, dlogits + n * C, 0.0f);
   const double total_w = weight_sum(labels, class_weight, n);
   if (total_w <= 0.0) return;
   for (size_t i = 0; i < n; ++i) {
     const float scale = static_cast<float>(class_weight[labels[i]] / total_w);
     cross_entropy_backward(dlogits + i * C, probs + i * C, labels + i, 1, C, scale);
+    // The smoothed target's extra part: (1 - s) onehot + s / C instead of onehot.
+    if (smoothing > 0.0f) {
+      dlogits[i * C + labels[i]] += scale * smoothing;
+      for (uint32_t k = 0; k < C; ++k) dlogits[i * C + k] -= scale * smoothing / C;
+    }
   }
 }
 

@@ -24,11 +24,15 @@ void last_token_quant(QuantInput& out, const QuantInput& in, size_t B, size_t T,
 // so that a rare class counts as much as a common one in total. Returns the loss; row_loss (n),
 // if given, gets each row's unweighted CE. probs (n, C) keeps the softmax for the backward.
 // A batch whose weights sum to 0 has loss 0 (and no gradient).
+// Label smoothing s (--label-smoothing, default 0): each row's target is (1 - s) onehot + s / C,
+// so CE_i = (1 - s) (-log p_y) + s * mean_k (-log p_k); row_loss keeps the plain -log p_y (what
+// validation and early stopping read).
 double weighted_cross_entropy_forward(float* probs, const float* logits, const uint8_t* labels,
                                       const float* class_weight, size_t n, uint32_t C,
-                                      double* row_loss);
-// dlogits (n, C) = w[y_i] / sum w * (softmax - onehot), overwritten.
+                                      double* row_loss, float smoothing = 0.0f);
+// dlogits (n, C) = w[y_i] / sum w * (softmax - target), overwritten.
 void weighted_cross_entropy_backward(float* dlogits, const float* probs, const uint8_t* labels,
-                                     const float* class_weight, size_t n, uint32_t C);
+                                     const float* class_weight, size_t n, uint32_t C,
+                                     float smoothing = 0.0f);
 
 }  // namespace atome::train

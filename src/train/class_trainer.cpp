@@ -24,6 +24,7 @@
 #include "train/checkpoint.h"
 #include "train/class_data.h"
 #include "train/gemm.h"
+#include "train/level_fit.h"
 #include "train/metrics_log.h"
 #include "train/model.h"
 #include "train/optim.h"
@@ -131,6 +132,15 @@ void jitter_batch(const Prepared& p, std::vector<uint8_t>& in, size_t B, float P
       t = static_cast<uint8_t>(up ? t + 1 : t - 1);
     }
   }
+}
+
+// --level-fit: the embedding's band rows back onto smooth functions of the level (level_fit.h),
+// after init and after every step, so the checkpoint, validation and the file all see them.
+void fit_levels(AtomeModel& model, const Prepared& p, int degree) {
+  if (degree < 1) return;
+  for (const ParamTensor& t : model.tensors())
+    if (t.kind == format::kEmbed)
+      project_level_fit(model.params().data() + t.offset, t.cols, p.bands, degree);
 }
 
 struct SplitScore {
@@ -356,6 +366,9 @@ void validate_classify_options(const TrainOptions& o) {
   if (!(o.adam.weight_decay >= 0.0f)) fail("--wd must be >= 0");
   if (!(o.clip >= 0.0f)) fail("--clip must be >= 0");
   if (!(o.jitter >= 0.0f && o.jitter <= 1.0f)) fail("--jitter must be in [0, 1]");
+  if (!(o.label_smoothing >= 0.0f && o.label_smoothing < 1.0f))
+    fail("--label-smoothing must be in [0, 1)");
+  if (o.level_fit < 0 || o.level_fit > 4) fail("--level-fit must be 0..4");
   if (!(o.min_lr_ratio >= 0.0f && o.min_lr_ratio <= 1.0f)) fail("--min-lr-ratio must be in [0, 1]");
   if (o.legacy) fail("--legacy is for language models");
   for (uint32_t n : {o.numerics, o.export_numerics})
@@ -383,6 +396,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
   AtomeModel model(classifier_config(o, p.C));
   model.set_numerics(o.numerics);
   model.set_class_weights(class_weights(p));
+  model.set_label_smoothing(o.label_smoothing);
   AdamW adam(model.param_count());
   RunCounters counters;
   if (from != nullptr) {
@@ -392,6 +406,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
                                " is not an epoch end of this run");
   } else {
     model.init(o.seed);
+    fit_levels(model, p, o.level_fit);
     write_text_file(path_in(ctl.out_dir, "run.json"), options_to_json(o) + "\n");
   }
   MetricsLog metrics(path_in(ctl.out_dir, "metrics.jsonl"), from != nullptr ? counters.step : -1);
@@ -435,6 +450,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
     jitter_batch(p, in, B, o.jitter, o.seed, step);
     const StepResult s =
         train_step(model, adam, o, schedule, in.data(), target.data(), B, p.F, step);
+    fit_levels(model, p, o.level_fit);
     const double loss = s.loss, grad_norm = s.grad_norm;
     const float lr = s.lr;
     counters.step = step;

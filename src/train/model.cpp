@@ -221,7 +221,7 @@ double AtomeModel::class_head_forward(const uint8_t* targets, size_t B, size_t T
                                   " is not a class (0.." + std::to_string(C - 1) + ")");
   }
   return weighted_cross_entropy_forward(probs_.data(), logits_.data(), labels_.data(),
-                                        class_weights_.data(), B, C, row_loss);
+                                        class_weights_.data(), B, C, row_loss, label_smoothing_);
 }
 
 void AtomeModel::class_head_backward() {
@@ -229,7 +229,7 @@ void AtomeModel::class_head_backward() {
   const uint32_t d = config_.d_model, C = config_.n_classes;
   d_logits_.resize(B * C);
   weighted_cross_entropy_backward(d_logits_.data(), probs_.data(), labels_.data(),
-                                  class_weights_.data(), B, C);
+                                  class_weights_.data(), B, C, label_smoothing_);
   d_last_h_.assign(B * d, 0.0f);
   const float* in = numerics_ != ATOME_NUMERICS_F32 ? last_hq_.deq.data() : last_h_.data();
   ternary_linear_backward(d_last_h_.data(), grad(head_), d_logits_.data(), in, quantized_[head_],

@@ -59,6 +59,8 @@ class AtomeModel : public LanguageModel {
   bool is_classifier() const { return config_.arch == ATOME_ARCH_CLASSIFIER; }
   // The classifier's loss weight per class (n_classes values, default all 1).
   void set_class_weights(const std::vector<float>& weights);
+  // The classifier's label smoothing (class_head_ops.h; default 0: plain cross-entropy).
+  void set_label_smoothing(float s) { label_smoothing_ = s; }
 
   // The quantised model, ready for format::write_native / write_legacy. context_len is a hint.
   HostModel export_model(uint32_t context_len) const;
@@ -117,6 +119,7 @@ class AtomeModel : public LanguageModel {
   QuantInput last_hq_;
   std::vector<uint8_t> labels_;
   std::vector<float> class_weights_;
+  float label_smoothing_ = 0.0f;
 
   // Backward scratch, shared by the blocks.
   std::vector<float> d_logits_, d_final_h_, d_x_, d_h_, d_router_;

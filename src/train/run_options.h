@@ -50,6 +50,8 @@ struct TrainOptions {
   float risk_confidence = 0.9f;  // the threshold's risk bound (calibration.h); 0 = observed risk
   std::string quant = "banded";  // tokenisation: "banded" or "global" (FORMAT.md §17.4)
   float jitter = 0.0f;  // train batches: each token moves one level up or down with this chance
+  float label_smoothing = 0.0f;  // the class head's target: (1 - s) onehot + s / C
+  int level_fit = 0;  // embedding rows of a band projected onto degree <= this in the level (0 off)
   uint32_t data_fingerprint = 0;  // CRC-32 of the data files when the run started (resume check)
 };
 
