@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <vector>
@@ -26,6 +27,32 @@ TEST(Sampler, TemperatureZeroIsArgmax) {
   EXPECT_EQ(atome_sample(&s, l.data(), 256, &scratch), atome_argmax(l.data(), 256));
   l.assign(256, 1.0f);
   EXPECT_EQ(atome_sample(&s, l.data(), 256, &scratch), 0u);  // ties: lowest id
+}
+
+// The integer argmax (q15 logits) against the definition — the first index of the largest value —
+// on random vectors of every length up to 40 with many ties, and at its edges: n = 1, the maximum
+// first or last, INT32_MIN everywhere, n = 0.
+TEST(Sampler, IntegerArgmaxIsTheFirstIndexOfTheMaximum) {
+  uint32_t state = 12345u;
+  for (uint32_t n = 1; n <= 40; ++n) {
+    for (int trial = 0; trial < 50; ++trial) {
+      std::vector<int32_t> v(n);
+      for (int32_t& x : v) {
+        state = state * 1664525u + 1013904223u;
+        x = static_cast<int32_t>(state >> 29) - 4;  // -4..3: ties are common
+      }
+      const uint32_t want = static_cast<uint32_t>(std::max_element(v.begin(), v.end()) - v.begin());
+      ASSERT_EQ(atome_argmax_i32(v.data(), n), want) << "n " << n << " trial " << trial;
+    }
+  }
+  const std::vector<int32_t> first = {INT32_MAX, 0, INT32_MAX, -1};
+  EXPECT_EQ(atome_argmax_i32(first.data(), 4), 0u);
+  const std::vector<int32_t> last = {INT32_MIN, -5, -5, 7};
+  EXPECT_EQ(atome_argmax_i32(last.data(), 4), 3u);
+  const std::vector<int32_t> low(9, INT32_MIN);
+  EXPECT_EQ(atome_argmax_i32(low.data(), 9), 0u);
+  EXPECT_EQ(atome_argmax_i32(last.data(), 1), 0u);
+  EXPECT_EQ(atome_argmax_i32(nullptr, 0), 0u);
 }
 
 TEST(Sampler, SameSeedSameTokens) {

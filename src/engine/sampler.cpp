@@ -49,12 +49,26 @@ uint32_t atome_argmax(const float* values, uint32_t n) {
   return best;
 }
 
-uint32_t atome_argmax_i32(const int32_t* values, uint32_t n) {
-  uint32_t best = 0;
-  for (uint32_t i = 1; i < n; ++i) {
-    if (values[i] > values[best]) best = i;
+// The running maximum held in a register, and a branch taken only to a new maximum (rare after
+// the first few logits): a post-incremented load, a compare and a not-taken branch per logit,
+// besides the loop's compare; `values[i] > values[best]` reloaded the maximum and updated it in
+// an IT block each time (~9 instructions a logit on M4: 2.3 K a token of a 256-entry
+// vocabulary). -O2 without if-conversion: at -Os, or with it, GCC turns the branch back into that
+// IT block. `after` is one past the maximum, so the loop keeps no copy of the pointer. Strict >:
+// the first index of a tie, as before.
+__attribute__((optimize("O2", "no-if-conversion", "no-if-conversion2"))) uint32_t atome_argmax_i32(
+    const int32_t* values, uint32_t n) {
+  if (n == 0) return 0;
+  const int32_t* after = values + 1;
+  int32_t best_value = *values;
+  for (const int32_t *p = values + 1, *end = values + n; p != end;) {
+    const int32_t v = *p++;
+    if (__builtin_expect(v > best_value, 0)) {
+      best_value = v;
+      after = p;
+    }
   }
-  return best;
+  return static_cast<uint32_t>(after - values - 1);
 }
 
 void atome_sampler_init(atome_sampler* s, float temperature, float top_p, uint32_t top_k,
