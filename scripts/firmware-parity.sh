@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Firmware parity for one core and one model: builds the bare-metal firmware (firmware/) with the
 # model embedded as a C array, runs it under QEMU, runs the same generation code on the host
-# engine (atome_firmware_twin), and requires identical output: every step's token and the CRC-32
-# of its full logits vector (i.e. bit-identical logits), and exit status 0.
+# engine (atome_firmware_twin), and requires identical output: every step's token and the digest
+# of its full logits vector (firmware/app/logits_digest.h, the same code in the twin; i.e.
+# bit-identical logits), and exit status 0.
 #
 #   scripts/firmware-parity.sh CORE MODEL WINDOW TOKENS BUILD_DIR ATOME_CLI TWIN [NUMERICS [SIZER [PACKING]]]
 #   CORE: m0 m3 m4 m4f m7 rv32imc; MODEL: a native file, or a legacy .atome01 (converted first).

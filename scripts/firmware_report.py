@@ -17,7 +17,7 @@ Instruction counts are exact and deterministic: a QEMU TCG plugin (firmware/tool
 counts every executed guest instruction. Each firmware is built twice, generating N1 and N2
 greedy tokens after the same prompt; instructions per token = (I(N2) - I(N1)) / (N2 - N1), which
 cancels boot, model validation and the prompt. A decode step includes atome_step, the argmax,
-the CRC-32 of the logits (the parity check) and one semihosting print.
+the digest of the logits (firmware/app/logits_digest.h: the parity check) and one semihosting print.
 
 Split by function: the plugin also counts per PC range (ranges=PATH). The ranges are the ELF's
 function symbols (readelf: FUNC, with a size), each named after its symbol; SPLIT_RULES below maps
@@ -61,7 +61,7 @@ SPLIT_RULES = [  # group, symbol-name pattern or None, sources or None
      None),  # 32- and 64-bit division and remainder (libgcc)
     ("integer helpers", r"^__", None),
     ("sampler", None, {"sampler"}),  # argmax
-    ("parity harness", None, {"crc32", "app"}),  # CRC-32 of the logits, generation loop, printing
+    ("parity harness", None, {"app"}),  # the logits digest, generation loop, printing
     ("other", r"", None),  # loader (model_load, format_layout: not per token), and the rest
 ]
 SPLIT_GROUPS = [g for g, _, _ in SPLIT_RULES]
@@ -351,7 +351,7 @@ def main():
     harness = {(name, core): split["parity harness"] for name, core, split, _ in split_rows}
     params_of = {r[0]: r[4] / r[5] for r in rows}
     lines += ["", "The same, f32 beside q15 (per weight; target = issue 13's for the q15 60K model; "
-              "'inference only' leaves out the parity harness, i.e. the CRC-32 of the logits and the printing "
+              "'inference only' leaves out the parity harness, i.e. the digest of the logits and the printing "
               "that only the parity test needs, and keeps the forward and the argmax):", "",
               "| core | toy_60k f32 / token | toy_60k q15 / token | f32 per weight | q15 per weight | "
               "q15 per weight, inference only | target | default f32 / token | default q15 / token | "
@@ -380,7 +380,7 @@ def main():
               "`__floatsisf`, ...); integer division = libgcc's 32- and 64-bit division and remainder "
               "(`__aeabi_uidiv`, `__aeabi_ldivmod`, `__udivdi3`, `__divdi3`, ...); integer helpers = libgcc's "
               "other `__` routines (64-bit shifts, `__clzsi2`, multiplies); sampler = argmax; parity harness = "
-              "what the firmware adds to prove parity (the CRC-32 of the logits, the generation loop, semihosting "
+              "what the firmware adds to prove parity (the digest of the logits, the generation loop, semihosting "
               "print); other = everything else (loader, gaps).", "",
               "| model | core | " + " | ".join(SPLIT_GROUPS) + " | total |",
               "|---|---|" + "---|" * (len(SPLIT_GROUPS) + 1)]

@@ -1,6 +1,6 @@
 # Firmware parity under QEMU (issue 4): for each core, the firmware built from firmware/ with a
 # model embedded must print exactly what the host engine prints — every step's greedy token and
-# the CRC-32 of its full logits (bit-identical logits) — and exit 0. Registered when
+# the 32-bit digest of its full logits (firmware/app/logits_digest.h; bit-identical logits) — and exit 0. Registered when
 # ATOME_BUILD_FIRMWARE_TESTS is on (the release preset); needs the cross compilers and QEMU that
 # scripts/install-deps.sh installs.
 if(NOT ATOME_BUILD_FIRMWARE_TESTS OR NOT TARGET atome)

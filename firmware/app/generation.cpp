@@ -3,6 +3,7 @@
 
 #include "atome/atome.h"
 #include "line.h"
+#include "logits_digest.h"
 
 // ATOME_FLOAT_PATH=0 (integer-only firmware, q15 models): no float logits, no float argmax.
 #ifndef ATOME_FLOAT_PATH
@@ -23,7 +24,7 @@ int report_error(atome_line_sink sink, const char* what, atome_status st) {
 
 // The generation loop over one logits type: float logits (atome_step, atome_argmax) for f32 / a8
 // models, int32 Q16 logits (atome_step_q16, atome_argmax_i32) for q15 models. Each step line
-// carries the CRC-32 of the raw logits bytes of that type.
+// carries the digest of every logit of that step (logits_digest.h).
 template <typename Logit, atome_status (*step)(atome_session*, uint32_t, const Logit**),
           uint32_t (*argmax)(const Logit*, uint32_t)>
 int generate(atome_session* session, uint32_t vocab, const char* prompt, uint32_t n_tokens,
@@ -42,8 +43,8 @@ int generate(atome_session* session, uint32_t vocab, const char* prompt, uint32_
     line.put_u32(i);
     line.put(" token ");
     line.put_u32(token);
-    line.put(" logits_crc32 ");
-    line.put_hex32(atome_crc32(0, logits, vocab * sizeof(Logit)));
+    line.put(" logits_digest ");
+    line.put_hex32(logits_digest(logits, vocab));
     sink(line.text);
     st = step(session, token, &logits);
     if (st != ATOME_OK) return report_error(sink, "step", st);
