@@ -34,6 +34,11 @@ endfunction()
 foreach(group 2 4)
   atome_add_q15_twin(atome_firmware_twin_q15_lut${group} ${group} 0)
 endforeach()
+# The M0 firmware's engine without the compact layout (ATOME_WITH_COMPACT=0, engine/build_config.h):
+# it must refuse a compact file with ATOME_ERR_UNSUPPORTED and still run the same model as a
+# version 1 file (FirmwareTwin.BuildWithoutCompactRefusesCompactFiles below).
+atome_add_q15_twin(atome_firmware_twin_q15_no_compact 2 0)
+target_compile_definitions(atome_firmware_twin_q15_no_compact PRIVATE ATOME_WITH_COMPACT=0)
 # The same engine with the classifier metadata validator: its `--state-bytes` sizes a q15
 # classifier's arena on M3 and up (scripts/classify-report.sh).
 atome_add_q15_twin(atome_firmware_twin_q15_classifier 4 1
@@ -58,6 +63,28 @@ add_test(NAME FirmwareTwin.LanguageModelBuildRefusesClassifierFiles COMMAND sh -
   out=\$($<TARGET_FILE:atome_firmware_twin_q15_lut4> --state-bytes \$dir/agri_q15.atome 8 2>&1) && exit 1
   echo \"\$out\"; case \"\$out\" in *'classifier metadata left out'*) exit 0;; esac; exit 1")
 set_tests_properties(FirmwareTwin.LanguageModelBuildRefusesClassifierFiles PROPERTIES
+                     SKIP_RETURN_CODE 77)
+
+# The engine without the compact layout refuses a compact file with one clear line (the status
+# names what the build left out) and runs the same model as a version 1 file: the lines it prints
+# equal the full integer-only engine's. Needs the original's toy_60k from ../shared.
+add_test(NAME FirmwareTwin.BuildWithoutCompactRefusesCompactFiles COMMAND sh -c "
+  toy=${twin_shared_dir}/reference/original-models/toy_60k.atome01
+  if [ ! -f \$toy ]; then
+    echo \"missing fixture \$toy\"; ${PROJECT_SOURCE_DIR}/scripts/in-ci.sh && exit 1; exit 77
+  fi
+  dir=${CMAKE_CURRENT_BINARY_DIR}/no_compact_twin; mkdir -p \$dir
+  $<TARGET_FILE:atome> convert \$toy \$dir/toy_q15.atome --numerics q15 >/dev/null || exit 1
+  $<TARGET_FILE:atome> convert \$dir/toy_q15.atome \$dir/toy_q15_compact.atome --layout compact >/dev/null || exit 1
+  $<TARGET_FILE:atome_firmware_twin_q15_lut2> --state-bytes \$dir/toy_q15_compact.atome 10 >/dev/null || exit 1
+  out=\$($<TARGET_FILE:atome_firmware_twin_q15_no_compact> --state-bytes \$dir/toy_q15_compact.atome 10 2>&1) && exit 1
+  echo \"\$out\"
+  [ \$(printf '%s\\n' \"\$out\" | wc -l) -eq 1 ] || exit 1
+  case \"\$out\" in *'compact layout'*'left out'*) ;; *) exit 1;; esac
+  $<TARGET_FILE:atome_firmware_twin_q15_lut2> \$dir/toy_q15.atome 10 4 'Once' >\$dir/full.txt || exit 1
+  $<TARGET_FILE:atome_firmware_twin_q15_no_compact> \$dir/toy_q15.atome 10 4 'Once' >\$dir/without.txt || exit 1
+  cmp \$dir/full.txt \$dir/without.txt")
+set_tests_properties(FirmwareTwin.BuildWithoutCompactRefusesCompactFiles PROPERTIES
                      SKIP_RETURN_CODE 77)
 
 set(fw_tools arm-none-eabi-g++ riscv64-unknown-elf-g++ qemu-system-arm qemu-system-riscv32)

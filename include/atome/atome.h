@@ -44,7 +44,8 @@ typedef enum atome_status {
                                          size_t (32-bit cores: more than 4 GiB) */
   ATOME_ERR_UNSUPPORTED = 20,         /* the model needs what this build leaves out (an integer-only
                                          build given an f32/a8 model; a classifier file given to a
-                                         build without ATOME_CLASSIFIER_METADATA) */
+                                         build without ATOME_CLASSIFIER_METADATA; a compact file
+                                         given to a build without ATOME_WITH_COMPACT) */
   ATOME_ERR_WRONG_NUMERICS = 21,      /* call not available for this model's numerics mode (the
                                          fixed-point calls need a q15 model) */
   ATOME_ERR_BAD_METADATA = 22,        /* classifier metadata section malformed (FORMAT.md §17) */

@@ -16,4 +16,14 @@
 #define ATOME_CLASSIFIER_METADATA 1
 #endif
 
+// ATOME_WITH_COMPACT=0 leaves the compact q15 layout (format 2.0, FORMAT.md §18: the loader's
+// checks of it, the placement of its tensors, the int16 << shift reads of its vectors) out of a
+// build whose models are all version 1 files: such a build refuses a compact file with
+// ATOME_ERR_UNSUPPORTED. Every branch on the layout goes through format::is_compact, a constant
+// false then, so the compact code leaves the build without a link-time trace (the firmware also
+// drops format_compact.cpp from its engine: a reference left behind fails the link).
+#ifndef ATOME_WITH_COMPACT
+#define ATOME_WITH_COMPACT 1
+#endif
+
 #endif  // ATOME_ENGINE_BUILD_CONFIG_H

@@ -156,8 +156,15 @@ constexpr uint32_t tensors_per_block(uint32_t pathways) {
 }  // namespace atome::format
 
 #include "atome/atome.h"
+#include "engine/build_config.h"
 
 namespace atome::format {
+
+// Whether a loaded model has the compact layout: always false in a build without it
+// (ATOME_WITH_COMPACT=0, engine/build_config.h), which the compiler then folds away.
+inline bool is_compact(const atome_model& model) {
+  return ATOME_WITH_COMPACT && model.format_major == kVersionMajorCompact;
+}
 
 // What the tensor at a given index of the canonical order must be, for a config.
 struct TensorSpec {
@@ -204,8 +211,10 @@ uint64_t compact_end(const atome_config& config);
 atome_trits tensor_trits(const atome_model& model, uint32_t index);
 const float* tensor_floats(const atome_model& model, uint32_t index);
 const int32_t* tensor_ints(const atome_model& model, uint32_t index);
+#if ATOME_WITH_COMPACT
 // A compact model's vector tensor: its int16 values and shift (value = v16[i] << shift).
 const int16_t* tensor_i16(const atome_model& model, uint32_t index, uint32_t* shift);
+#endif
 
 }  // namespace atome::format
 #endif  // ATOME_ENGINE_FORMAT_H

@@ -105,7 +105,7 @@ atome_status validate_config(const atome_config& c) {
 }
 
 atome_trits tensor_trits(const atome_model& model, uint32_t index) {
-  if (model.format_major == kVersionMajorCompact) {
+  if (is_compact(model)) {
     // No table: the place from the config, alpha = mantissa << shift (both checked by the loader:
     // below 2^28); always trit3, q15.
     const CompactPlace at = compact_place(model.config, index);
@@ -159,6 +159,7 @@ const int32_t* tensor_ints(const atome_model& model, uint32_t index) {
   return reinterpret_cast<const int32_t*>(model.image + read_u32(e + kTeOffset));
 }
 
+#if ATOME_WITH_COMPACT
 // A compact model's vector in place, as int16: sound as tensor_ints is (const image, little-endian
 // two's complement), with 2-byte alignment: the image is 4-aligned and every compact tensor
 // offset even (the loader checks both); the loader has checked each shifted value's range.
@@ -168,5 +169,6 @@ const int16_t* tensor_i16(const atome_model& model, uint32_t index, uint32_t* sh
   static_assert(kCompactAlign % alignof(int16_t) == 0, "compact offsets must keep int16 alignment");
   return reinterpret_cast<const int16_t*>(model.image + at.offset);
 }
+#endif  // ATOME_WITH_COMPACT
 
 }  // namespace atome::format

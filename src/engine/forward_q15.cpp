@@ -379,7 +379,7 @@ void forward_q15(atome_session* s, uint32_t token, bool want_logits) {
   TernaryInput in{};
   // A compact model's vectors are int16 << shift (FORMAT.md §18): the same forward, read through
   // ShiftedI16.
-  const bool compact = m.format_major == format::kVersionMajorCompact;
+  const bool compact = format::is_compact(m);
 
   // Embedding row: +-alpha_E (Q24 -> Q16) or 0 per element.
   const int32_t e = sat_q16(shift_round(m.embed.scale_q24, 8));

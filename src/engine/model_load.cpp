@@ -104,6 +104,7 @@ bool sig_block_ok(const uint8_t* sig) {
          read_u32(sig + kSigOffReserved) == 0;
 }
 
+#if ATOME_WITH_COMPACT
 bool zero_bytes(const uint8_t* p, uint64_t from, uint64_t to) {
   for (uint64_t i = from; i < to; ++i) {
     if (p[i] != 0) return false;
@@ -176,6 +177,7 @@ atome_status load_compact(atome_model* model, const uint8_t* image, size_t image
   if (config.n_classes > 0) model->head = tensor_trits(*model, after_blocks + 3);
   return ATOME_OK;
 }
+#endif  // ATOME_WITH_COMPACT
 
 }  // namespace
 }  // namespace atome
@@ -211,8 +213,13 @@ extern "C" atome_status atome_model_load(atome_model* model, const void* image_p
   // Header.
   if ((flags & ~kKnownFlags) != 0) return ATOME_ERR_BAD_HEADER;
   if (read_u32(image + kOffHeaderBytes) != kHeaderBytes) return ATOME_ERR_BAD_HEADER;
-  if (major == kVersionMajorCompact)
+  if (major == kVersionMajorCompact) {
+#if ATOME_WITH_COMPACT
     return load_compact(model, image, image_bytes, file_bytes, flags);
+#else
+    return ATOME_ERR_UNSUPPORTED;  // a build without the compact layout (build_config.h)
+#endif
+  }
   // Version 1.0 files have no numerics fields: their bytes are reserved (zero) too; 1.3 files
   // place the classifier metadata section with bytes 96..103.
   const uint16_t minor = read_u16(image + kOffVersionMinor);

@@ -165,7 +165,9 @@ const char* atome_status_str(atome_status status) {
     case ATOME_ERR_STATE_TOO_LARGE:
       return "session state too large for this machine's address space";
     case ATOME_ERR_UNSUPPORTED:
-      return "model not supported by this build (numerics mode or classifier metadata left out)";
+      return "model not supported by this build (numerics mode, compact layout or classifier "
+             "metadata "
+             "left out)";
     case ATOME_ERR_WRONG_NUMERICS:
       return "call not available for this model's numerics mode";
     case ATOME_ERR_BAD_METADATA:

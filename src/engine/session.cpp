@@ -108,11 +108,15 @@ void bind_layers(atome_session* s) {
   const bool q15 = c.numerics == ATOME_NUMERICS_Q15;
   const uint32_t per_block = tensors_per_block(c.pathways);
   auto floats = [&](uint32_t index) { return q15 ? nullptr : tensor_floats(m, index); };
-  const bool compact = m.format_major == kVersionMajorCompact;
+  const bool compact = is_compact(m);
   auto ints = [&](uint32_t index) { return q15 && !compact ? tensor_ints(m, index) : nullptr; };
   auto shifted = [&](uint32_t index) {
     ShiftedI16 v{nullptr, 0};
+#if ATOME_WITH_COMPACT
     if (compact) v.v = tensor_i16(m, index, &v.shift);
+#else
+    (void)index;
+#endif
     return v;
   };
   auto trits = [&](uint32_t index) { return tensor_trits(m, index); };
