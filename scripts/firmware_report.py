@@ -8,7 +8,9 @@ twin), the cross compilers and QEMU (scripts/install-deps.sh --firmware).
 
 Models: toy_60k and the default 944K model as they are (f32, the engine with its float path), and
 both converted with `atome convert --numerics q15` (into build/fw-report) run by the integer-only
-firmware (ATOME_NUMERICS=q15: atome_step_q16, atome_argmax_i32, no floating point). A q15
+firmware (ATOME_NUMERICS=q15: atome_step_q16, atome_argmax_i32, no floating point), and toy_60k q15 in
+the compact layout (`atome convert --layout compact`, FORMAT.md §18) beside it. The M0 q15 engine's code
+size is also given per build switch (ATOME_WITH_COMPACT=OFF). A q15
 firmware's state arena is atome_state_bytes of the integer-only engine with the core's kernel
 (lut2 on M0, lut4 elsewhere), from the firmware-configured host twins of tests/firmware.cmake.
 
@@ -39,9 +41,9 @@ CORES = {  # core: (toolchain file, size tool, qemu command)
                 ["qemu-system-riscv32", "-M", "virt", "-cpu", "rv32,a=off,f=off,d=off", "-bios", "none"]),
 }
 # Engine source files per code-size group (sizes of the sections the linker kept: the map file).
-GROUPS = {"loader": ["model_load", "format_layout", "crc32"],
+GROUPS = {"loader": ["model_load", "format_layout", "format_compact", "crc32"],
           "forward": ["session", "forward_f32", "forward_q15", "ternary_portable", "ternary_i8_portable",
-                      "ternary_i8_lut", "ternary_i8_dsp"],
+                      "ternary_i8_lut", "ternary_i8_dsp", "ternary_trit3"],
           "sampler": ["sampler"]}
 N1, N2 = 2, 6
 
@@ -71,12 +73,12 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw).stdout
 
 
-def build(core, model_h, window, arena, tokens, build_dir, numerics="f32"):
+def build(core, model_h, window, arena, tokens, build_dir, numerics="f32", extra=()):
     toolchain = CORES[core][0]
     run(["cmake", "-S", f"{REPO}/firmware", "-B", build_dir,
          f"-DCMAKE_TOOLCHAIN_FILE={REPO}/firmware/cmake/{toolchain}.cmake", f"-DATOME_CORE={core}",
          f"-DATOME_MODEL_HEADER={model_h}", f"-DATOME_WINDOW={window}", f"-DATOME_ARENA_BYTES={arena}",
-         f"-DATOME_TOKENS={tokens}", f"-DATOME_NUMERICS={numerics}"])
+         f"-DATOME_TOKENS={tokens}", f"-DATOME_NUMERICS={numerics}", *extra])
     run(["cmake", "--build", build_dir])
     return os.path.join(build_dir, "atome_fw.elf")
 
@@ -186,6 +188,11 @@ def linked_sizes(map_path, owner_of=engine_owner):
     return sizes
 
 
+def engine_groups(linked):
+    """Engine code + constants (.text + .rodata) per GROUPS group, from linked_sizes."""
+    return {grp: sum(linked.get((o, k), 0) for o in owners for k in ("text", "rodata")) for grp, owners in GROUPS.items()}
+
+
 def elf_sizes(core, elf):
     """(text, data, bss) of the whole image (Berkeley format: text includes the model in flash)."""
     f = run([CORES[core][1], elf]).splitlines()[1].split()
@@ -269,6 +276,10 @@ def main():
     run([atome, "convert", toy01, toy])
     toy_q15 = os.path.join(work, "toy_60k_q15.atome")
     run([atome, "convert", toy01, toy_q15, "--numerics", "q15"])
+    # The compact q15 layout (FORMAT.md §18: int16 << shift vectors, trit3 rows), as
+    # `atome convert --layout compact` writes it: the same forward, its vectors read through a shift.
+    toy_compact = os.path.join(work, "toy_60k_q15_compact.atome")
+    run([atome, "convert", toy_q15, toy_compact, "--layout", "compact"])
     default = f"{REPO}/models/atome-stories-944k.atome"
     default_q15 = os.path.join(work, "default_q15.atome")
     run([atome, "convert", default, default_q15, "--numerics", "q15"])
@@ -276,6 +287,7 @@ def main():
     # (16 KB RAM): toy_60k at window 2 (f32), 10 (q15) as in tests/firmware.cmake.
     models = {"toy_60k": (toy, {"m0": 2}, 64, "f32"),
               "toy_60k q15": (toy_q15, {"m0": 10}, 64, "q15"),
+              "toy_60k q15 compact": (toy_compact, {"m0": 10}, 64, "q15"),
               "default 944K": (default, {"m0": None}, 64, "f32"),
               "default 944K q15": (default_q15, {"m0": None}, 64, "q15")}
 
@@ -311,12 +323,22 @@ def main():
             sizes[(name, core)] = (linked_sizes(os.path.join(d, "atome_fw.map")), elf_sizes(core, elf), numerics)
             print(f"{name} {core}: {per_token:,.0f} insns/token (repeatable: {again == counts[1]})", file=sys.stderr)
 
+    # The M0 q15 engine per build switch (code size only: one token, no count).
+    m0_variants = []
+    m0_header = os.path.join(work, "toy_60k_q15.h")
+    m0_arena = int(run([sizers["lut2"], "--state-bytes", toy_q15, "10"]))
+    for label, extra in (("default (compact layout included)", []),
+                         ("`-DATOME_WITH_COMPACT=OFF`", ["-DATOME_WITH_COMPACT=OFF"])):
+        d = os.path.join(work, "m0-size-" + ("compact" if not extra else "no-compact"))
+        build("m0", m0_header, 10, m0_arena, 1, d, "q15", extra)
+        m0_variants.append((label, engine_groups(linked_sizes(os.path.join(d, "atome_fw.map")))))
+
     lines = ["Generated by `scripts/firmware_report.py` (do not edit between the markers).", "",
              "Code size: what the linker kept (`--gc-sections`; from the map file) of the engine built with the "
              "firmware flags (`-Os -ffreestanding -ffp-contract=off`; the i8 kernels at `-O2`, and forward_q15 too "
              "except on M0), code + "
-             "constants (.text + .rodata) per group: loader = model_load + format_layout + crc32; forward = "
-             "session + forward_f32 / forward_q15 + the kernels; sampler = sampler.cpp (argmax, status strings); "
+             "constants (.text + .rodata) per group: loader = model_load + format_layout + format_compact + crc32; "
+             "forward = session + forward_f32 / forward_q15 + the kernels (trit3 decoding included); sampler = sampler.cpp (argmax, status strings); "
              "libgcc = the helpers linked for engine and app (division, soft-float); image = the whole ELF "
              "(`size`: text includes the model in flash, bss the state arena). f32 = the engine with its float "
              "path; q15 = integer-only (`ATOME_FLOAT_PATH=0`).", "",
@@ -325,7 +347,7 @@ def main():
     engine_m0_q15 = None
     for (name, core), (linked, (text, data, bss), numerics) in sizes.items():
         code = lambda owners: sum(linked.get((o, k), 0) for o in owners for k in ("text", "rodata"))
-        g = {k: code(v) for k, v in GROUPS.items()}
+        g = engine_groups(linked)
         total = sum(g.values())
         lines.append(f"| {name} | {core} | {g['loader']:,} | {g['forward']:,} | {g['sampler']:,} | {total:,} | "
                      f"{code(['libgcc']):,} | {text:,} / {data:,} / {bss:,} |")
@@ -339,6 +361,9 @@ def main():
                   f"sampler.cpp {g['sampler']:,} = `atome_argmax_i32` + `atome_status_str` and its strings), "
                   f"plus {gcc:,} B of libgcc helpers (integer division) shared with the app; {ram} B of static RAM "
                   "(the state is the caller's arena). Aim: ≤ 6 KB."]
+        lines += [f"Per build switch (the same M0 q15 firmware, toy_60k as a version 1 file; engine code + constants): "
+                  + "; ".join(f"{label}: **{sum(g2.values()):,} B** (loader {g2['loader']:,}, forward {g2['forward']:,}, "
+                              f"sampler {g2['sampler']:,})" for label, g2 in m0_variants) + "."]
     lines += ["", f"Instructions per generated token (exact, QEMU plugin; ({N2} − {N1})-token difference; "
               "'per weight' divides by the model's parameter count):", "",
               "| model | core | window | state arena (RAM) | stack high-water | instructions / token | per weight | same count twice |",
@@ -352,13 +377,14 @@ def main():
     params_of = {r[0]: r[4] / r[5] for r in rows}
     lines += ["", "The same, f32 beside q15 (per weight; target = issue 13's for the q15 60K model; "
               "'inference only' leaves out the parity harness, i.e. the digest of the logits and the printing "
-              "that only the parity test needs, and keeps the forward and the argmax):", "",
+              "that only the parity test needs, and keeps the forward and the argmax; q15 compact = the same model "
+              "converted with `atome convert --layout compact`, FORMAT.md §18, harness included):", "",
               "| core | toy_60k f32 / token | toy_60k q15 / token | f32 per weight | q15 per weight | "
-              "q15 per weight, inference only | target | default f32 / token | default q15 / token | "
-              "default f32 / weight | default q15 / weight |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "q15 per weight, inference only | target | q15 compact / token | compact per weight | "
+              "default f32 / token | default q15 / token | default f32 / weight | default q15 / weight |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for core in CORES:
-        t, tq = by.get(("toy_60k", core)), by.get(("toy_60k q15", core))
+        t, tq, tc = by.get(("toy_60k", core)), by.get(("toy_60k q15", core)), by.get(("toy_60k q15 compact", core))
         dflt, dq = by.get(("default 944K", core)), by.get(("default 944K q15", core))
         cell = lambda r, i, f: format(r[i], f) if r else "–"
         inference = ((tq[4] - harness[("toy_60k q15", core)]) / params_of["toy_60k q15"]) if tq else None
@@ -366,6 +392,7 @@ def main():
               else "**missed**")) if tq else "–"
         lines.append(f"| {core} | {cell(t, 4, ',.0f')} | {cell(tq, 4, ',.0f')} | {cell(t, 5, '.2f')} | "
                      f"{cell(tq, 5, '.2f')} | {format(inference, '.2f') if tq else '–'} | ≤ {targets[core]} ({ok}) | "
+                     f"{cell(tc, 4, ',.0f')} | {cell(tc, 5, '.2f')} | "
                      f"{cell(dflt, 4, ',.0f')} | {cell(dq, 4, ',.0f')} | {cell(dflt, 5, '.2f')} | {cell(dq, 5, '.2f')} |")
     lines += ["", "Instructions per token split by function (exact: the plugin counts per PC range, the ranges "
               "being the ELF's function symbols; same difference; share of the total in brackets). Groups "
