@@ -51,6 +51,7 @@ N1, N2 = 2, 6
 # matches, or whose source set holds the function's engine source file ("app" = defined in the
 # firmware but neither in the engine library nor a libgcc "__" routine), names the group.
 SPLIT_RULES = [  # group, symbol-name pattern or None, sources or None
+    ("trit3 decode", r"trit3", {"ternary_trit3"}),  # base-3 rows decoded for the kernels (trit3, compact)
     ("i8 kernels", r"ternary_i8_|ternary_input_prepare|ternary_matvec_i8",
      {"ternary_i8_portable", "ternary_i8_lut", "ternary_i8_dsp"}),  # integer kernels (a8, q15)
     ("ternary kernels", r"ternary_|conv_taps|scores", {"ternary_portable"}),  # + its helpers apply_trit, dot
@@ -396,7 +397,8 @@ def main():
                      f"{cell(dflt, 4, ',.0f')} | {cell(dq, 4, ',.0f')} | {cell(dflt, 5, '.2f')} | {cell(dq, 5, '.2f')} |")
     lines += ["", "Instructions per token split by function (exact: the plugin counts per PC range, the ranges "
               "being the ELF's function symbols; same difference; share of the total in brackets). Groups "
-              "(`SPLIT_RULES` in the script, first match wins): i8 kernels = the integer ternary kernels "
+              "(`SPLIT_RULES` in the script, first match wins): trit3 decode = base-3 rows (trit3 packing, the "
+              "compact layout) decoded into 2-bit codes for the kernels (ternary_trit3.cpp); i8 kernels = the integer ternary kernels "
               "(`ternary_i8_*.cpp`: lut2 on M0, lut4 elsewhere, input preparation included); ternary kernels = "
               "the float ones (ternary_portable.cpp: `ternary_*`, `conv_taps*`, `scores*`, `apply_trit`, `dot`); "
               "fixed-point helpers = engine/fixed.h functions the compiler kept out of line (`layer_norm_q`, "

@@ -17,10 +17,11 @@ namespace logits_digest_detail {
 inline uint32_t mix(uint32_t h, uint32_t w) {
   return (((h << 5) | (h >> 27)) ^ w) * 0x9E3779B1u;
 }
-inline uint32_t word(const void* p) {
-  uint32_t w;
-  __builtin_memcpy(&w, p, 4);
-  return w;
+// The logit's bits by value: an aligned load on every core (a 4-byte memcpy from the pointer was a
+// call to memcpy on M0, ~30 instructions a logit).
+template <typename Logit>
+inline uint32_t word(const Logit* p) {
+  return __builtin_bit_cast(uint32_t, *p);
 }
 }  // namespace logits_digest_detail
 
