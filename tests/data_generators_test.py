@@ -28,6 +28,10 @@
    version 2) on exact inputs: a steady tone whose period divides the hop has level, flux and c0
    deviation 0 in every segment; after 0.25 s of silence its last segment's level is exactly the
    tone's c0 over the silence's; a 12 dB gain leaves level, flux and c0_sd of a noisy clip alone.
+   The voice endpoint (version 3, mfcc.speech_span): a tone from sample 3200 to 9600 between
+   digital silence spans exactly frames 18..59 (those holding a tone sample); a 3-frame click is
+   widened to 8 frames around it; a silent clip spans all; a 12 dB gain of a tone in noise leaves
+   the endpointed features alone.
 9. derived features on exact inputs (generator version 2 of forecast, occupancy, agri): the
    occupancy mass balance, fed a noise-free room, gives back its people as a share of capacity
    (within 1e-6); the forecast trend, fed a noise-free exponential degradation, gives back its rate
@@ -197,6 +201,26 @@ def check_cmvn():
     check(np.allclose(shift, 26 * np.log(16) / np.sqrt(26), atol=1e-6), "raw c0 gain shift")
     lim = mfcc.cmvn_channels(4, len(x))[0][3]
     check(np.max(np.abs(loud)) <= lim, f"cmvn: a feature beyond +-{lim}")
+    check_speech_span(mfcc, x)
+
+
+def check_speech_span(mfcc, x):
+    burst = np.zeros(mfcc.FS)
+    burst[3200:9600] = x[3200:9600]  # frame f holds samples 160 f .. 160 f + 399
+    span = mfcc.speech_span(mfcc.cepstra(burst)[:, 0], 8, 4)
+    check(span == (18, 60), f"speech_span: tone in frames 18..59 found as {span}")
+    click = np.zeros(mfcc.FS)
+    click[8000:8100] = 0.5  # in frames 48..50 (the whole of it in 49 and 50)
+    span = mfcc.speech_span(mfcc.cepstra(click)[:, 0], 8, 4)
+    check(span == (46, 54), f"speech_span: a 3-frame click widened to {span}, not (46, 54)")
+    span = mfcc.speech_span(mfcc.cepstra(np.zeros(mfcc.FS))[:, 0], 8, 4)
+    check(span == (0, 98), f"speech_span: silence spans {span}, not the whole clip")
+    quiet = np.zeros(mfcc.FS) + 0.002 * np.random.default_rng(5).normal(size=mfcc.FS)
+    quiet[3200:9600] += x[3200:9600]
+    loud = mfcc.mfcc(quiet, 8, cmvn=True, n_ceps=4, endpoint_db=4)
+    soft = mfcc.mfcc(quiet / 4, 8, cmvn=True, n_ceps=4, endpoint_db=4)
+    check(np.max(np.abs(loud - soft)) < 1e-6, "endpoint: a 12 dB gain moves the features by "
+          f"{np.max(np.abs(loud - soft)):.2e}")
 
 
 def check_scene():

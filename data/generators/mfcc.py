@@ -14,6 +14,12 @@ Parameters (the documented pipeline, recorded in each head's spec.json):
   each c_k of every frame, which the mean removes; dividing by
   the deviation takes out the speaker's and the noise's dynamic range (cepstral mean and variance
   normalisation, the usual keyword-spotting / ASR front-end step).
+  With endpoint_db=D as well (the voice head, version 3): the segments split only the speech span,
+  from the first to the last frame whose c0 is more than D dB above the clip's quietest frame
+  (speech_span); mu and sd stay those of the whole clip. Why: the word's onset (0..200 ms) and
+  length (the speaking rate) vary, so equal segments of the whole clip mix the word with silence
+  in proportions that vary from clip to clip; over the span, segment s is the same part of the word
+  at any onset and rate (a keyword spotter's energy endpointing).
 
 Limits (derived from the pipeline, not fitted): a frame of full-scale input (|x| <= 1) has
 sum_k P_k <= sum w^2 <= 400 by Parseval, so every log filter energy L lies in
@@ -33,6 +39,7 @@ NMEL = 26
 NCEP = 8
 FLOOR = 1e-10
 SD_FLOOR = 0.01  # CMVN: a constant coefficient (digital silence) is reported as 0, not 0 / 0
+C0_PER_DB = np.sqrt(NMEL) * np.log(10) / 10  # +1 dB in every mel band adds this to c0
 PARAMS = {"fs_hz": FS, "frame": FRAME, "hop": HOP, "window": "hamming", "nfft": NFFT,
           "n_mel": NMEL, "mel_scale": "htk", "f_lo_hz": 20, "f_hi_hz": 8000, "log": "ln",
           "floor": FLOOR, "dct": "II-ortho", "n_ceps": NCEP}
@@ -77,11 +84,25 @@ def cepstra(x):
     return log_mel(x) @ _DCT.T
 
 
-def mfcc(x, segments, cmvn=False, n_ceps=NCEP):
+def speech_span(c0, segments, floor_db):
+    """[a, b): from the first to the last frame whose c0 is more than floor_db dB above the
+    smallest c0 (the clip's noise floor); the whole clip when none is; widened around its middle
+    to `segments` frames (kept inside the clip) when shorter, so that every segment has a frame."""
+    on = np.flatnonzero(c0 > c0.min() + floor_db * C0_PER_DB)
+    a, b = (int(on[0]), int(on[-1]) + 1) if len(on) else (0, len(c0))
+    if b - a < segments:
+        a = max(0, min(a - (segments - (b - a)) // 2, len(c0) - segments))
+        b = a + segments
+    return a, b
+
+
+def mfcc(x, segments, cmvn=False, n_ceps=NCEP, endpoint_db=None):
     """x: mono float audio at 16 kHz in [-1, 1]; returns [segments, NCEP], or with cmvn
-    [segments, n_ceps] normalised per clip (module docstring)."""
+    [segments, n_ceps] normalised per clip, over the speech span with endpoint_db (module
+    docstring)."""
     c = cepstra(x)
-    seg = np.stack([s.mean(axis=0) for s in np.array_split(c, segments)])
+    a, b = speech_span(c[:, 0], segments, endpoint_db) if endpoint_db is not None else (0, len(c))
+    seg = np.stack([s.mean(axis=0) for s in np.array_split(c[a:b], segments)])
     if not cmvn:
         return seg
     c = c[:, :n_ceps]
