@@ -12,6 +12,7 @@ constexpr uint32_t kNfftLog2 = 9, kNfft = 512, kNmel = 26;
 constexpr int kDctFrac = 20;
 constexpr int64_t kLn2Q30 = 744261118;     // round(ln(2) * 2^30)
 constexpr int32_t kLnFloorQ16 = -1509025;  // round(ln(1e-10) * 2^16)
+constexpr int64_t kC0PerDbQ16 = 76945;     // sqrt(26) ln(10) / 10: +1 dB in every mel band, Q16
 static_assert(sizeof(atome_mfcc_work::prev_mel) / sizeof(int32_t) == kNmel, "one per mel band");
 
 // ln of the mel energies of one frame, Q16.16.
@@ -40,13 +41,20 @@ void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_
   }
 }
 
+// c_k of one frame (Q16) from its ln mel energies.
+int64_t cepstrum(const int32_t* log_mel, uint32_t k) {
+  int64_t c = 0;  // |log_mel| < 2^21, |dct| < 2^19: each product < 2^40
+  for (uint32_t m = 0; m < kNmel; ++m) c += int64_t(log_mel[m]) * kDctQ20[k * kNmel + m];
+  return (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
+}
+
 // What sum_frames accumulates besides the segment sums.
 enum class Extra { kNone, kClipSquares, kScene };
 
 // Sums each segment's per-frame c0..c(n_ceps-1) (Q16) into work->acc (index s * 8 + k); with
 // kClipSquares also each coefficient's squares over all frames into work->sq (Q32); with kScene
-// each segment's c0 squares (work->seg_sq, Q32) and spectral flux (work->flux, Q16) and the
-// clip's smallest frame c0 (work->c0_min). *frames_out: the frame count.
+// each segment's c0 squares (work->seg_sq, Q32) and spectral flux (work->flux, Q16); with either
+// the clip's smallest frame c0 (work->c0_min). *frames_out: the frame count.
 atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
                              atome_mfcc_work* work, Extra what, uint32_t* frames_out) {
   const bool sq = what == Extra::kClipSquares;
@@ -69,15 +77,11 @@ atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, 
     int32_t log_mel[kNmel];
     frame_log_mel(audio + f * ATOME_MFCC_HOP, work->re, work->im, log_mel);
     for (uint32_t k = 0; k < n_ceps; ++k) {
-      int64_t c = 0;  // |log_mel| < 2^21, |dct| < 2^19: each product < 2^40
-      for (uint32_t m = 0; m < kNmel; ++m) c += int64_t(log_mel[m]) * kDctQ20[k * kNmel + m];
-      c = (c + (int64_t(1) << (kDctFrac - 1))) >> kDctFrac;
+      const int64_t c = cepstrum(log_mel, k);
       work->acc[seg * ATOME_MFCC_NCEP + k] += c;
       if (sq) work->sq[k] += c * c;  // |c| < 2^23: < 2^46 a frame, < 2^56 over 1024 frames
-      if (scene && k == 0) {
-        work->seg_sq[seg] += c * c;  // the same bound
-        if (f == 0 || c < work->c0_min) work->c0_min = c;
-      }
+      if (scene && k == 0) work->seg_sq[seg] += c * c;  // the same bound
+      if ((sq || scene) && k == 0 && (f == 0 || c < work->c0_min)) work->c0_min = c;
     }
     if (scene) {
       // The first frame has no predecessor: its flux is 0 (mfcc.py scene() does the same).
@@ -97,6 +101,68 @@ atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, 
 
 uint32_t segment_len(uint32_t frames, uint32_t segments, uint32_t s) {
   return frames / segments + (s < frames % segments ? 1 : 0);
+}
+
+// CMVN statistics from a clip's sums: mu_k = total_k / frames and the population standard
+// deviation sqrt(E[c^2] - mu^2), floored at 0.01 (a constant coefficient, digital silence), Q16.
+void clip_stats(const int64_t* total, const int64_t* sq, uint32_t frames, uint32_t n_ceps,
+                int64_t* mu, int64_t* sd) {
+  constexpr int64_t kSdFloorQ16 = 655;  // 0.01
+  for (uint32_t k = 0; k < n_ceps; ++k) {
+    mu[k] = div_round(total[k], frames);
+    int64_t var = div_round(sq[k], frames) - mu[k] * mu[k];  // Q32, both terms < 2^46
+    if (var < 0) var = 0;
+    sd[k] = isqrt_round(uint64_t(var));
+    if (sd[k] < kSdFloorQ16) sd[k] = kSdFloorQ16;
+  }
+}
+
+// c0 of the frame at audio (Q16): the endpoint detector's second look at a frame.
+int64_t frame_c0(const int16_t* audio, atome_mfcc_work* work) {
+  int32_t log_mel[kNmel];
+  frame_log_mel(audio, work->re, work->im, log_mel);
+  return cepstrum(log_mel, 0);
+}
+
+// The speech span [*a, *b) (mfcc.py speech_span): from the first to the last frame whose c0 is
+// above `threshold`, searched from each end so that only the silence around the word is looked at
+// twice; the whole clip when no frame is; widened around its middle to `segments` frames.
+void speech_span(const int16_t* audio, uint32_t frames, uint32_t segments, int64_t threshold,
+                 atome_mfcc_work* work, uint32_t* a, uint32_t* b) {
+  *a = 0;
+  *b = frames;
+  for (uint32_t f = 0; f < frames; ++f) {
+    if (frame_c0(audio + f * ATOME_MFCC_HOP, work) > threshold) {
+      *a = f;
+      *b = f + 1;
+      for (uint32_t g = frames - 1; g > f; --g) {
+        if (frame_c0(audio + g * ATOME_MFCC_HOP, work) > threshold) {
+          *b = g + 1;
+          break;
+        }
+      }
+      break;
+    }
+  }
+  if (*b - *a < segments) {
+    int64_t start = int64_t(*a) - int64_t(segments - (*b - *a)) / 2;
+    if (start > int64_t(frames - segments)) start = int64_t(frames - segments);
+    if (start < 0) start = 0;
+    *a = uint32_t(start);
+    *b = *a + segments;
+  }
+}
+
+// Each segment's average of work->acc over `frames` frames as (avg - mu_k) / sd_k, Q16.
+void normalise_segments(const atome_mfcc_work* work, uint32_t frames, uint32_t segments,
+                        uint32_t n_ceps, const int64_t* mu, const int64_t* sd, int32_t* out_q16) {
+  for (uint32_t s = 0; s < segments; ++s) {
+    for (uint32_t k = 0; k < n_ceps; ++k) {
+      const int64_t avg =
+          div_round(work->acc[s * ATOME_MFCC_NCEP + k], segment_len(frames, segments, s));
+      out_q16[s * n_ceps + k] = saturate32(div_round_shifted(avg - mu[k], sd[k], 16));
+    }
+  }
 }
 
 }  // namespace
@@ -129,22 +195,59 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
   const atome_apps_status st =
       sum_frames(audio, n, segments, n_ceps, work, Extra::kClipSquares, &frames);
   if (st != ATOME_APPS_OK) return st;
-  constexpr int64_t kSdFloorQ16 = 655;  // 0.01: a constant coefficient (digital silence)
+  int64_t total[ATOME_MFCC_NCEP], mu[ATOME_MFCC_NCEP], sd[ATOME_MFCC_NCEP];
   for (uint32_t k = 0; k < n_ceps; ++k) {
-    int64_t total = 0;
-    for (uint32_t s = 0; s < segments; ++s) total += work->acc[s * ATOME_MFCC_NCEP + k];
-    const int64_t mu = div_round(total, frames);  // Q16
-    // Population variance E[c^2] - mu^2 in Q32 (both terms < 2^46).
-    int64_t var = div_round(work->sq[k], frames) - mu * mu;
-    if (var < 0) var = 0;
-    int64_t sd = isqrt_round(uint64_t(var));  // Q16
-    if (sd < kSdFloorQ16) sd = kSdFloorQ16;
-    for (uint32_t s = 0; s < segments; ++s) {
-      const int64_t avg =
-          div_round(work->acc[s * ATOME_MFCC_NCEP + k], segment_len(frames, segments, s));
-      out_q16[s * n_ceps + k] = saturate32(div_round_shifted(avg - mu, sd, 16));
-    }
+    total[k] = 0;
+    for (uint32_t s = 0; s < segments; ++s) total[k] += work->acc[s * ATOME_MFCC_NCEP + k];
   }
+  clip_stats(total, work->sq, frames, n_ceps, mu, sd);
+  normalise_segments(work, frames, segments, n_ceps, mu, sd, out_q16);
+  return ATOME_APPS_OK;
+}
+
+atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t segments,
+                                       uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
+                                       int32_t* out_q16) {
+  using namespace atome::apps;
+  if (audio == nullptr || work == nullptr || out_q16 == nullptr)
+    return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
+    return ATOME_APPS_ERR_BAD_CONFIG;
+  // Pass 1: the whole clip's CMVN statistics (one segment, the clip: acc[k] is c_k's total) and
+  // its quietest frame.
+  uint32_t frames = 0;
+  atome_apps_status st = sum_frames(audio, n, 1, n_ceps, work, Extra::kClipSquares, &frames);
+  if (st != ATOME_APPS_OK) return st;
+  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
+  int64_t mu[ATOME_MFCC_NCEP], sd[ATOME_MFCC_NCEP];
+  clip_stats(work->acc, work->sq, frames, n_ceps, mu, sd);
+  uint32_t a = 0, b = 0;
+  speech_span(audio, frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, &a,
+              &b);
+  // Pass 2: the span's frames, exactly the audio they cover, split into the segments.
+  uint32_t span = 0;
+  st = sum_frames(audio + size_t(a) * ATOME_MFCC_HOP,
+                  size_t(b - a - 1) * ATOME_MFCC_HOP + ATOME_MFCC_FRAME, segments, n_ceps, work,
+                  Extra::kNone, &span);
+  if (st != ATOME_APPS_OK) return st;
+  normalise_segments(work, span, segments, n_ceps, mu, sd, out_q16);
+  return ATOME_APPS_OK;
+}
+
+atome_apps_status atome_mfcc_speech_span(const int16_t* audio, size_t n, uint32_t segments,
+                                         uint32_t floor_db, atome_mfcc_work* work, uint32_t* first,
+                                         uint32_t* end) {
+  using namespace atome::apps;
+  if (audio == nullptr || work == nullptr || first == nullptr || end == nullptr)
+    return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
+    return ATOME_APPS_ERR_BAD_CONFIG;
+  uint32_t frames = 0;
+  const atome_apps_status st = sum_frames(audio, n, 1, 1, work, Extra::kClipSquares, &frames);
+  if (st != ATOME_APPS_OK) return st;
+  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
+  speech_span(audio, frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, first,
+              end);
   return ATOME_APPS_OK;
 }
 

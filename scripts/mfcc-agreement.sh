@@ -20,9 +20,9 @@ trap 'rm -rf "$work"' EXIT
 /usr/bin/python3 scripts/mfcc_clips.py --head "$head" --out "$work/data" --scale "$scale" --seed 1
 data=$work/data/$head
 # The front end's arguments from the head's pipeline params: clip samples, segments
-# [cmvn N_CEPS | scene].
+# [cmvn N_CEPS [ENDPOINT_DB] | scene].
 args=$(/usr/bin/python3 -c 'import json, sys; p = json.load(open(sys.argv[1]))["pipeline"]["params"]
-extra = ["cmvn", p["n_ceps"]] if p.get("cmvn") else ["scene"] if p.get("front") == "scene" else []
+extra = ["cmvn", p["n_ceps"]] + ([p["endpoint_db"]] if "endpoint_db" in p else []) if p.get("cmvn") else ["scene"] if p.get("front") == "scene" else []
 print(round(p["clip_s"] * p["fs_hz"]), p["segments"], *extra)' "$data/spec.json")
 "$atome" train --task classify --data "$data" --out "$work/run" --numerics q15 --seed 1 \
   --threads 1 --no-plot --quiet > "$work/train.log" 2>&1 || { cat "$work/train.log"; exit 1; }

@@ -405,7 +405,8 @@ enum {
   ATOME_MFCC_HOP = 160,
   ATOME_MFCC_NCEP = 8,
   ATOME_MFCC_MAX_SEGMENTS = 8,
-  ATOME_MFCC_CMVN_MAX_FRAMES = 1024 /* 10.2 s: keeps the sums of squares inside int64 */
+  ATOME_MFCC_CMVN_MAX_FRAMES = 1024, /* 10.2 s: keeps the sums of squares inside int64 */
+  ATOME_MFCC_MAX_FLOOR_DB = 120      /* atome_mfcc_cmvn_span: c0 spans 126 dB (mfcc.py limits) */
 };
 
 typedef struct atome_mfcc_work {
@@ -414,7 +415,8 @@ typedef struct atome_mfcc_work {
   int64_t acc[ATOME_MFCC_MAX_SEGMENTS * ATOME_MFCC_NCEP];
   int64_t sq[ATOME_MFCC_NCEP]; /* atome_mfcc_cmvn: sum over frames of c_k^2, Q32 */
   /* atome_mfcc_scene: per segment, the sum of c0^2 (Q32) and of the frames' spectral flux
-     sum_m |L_t,m - L_t-1,m| (Q16); the previous frame's ln mel energies; the smallest frame c0. */
+     sum_m |L_t,m - L_t-1,m| (Q16); the previous frame's ln mel energies; the smallest frame c0
+     (also atome_mfcc_cmvn's and atome_mfcc_cmvn_span's). */
   int64_t seg_sq[ATOME_MFCC_MAX_SEGMENTS];
   int64_t flux[ATOME_MFCC_MAX_SEGMENTS];
   int32_t prev_mel[26];
@@ -436,6 +438,25 @@ atome_apps_status atome_mfcc(const int16_t* audio, size_t n, uint32_t segments,
    ATOME_MFCC_CMVN_MAX_FRAMES frames (ATOME_APPS_ERR_BAD_LENGTH). */
 atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segments,
                                   uint32_t n_ceps, atome_mfcc_work* work, int32_t* out_q16);
+
+/* The voice head's front end from data version 3 (mfcc.py with cmvn=True, endpoint_db): as
+   atome_mfcc_cmvn (mu_k and sd_k over the whole clip), but the segments split only the speech
+   span, from the first to the last frame whose c0 is more than floor_db dB above the clip's
+   smallest frame c0 (an energy endpoint detector; the whole clip when no frame is; widened around
+   its middle to `segments` frames when shorter), so that a segment holds the same part of the
+   word whatever its onset and speaking rate. Two passes over the clip (statistics and floor, then
+   the span), plus the frames outside the span once more: no per-frame storage. floor_db 0..
+   ATOME_MFCC_MAX_FLOOR_DB (ATOME_APPS_ERR_BAD_CONFIG); the rest as atome_mfcc_cmvn. */
+atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t segments,
+                                       uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
+                                       int32_t* out_q16);
+
+/* The speech span atome_mfcc_cmvn_span splits, frames [*first, *end) of the clip (frame f starts
+   at sample f * ATOME_MFCC_HOP): for an app that wants to know where the word is, and for tests.
+   Arguments and statuses as atome_mfcc_cmvn_span. */
+atome_apps_status atome_mfcc_speech_span(const int16_t* audio, size_t n, uint32_t segments,
+                                         uint32_t floor_db, atome_mfcc_work* work, uint32_t* first,
+                                         uint32_t* end);
 
 /* The sound_scene head's front end (mfcc.py scene(), data version 2): per segment 8 values,
    ATOME_MFCC_SCENE_NCH of them:

@@ -1,0 +1,115 @@
+// The voice head's endpointed front end (apps/mfcc.cpp atome_mfcc_speech_span and
+// atome_mfcc_cmvn_span, data version 3) on exact inputs: where a tone between digital silence
+// lies is known to the frame, and a word moved by whole hops has the same frames, so the features
+// must not move at all. The float pipeline's agreement is scripts/mfcc-agreement.sh's (voice).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <vector>
+
+#include "atome/apps.h"
+
+namespace atome::test {
+namespace {
+
+constexpr uint32_t kSpanFloorDb = 4;  // voice.py ENDPOINT_DB
+
+// 1 s of digital silence with a 1 kHz tone (its period divides the hop) on [from, to).
+std::vector<int16_t> span_tone_clip(size_t from, size_t to) {
+  std::vector<int16_t> a(16000, 0);
+  for (size_t i = from; i < to; ++i)
+    a[i] = int16_t(std::lround(9830 * std::sin(2 * M_PI * 1000.0 * double(i) / 16000)));
+  return a;
+}
+
+// A word-like sound: a pitch glide of harmonics whose loudness rises and falls, in [from, from +
+// len) of 1 s of digital silence. Exactly the same samples wherever it starts.
+std::vector<int16_t> span_word_clip(size_t from, size_t len) {
+  std::vector<int16_t> a(16000, 0);
+  for (size_t i = 0; i < len; ++i) {
+    const double t = double(i) / 16000, f0 = 140 + 120 * t;
+    double v = 0;
+    for (int h = 1; h < 12; ++h) v += std::sin(2 * M_PI * h * f0 * t) / h;
+    a[from + i] = int16_t(std::lround(6000 * std::sin(M_PI * double(i) / double(len)) * v));
+  }
+  return a;
+}
+
+TEST(AppsMfccSpan, FindsTheToneBetweenSilenceToTheFrame) {
+  atome_mfcc_work work;
+  uint32_t a = 0, b = 0;
+  // Frame f covers samples 160 f .. 160 f + 399: frames 18..59 hold a sample of 3200..9599.
+  std::vector<int16_t> x = span_tone_clip(3200, 9600);
+  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
+            ATOME_APPS_OK);
+  EXPECT_EQ(a, 18u);
+  EXPECT_EQ(b, 60u);
+  // A click in frames 48..50 is too short for 8 segments: widened to 8 frames around it.
+  x = span_tone_clip(8000, 8100);
+  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
+            ATOME_APPS_OK);
+  EXPECT_EQ(a, 46u);
+  EXPECT_EQ(b, 54u);
+  // ... and kept inside the clip at its start.
+  x = span_tone_clip(0, 100);
+  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
+            ATOME_APPS_OK);
+  EXPECT_EQ(a, 0u);
+  EXPECT_EQ(b, 8u);
+  // Silence: no frame over the floor, the whole clip (98 frames).
+  x = span_tone_clip(0, 0);
+  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
+            ATOME_APPS_OK);
+  EXPECT_EQ(a, 0u);
+  EXPECT_EQ(b, 98u);
+}
+
+// What the endpoint is for: the word's onset no longer moves the segments. Moved by 7 hops, the
+// clip has the same frames (the silence's are all alike), hence the same features, bit for bit;
+// the whole-clip segmentation (atome_mfcc_cmvn) sees the move.
+TEST(AppsMfccSpan, FeaturesIgnoreTheOnset) {
+  atome_mfcc_work work;
+  const std::vector<int16_t> early = span_word_clip(800, 6000), late = span_word_clip(1920, 6000);
+  std::vector<int32_t> e(8 * 4), l(8 * 4), e_clip(8 * 4), l_clip(8 * 4);
+  ASSERT_EQ(atome_mfcc_cmvn_span(early.data(), early.size(), 8, 4, kSpanFloorDb, &work, e.data()),
+            ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc_cmvn_span(late.data(), late.size(), 8, 4, kSpanFloorDb, &work, l.data()),
+            ATOME_APPS_OK);
+  EXPECT_EQ(e, l);
+  ASSERT_EQ(atome_mfcc_cmvn(early.data(), early.size(), 8, 4, &work, e_clip.data()), ATOME_APPS_OK);
+  ASSERT_EQ(atome_mfcc_cmvn(late.data(), late.size(), 8, 4, &work, l_clip.data()), ATOME_APPS_OK);
+  EXPECT_NE(e_clip, l_clip);
+  // The word's own course is there: its loud middle against its quiet ends (c0, CMVN units).
+  EXPECT_GT(e[3 * 4], e[0]);
+  EXPECT_GT(e[4 * 4], e[7 * 4]);
+}
+
+TEST(AppsMfccSpan, BadInputGetsStatuses) {
+  atome_mfcc_work work;
+  const std::vector<int16_t> x = span_tone_clip(3200, 9600);
+  std::vector<int32_t> out(8 * 4);
+  uint32_t a = 0, b = 0;
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), x.size(), 8, 4, 121, &work, out.data()),
+            ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), x.size(), 9, 4, 4, &work, out.data()),
+            ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), x.size(), 8, 0, 4, &work, out.data()),
+            ATOME_APPS_ERR_BAD_CONFIG);
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), x.size(), 8, 4, 4, &work, nullptr),
+            ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_mfcc_cmvn_span(nullptr, x.size(), 8, 4, 4, &work, out.data()),
+            ATOME_APPS_ERR_NULL_ARGUMENT);
+  // 7 frames cannot fill 8 segments.
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), 400 + 6 * 160, 8, 4, 4, &work, out.data()),
+            ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc_speech_span(x.data(), 399, 8, 4, &work, &a, &b), ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, 4, &work, nullptr, &b),
+            ATOME_APPS_ERR_NULL_ARGUMENT);
+  // Exactly 8 frames: the span is the clip, every segment one frame.
+  EXPECT_EQ(atome_mfcc_cmvn_span(x.data(), 400 + 7 * 160, 8, 4, 4, &work, out.data()),
+            ATOME_APPS_OK);
+}
+
+}  // namespace
+}  // namespace atome::test
