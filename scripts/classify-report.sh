@@ -35,6 +35,8 @@ done
 # 1-3, scripts/classify-sweep.sh; a setting is taken when its median falls by more than 0.01 and
 # no seed gets worse):
 # voice: --jitter 0.1, 0.44 / 0.45 / 0.43 -> 0.28 / 0.31 / 0.32 (0.32 / 0.33 / 0.35 at 0.3), data v2.
+#   data v3 (the int16 clips of scripts/mfcc_clips.py, --scale full --seed 1): 0.076 / 0.179 /
+#   0.246 -> 0.052 / 0.117 / 0.164, still taken.
 # air: --jitter 0.1, 0.399 / 0.409 / 0.413 -> 0.381 / 0.353 / 0.411.
 # motion: --jitter 0.1, 0.208 / 0.139 / 0.197 -> 0.164 / 0.134 / 0.185.
 # Not taken: agri's jitter (data v2: 0.368 / 0.264 / 0.349 -> 0.329 / 0.269 / 0.307, seed 2 worse;
