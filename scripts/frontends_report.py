@@ -23,7 +23,9 @@ from results_block import replace_block  # noqa: E402
 # What each region computes, on which input (firmware/app/frontends_run.cpp's signals).
 INPUTS = {
     "mfcc": "0.5 s of 16 kHz audio (50 frames of 400, FFT 512) → 4 segments × c0..c7",
-    "mfcc_cmvn": "the same audio → 8 segments × c0..c3, per-clip CMVN (the voice head)",
+    "mfcc_cmvn": "the same audio → 8 segments × c0..c3, per-clip CMVN (voice, data v2)",
+    "mfcc_span": "the same audio → 8 segments of the speech span × c0..c3, CMVN (voice, data v3)",
+    "mfcc_scene": "the same audio → 4 segments × level, c1..c5, flux, c0 spread (sound_scene v2)",
     "band_energy": "one 256-sample sub-window at 4 kHz → 8 log band energies (anomaly)",
     "imu": "128 samples × 3 axes at 50 Hz → 7 features (motion)",
     "power": "10 mains cycles × 128 samples of i and v → 4 features (power)",

@@ -226,10 +226,10 @@ constexpr Vibration600 kTrend{};
 }  // namespace
 
 const char* const kFrontends[] = {
-    "empty",           "mfcc",          "mfcc_cmvn",        "band_energy",  "imu",
-    "power",           "pulse_count",   "ppg_beats",        "velocity_rms", "stats",
-    "reading_context", "telem_readout", "wearable_readout", "room_balance", "air_readout",
-    "agri_readout",    "trend_alarm"};
+    "empty",        "mfcc",        "mfcc_cmvn",       "mfcc_span",     "mfcc_scene",
+    "band_energy",  "imu",         "power",           "pulse_count",   "ppg_beats",
+    "velocity_rms", "stats",       "reading_context", "telem_readout", "wearable_readout",
+    "room_balance", "air_readout", "agri_readout",    "trend_alarm"};
 const unsigned kNFrontends = sizeof kFrontends / sizeof kFrontends[0];
 
 int atome_frontends_run(void (*emit)(const char* line), void (*mark)()) {
@@ -255,6 +255,16 @@ int atome_frontends_run(void (*emit)(const char* line), void (*mark)()) {
   st = atome_mfcc_cmvn(kAudio.x, kAudioN, 8, 4, &g_work.mfcc, out);
   mark();
   done("mfcc_cmvn", st, 8 * 4);
+
+  mark();
+  st = atome_mfcc_cmvn_span(kAudio.x, kAudioN, 8, 4, 4, &g_work.mfcc, out);
+  mark();
+  done("mfcc_span", st, 8 * 4);
+
+  mark();
+  st = atome_mfcc_scene(kAudio.x, kAudioN, 4, &g_work.mfcc, out);
+  mark();
+  done("mfcc_scene", st, 4 * ATOME_MFCC_NCEP);
 
   atome_band_config band;
   atome_band_config_anomaly(&band, 11);
