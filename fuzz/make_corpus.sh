@@ -34,6 +34,9 @@ printf '\001{"heads": [{"name": "t", "model": "t.atome", "role": "telemetry", "g
 printf '\000turn on the motor' >"$out/apps_text/turn_on.txt"
 printf '\004emergency stop now' >"$out/apps_text/stop.txt"
 { printf '\001'; cat "$repo/apps/examples/apps.json"; } >"$out/apps_text/apps.json"
+# A regression seed: a number too large for a double (1e4566486) threw nlohmann's out_of_range,
+# which the text config did not catch (found by this fuzzer; tests/apps_text_config_test.cpp).
+printf '\00133e4566486' >"$out/apps_text/number_overflow.txt"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"

@@ -32,7 +32,7 @@ std::shared_ptr<TextHeads> load_text_heads(const std::string& config_text,
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(config_text);
-  } catch (const nlohmann::json::parse_error&) {
+  } catch (const nlohmann::json::exception&) {  // syntax, or a number out of range
     return nullptr;  // parse_apps_config has already said what is wrong with it
   }
   if (!j.is_object() || !j.contains("text")) return nullptr;

@@ -26,7 +26,7 @@ AppsTextConfig parse_apps_text_config(const std::string& text, const std::string
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range (1e999)
     bad(name, "json", e.what());
   }
   if (!j.is_object() || !j.contains("text") || !j.at("text").is_object())
