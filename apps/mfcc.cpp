@@ -153,6 +153,21 @@ void speech_span(const int16_t* audio, uint32_t frames, uint32_t segments, int64
   }
 }
 
+// The span both span functions need: arguments checked, pass 1 over the clip (its sums of
+// c0..c(n_ceps-1) and squares in work, its quietest frame), then speech_span above the floor.
+atome_apps_status find_span(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
+                            uint32_t floor_db, atome_mfcc_work* work, uint32_t* frames, uint32_t* a,
+                            uint32_t* b) {
+  if (audio == nullptr || work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
+    return ATOME_APPS_ERR_BAD_CONFIG;
+  const atome_apps_status st = sum_frames(audio, n, 1, n_ceps, work, Extra::kClipSquares, frames);
+  if (st != ATOME_APPS_OK) return st;
+  if (*frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
+  speech_span(audio, *frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, a, b);
+  return ATOME_APPS_OK;
+}
+
 // Each segment's average of work->acc over `frames` frames as (avg - mu_k) / sd_k, Q16.
 void normalise_segments(const atome_mfcc_work* work, uint32_t frames, uint32_t segments,
                         uint32_t n_ceps, const int64_t* mu, const int64_t* sd, int32_t* out_q16) {
@@ -209,21 +224,14 @@ atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t 
                                        uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
                                        int32_t* out_q16) {
   using namespace atome::apps;
-  if (audio == nullptr || work == nullptr || out_q16 == nullptr)
-    return ATOME_APPS_ERR_NULL_ARGUMENT;
-  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
-    return ATOME_APPS_ERR_BAD_CONFIG;
-  // Pass 1: the whole clip's CMVN statistics (one segment, the clip: acc[k] is c_k's total) and
-  // its quietest frame.
-  uint32_t frames = 0;
-  atome_apps_status st = sum_frames(audio, n, 1, n_ceps, work, Extra::kClipSquares, &frames);
+  if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  // Pass 1 (find_span): the whole clip's sums (one segment, the clip: acc[k] is c_k's total) and
+  // its quietest frame, then the span.
+  uint32_t frames = 0, a = 0, b = 0;
+  atome_apps_status st = find_span(audio, n, segments, n_ceps, floor_db, work, &frames, &a, &b);
   if (st != ATOME_APPS_OK) return st;
-  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
   int64_t mu[ATOME_MFCC_NCEP], sd[ATOME_MFCC_NCEP];
   clip_stats(work->acc, work->sq, frames, n_ceps, mu, sd);
-  uint32_t a = 0, b = 0;
-  speech_span(audio, frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, &a,
-              &b);
   // Pass 2: the span's frames, exactly the audio they cover, split into the segments.
   uint32_t span = 0;
   st = sum_frames(audio + size_t(a) * ATOME_MFCC_HOP,
@@ -238,17 +246,9 @@ atome_apps_status atome_mfcc_speech_span(const int16_t* audio, size_t n, uint32_
                                          uint32_t floor_db, atome_mfcc_work* work, uint32_t* first,
                                          uint32_t* end) {
   using namespace atome::apps;
-  if (audio == nullptr || work == nullptr || first == nullptr || end == nullptr)
-    return ATOME_APPS_ERR_NULL_ARGUMENT;
-  if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
-    return ATOME_APPS_ERR_BAD_CONFIG;
+  if (first == nullptr || end == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   uint32_t frames = 0;
-  const atome_apps_status st = sum_frames(audio, n, 1, 1, work, Extra::kClipSquares, &frames);
-  if (st != ATOME_APPS_OK) return st;
-  if (frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
-  speech_span(audio, frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, first,
-              end);
-  return ATOME_APPS_OK;
+  return find_span(audio, n, segments, 1, floor_db, work, &frames, first, end);
 }
 
 atome_apps_status atome_mfcc_scene(const int16_t* audio, size_t n, uint32_t segments,

@@ -37,32 +37,28 @@ std::vector<int16_t> span_word_clip(size_t from, size_t len) {
 }
 
 TEST(AppsMfccSpan, FindsTheToneBetweenSilenceToTheFrame) {
+  const struct {
+    size_t from, to;      // the tone's samples
+    uint32_t first, end;  // the span's frames [first, end)
+  } cases[] = {
+      // Frame f covers samples 160 f .. 160 f + 399: frames 18..59 hold a sample of 3200..9599.
+      {3200, 9600, 18, 60},
+      // A click in frames 48..50 is too short for 8 segments: widened to 8 frames around it...
+      {8000, 8100, 46, 54},
+      // ... and kept inside the clip at its start.
+      {0, 100, 0, 8},
+      // Silence: no frame over the floor, the whole clip (98 frames).
+      {0, 0, 0, 98},
+  };
   atome_mfcc_work work;
-  uint32_t a = 0, b = 0;
-  // Frame f covers samples 160 f .. 160 f + 399: frames 18..59 hold a sample of 3200..9599.
-  std::vector<int16_t> x = span_tone_clip(3200, 9600);
-  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
-            ATOME_APPS_OK);
-  EXPECT_EQ(a, 18u);
-  EXPECT_EQ(b, 60u);
-  // A click in frames 48..50 is too short for 8 segments: widened to 8 frames around it.
-  x = span_tone_clip(8000, 8100);
-  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
-            ATOME_APPS_OK);
-  EXPECT_EQ(a, 46u);
-  EXPECT_EQ(b, 54u);
-  // ... and kept inside the clip at its start.
-  x = span_tone_clip(0, 100);
-  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
-            ATOME_APPS_OK);
-  EXPECT_EQ(a, 0u);
-  EXPECT_EQ(b, 8u);
-  // Silence: no frame over the floor, the whole clip (98 frames).
-  x = span_tone_clip(0, 0);
-  ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
-            ATOME_APPS_OK);
-  EXPECT_EQ(a, 0u);
-  EXPECT_EQ(b, 98u);
+  for (const auto& c : cases) {
+    const std::vector<int16_t> x = span_tone_clip(c.from, c.to);
+    uint32_t a = 0, b = 0;
+    ASSERT_EQ(atome_mfcc_speech_span(x.data(), x.size(), 8, kSpanFloorDb, &work, &a, &b),
+              ATOME_APPS_OK);
+    EXPECT_EQ(a, c.first) << c.from << ".." << c.to;
+    EXPECT_EQ(b, c.end) << c.from << ".." << c.to;
+  }
 }
 
 // What the endpoint is for: the word's onset no longer moves the segments. Moved by 7 hops, the
