@@ -14,6 +14,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "cli_run.h"
@@ -321,6 +322,46 @@ TEST_F(ClassifyRunTest, LevelFitAndLabelSmoothingResume) {
   expect_classify_agrees(a);
   for (const char* bad : {"--level-fit 5", "--level-fit -1", "--label-smoothing 1",
                           "--label-smoothing -0.1", "--label-smoothing x"})
+    EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
+}
+
+// --range-tail: each channel's range is the nearest-rank tail / 1 - tail percentiles of its train
+// values (temp here: i - 30 for rows i = 0..99 at each of 4 timesteps, 400 values, so tail 0.1
+// gives ranks 39 and 360, -21 and 60; the default 0.005 ranks 1 and 398, -30 and 69); the run
+// records it, resumes to the same bits and classify agrees with it.
+TEST_F(ClassifyRunTest, RangeTailSetsThePercentilesAndResumes) {
+  std::string csv =
+      "label,site,subject,device,temp@0,hum@0,temp@1,hum@1,temp@2,hum@2,temp@3,hum@3\n";
+  for (int i = 0; i < 100; ++i) {
+    csv += std::to_string(i % 3) + "," + std::to_string(i % 6) + ",0,0";
+    for (int t = 0; t < 4; ++t)
+      csv += "," + std::to_string(i - 30) + "," + std::to_string(i % 10 == 0 ? 0 : i);
+    csv += "\n";
+  }
+  const train::ClassDataset d = train::read_class_dataset(make_data("ranks", kSpec, csv));
+  std::vector<size_t> rows(d.labels.size());
+  for (size_t r = 0; r < rows.size(); ++r) rows[r] = r;
+  for (const auto& [tail, lo, hi] :
+       {std::tuple{0.005, 0.0, 99.0}, std::tuple{0.1, 9.0, 90.0}, std::tuple{0.0, 0.0, 99.0}}) {
+    ClassSpec s = d.spec;
+    train::fit_ranges(s, d, rows, ATOME_QUANT_BANDED, tail);
+    for (uint32_t t = 0; t < 4; ++t) {
+      EXPECT_EQ(s.vmin[2 * t], lo - 30.0) << "tail " << tail;  // temp: i - 30
+      EXPECT_EQ(s.vmax[2 * t], hi - 30.0) << "tail " << tail;
+    }
+  }
+  const std::string a = path("a"), b = path("b"), c = path("c");
+  ASSERT_EQ(run(train_args(a, "--range-tail 0.1")).exit_code, 0);
+  ASSERT_EQ(run(train_args(c)).exit_code, 0);
+  EXPECT_NE(read_bytes(a + "/best.atome"), read_bytes(c + "/best.atome"));
+  EXPECT_EQ(json::parse(read_text(a + "/run.json"))["range_tail"].get<double>(), 0.1);
+  EXPECT_FALSE(json::parse(read_text(c + "/run.json")).contains("range_tail"));
+  expect_one_line_error(run(train_args(b, "--range-tail 0.1 --stop-after-step 20")), 1,
+                        "stopped after step 24");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(b) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  expect_classify_agrees(a);
+  for (const char* bad : {"--range-tail 0.25", "--range-tail -0.01", "--range-tail x"})
     EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
 }
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 
 #include "cli/validate.h"
@@ -162,6 +163,10 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                  "classify: the head's target is (1 - s) onehot + s / classes (0: plain "
                  "cross-entropy)")
       ->capture_default_str();
+  cmd.add_option("--range-tail", f.range_tail,
+                 "classify: each channel's quantisation range runs from this percentile of its "
+                 "train values to 1 - this (as a fraction; values outside clip to the end levels)")
+      ->capture_default_str();
   cmd.add_option("--level-fit", f.level_fit,
                  "classify: after every step each feature's embedding rows are projected onto "
                  "polynomials of this degree in the level (0: off)")
@@ -255,6 +260,11 @@ train::TrainOptions train_options(const TrainFlags& f) {
     if (!(o.label_smoothing < 1.0f)) throw UsageError("--label-smoothing must be below 1");
     if (f.level_fit < 0 || f.level_fit > 4) throw UsageError("--level-fit must be 0..4");
     o.level_fit = f.level_fit;
+    // Checked as the other numbers are, then kept in double: the default must be exactly the
+    // 0.005 the ranges always used (a float 0.005 moves floor(tail * n) for some n).
+    parse_float(f.range_tail, "--range-tail", 0.0, false, 0.25);
+    o.range_tail = std::strtod(f.range_tail.c_str(), nullptr);
+    if (!(o.range_tail < 0.25)) throw UsageError("--range-tail must be below 0.25");
     o.risk_confidence = parse_float(f.risk_confidence, "--risk-confidence", 0.0, true, 1.0);
     if (!(o.risk_confidence < 1.0f)) throw UsageError("--risk-confidence must be below 1");
   } else if (!f.data.empty() || !f.group_by.empty()) {

@@ -244,7 +244,7 @@ ClassSplit grouped_split(const ClassDataset& data, const std::string& group_by, 
 }
 
 void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& rows,
-                uint32_t quant_mode) {
+                uint32_t quant_mode, double tail) {
   const uint32_t C = static_cast<uint32_t>(spec.channels.size()), T = spec.window;
   spec.quant_mode = quant_mode;
   spec.vmin.assign(C * T, 0.0);
@@ -262,8 +262,8 @@ void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<siz
     if (spec.pipeline == "bytes") v.clear();
     if (!v.empty()) {
       const double last = static_cast<double>(v.size() - 1);
-      lo = std::max<double>(v[static_cast<size_t>(std::floor(0.005 * last))], ch.phys_min);
-      hi = std::min<double>(v[static_cast<size_t>(std::ceil(0.995 * last))], ch.phys_max);
+      lo = std::max<double>(v[static_cast<size_t>(std::floor(tail * last))], ch.phys_min);
+      hi = std::min<double>(v[static_cast<size_t>(std::ceil((1.0 - tail) * last))], ch.phys_max);
     }
     if (!(lo < hi)) {  // a constant channel: nothing to resolve inside it
       const bool recorded = ch.phys_min < ch.phys_max;

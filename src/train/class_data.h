@@ -54,7 +54,8 @@ ClassSplit grouped_split(const ClassDataset& data, const std::string& group_by, 
 // physical limits, the same pair for every timestep. A degenerate channel (lo == hi) gets its
 // physical range when recorded, else lo - 0.5 .. hi + 0.5. Never a range the sensor cannot produce.
 // A text head (pipeline "bytes") gets its channels' physical limits (0..255): identity tokens.
+// `tail` (--range-tail, default 0.005) moves the percentiles to tail and 1 - tail.
 void fit_ranges(ClassSpec& spec, const ClassDataset& data, const std::vector<size_t>& train_rows,
-                uint32_t quant_mode);
+                uint32_t quant_mode, double tail = 0.005);
 
 }  // namespace atome::train

@@ -59,7 +59,7 @@ Prepared prepare(const TrainOptions& o) {
     throw UsageError("group column must be site, subject or device (got '" + p.group_by + "')");
   p.split = grouped_split(p.data, p.group_by, o.seed);
   p.spec = p.data.spec;
-  fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant));
+  fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant), o.range_tail);
   p.F = p.spec.n_features();
   p.C = static_cast<uint32_t>(p.spec.classes.size());
   for (uint32_t i = 0; i < p.F; ++i) p.bands.push_back(feature_band(p.spec, i));

@@ -145,6 +145,7 @@ std::string options_to_json(const TrainOptions& o) {
     if (o.jitter != 0.0f) j["jitter"] = o.jitter;  // older runs keep their run.json
     if (o.label_smoothing != 0.0f) j["label_smoothing"] = o.label_smoothing;
     if (o.level_fit != 0) j["level_fit"] = o.level_fit;
+    if (o.range_tail != 0.005) j["range_tail"] = o.range_tail;  // older runs keep run.json
     j["risk_confidence"] = o.risk_confidence;
     j["data_fingerprint"] = o.data_fingerprint;
   }
@@ -212,6 +213,7 @@ TrainOptions options_from_json(const std::string& text) {
       if (j.contains("jitter")) o.jitter = option_float(j, "jitter");
       if (j.contains("label_smoothing")) o.label_smoothing = option_float(j, "label_smoothing");
       if (j.contains("level_fit")) o.level_fit = option_int<int>(j, "level_fit");
+      if (j.contains("range_tail")) o.range_tail = j.at("range_tail").get<double>();
       if (j.contains("risk_confidence")) o.risk_confidence = option_float(j, "risk_confidence");
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }

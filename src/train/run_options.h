@@ -52,6 +52,7 @@ struct TrainOptions {
   float jitter = 0.0f;  // train batches: each token moves one level up or down with this chance
   float label_smoothing = 0.0f;  // the class head's target: (1 - s) onehot + s / C
   int level_fit = 0;  // embedding rows of a band projected onto degree <= this in the level (0 off)
+  double range_tail = 0.005;      // quantisation range: the tail-th and (1 - tail)-th percentiles
   uint32_t data_fingerprint = 0;  // CRC-32 of the data files when the run started (resume check)
 };
 
