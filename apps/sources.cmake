@@ -18,6 +18,7 @@ set(ATOME_APPS_SOURCES
   imu_features.cpp
   mfcc.cpp
   audio_front.cpp
+  audio_front_model.cpp
   calibrate.cpp
   app_runner.cpp
   text_commands.cpp

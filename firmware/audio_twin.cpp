@@ -42,19 +42,18 @@ int main(int argc, char** argv) {
     std::istringstream in(line);
     std::string kind;
     in >> kind;
-    if (kind == "head") {  // head NAME MODEL FRONT_KIND N_SAMPLES SEGMENTS N_CEPS FLOOR_DB
+    if (kind == "head") {  // head NAME MODEL (then the generator's front end: not read here)
       std::string name, model;
       AudioHeadSpec h{};
-      in >> name >> model >> h.front.kind >> h.front.n_samples >> h.front.segments >>
-          h.front.n_ceps >> h.front.floor_db;
+      in >> name >> model;
       names.push_back(name);
       images.push_back(read_all(dir + "/" + model));
       heads.push_back(h);
-    } else if (kind == "clip") {  // clip HEAD LABEL ROW
+    } else if (kind == "clip") {  // clip HEAD LABEL N_SAMPLES ROW
       AudioClip c{};
       in >> c.head >> c.label;
       if (c.head >= heads.size()) return 2;
-      c.n_samples = heads[c.head].front.n_samples;
+      in >> c.n_samples;
       std::vector<int16_t> s(c.n_samples);
       for (uint32_t i = 0; i < c.n_samples && at + 1 < pcm.size(); ++i, at += 2)
         s[i] = int16_t(uint16_t(pcm[at] | pcm[at + 1] << 8));

@@ -40,6 +40,12 @@ for head in voice sound_scene; do
 done
 "$py" "$repo/scripts/audio_clips.py" --clips "$out/clips" --features "$out/data" --out "$out"
 "$twin" "$out" >"$out/host.txt" || { tail -3 "$out/host.txt"; echo "host twin failed"; exit 1; }
+# The front end the firmware read from each model file = the generator's (spec.json).
+grep '^head ' "$out/audio_clips.txt" | awk '{print "head", $2, "front", $4, $5, $6, $7, $8}' \
+  >"$out/front_expected.txt"
+grep '^head ' "$out/host.txt" >"$out/front_read.txt" || true
+cmp -s "$out/front_expected.txt" "$out/front_read.txt" || {
+  diff "$out/front_expected.txt" "$out/front_read.txt"; echo "front end read from the file differs"; exit 1; }
 # The float path: the generator's feature rows of the same clips through the host classifier.
 agree=0 total=0
 for head in voice sound_scene; do

@@ -8,7 +8,9 @@ clips for the host twin and the float check.
 --clips: scripts/mfcc_clips.py's output root (HEAD/audio.s16, HEAD/spec.json, HEAD/examples.csv);
 --features: generate.py's output root for the same heads, seed and scale (the generator's float
 feature rows, computed from the unquantised audio: what `atome classify --csv` is checked on).
-OUT/HEAD.atome must exist (the trained heads). Writes into OUT: audio_clips.h (includes
+OUT/HEAD.atome must exist (the trained heads). The firmware reads each head's front end from its
+model file; audio_clips.txt's head lines carry the generator's (from spec.json) for the check that
+the two agree. Writes into OUT: audio_clips.h (includes
 audio_model_H.h, written by `atome export --c-header`), audio_clips.txt and audio_clips.s16 (the
 host twin's input), rows_HEAD.csv (each picked clip's generator feature row, no header) and
 labels_HEAD.txt. Seeded: the same clips every run. Clips are picked one per class first (classes
@@ -68,15 +70,14 @@ def main():
             c = classes[len(picked) % len(classes)]
             picked.append(rng.choice([i for i, y in enumerate(labels) if y == c and i not in picked]))
         head_lines.append(f"head {head} {head}.atome {kind} {n} {segments} {n_ceps} {floor_db}")
-        decls.append(f'  {{"{head}", atome_audio_model_{h}, uint32_t(atome_audio_model_{h}_len), '
-                     f"{{{kind}u, {n}u, {segments}u, {n_ceps}u, {floor_db}u}}}},")
+        decls.append(f'  {{"{head}", atome_audio_model_{h}, uint32_t(atome_audio_model_{h}_len)}},')
         with open(os.path.join(a.out, f"rows_{head}.csv"), "w") as f:
             f.writelines(",".join(generated[i][4:]) + "\n" for i in picked)
         with open(os.path.join(a.out, f"labels_{head}.txt"), "w") as f:
             f.writelines(f"{labels[i]}\n" for i in picked)
         for i in picked:
             k = len(clip_entries)
-            clip_lines.append(f"clip {h} {labels[i]} {i}")
+            clip_lines.append(f"clip {h} {labels[i]} {n} {i}")
             pcm.append(audio[i])
             body = ",".join(str(int(v)) for v in audio[i])
             clip_entries.append((k, h, labels[i], n, body, head, i))

@@ -59,7 +59,7 @@ endforeach()
 # trained as the every-head app trains them, 4 clips per head, the host twin's lines, and each
 # clip's class equal to `atome classify --csv` on the generator's float feature row
 # (scripts/audio-clips-prepare.sh). Per core: the firmware's lines equal the twin's
-# (scripts/firmware-audio.sh). Not on the micro:bit: the 8 clips alone are 192 KB of its 256 KB
+# (scripts/firmware-audio.sh), and the ELF is integer only. Not on the micro:bit: the 8 clips alone are 192 KB of its 256 KB
 # flash.
 add_executable(atome_audio_twin ${PROJECT_SOURCE_DIR}/firmware/audio_twin.cpp
                                 ${PROJECT_SOURCE_DIR}/firmware/app/audio_run.cpp)
@@ -78,4 +78,9 @@ foreach(core m3 m4 m4f m7 rv32imc)
             $<TARGET_FILE:atome_firmware_twin_q15_classifier>)
   set_tests_properties(firmware.${core}.apps_audio PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
                        TIMEOUT 600 FIXTURES_REQUIRED apps-audio)
+  add_test(NAME firmware.${core}.apps_audio_nofloat
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-apps-audio/atome_audio_fw.elf)
+  set_tests_properties(firmware.${core}.apps_audio_nofloat PROPERTIES LABELS firmware
+                       DEPENDS firmware.${core}.apps_audio)
 endforeach()

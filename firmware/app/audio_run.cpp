@@ -12,6 +12,7 @@ namespace {
 TextLine<512> g_line;                          // static: the micro:bit's stack is small
 atome_tokenizer g_tok[ATOME_AUDIO_MAX_HEADS];  // ~1.3 KB each
 atome_calibration g_cal[ATOME_AUDIO_MAX_HEADS];
+atome_audio_front g_front[ATOME_AUDIO_MAX_HEADS];
 atome_mfcc_work g_work;  // 2.9 KB of extractor scratch, one clip at a time
 int32_t g_frame[ATOME_TOK_MAX_FEATURES];
 uint8_t g_tokens[ATOME_TOK_MAX_FEATURES];
@@ -48,10 +49,22 @@ int prepare(const AudioRunInput& in, void (*emit)(const char*)) {
     }
     atome_apps_status as = atome_tok_prepare(&g_tok[h], &in.models[h]);
     if (as == ATOME_APPS_OK) as = atome_calibration_prepare(&g_cal[h], &in.models[h]);
+    if (as == ATOME_APPS_OK) as = atome_audio_front_from_model(&in.models[h], &g_front[h]);
     if (as != ATOME_APPS_OK) {
       fail(emit, "head prepare", atome_apps_status_str(as));
       return 1;
     }
+    const atome_audio_front& f = g_front[h];
+    g_line.used = 0;
+    g_line.put("head ");
+    g_line.put(in.heads[h].name);
+    g_line.put(" front");
+    const uint32_t fields[5] = {f.kind, f.n_samples, f.segments, f.n_ceps, f.floor_db};
+    for (uint32_t v : fields) {
+      g_line.put(" ");
+      g_line.put_u32(v);
+    }
+    emit(g_line.text);
     const size_t bytes = atome_state_bytes(&in.models[h], g_tok[h].n_features);
     g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
     g_line.put("# session_bytes ");
@@ -74,7 +87,7 @@ int run_clip(const AudioRunInput& in, uint32_t c, void (*emit)(const char*)) {
   const atome_tokenizer& tok = g_tok[h];
   uint32_t clipped = 0;
   if (in.mark) in.mark();
-  const atome_apps_status fe = atome_audio_front_frame(&in.heads[h].front, &tok, clip.samples,
+  const atome_apps_status fe = atome_audio_front_frame(&g_front[h], &tok, clip.samples,
                                                        clip.n_samples, &g_work, g_frame, &clipped);
   if (in.mark) in.mark();
   atome_apps_status ts = ATOME_APPS_ERR_NOT_INITIALISED;

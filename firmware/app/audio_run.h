@@ -17,8 +17,7 @@ enum { ATOME_AUDIO_MAX_HEADS = 2 };
 struct AudioHeadSpec {
   const char* name;      // the apps.json head name (voice, sound_scene)
   const uint8_t* image;  // the model file, 16-byte aligned
-  uint32_t image_bytes;
-  atome_audio_front front;  // from the head's pipeline params
+  uint32_t image_bytes;  // the front end comes from the file (atome_audio_front_from_model)
 };
 
 struct AudioClip {
@@ -41,7 +40,8 @@ struct AudioRunInput {
   void (*mark)(void);
 };
 
-// One line per clip:
+// One line per head first, "head NAME front KIND N_SAMPLES SEGMENTS N_CEPS FLOOR_DB" (what
+// atome_audio_front_from_model read from its file), then one line per clip:
 //   clip I head NAME label L fe STATUS clipped K frame 0xD tokens 0xD in S c C p P m M a A L=l,..
 // (frame / tokens: logits_digest.h over the int32 frame and the tokens packed 4 a word); returns
 // 0, or 1 after one "error: ..." line.

@@ -974,6 +974,15 @@ typedef struct atome_audio_front {
   uint32_t floor_db;  /* CMVN_SPAN: `endpoint_db`; SCENE: unused */
 } atome_audio_front;
 
+/* The head's front end from its model file (the pipeline name, parameters and channel names of
+   the metadata section, FORMAT.md §17.2): pipeline "mfcc" at fs_hz 16000, frame 400, hop 160,
+   nfft 512, n_mel 26, 20..8000 Hz, segments = the window; cmvn 1 with n_ceps = the channels,
+   endpoint_db and sd_floor 0.01 -> CMVN_SPAN; the 8 scene channels (level, mfcc1..5, flux,
+   c0_sd) -> SCENE. ATOME_APPS_ERR_NO_METADATA without a section, ATOME_APPS_ERR_BAD_CONFIG for
+   any other pipeline (one this layer does not implement). */
+atome_apps_status atome_audio_front_from_model(const struct atome_model* model,
+                                               atome_audio_front* fe);
+
 /* One clip into frame[tok->n_features]. ATOME_APPS_ERR_BAD_CONFIG for an unknown kind or a front
    end whose segments x channels differ from the tokeniser's window x channels;
    ATOME_APPS_ERR_BAD_LENGTH when n != fe->n_samples; the extractor's status otherwise. *n_clipped
