@@ -4,7 +4,7 @@
 # (generate.py --scale small --seed 1) and trains each head exactly as the every-head app does
 # (scripts/apps_all_heads.py: q15, seed 1, --target-risk 0.1), regenerates the same data keeping
 # the int16 audio (scripts/mfcc_clips.py), picks 4 clips per head into the firmware's header
-# (scripts/audio_clips.py), exports the heads as C arrays, runs the host twin (atome_audio_twin)
+# (scripts/audio_clips.py; 1 per head in OUT/one for the micro:bit), exports the heads as C arrays, runs the host twin (atome_audio_twin)
 # and requires, per clip, the class the raw path gives (int16 -> atome_audio_front_frame ->
 # tokeniser -> head) to equal `atome classify --csv`'s on the generator's float feature row.
 #
@@ -40,6 +40,12 @@ for head in voice sound_scene; do
 done
 "$py" "$repo/scripts/audio_clips.py" --clips "$out/clips" --features "$out/data" --out "$out"
 "$twin" "$out" >"$out/host.txt" || { tail -3 "$out/host.txt"; echo "host twin failed"; exit 1; }
+# The micro:bit's set (out/one): 1 clip per head, 48 KB of its 256 KB flash.
+mkdir -p "$out/one"
+cp "$out"/*.atome "$out"/audio_model_*.h "$out/one/"
+"$py" "$repo/scripts/audio_clips.py" --clips "$out/clips" --features "$out/data" --out "$out/one" \
+  --per-head 1
+"$twin" "$out/one" >"$out/one/host.txt" || { tail -3 "$out/one/host.txt"; echo "host twin failed"; exit 1; }
 # The front end the firmware read from each model file = the generator's (spec.json).
 grep '^head ' "$out/audio_clips.txt" | awk '{print "head", $2, "front", $4, $5, $6, $7, $8}' \
   >"$out/front_expected.txt"

@@ -22,7 +22,7 @@ def main():
     plugin = os.path.join(build, "fw", "libinsn_count.so")
     run(["gcc", "-shared", "-fPIC", "-O2", "-o", plugin, f"{REPO}/firmware/tools/insn_count.c"])
     rows = []
-    for core in ["m3", "m4", "m4f", "m7", "rv32imc"]:
+    for core in ["m0", "m3", "m4", "m4f", "m7", "rv32imc"]:
         elf = os.path.join(build, "fw", f"{core}-apps-audio", "atome_audio_fw.elf")
         if not os.path.exists(elf):
             continue

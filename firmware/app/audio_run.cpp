@@ -9,8 +9,11 @@
 
 namespace {
 
-TextLine<512> g_line;                          // static: the micro:bit's stack is small
-atome_tokenizer g_tok[ATOME_AUDIO_MAX_HEADS];  // ~1.3 KB each
+// Static, and one tokeniser (~1.3 KB) prepared again for each clip's head (a few thousand
+// instructions against the front end's millions): the micro:bit has 16 KB of RAM and its stack
+// must not meet .bss.
+TextLine<320> g_line;  // a clip line with 5 logits is ~170 characters
+atome_tokenizer g_tok;
 atome_calibration g_cal[ATOME_AUDIO_MAX_HEADS];
 atome_audio_front g_front[ATOME_AUDIO_MAX_HEADS];
 atome_mfcc_work g_work;  // 2.9 KB of extractor scratch, one clip at a time
@@ -47,7 +50,7 @@ int prepare(const AudioRunInput& in, void (*emit)(const char*)) {
       fail(emit, "model load", atome_status_str(st));
       return 1;
     }
-    atome_apps_status as = atome_tok_prepare(&g_tok[h], &in.models[h]);
+    atome_apps_status as = atome_tok_prepare(&g_tok, &in.models[h]);
     if (as == ATOME_APPS_OK) as = atome_calibration_prepare(&g_cal[h], &in.models[h]);
     if (as == ATOME_APPS_OK) as = atome_audio_front_from_model(&in.models[h], &g_front[h]);
     if (as != ATOME_APPS_OK) {
@@ -65,7 +68,7 @@ int prepare(const AudioRunInput& in, void (*emit)(const char*)) {
       g_line.put_u32(v);
     }
     emit(g_line.text);
-    const size_t bytes = atome_state_bytes(&in.models[h], g_tok[h].n_features);
+    const size_t bytes = atome_state_bytes(&in.models[h], g_tok.n_features);
     g_line.used = 0;  // "#": a measurement of this engine build, not compared with the twin
     g_line.put("# session_bytes ");
     g_line.put(in.heads[h].name);
@@ -84,7 +87,11 @@ int prepare(const AudioRunInput& in, void (*emit)(const char*)) {
 int run_clip(const AudioRunInput& in, uint32_t c, void (*emit)(const char*)) {
   const AudioClip& clip = in.clips[c];
   const uint32_t h = clip.head;
-  const atome_tokenizer& tok = g_tok[h];
+  const atome_tokenizer& tok = g_tok;
+  if (atome_tok_prepare(&g_tok, &in.models[h]) != ATOME_APPS_OK) {  // prepare() checked it
+    fail(emit, "tokeniser", "refused");
+    return 1;
+  }
   uint32_t clipped = 0;
   if (in.mark) in.mark();
   const atome_apps_status fe = atome_audio_front_frame(&g_front[h], &tok, clip.samples,
@@ -112,7 +119,7 @@ int run_clip(const AudioRunInput& in, uint32_t c, void (*emit)(const char*)) {
     atome_calibrate_q16(&g_cal[h], g_res.logits_q16, in.models[h].config.n_classes, &g_res);
   }
   if (in.mark) in.mark();
-  TextLine<512>& line = g_line;
+  auto& line = g_line;
   line.used = 0;
   line.put("clip ");
   line.put_u32(c);
