@@ -17,6 +17,8 @@ set(ATOME_APPS_SOURCES
   reading_check.cpp
   imu_features.cpp
   mfcc.cpp
+  audio_front.cpp
+  audio_front_model.cpp
   calibrate.cpp
   app_runner.cpp
   text_commands.cpp

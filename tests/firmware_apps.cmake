@@ -53,3 +53,39 @@ foreach(core m0 m3 m4 m4f m7 rv32imc)
   set_tests_properties(firmware.${core}.frontends_nofloat PROPERTIES LABELS firmware
                        DEPENDS firmware.${core}.frontends)
 endforeach()
+
+# The raw-audio path (docs/APPS.md §13): recorded int16 clips of the voice and sound_scene heads
+# through atome_audio_front_frame, the tokeniser and the head. Once (the fixture): the heads
+# trained as the every-head app trains them, 4 clips per head, the host twin's lines, and each
+# clip's class equal to `atome classify --csv` on the generator's float feature row
+# (scripts/audio-clips-prepare.sh). Per core: the firmware's lines equal the twin's
+# (scripts/firmware-audio.sh), and the ELF is integer only. On the micro:bit 1 clip per head
+# (the 8 clips alone are 192 KB of its 256 KB flash): .bss 14,140 B, stack 1,108 B of 16 KB.
+add_executable(atome_audio_twin ${PROJECT_SOURCE_DIR}/firmware/audio_twin.cpp
+                                ${PROJECT_SOURCE_DIR}/firmware/app/audio_run.cpp)
+target_include_directories(atome_audio_twin PRIVATE ${PROJECT_SOURCE_DIR}/firmware)
+target_link_libraries(atome_audio_twin PRIVATE atome_host atome_apps)
+set(audio_prep ${CMAKE_BINARY_DIR}/fw/apps-audio)
+add_test(NAME firmware.apps_audio.prepare
+  COMMAND ${PROJECT_SOURCE_DIR}/scripts/audio-clips-prepare.sh $<TARGET_FILE:atome>
+          $<TARGET_FILE:atome_audio_twin> ${audio_prep})
+set_tests_properties(firmware.apps_audio.prepare PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
+                     TIMEOUT 300 FIXTURES_SETUP apps-audio)
+foreach(core m0 m3 m4 m4f m7 rv32imc)
+  set(clips ${audio_prep})
+  set(sizer $<TARGET_FILE:atome_firmware_twin_q15_classifier>)
+  if(core STREQUAL "m0")
+    set(clips ${audio_prep}/one)
+    set(sizer $<TARGET_FILE:atome_firmware_twin_q15_classifier_lut2>)
+  endif()
+  add_test(NAME firmware.${core}.apps_audio
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-audio.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-apps-audio ${clips} ${sizer})
+  set_tests_properties(firmware.${core}.apps_audio PROPERTIES SKIP_RETURN_CODE 77 LABELS firmware
+                       TIMEOUT 600 FIXTURES_REQUIRED apps-audio)
+  add_test(NAME firmware.${core}.apps_audio_nofloat
+    COMMAND ${PROJECT_SOURCE_DIR}/scripts/firmware-nofloat.sh ${core}
+            ${CMAKE_BINARY_DIR}/fw/${core}-apps-audio/atome_audio_fw.elf)
+  set_tests_properties(firmware.${core}.apps_audio_nofloat PROPERTIES LABELS firmware
+                       DEPENDS firmware.${core}.apps_audio)
+endforeach()

@@ -952,6 +952,45 @@ atome_apps_status atome_trend_init(atome_trend_state* s, int32_t baseline_q16, i
    1e-4 per hour). */
 atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, int32_t* out_q16);
 
+/* ---- Audio front end of a head (apps/audio_front.cpp, docs/APPS.md §13) ----------------------
+ *
+ * The on-device path from raw microphone PCM to a head's frame: one int16 clip (16 kHz, 32768 =
+ * full scale) through the head's MFCC extractor, with the parameters its generator used (the
+ * model file's pipeline params), into the int32 frame atome_tok_run / atome_runner_step take:
+ * each Q16.16 feature rounded (half to even, as the host's nearbyint(ldexp(v, frac))) to its
+ * channel's Q(frac[c]) and clipped to the channel's physical range as the generator clips its
+ * features (so a loud clip is not flagged for what the training data also saturated). The
+ * per-head hook a runner front end will call before atome_runner_step; no heap, integer only. */
+typedef enum atome_audio_front_kind {
+  ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN = 1, /* voice data v3: atome_mfcc_cmvn_span */
+  ATOME_AUDIO_FRONT_MFCC_SCENE = 2      /* sound_scene data v2: atome_mfcc_scene */
+} atome_audio_front_kind;
+
+typedef struct atome_audio_front {
+  uint32_t kind;      /* atome_audio_front_kind */
+  uint32_t n_samples; /* clip_s * fs_hz of the pipeline params: the only clip length accepted */
+  uint32_t segments;  /* pipeline param `segments` (the model's window) */
+  uint32_t n_ceps;    /* CMVN_SPAN: `n_ceps` (the model's channels); SCENE: unused */
+  uint32_t floor_db;  /* CMVN_SPAN: `endpoint_db`; SCENE: unused */
+} atome_audio_front;
+
+/* The head's front end from its model file (the pipeline name, parameters and channel names of
+   the metadata section, FORMAT.md §17.2): pipeline "mfcc" at fs_hz 16000, frame 400, hop 160,
+   nfft 512, n_mel 26, 20..8000 Hz, segments = the window; cmvn 1 with n_ceps = the channels,
+   endpoint_db and sd_floor 0.01 -> CMVN_SPAN; the 8 scene channels (level, mfcc1..5, flux,
+   c0_sd) -> SCENE. ATOME_APPS_ERR_NO_METADATA without a section, ATOME_APPS_ERR_BAD_CONFIG for
+   any other pipeline (one this layer does not implement). */
+atome_apps_status atome_audio_front_from_model(const struct atome_model* model,
+                                               atome_audio_front* fe);
+
+/* One clip into frame[tok->n_features]. ATOME_APPS_ERR_BAD_CONFIG for an unknown kind or a front
+   end whose segments x channels differ from the tokeniser's window x channels;
+   ATOME_APPS_ERR_BAD_LENGTH when n != fe->n_samples; the extractor's status otherwise. *n_clipped
+   (may be NULL): features clipped to their channel's range. */
+atome_apps_status atome_audio_front_frame(const atome_audio_front* fe, const atome_tokenizer* tok,
+                                          const int16_t* audio, size_t n, atome_mfcc_work* work,
+                                          int32_t* frame, uint32_t* n_clipped);
+
 #ifdef __cplusplus
 }
 #endif
