@@ -18,8 +18,10 @@ static_assert(sizeof(atome_mfcc_work::prev_mel) / sizeof(int32_t) == kNmel, "one
 // ln of the mel energies of one frame, Q16.16.
 void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_mel) {
   int32_t e = load_block(frame, nullptr, kHamming400Q15, ATOME_MFCC_FRAME, re, im);
-  for (uint32_t i = ATOME_MFCC_FRAME; i < kNfft; ++i) re[i] = im[i] = 0;  // zero padding to 512
-  fft_bfp(re, im, kNfftLog2, &e);
+  for (uint32_t i = ATOME_MFCC_FRAME; i < kNfft; ++i) re[i] = 0;  // zero padding to 512
+  // The frame is real: a 256-point complex FFT and the split give bins 0..256, the mel bank's
+  // whole range (docs/APPS.md §7), for half the butterflies of a 512-point one.
+  rfft_bfp(re, im, kNfftLog2, &e);
   // E_j = sum_k w_jk |Y_k|^2 2^(2e) / 512 / 2^30 (full scale = 1) with w in Q15:
   // log2 E_j = log2(S_j) + 2e - 9 - 30 - 15.
   const int64_t shift_q16 = int64_t(2 * e - 54) * 65536;
