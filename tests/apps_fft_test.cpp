@@ -108,7 +108,8 @@ TEST(AppsFft, RealFftMatchesDoubleDft) {
       std::vector<double> x(n);
       for (uint32_t i = 0; i < n; ++i) {
         const double tone = 8000 * std::cos(2 * M_PI * 3 * i / n + 0.3);  // bin 3 alone
-        x[i] = re[i] = static_cast<int16_t>(kind == 0 ? d(rng) : kind == 1 ? std::lround(tone)
+        x[i] = re[i] = static_cast<int16_t>(kind == 0   ? d(rng)
+                                            : kind == 1 ? std::lround(tone)
                                             : kind == 2 ? (d(rng) >> 10) + 4000
                                                         : (i % 2 ? 8191 : -8191));
       }
@@ -125,7 +126,8 @@ TEST(AppsFft, RealFftMatchesDoubleDft) {
       EXPECT_EQ(im[n / 2], 0);
       if (kind == 1) {  // the tone's bin holds all of it but the rounding noise (< 2^-11 of it)
         const double tone = std::hypot(re[3], im[3]);
-        EXPECT_GT(tone, 8192.0) << n;  // the block kept its precision (the split keeps Z below 2^14)
+        EXPECT_GT(tone, 8192.0)
+            << n;  // the block kept its precision (the split keeps Z below 2^14)
         for (uint32_t k = 0; k <= n / 2; ++k) {
           if (k != 3) {
             EXPECT_LT(std::hypot(re[k], im[k]), tone / 2048) << n << " bin " << k;
