@@ -445,7 +445,8 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
    smallest frame c0 (an energy endpoint detector; the whole clip when no frame is; widened around
    its middle to `segments` frames when shorter), so that a segment holds the same part of the
    word whatever its onset and speaking rate. Two passes over the clip (statistics and floor, then
-   the span), plus the frames outside the span once more: no per-frame storage. floor_db 0..
+   the span), plus the frames outside the span once more: no per-frame storage (with a buffer for
+   the frames' cepstra, atome_mfcc_cmvn_span_kept below does it in one pass). floor_db 0..
    ATOME_MFCC_MAX_FLOOR_DB (ATOME_APPS_ERR_BAD_CONFIG); the rest as atome_mfcc_cmvn. */
 atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t segments,
                                        uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
