@@ -128,7 +128,7 @@ void rfft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent) {
   // A = Z[k] + conj Z[h-k], D = Z[k] - conj Z[h-k] and T = W^k (-i D),
   // |A + T|^2 + |A - T|^2 = 2 |A|^2 + 2 |T|^2 <= 4 (|Z[k]|^2 + |Z[h-k]|^2) (1 + eps)^2 with every
   // component <= 16383, so each of |A + T|, |A - T| <= 4 * 16383 (1 + eps) = 65532 (1 + eps),
-  // eps < 2^-15.8 (the largest Q15 |W|, 32768.55 / 32768). In Q15 that is below 2^31 - 2^17
+  // eps < 2^-15.8 (the largest Q15 |W|, 32768.55 / 32768). In Q15 that is below 2^31 - 2^16
   // (int32, the rounding's 2^15 included), and each output (A +- T) / 2 <= 32766.55 rounds to at
   // most 32767.
   fit_block(re, im, h, exponent, 2 * kLimit);
