@@ -43,7 +43,8 @@ extern "C" atome_apps_status atome_audio_front_frame(const atome_audio_front* fe
   if (n != fe->n_samples) return ATOME_APPS_ERR_BAD_LENGTH;
   const atome_apps_status st =
       fe->kind == ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN
-          ? atome_mfcc_cmvn_span(audio, n, fe->segments, fe->n_ceps, fe->floor_db, work, frame)
+          ? atome_mfcc_cmvn_span_kept(audio, n, fe->segments, fe->n_ceps, fe->floor_db, work,
+                                      fe->ceps, fe->ceps_len, frame)
           : atome_mfcc_scene(audio, n, fe->segments, work, frame);
   if (st != ATOME_APPS_OK) return st;
   uint32_t clipped = 0;

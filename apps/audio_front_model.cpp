@@ -68,6 +68,8 @@ extern "C" atome_apps_status atome_audio_front_from_model(const struct atome_mod
     return ATOME_APPS_ERR_BAD_CONFIG;
   fe->n_samples = uint32_t(clip_q16 * 16000 / 65536);
   fe->segments = T;
+  fe->ceps = nullptr;  // the model names no buffer: the caller may give one (one pass)
+  fe->ceps_len = 0;
   if (params.is("cmvn", 1)) {
     // Voice v3: CMVN over the speech span, the extractor's sd floor 0.01 (655 in Q16).
     if (!params.is("n_ceps", C) || !params.get("endpoint_db", &floor_db) || floor_db % 65536 != 0 ||

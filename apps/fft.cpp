@@ -34,13 +34,13 @@ void bit_reverse(int16_t* re, int16_t* im, uint32_t n, uint32_t log2n) {
   }
 }
 
-// Shift the block right until every component is below 2^13 (rounding can carry one more bit,
-// hence the loop).
-void fit_block(int16_t* re, int16_t* im, uint32_t n, int32_t* exponent) {
+// Shift the block right until every component is below `limit` (2^13 before a butterfly stage;
+// rounding can carry one more bit, hence the loop).
+void fit_block(int16_t* re, int16_t* im, uint32_t n, int32_t* exponent, uint32_t limit = kLimit) {
   uint32_t m = max_abs(re, im, n);
-  while (m >= kLimit) {
+  while (m >= limit) {
     int s = 1;
-    while ((m >> s) >= kLimit) ++s;
+    while ((m >> s) >= limit) ++s;
     for (uint32_t i = 0; i < n; ++i) {
       re[i] = shr_round(re[i], s);
       im[i] = shr_round(im[i], s);
@@ -111,6 +111,48 @@ void fft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent) {
         im[b] = int16_t(ai - ti);
       }
     }
+  }
+}
+
+void rfft_bfp(int16_t* re, int16_t* im, uint32_t log2n, int32_t* exponent) {
+  const uint32_t n = 1u << log2n, h = n / 2, step = ATOME_FFT_MAX / n;
+  // Pack: z[m] = x[2m] + i x[2m+1]. In place, in increasing m: step m writes index m and reads
+  // 2m, 2m + 1 >= m, which no earlier step has written.
+  for (uint32_t m = 0; m < h; ++m) {
+    im[m] = re[2 * m + 1];
+    re[m] = re[2 * m];
+  }
+  fft_bfp(re, im, log2n - 1, exponent);
+  // The split wants Z below 2^14 (one bit more than a butterfly's 2^13: the bins keep the
+  // precision the complex FFT's last stage gave them). Why no output overflows: with
+  // A = Z[k] + conj Z[h-k], D = Z[k] - conj Z[h-k] and T = W^k (-i D),
+  // |A + T|^2 + |A - T|^2 = 2 |A|^2 + 2 |T|^2 <= 4 (|Z[k]|^2 + |Z[h-k]|^2) (1 + eps)^2 with every
+  // component <= 16383, so each of |A + T|, |A - T| <= 4 * 16383 (1 + eps) = 65532 (1 + eps),
+  // eps < 2^-15.8 (the largest Q15 |W|, 32768.55 / 32768). In Q15 that is below 2^31 - 2^16
+  // (int32, the rounding's 2^15 included), and each output (A +- T) / 2 <= 32766.55 rounds to at
+  // most 32767.
+  fit_block(re, im, h, exponent, 2 * kLimit);
+  // k = 0 and k = h from Z[0] alone, exactly (W^0 = 1 and W^h = -1 are not in Q15).
+  const int32_t z0r = re[0], z0i = im[0];
+  re[0] = int16_t(z0r + z0i);
+  im[0] = 0;
+  re[h] = int16_t(z0r - z0i);
+  im[h] = 0;
+  // X[k] = (A + T) / 2 and X[h-k] = conj(A - T) / 2 with W = exp(-2 pi i / n): both from the
+  // same pair, so in place; one rounding (>> 16: the Q15 product and the 1/2) per output.
+  for (uint32_t k = 1; k <= h / 2; ++k) {
+    const uint32_t j = h - k;
+    const int32_t ar = int32_t(re[k]) + re[j], ai = int32_t(im[k]) - im[j];
+    const int32_t dr = int32_t(re[k]) - re[j], di = int32_t(im[k]) + im[j];
+    const int32_t c = kCosQ15[k * step], s = kSinQ15[k * step];
+    // -i D = (di, -dr); times (c - i s): (c di - s dr, -c dr - s di).
+    const int32_t tr = c * di - s * dr, ti = -(c * dr) - s * di;
+    const int32_t a15r = ar * (int32_t(1) << 15), a15i = ai * (int32_t(1) << 15);
+    // k = h/2 pairs with itself: X[h-k] first, X[k] last (the value it keeps).
+    re[j] = int16_t((a15r - tr + (1 << 15)) >> 16);
+    im[j] = int16_t((ti - a15i + (1 << 15)) >> 16);
+    re[k] = int16_t((a15r + tr + (1 << 15)) >> 16);
+    im[k] = int16_t((a15i + ti + (1 << 15)) >> 16);
   }
 }
 

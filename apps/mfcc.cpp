@@ -18,8 +18,10 @@ static_assert(sizeof(atome_mfcc_work::prev_mel) / sizeof(int32_t) == kNmel, "one
 // ln of the mel energies of one frame, Q16.16.
 void frame_log_mel(const int16_t* frame, int16_t* re, int16_t* im, int32_t* log_mel) {
   int32_t e = load_block(frame, nullptr, kHamming400Q15, ATOME_MFCC_FRAME, re, im);
-  for (uint32_t i = ATOME_MFCC_FRAME; i < kNfft; ++i) re[i] = im[i] = 0;  // zero padding to 512
-  fft_bfp(re, im, kNfftLog2, &e);
+  for (uint32_t i = ATOME_MFCC_FRAME; i < kNfft; ++i) re[i] = 0;  // zero padding to 512
+  // The frame is real: a 256-point complex FFT and the split give bins 0..256, the mel bank's
+  // whole range (docs/APPS.md §7), for half the butterflies of a 512-point one.
+  rfft_bfp(re, im, kNfftLog2, &e);
   // E_j = sum_k w_jk |Y_k|^2 2^(2e) / 512 / 2^30 (full scale = 1) with w in Q15:
   // log2 E_j = log2(S_j) + 2e - 9 - 30 - 15.
   const int64_t shift_q16 = int64_t(2 * e - 54) * 65536;
@@ -54,9 +56,11 @@ enum class Extra { kNone, kClipSquares, kScene };
 // Sums each segment's per-frame c0..c(n_ceps-1) (Q16) into work->acc (index s * 8 + k); with
 // kClipSquares also each coefficient's squares over all frames into work->sq (Q32); with kScene
 // each segment's c0 squares (work->seg_sq, Q32) and spectral flux (work->flux, Q16); with either
-// the clip's smallest frame c0 (work->c0_min). *frames_out: the frame count.
+// the clip's smallest frame c0 (work->c0_min). *frames_out: the frame count. ceps (may be NULL):
+// each frame's c0..c(n_ceps-1) too, at ceps[f * n_ceps + k] (|c| < 2^23: int32 holds it exactly).
 atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
-                             atome_mfcc_work* work, Extra what, uint32_t* frames_out) {
+                             atome_mfcc_work* work, Extra what, uint32_t* frames_out,
+                             int32_t* ceps = nullptr) {
   const bool sq = what == Extra::kClipSquares;
   const bool scene = what == Extra::kScene;
   if (audio == nullptr || work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
@@ -78,6 +82,7 @@ atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, 
     frame_log_mel(audio + f * ATOME_MFCC_HOP, work->re, work->im, log_mel);
     for (uint32_t k = 0; k < n_ceps; ++k) {
       const int64_t c = cepstrum(log_mel, k);
+      if (ceps != nullptr) ceps[f * n_ceps + k] = int32_t(c);
       work->acc[seg * ATOME_MFCC_NCEP + k] += c;
       if (sq) work->sq[k] += c * c;  // |c| < 2^23: < 2^46 a frame, < 2^56 over 1024 frames
       if (scene && k == 0) work->seg_sq[seg] += c * c;  // the same bound
@@ -97,6 +102,20 @@ atome_apps_status sum_frames(const int16_t* audio, size_t n, uint32_t segments, 
   }
   *frames_out = frames;
   return ATOME_APPS_OK;
+}
+
+// sum_frames' segment sums (Extra::kNone) from kept cepstra: frames [a, b) of ceps split into the
+// segments as numpy.array_split splits them, added in the same order, so the same bits.
+void sum_kept(const int32_t* ceps, uint32_t a, uint32_t b, uint32_t segments, uint32_t n_ceps,
+              atome_mfcc_work* work) {
+  for (uint32_t i = 0; i < segments * ATOME_MFCC_NCEP; ++i) work->acc[i] = 0;
+  const uint32_t frames = b - a, base = frames / segments, extra = frames % segments;
+  uint32_t seg = 0, left = base + (extra > 0 ? 1 : 0);
+  for (uint32_t f = a; f < b; ++f) {
+    for (uint32_t k = 0; k < n_ceps; ++k)
+      work->acc[seg * ATOME_MFCC_NCEP + k] += ceps[f * n_ceps + k];
+    if (--left == 0 && ++seg < segments) left = base + (seg < extra ? 1 : 0);
+  }
 }
 
 uint32_t segment_len(uint32_t frames, uint32_t segments, uint32_t s) {
@@ -126,17 +145,22 @@ int64_t frame_c0(const int16_t* audio, atome_mfcc_work* work) {
 
 // The speech span [*a, *b) (mfcc.py speech_span): from the first to the last frame whose c0 is
 // above `threshold`, searched from each end so that only the silence around the word is looked at
-// twice; the whole clip when no frame is; widened around its middle to `segments` frames.
+// twice; the whole clip when no frame is; widened around its middle to `segments` frames. With
+// kept cepstra (ceps, n_ceps a frame; may be NULL) c0 is read from them instead.
 void speech_span(const int16_t* audio, uint32_t frames, uint32_t segments, int64_t threshold,
-                 atome_mfcc_work* work, uint32_t* a, uint32_t* b) {
+                 atome_mfcc_work* work, const int32_t* ceps, uint32_t n_ceps, uint32_t* a,
+                 uint32_t* b) {
+  auto c0 = [&](uint32_t f) {
+    return ceps != nullptr ? int64_t(ceps[f * n_ceps]) : frame_c0(audio + f * ATOME_MFCC_HOP, work);
+  };
   *a = 0;
   *b = frames;
   for (uint32_t f = 0; f < frames; ++f) {
-    if (frame_c0(audio + f * ATOME_MFCC_HOP, work) > threshold) {
+    if (c0(f) > threshold) {
       *a = f;
       *b = f + 1;
       for (uint32_t g = frames - 1; g > f; --g) {
-        if (frame_c0(audio + g * ATOME_MFCC_HOP, work) > threshold) {
+        if (c0(g) > threshold) {
           *b = g + 1;
           break;
         }
@@ -155,16 +179,24 @@ void speech_span(const int16_t* audio, uint32_t frames, uint32_t segments, int64
 
 // The span both span functions need: arguments checked, pass 1 over the clip (its sums of
 // c0..c(n_ceps-1) and squares in work, its quietest frame), then speech_span above the floor.
+// ceps (may be NULL): ceps_len int32 for pass 1 to keep every frame's c0..c(n_ceps-1) in.
 atome_apps_status find_span(const int16_t* audio, size_t n, uint32_t segments, uint32_t n_ceps,
-                            uint32_t floor_db, atome_mfcc_work* work, uint32_t* frames, uint32_t* a,
-                            uint32_t* b) {
+                            uint32_t floor_db, atome_mfcc_work* work, int32_t* ceps,
+                            size_t ceps_len, uint32_t* frames, uint32_t* a, uint32_t* b) {
   if (audio == nullptr || work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (segments == 0 || segments > ATOME_MFCC_MAX_SEGMENTS || floor_db > ATOME_MFCC_MAX_FLOOR_DB)
     return ATOME_APPS_ERR_BAD_CONFIG;
-  const atome_apps_status st = sum_frames(audio, n, 1, n_ceps, work, Extra::kClipSquares, frames);
+  // The buffer's size is checked before any frame is computed (n_ceps is checked by sum_frames;
+  // here only its product with the frame count, which n >= one frame bounds).
+  if (ceps != nullptr && n >= ATOME_MFCC_FRAME &&
+      (1 + (n - ATOME_MFCC_FRAME) / ATOME_MFCC_HOP) * size_t(n_ceps) > ceps_len)
+    return ATOME_APPS_ERR_BAD_LENGTH;
+  const atome_apps_status st =
+      sum_frames(audio, n, 1, n_ceps, work, Extra::kClipSquares, frames, ceps);
   if (st != ATOME_APPS_OK) return st;
   if (*frames < segments) return ATOME_APPS_ERR_BAD_LENGTH;
-  speech_span(audio, *frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, a, b);
+  speech_span(audio, *frames, segments, work->c0_min + int64_t(floor_db) * kC0PerDbQ16, work, ceps,
+              n_ceps, a, b);
   return ATOME_APPS_OK;
 }
 
@@ -223,21 +255,34 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
 atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t segments,
                                        uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
                                        int32_t* out_q16) {
+  return atome_mfcc_cmvn_span_kept(audio, n, segments, n_ceps, floor_db, work, nullptr, 0, out_q16);
+}
+
+atome_apps_status atome_mfcc_cmvn_span_kept(const int16_t* audio, size_t n, uint32_t segments,
+                                            uint32_t n_ceps, uint32_t floor_db,
+                                            atome_mfcc_work* work, int32_t* ceps, size_t ceps_len,
+                                            int32_t* out_q16) {
   using namespace atome::apps;
   if (out_q16 == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   // Pass 1 (find_span): the whole clip's sums (one segment, the clip: acc[k] is c_k's total) and
-  // its quietest frame, then the span.
+  // its quietest frame (and each frame's cepstra when there is room for them), then the span.
   uint32_t frames = 0, a = 0, b = 0;
-  atome_apps_status st = find_span(audio, n, segments, n_ceps, floor_db, work, &frames, &a, &b);
+  atome_apps_status st =
+      find_span(audio, n, segments, n_ceps, floor_db, work, ceps, ceps_len, &frames, &a, &b);
   if (st != ATOME_APPS_OK) return st;
   int64_t mu[ATOME_MFCC_NCEP], sd[ATOME_MFCC_NCEP];
   clip_stats(work->acc, work->sq, frames, n_ceps, mu, sd);
-  // Pass 2: the span's frames, exactly the audio they cover, split into the segments.
-  uint32_t span = 0;
-  st = sum_frames(audio + size_t(a) * ATOME_MFCC_HOP,
-                  size_t(b - a - 1) * ATOME_MFCC_HOP + ATOME_MFCC_FRAME, segments, n_ceps, work,
-                  Extra::kNone, &span);
-  if (st != ATOME_APPS_OK) return st;
+  uint32_t span = b - a;
+  if (ceps != nullptr) {
+    // The span's frames are pass 1's: their kept cepstra, no second FFT pass.
+    sum_kept(ceps, a, b, segments, n_ceps, work);
+  } else {
+    // Pass 2: the span's frames, exactly the audio they cover, split into the segments.
+    st = sum_frames(audio + size_t(a) * ATOME_MFCC_HOP,
+                    size_t(b - a - 1) * ATOME_MFCC_HOP + ATOME_MFCC_FRAME, segments, n_ceps, work,
+                    Extra::kNone, &span);
+    if (st != ATOME_APPS_OK) return st;
+  }
   normalise_segments(work, span, segments, n_ceps, mu, sd, out_q16);
   return ATOME_APPS_OK;
 }
@@ -248,7 +293,7 @@ atome_apps_status atome_mfcc_speech_span(const int16_t* audio, size_t n, uint32_
   using namespace atome::apps;
   if (first == nullptr || end == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   uint32_t frames = 0;
-  return find_span(audio, n, segments, 1, floor_db, work, &frames, first, end);
+  return find_span(audio, n, segments, 1, floor_db, work, nullptr, 0, &frames, first, end);
 }
 
 atome_apps_status atome_mfcc_scene(const int16_t* audio, size_t n, uint32_t segments,

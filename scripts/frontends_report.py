@@ -22,9 +22,10 @@ from results_block import replace_block  # noqa: E402
 
 # What each region computes, on which input (firmware/app/frontends_run.cpp's signals).
 INPUTS = {
-    "mfcc": "0.5 s of 16 kHz audio (50 frames of 400, FFT 512) → 4 segments × c0..c7",
+    "mfcc": "0.5 s of 16 kHz audio (48 frames of 400, real FFT 512) → 4 segments × c0..c7",
     "mfcc_cmvn": "the same audio → 8 segments × c0..c3, per-clip CMVN (voice, data v2)",
-    "mfcc_span": "the same audio → 8 segments of the speech span × c0..c3, CMVN (voice, data v3)",
+    "mfcc_span": "the same audio → 8 segments of the speech span × c0..c3, CMVN (voice, data v3), two passes",
+    "mfcc_span_kept": "the same, one pass: each frame's c0..c3 kept (768 B; atome_mfcc_cmvn_span_kept)",
     "mfcc_scene": "the same audio → 4 segments × level, c1..c5, flux, c0 spread (sound_scene v2)",
     "band_energy": "one 256-sample sub-window at 4 kHz → 8 log band energies (anomaly)",
     "imu": "128 samples × 3 axes at 50 Hz → 7 features (motion)",

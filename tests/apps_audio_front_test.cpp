@@ -65,7 +65,7 @@ std::vector<int32_t> host_frame(const std::vector<int32_t>& q16, const atome_tok
 
 TEST(AppsAudioFront, VoiceFrameIsTheHostsRoundingOfTheExtractor) {
   const std::vector<int16_t> x = audio_clip(16000);
-  const atome_audio_front fe{ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4};
+  const atome_audio_front fe{ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4, nullptr, 0};
   // Below, at and above Q16 (fewer bits: ties rounded half to even); channel 3 clipped to +-0.25.
   const atome_tokenizer tok = tokenizer(4, 8, {9, 16, 27, 20}, 0x8u, -0.25, 0.25);
   atome_mfcc_work work;
@@ -75,6 +75,15 @@ TEST(AppsAudioFront, VoiceFrameIsTheHostsRoundingOfTheExtractor) {
   ASSERT_EQ(atome_audio_front_frame(&fe, &tok, x.data(), x.size(), &work, frame.data(), &clipped),
             ATOME_APPS_OK);
   EXPECT_EQ(frame, host_frame(q16, tok));
+  // With a buffer for the cepstra (one pass over the clip): the same frame.
+  std::vector<int32_t> ceps(ATOME_MFCC_KEPT(16000, 4)), frame_kept(32);
+  atome_audio_front kept = fe;
+  kept.ceps = ceps.data();
+  kept.ceps_len = uint32_t(ceps.size());
+  ASSERT_EQ(
+      atome_audio_front_frame(&kept, &tok, x.data(), x.size(), &work, frame_kept.data(), nullptr),
+      ATOME_APPS_OK);
+  EXPECT_EQ(frame_kept, frame);
   uint32_t expect_clipped = 0;
   for (uint32_t t = 0; t < 8; ++t) expect_clipped += std::abs(q16[4 * t + 3]) > 16384 ? 1 : 0;
   EXPECT_EQ(clipped, expect_clipped);
@@ -83,7 +92,7 @@ TEST(AppsAudioFront, VoiceFrameIsTheHostsRoundingOfTheExtractor) {
 
 TEST(AppsAudioFront, SceneFrameIsTheHostsRoundingOfTheExtractor) {
   const std::vector<int16_t> x = audio_clip(8000);
-  const atome_audio_front fe{ATOME_AUDIO_FRONT_MFCC_SCENE, 8000, 4, 0, 0};
+  const atome_audio_front fe{ATOME_AUDIO_FRONT_MFCC_SCENE, 8000, 4, 0, 0, nullptr, 0};
   const atome_tokenizer tok = tokenizer(8, 4, {23, 24, 24, 24, 24, 24, 24, 24}, 0xFFu, -104, 104);
   atome_mfcc_work work;
   std::vector<int32_t> q16(32), frame(32);
@@ -95,7 +104,7 @@ TEST(AppsAudioFront, SceneFrameIsTheHostsRoundingOfTheExtractor) {
 
 TEST(AppsAudioFront, RefusesWhatNoClipCanFix) {
   const std::vector<int16_t> x = audio_clip(16000);
-  const atome_audio_front voice{ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4};
+  const atome_audio_front voice{ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4, nullptr, 0};
   const atome_tokenizer tok = tokenizer(4, 8, {16, 16, 16, 16}, 0, 0, 0);
   atome_mfcc_work work;
   int32_t frame[32];

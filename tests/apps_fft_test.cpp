@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/fft.h"
 #include "atome/apps.h"
 #include "fixtures.h"
 
@@ -90,6 +91,54 @@ TEST(AppsFft, MatchesDoubleDft) {
   EXPECT_EQ(atome_fft_q15(nullptr, im.data(), 4, &e), ATOME_APPS_ERR_NULL_ARGUMENT);
   ASSERT_EQ(atome_fft_q15(re.data(), im.data(), 4, &e), ATOME_APPS_OK);  // silence stays silence
   for (int16_t v : re) EXPECT_EQ(v, 0);
+}
+
+// The packed real FFT (apps/fft.cpp rfft_bfp, MFCC's): bins 0..n/2 against the double DFT of the
+// same real input, normalised as the front ends normalise it (largest in [2^12, 2^13)), with the
+// same bound as the complex FFT's; a tone lands in its own bin, and a real input's Nyquist and DC
+// bins are real.
+TEST(AppsFft, RealFftMatchesDoubleDft) {
+  std::mt19937 rng(11);
+  for (uint32_t log2n : {4u, 6u, 8u, 9u}) {
+    const uint32_t n = 1u << log2n;
+    double worst = 0;
+    for (int kind = 0; kind < 4; ++kind) {
+      std::uniform_int_distribution<int> d(-8191, 8191);
+      std::vector<int16_t> re(n), im(n, 0);
+      std::vector<double> x(n);
+      for (uint32_t i = 0; i < n; ++i) {
+        const double tone = 8000 * std::cos(2 * M_PI * 3 * i / n + 0.3);  // bin 3 alone
+        x[i] = re[i] = static_cast<int16_t>(kind == 0   ? d(rng)
+                                            : kind == 1 ? std::lround(tone)
+                                            : kind == 2 ? (d(rng) >> 10) + 4000
+                                                        : (i % 2 ? 8191 : -8191));
+      }
+      int32_t e = 0;
+      atome::apps::rfft_bfp(re.data(), im.data(), log2n, &e);
+      const auto want = dft(x);
+      double peak = 0, err = 0;
+      for (uint32_t k = 0; k <= n / 2; ++k) {
+        peak = std::max(peak, std::abs(want[k]));
+        const std::complex<double> got(std::ldexp(re[k], e), std::ldexp(im[k], e));
+        err = std::max(err, std::abs(got - want[k]));
+      }
+      EXPECT_EQ(im[0], 0);
+      EXPECT_EQ(im[n / 2], 0);
+      if (kind == 1) {  // the tone's bin holds all of it but the rounding noise (< 2^-11 of it)
+        const double tone = std::hypot(re[3], im[3]);
+        EXPECT_GT(tone, 8192.0)
+            << n;  // the block kept its precision (the split keeps Z below 2^14)
+        for (uint32_t k = 0; k <= n / 2; ++k) {
+          if (k != 3) {
+            EXPECT_LT(std::hypot(re[k], im[k]), tone / 2048) << n << " bin " << k;
+          }
+        }
+      }
+      worst = std::max(worst, err / peak);
+    }
+    std::printf("[ rfft ] n %3u: max |error| / max |X| = %.3g\n", n, worst);
+    EXPECT_LT(worst, 4e-3) << n;  // the complex FFT's bound
+  }
 }
 
 // data/generators/anomaly.py's features of one 256-sample sub-window, in double, from the same

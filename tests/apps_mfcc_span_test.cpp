@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 #include "atome/apps.h"
@@ -79,6 +80,59 @@ TEST(AppsMfccSpan, FeaturesIgnoreTheOnset) {
   // The word's own course is there: its loud middle against its quiet ends (c0, CMVN units).
   EXPECT_GT(e[3 * 4], e[0]);
   EXPECT_GT(e[4 * 4], e[7 * 4]);
+}
+
+// atome_mfcc_cmvn_span_kept (one pass, the cepstra kept) against the two passes: the same bits on
+// clips whose span is a word, a tone, a click widened to the segments, the whole clip (silence,
+// noise everywhere) and a clip that starts loud, at several segment and coefficient counts and
+// lengths; a buffer one value short is refused before any work.
+TEST(AppsMfccSpan, KeptCepstraGiveTheSameBits) {
+  std::mt19937 rng(21);
+  std::normal_distribution<double> g(0, 1);
+  std::vector<std::vector<int16_t>> clips = {
+      span_word_clip(800, 6000),  span_word_clip(9000, 4000), span_tone_clip(3200, 9600),
+      span_tone_clip(7520, 7840), span_tone_clip(0, 500),     std::vector<int16_t>(16000, 0)};
+  std::vector<int16_t> noise(16000), word_in_noise = span_word_clip(4000, 7000);
+  for (size_t i = 0; i < noise.size(); ++i) {
+    noise[i] = int16_t(std::lround(300 * g(rng)));
+    word_in_noise[i] = int16_t(word_in_noise[i] + std::lround(40 * g(rng)));
+  }
+  clips.push_back(noise);
+  clips.push_back(word_in_noise);
+  clips.push_back(std::vector<int16_t>(word_in_noise.begin(), word_in_noise.begin() + 8000));
+  atome_mfcc_work work;
+  uint32_t compared = 0;
+  for (const auto& x : clips) {
+    for (uint32_t segments : {1u, 3u, 8u}) {
+      for (uint32_t n_ceps : {1u, 4u, 8u}) {
+        std::vector<int32_t> two(segments * n_ceps), one(segments * n_ceps, -1);
+        const size_t need = ATOME_MFCC_KEPT(x.size(), n_ceps);
+        std::vector<int32_t> ceps(need);
+        ASSERT_EQ(atome_mfcc_cmvn_span(x.data(), x.size(), segments, n_ceps, kSpanFloorDb, &work,
+                                       two.data()),
+                  ATOME_APPS_OK);
+        ASSERT_EQ(atome_mfcc_cmvn_span_kept(x.data(), x.size(), segments, n_ceps, kSpanFloorDb,
+                                            &work, ceps.data(), need, one.data()),
+                  ATOME_APPS_OK);
+        EXPECT_EQ(one, two) << x.size() << " samples, " << segments << " x " << n_ceps;
+        std::vector<int32_t> none(segments * n_ceps, -1);
+        ASSERT_EQ(atome_mfcc_cmvn_span_kept(x.data(), x.size(), segments, n_ceps, kSpanFloorDb,
+                                            &work, nullptr, 0, none.data()),
+                  ATOME_APPS_OK);
+        EXPECT_EQ(none, two);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 81u);
+  EXPECT_EQ(ATOME_MFCC_KEPT(16000, 4), 98u * 4);  // 1 s at c0..c3: 1,568 B
+  EXPECT_EQ(ATOME_MFCC_KEPT(399, 4), 0u);
+  const std::vector<int16_t>& x = clips[0];
+  std::vector<int32_t> ceps(98 * 4), out(32, 7);
+  EXPECT_EQ(atome_mfcc_cmvn_span_kept(x.data(), x.size(), 8, 4, kSpanFloorDb, &work, ceps.data(),
+                                      98 * 4 - 1, out.data()),
+            ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(out, std::vector<int32_t>(32, 7));
 }
 
 TEST(AppsMfccSpan, BadInputGetsStatuses) {

@@ -17,6 +17,13 @@ atome_tokenizer g_tok;
 atome_calibration g_cal[ATOME_AUDIO_MAX_HEADS];
 atome_audio_front g_front[ATOME_AUDIO_MAX_HEADS];
 atome_mfcc_work g_work;  // 2.9 KB of extractor scratch, one clip at a time
+#if !defined(__ARM_ARCH_6M__)
+// The voice front end's kept cepstra (1 s, c0..c3: 1,568 B), so that its speech span is one pass
+// over the clip (atome_mfcc_cmvn_span_kept, the same bits). Not on M0: the micro:bit's 16 KB hold
+// 14.1 KB of .bss and 1.1 KB of stack already; it runs the two passes.
+constexpr uint32_t kKept = ATOME_MFCC_KEPT(16000, 4);
+int32_t g_ceps[kKept];
+#endif
 int32_t g_frame[ATOME_TOK_MAX_FEATURES];
 uint8_t g_tokens[ATOME_TOK_MAX_FEATURES];
 atome_head_result g_res;
@@ -53,6 +60,12 @@ int prepare(const AudioRunInput& in, void (*emit)(const char*)) {
     atome_apps_status as = atome_tok_prepare(&g_tok, &in.models[h]);
     if (as == ATOME_APPS_OK) as = atome_calibration_prepare(&g_cal[h], &in.models[h]);
     if (as == ATOME_APPS_OK) as = atome_audio_front_from_model(&in.models[h], &g_front[h]);
+#if !defined(__ARM_ARCH_6M__)
+    // One buffer for every head: one clip at a time. A clip too long for it is refused
+    // (ATOME_APPS_ERR_BAD_LENGTH) rather than run another way.
+    g_front[h].ceps = g_ceps;
+    g_front[h].ceps_len = kKept;
+#endif
     if (as != ATOME_APPS_OK) {
       fail(emit, "head prepare", atome_apps_status_str(as));
       return 1;

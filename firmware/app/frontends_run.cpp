@@ -173,8 +173,15 @@ constexpr Readings kReadings;
 TextLine<512> g_line;  // static: the micro:bit's stack is small
 
 // The extractors' scratch: one at a time, so one union (the PPG's 6.5 KB is the largest).
+// The one-pass speech span's kept cepstra (c0..c3 of 48 frames, 768 B) share the union with
+// the MFCC work: still below the PPG's size, so no core's RAM grows.
+struct MfccKept {
+  atome_mfcc_work work;
+  int32_t ceps[ATOME_MFCC_KEPT(kAudioN, 4)];
+};
 union Work {
   atome_mfcc_work mfcc;
+  MfccKept kept;
   atome_imu_work imu;
   atome_power_work power;
   atome_ppg_work ppg;
@@ -260,6 +267,12 @@ int atome_frontends_run(void (*emit)(const char* line), void (*mark)()) {
   st = atome_mfcc_cmvn_span(kAudio.x, kAudioN, 8, 4, 4, &g_work.mfcc, out);
   mark();
   done("mfcc_span", st, 8 * 4);
+
+  mark();
+  st = atome_mfcc_cmvn_span_kept(kAudio.x, kAudioN, 8, 4, 4, &g_work.kept.work, g_work.kept.ceps,
+                                 ATOME_MFCC_KEPT(kAudioN, 4), out);
+  mark();
+  done("mfcc_span_kept", st, 8 * 4);
 
   mark();
   st = atome_mfcc_scene(kAudio.x, kAudioN, 4, &g_work.mfcc, out);

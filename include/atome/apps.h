@@ -445,11 +445,26 @@ atome_apps_status atome_mfcc_cmvn(const int16_t* audio, size_t n, uint32_t segme
    smallest frame c0 (an energy endpoint detector; the whole clip when no frame is; widened around
    its middle to `segments` frames when shorter), so that a segment holds the same part of the
    word whatever its onset and speaking rate. Two passes over the clip (statistics and floor, then
-   the span), plus the frames outside the span once more: no per-frame storage. floor_db 0..
+   the span), plus the frames outside the span once more: no per-frame storage (with a buffer for
+   the frames' cepstra, atome_mfcc_cmvn_span_kept below does it in one pass). floor_db 0..
    ATOME_MFCC_MAX_FLOOR_DB (ATOME_APPS_ERR_BAD_CONFIG); the rest as atome_mfcc_cmvn. */
 atome_apps_status atome_mfcc_cmvn_span(const int16_t* audio, size_t n, uint32_t segments,
                                        uint32_t n_ceps, uint32_t floor_db, atome_mfcc_work* work,
                                        int32_t* out_q16);
+
+/* atome_mfcc_cmvn_span in one pass over the clip: pass 1 keeps each frame's c0..c(n_ceps-1)
+   (Q16) in the caller's ceps, and the span's c0 and segment sums come from them instead of a
+   second FFT of the span and of the silence around it (about half the instructions of a 1 s
+   clip). The same output bits as atome_mfcc_cmvn_span. ceps: ceps_len >= ATOME_MFCC_KEPT(n,
+   n_ceps) int32 (ATOME_APPS_ERR_BAD_LENGTH otherwise, before any frame is computed): frames x
+   n_ceps, 1,568 B for 1 s at 16 kHz and c0..c3 (98 frames). NULL: the two passes of
+   atome_mfcc_cmvn_span (no buffer; for a part without the RAM, e.g. the micro:bit). */
+#define ATOME_MFCC_KEPT(n, n_ceps) \
+  ((n) < ATOME_MFCC_FRAME ? 0 : (1 + ((n)-ATOME_MFCC_FRAME) / ATOME_MFCC_HOP) * (n_ceps))
+atome_apps_status atome_mfcc_cmvn_span_kept(const int16_t* audio, size_t n, uint32_t segments,
+                                            uint32_t n_ceps, uint32_t floor_db,
+                                            atome_mfcc_work* work, int32_t* ceps, size_t ceps_len,
+                                            int32_t* out_q16);
 
 /* The speech span atome_mfcc_cmvn_span splits, frames [*first, *end) of the clip (frame f starts
    at sample f * ATOME_MFCC_HOP): for an app that wants to know where the word is, and for tests.
@@ -972,6 +987,11 @@ typedef struct atome_audio_front {
   uint32_t segments;  /* pipeline param `segments` (the model's window) */
   uint32_t n_ceps;    /* CMVN_SPAN: `n_ceps` (the model's channels); SCENE: unused */
   uint32_t floor_db;  /* CMVN_SPAN: `endpoint_db`; SCENE: unused */
+  /* CMVN_SPAN: the caller's buffer for atome_mfcc_cmvn_span_kept (one pass over the clip, the
+     same bits), ceps_len >= ATOME_MFCC_KEPT(n_samples, n_ceps) int32; NULL (as
+     atome_audio_front_from_model leaves it): the two passes. SCENE: unused. */
+  int32_t* ceps;
+  uint32_t ceps_len;
 } atome_audio_front;
 
 /* The head's front end from its model file (the pipeline name, parameters and channel names of
