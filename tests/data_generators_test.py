@@ -32,6 +32,9 @@
    digital silence spans exactly frames 18..59 (those holding a tone sample); a 3-frame click is
    widened to 8 frames around it; a silent clip spans all; a 12 dB gain of a tone in noise leaves
    the endpointed features alone.
+   labels_true.csv (the class each example was drawn from, before the annotation noise) has one
+   row per example and differs from the annotated label on about label_noise x (C - 1) / C of
+   them.
 9. derived features on exact inputs (generator version 2 of forecast, occupancy, agri): the
    occupancy mass balance, fed a noise-free room, gives back its people as a share of capacity
    (within 1e-6); the forecast trend, fed a noise-free exponential degradation, gives back its rate
@@ -122,6 +125,40 @@ def check_text(head, x, g):
           f"{len(families)} phrasing families (want one each)")
 
 
+def check_true_labels(d, head, spec, y):
+    """labels_true.csv: one class per example, equal to the annotated label except on about the
+    spec's label_noise fraction x (C - 1) / C of the rows (a flip draws any class, itself too)."""
+    path = os.path.join(d, head, "labels_true.csv")
+    with open(path) as f:
+        rows = list(csv.reader(f))
+    check(rows and rows[0] == ["label_true"], f"{head}: labels_true.csv header")
+    t = np.array([int(r[0]) for r in rows[1:]])
+    check(len(t) == len(y), f"{head}: labels_true.csv has {len(t)} rows for {len(y)} examples")
+    if len(t) != len(y):
+        return
+    ncls = len(spec["classes"])
+    check(t.min() >= 0 and t.max() < ncls, f"{head}: a true label out of range")
+    expect = spec["label_noise"] * (ncls - 1) / ncls * len(y)
+    moved = int(np.sum(t != y))
+    TRUE_LABEL_MOVES.append((moved, expect))
+    # Binomial: within 4 standard deviations of the expected count (main() checks the total).
+    check(abs(moved - expect) <= 4 * math.sqrt(expect) + 1,
+          f"{head}: {moved} annotated labels differ from the true ones (expected about {expect:.1f})")
+
+
+TRUE_LABEL_MOVES = []  # (moved, expected) per head checked
+
+
+def check_true_label_total():
+    """Pooled over the heads (a small-scale head expects only ~3 moves, so 0 can happen by chance
+    in one head; in the total it cannot): within 4 standard deviations and above 0."""
+    moved = sum(m for m, _ in TRUE_LABEL_MOVES)
+    expect = sum(e for _, e in TRUE_LABEL_MOVES)
+    check(moved > 0 and abs(moved - expect) <= 4 * math.sqrt(expect) + 1,
+          f"labels_true.csv: {moved} labels moved by the annotation noise over the heads "
+          f"(expected about {expect:.1f})")
+
+
 def check_head(d, head):
     with open(os.path.join(d, head, "spec.json")) as f:
         spec = json.load(f)
@@ -168,6 +205,7 @@ def check_head(d, head):
           f"{head}: class counts {counts.tolist()} not balanced (0.8..1.2 x n / classes)")
     if text:
         check_text(head, x, g)
+    check_true_labels(d, head, spec, y)
     stump = best_single_feature(x, y, g)
     check(stump < STUMP_MAX, f"{head}: one feature alone reaches {stump:.3f} (>= {STUMP_MAX})")
     print(f"{head}: {len(body)} examples, {C}x{T} features, {ncls} classes, {ng} {spec['group_by']}s, "
@@ -341,6 +379,7 @@ def main():
             check(filecmp.cmp(os.path.join(d1, h, f), os.path.join(d2, h, f), shallow=False),
                   f"{h}/{f}: two runs with seed 7 differ")
         check_head(d1, h)
+    check_true_label_total()
     check_side_rng()
     check_cmvn()
     check_scene()

@@ -89,6 +89,7 @@ def write_head(module, out_dir, seed, scale):
     T, C = module.WINDOW, len(chans)
     assert x.shape == (n, T, C), (module.HEAD, x.shape)
     assert T * C <= 32, module.HEAD
+    y_true = y
     y = flip_labels(rng, y, len(module.CLASSES), module.LABEL_NOISE)
     lo = np.array([c[2] for c in chans], dtype=float)
     hi = np.array([c[3] for c in chans], dtype=float)
@@ -105,6 +106,11 @@ def write_head(module, out_dir, seed, scale):
         lines.append(",".join([str(int(y[i])), *g, *map(fmt, flat[i])]))
     with open(os.path.join(head_dir, "examples.csv"), "w", newline="\n") as f:
         f.write("\n".join(lines) + "\n")
+    # The state each example was drawn from, before the annotation noise: the trainer never reads
+    # it; scripts/classify_true_risk.py scores the test split's selective risk against it beside
+    # the annotated labels (the noise puts a floor of about LABEL_NOISE under the latter).
+    with open(os.path.join(head_dir, "labels_true.csv"), "w", newline="\n") as f:
+        f.write("label_true\n" + "".join(f"{int(v)}\n" for v in y_true))
     spec = {
         "head": module.HEAD,
         "classes": list(module.CLASSES),
