@@ -158,7 +158,7 @@ bool tokenize_input(const atome_runner_head& h, const atome_runner_input& in, in
   } else if (in.kind == ATOME_INPUT_FRAME) {
     frame = static_cast<const int32_t*>(in.data);
     n = uint32_t(in.len);
-    if (in.len > 0xFFFFFFFFu) s = ATOME_APPS_ERR_BAD_LENGTH;  // cannot be the head's n_features
+    if (size_t(n) != in.len) s = ATOME_APPS_ERR_BAD_LENGTH;  // cannot be the head's n_features
   } else if (h.front == nullptr) {
     s = ATOME_APPS_ERR_NO_FRONT_END;
   } else {
