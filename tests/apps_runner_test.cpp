@@ -20,6 +20,8 @@
 #include "host/numerics_convert.h"
 #include "random_model.h"
 
+extern "C" int atome_apps_c_use_inputs(void);  // tests/apps_c_use.c (C99, -Wpedantic)
+
 namespace atome::test {
 namespace {
 
@@ -829,6 +831,7 @@ TEST(AppsRunner, StepInputsRefusesWrongUse) {
   EXPECT_EQ(atome_audio_front_run(&ctx, &tok, raw, 4, frame, 2), ATOME_APPS_ERR_BAD_CONFIG);
   for (atome_apps_status s : {ATOME_APPS_ERR_NO_FRONT_END, ATOME_APPS_ERR_BAD_INPUT_KIND})
     EXPECT_STRNE(atome_apps_status_str(s), "unknown status");
+  EXPECT_EQ(atome_apps_c_use_inputs(), 0);  // the same API from C99
 }
 
 }  // namespace
