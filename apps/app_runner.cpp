@@ -3,8 +3,9 @@
 // gates). Freestanding and integer only, like the rest of apps/.
 //
 // Order within a period, and why:
-//   1. every frame is tokenised first: a head whose own frame is bad (saturated, frozen, wrong
-//      length, missing) must be in bad_input_mask before the dispatcher decides;
+//   1. every frame is tokenised first (a raw window through the head's front end first): a head
+//      whose own input is bad (saturated, frozen, wrong length, missing, a front end's error)
+//      must be in bad_input_mask before the dispatcher decides;
 //   2. the telemetry and check heads run before the dispatcher, outside its budget: the state and
 //      the bad-input mask this period's schedule depends on come from them;
 //   3. the dispatcher step;
@@ -41,6 +42,7 @@ atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config
   h.arena = h.shared != 0 ? rc.shared_arena : c.arena;
   h.arena_bytes = h.shared != 0 ? rc.shared_arena_bytes : c.arena_bytes;
   if (c.model == nullptr || h.arena == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (c.front == nullptr && c.front_ctx != nullptr) return ATOME_APPS_ERR_BAD_CONFIG;
   const atome_model& m = *c.model;
   if (m.config.arch != ATOME_ARCH_CLASSIFIER || m.config.numerics != ATOME_NUMERICS_Q15 ||
       m.config.n_classes < 2 || m.config.n_classes > ATOME_RUNNER_MAX_CLASSES)
@@ -64,6 +66,8 @@ atome_apps_status init_head(atome_runner_head& h, const atome_runner_head_config
   h.checks_mask = c.checks_mask;
   h.ok_class = c.ok_class;
   h.on_abstain = c.on_abstain;
+  h.front = c.front;
+  h.front_ctx = c.front_ctx;
   h.n_classes = m.config.n_classes;
   h.dispatch_index = kNoIndex;
   clear_head_result(h.last);
@@ -135,19 +139,39 @@ atome_apps_status run_head(atome_runner_head& h, const uint8_t* tokens, atome_he
   return ATOME_APPS_OK;
 }
 
-// Tokenises head h's frame: its tokens and res.input_status. True when the frame is usable.
-bool tokenize_frame(const atome_runner_head& h, const int32_t* frame, uint32_t n, uint8_t* tokens,
-                    atome_head_result& res) {
-  if (frame == nullptr) {
-    res.input_status = ATOME_APPS_ERR_NULL_ARGUMENT;
-    return false;
+// True when head h has no input this period (skip reason ATOME_SKIP_NO_FRAME).
+bool missing(const atome_runner_input& in) {
+  return in.kind == ATOME_INPUT_NONE || in.data == nullptr;
+}
+
+// Tokenises head h's input (a frame, or a raw window through its front end into frame_buf): its
+// tokens and res.input_status. True when the input is usable.
+bool tokenize_input(const atome_runner_head& h, const atome_runner_input& in, int32_t* frame_buf,
+                    uint8_t* tokens, atome_head_result& res) {
+  const int32_t* frame = nullptr;
+  uint32_t n = 0;
+  atome_apps_status s = ATOME_APPS_OK;
+  if (in.kind != ATOME_INPUT_NONE && in.kind != ATOME_INPUT_FRAME && in.kind != ATOME_INPUT_RAW) {
+    s = ATOME_APPS_ERR_BAD_INPUT_KIND;
+  } else if (missing(in)) {
+    s = ATOME_APPS_ERR_NULL_ARGUMENT;
+  } else if (in.kind == ATOME_INPUT_FRAME) {
+    frame = static_cast<const int32_t*>(in.data);
+    n = uint32_t(in.len);
+    if (size_t(n) != in.len) s = ATOME_APPS_ERR_BAD_LENGTH;  // cannot be the head's n_features
+  } else if (h.front == nullptr) {
+    s = ATOME_APPS_ERR_NO_FRONT_END;
+  } else {
+    s = h.front(h.front_ctx, &h.tok, in.data, in.len, frame_buf, h.tok.n_features);
+    frame = frame_buf;
+    n = h.tok.n_features;
   }
-  const atome_apps_status s = atome_tok_run(&h.tok, frame, n, tokens, nullptr);
+  if (s == ATOME_APPS_OK) s = atome_tok_run(&h.tok, frame, n, tokens, nullptr);
   res.input_status = s;
   return s == ATOME_APPS_OK;
 }
 
-atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint32_t* n_values,
+atome_apps_status step(atome_runner& r, const atome_runner_input* inputs,
                        atome_runner_output& out) {
   uint8_t tokens[ATOME_RUNNER_MAX_HEADS][ATOME_TOK_MAX_FEATURES];
   bool usable[ATOME_RUNNER_MAX_HEADS];
@@ -158,7 +182,7 @@ atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint
     res = h.last;  // a head that does not run reports its last result, has_result says if any
     res.action = ATOME_HEAD_SKIPPED;
     res.reason = ATOME_SKIP_NONE;
-    usable[i] = tokenize_frame(h, frames[i], n_values[i], tokens[i], res);
+    usable[i] = tokenize_input(h, inputs[i], r.front_frame, tokens[i], res);
     if (!usable[i] && h.role == ATOME_ROLE_SCHEDULED) bad |= uint32_t(1) << h.dispatch_index;
   }
   // Telemetry and check heads: every period, outside the budget.
@@ -194,7 +218,7 @@ atome_apps_status step(atome_runner& r, const int32_t* const* frames, const uint
     if (((out.dispatch.run_mask >> d) & 1u) == 0) {
       res.reason = out.dispatch.reason[d];
       // The dispatcher says BAD_INPUT for every flagged head; a missing frame says so itself.
-      if (res.reason == ATOME_SKIP_BAD_INPUT && frames[i] == nullptr)
+      if (res.reason == ATOME_SKIP_BAD_INPUT && missing(inputs[i]))
         res.reason = ATOME_SKIP_NO_FRAME;
       continue;
     }
@@ -245,16 +269,29 @@ atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* 
   return ATOME_APPS_OK;
 }
 
-atome_apps_status atome_runner_step(atome_runner* r, const int32_t* const* frames,
-                                    const uint32_t* n_values, atome_runner_output* out) {
+atome_apps_status atome_runner_step_inputs(atome_runner* r, const atome_runner_input* inputs,
+                                           atome_runner_output* out) {
   using namespace atome::apps;
   if (out != nullptr) clear_output(*out);
-  if (r == nullptr || frames == nullptr || n_values == nullptr || out == nullptr)
-    return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (r == nullptr || inputs == nullptr || out == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
   if (r->magic != kRunnerMagic) return ATOME_APPS_ERR_NOT_INITIALISED;
-  const atome_apps_status s = step(*r, frames, n_values, *out);
+  const atome_apps_status s = step(*r, inputs, *out);
   if (s != ATOME_APPS_OK) clear_output(*out);
   return s;
+}
+
+// The frame-only step: every head's input a frame (NULL = none), over atome_runner_step_inputs.
+atome_apps_status atome_runner_step(atome_runner* r, const int32_t* const* frames,
+                                    const uint32_t* n_values, atome_runner_output* out) {
+  if (frames == nullptr || n_values == nullptr) {
+    if (out != nullptr) atome::apps::clear_output(*out);
+    return ATOME_APPS_ERR_NULL_ARGUMENT;
+  }
+  // frames[] has a runner's n_heads entries: read none before the runner is known initialised.
+  atome_runner_input inputs[ATOME_RUNNER_MAX_HEADS];
+  const uint32_t n = r != nullptr && r->magic == atome::apps::kRunnerMagic ? r->n_heads : 0;
+  for (uint32_t i = 0; i < n; ++i) inputs[i] = {ATOME_INPUT_FRAME, frames[i], n_values[i]};
+  return atome_runner_step_inputs(r, inputs, out);
 }
 
 }  // extern "C"

@@ -65,3 +65,14 @@ extern "C" atome_apps_status atome_audio_front_frame(const atome_audio_front* fe
   if (n_clipped != nullptr) *n_clipped = clipped;
   return ATOME_APPS_OK;
 }
+
+extern "C" atome_apps_status atome_audio_front_run(void* ctx, const atome_tokenizer* tok,
+                                                   const void* raw, size_t raw_len, int32_t* frame,
+                                                   uint32_t n_values) {
+  if (ctx == nullptr || tok == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  atome_audio_front_ctx& c = *static_cast<atome_audio_front_ctx*>(ctx);
+  if (c.work == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (n_values != tok->n_features) return ATOME_APPS_ERR_BAD_LENGTH;
+  return atome_audio_front_frame(&c.fe, tok, static_cast<const int16_t*>(raw), raw_len, c.work,
+                                 frame, &c.n_clipped);
+}

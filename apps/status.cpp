@@ -43,6 +43,10 @@ const char* atome_apps_status_str(atome_apps_status status) {
       return "the engine refused a head (not a q15 classifier, arena too small, or a call failed)";
     case ATOME_APPS_ERR_BAD_ROLE:
       return "runner heads: need one telemetry head, valid check heads, a policy matching them";
+    case ATOME_APPS_ERR_NO_FRONT_END:
+      return "a raw window for a head without a front end";
+    case ATOME_APPS_ERR_BAD_INPUT_KIND:
+      return "runner input kind is not none, frame or raw";
     case ATOME_APPS_ERR_BAD_TEXT:
       return "text contains a 0 byte (the padding byte)";
     case ATOME_APPS_ERR_NOT_TEXT_HEAD:

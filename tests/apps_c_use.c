@@ -32,3 +32,36 @@ int atome_apps_c_use(void) {
   if (s != ATOME_APPS_OK || out.run_mask != 1u) return 100 + (int)s;
   return (int)out.state;
 }
+
+/* A front end of C (atome_runner_front_fn) and the runner's per-head inputs from C99: the wrong
+   uses a C caller can make return their statuses. Returns 0, or 100 + the first wrong status. */
+static atome_apps_status c_front(void* ctx, const atome_tokenizer* tok, const void* raw,
+                                 size_t raw_len, int32_t* frame, uint32_t n_values) {
+  (void)ctx;
+  (void)tok;
+  (void)raw;
+  (void)raw_len;
+  (void)frame;
+  (void)n_values;
+  return ATOME_APPS_ERR_BAD_LENGTH;
+}
+
+int atome_apps_c_use_inputs(void) {
+  atome_runner_head_config head = {0};
+  const int16_t raw[2] = {0, 1};
+  atome_runner_input inputs[1];
+  atome_runner_output out;
+  atome_apps_status s;
+  head.front = c_front;
+  head.front_ctx = NULL;
+  inputs[0].kind = ATOME_INPUT_RAW;
+  inputs[0].data = raw;
+  inputs[0].len = 2;
+  s = atome_runner_step_inputs(NULL, inputs, &out);
+  if (s != ATOME_APPS_ERR_NULL_ARGUMENT) return 100 + (int)s;
+  s = head.front(head.front_ctx, NULL, raw, 2, NULL, 0);
+  if (s != ATOME_APPS_ERR_BAD_LENGTH) return 100 + (int)s;
+  s = atome_audio_front_run(NULL, NULL, raw, 2, NULL, 0);
+  if (s != ATOME_APPS_ERR_NULL_ARGUMENT) return 100 + (int)s;
+  return 0;
+}

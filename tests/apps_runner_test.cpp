@@ -20,6 +20,8 @@
 #include "host/numerics_convert.h"
 #include "random_model.h"
 
+extern "C" int atome_apps_c_use_inputs(void);  // tests/apps_c_use.c (C99, -Wpedantic)
+
 namespace atome::test {
 namespace {
 
@@ -345,7 +347,9 @@ TEST(AppsRunner, ShippedBadReadingHeadGatesASensorHead) {
                  0,
                  1,
                  0,
-                 ATOME_CHECK_ABSTAIN_FLAG};
+                 ATOME_CHECK_ABSTAIN_FLAG,
+                 nullptr,
+                 nullptr};
   rc.heads[2] = air.config(ATOME_ROLE_SCHEDULED);
   rc.policy = one_head_policy(3, 0);
   auto r = std::make_unique<atome_runner>();
@@ -491,6 +495,343 @@ TEST(AppsRunner, SharedSessionDecidesAsOneSessionPerHead) {
   EXPECT_EQ(atome_runner_init(b.get(), &shared), ATOME_APPS_ERR_ENGINE);
   shared.shared_arena = nullptr;
   EXPECT_EQ(atome_runner_init(b.get(), &shared), ATOME_APPS_ERR_NULL_ARGUMENT);
+}
+
+// ---- Front end per head (atome_runner_step_inputs, docs/APPS.md §10 "Front end per head") ----
+
+// A clip of n samples at 16 kHz: quiet noise, and from `start` a voiced sound (harmonics of f0).
+std::vector<int16_t> front_clip(size_t n, uint32_t seed, double f0, size_t start) {
+  std::vector<int16_t> a(n);
+  uint32_t s = seed;
+  for (size_t i = 0; i < n; ++i) {
+    s = s * 1103515245u + 12345u;
+    double v = double(int32_t(s >> 16) % 300);
+    if (i > start && i < start + n / 2) {
+      const double t = double(i) / 16000, env = std::sin(M_PI * double(i - start) / double(n / 2));
+      for (int h = 1; h < 8; ++h) v += 3000 * env * std::sin(2 * M_PI * f0 * h * t) / h;
+    }
+    a[i] = int16_t(std::lround(std::clamp(v, -32768.0, 32767.0)));
+  }
+  return a;
+}
+
+// A head of C channels x T segments, every feature quantised over [lo, hi]; channel `phys` (if
+// < C) records the physical range [-p, p].
+ClassSpec audio_spec(uint32_t n_classes, uint32_t C, uint32_t T, double lo, double hi,
+                     uint32_t phys = 99, float p = 0.0f) {
+  ClassSpec s = spec_of(n_classes, C, ATOME_ABSTAIN_MARGIN, 0.05f, 1.0f);
+  s.window = T;
+  s.vmin.assign(size_t(C) * T, lo);
+  s.vmax.assign(size_t(C) * T, hi);
+  if (phys < C) s.channels[phys] = {"ch" + std::to_string(phys), "", -p, p};
+  return s;
+}
+
+atome_dispatch_policy two_head_policy() {
+  atome_dispatch_policy p = one_head_policy(3, 0);
+  p.n_heads = 2;
+  p.heads[1] = p.heads[0];
+  p.budget = 2;
+  return p;
+}
+
+// The voice-like (4 x 8, CMVN span) and sound_scene-like (8 x 4, scene) heads given raw audio
+// through atome_audio_front_run decide exactly as the same runner given the frames
+// atome_audio_front_frame makes of that audio: state, rule, masks, every head's action, reason,
+// input status, class, p, margin, abstention and Q16 logits, exact gates hitting on repeats.
+TEST(AppsRunner, FrontEndDecidesAsTheFramesItMakes) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 31);
+  Head voice(audio_spec(5, 4, 8, -3.0, 3.0, 3, 1.0f), 32);
+  Head scene(audio_spec(4, 8, 4, -60.0, 20.0), 33);
+  atome_mfcc_work work;  // shared by the two heads' contexts
+  atome_audio_front_ctx vctx{
+      {ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4, nullptr, 0}, &work, 0};
+  atome_audio_front_ctx sctx{{ATOME_AUDIO_FRONT_MFCC_SCENE, 8000, 4, 0, 0, nullptr, 0}, &work, 0};
+  atome_runner_config rc{};
+  rc.n_heads = 3;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = voice.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[2] = scene.config(ATOME_ROLE_SCHEDULED);
+  rc.policy = two_head_policy();
+  atome_runner_config raw_rc = rc;
+  raw_rc.heads[1].front = atome_audio_front_run;
+  raw_rc.heads[1].front_ctx = &vctx;
+  raw_rc.heads[2].front = atome_audio_front_run;
+  raw_rc.heads[2].front_ctx = &sctx;
+  // Separate arenas: the two runners must not share sessions.
+  Head tel_b(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 31);
+  Head voice_b(audio_spec(5, 4, 8, -3.0, 3.0, 3, 1.0f), 32);
+  Head scene_b(audio_spec(4, 8, 4, -60.0, 20.0), 33);
+  rc.heads[0] = tel_b.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = voice_b.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[2] = scene_b.config(ATOME_ROLE_SCHEDULED);
+  auto a = std::make_unique<atome_runner>();
+  auto b = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(a.get(), &raw_rc), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_init(b.get(), &rc), ATOME_APPS_OK);
+
+  uint32_t ran = 0, reused = 0, clipped = 0;
+  std::vector<uint32_t> classes;
+  for (uint32_t p = 0; p < 14; ++p) {
+    // Every third period repeats the last clips (the gates hit); the telemetry frame varies.
+    const uint32_t k = p - p % 3 / 2;
+    const std::vector<int16_t> v = front_clip(16000, 7 + k, 110.0 + 23.0 * k, 1000 + 500 * k);
+    const std::vector<int16_t> sc = front_clip(8000, 90 + k, 400.0 + 170.0 * k, 300 * k);
+    const int32_t ft[2] = {int32_t(p % 4) << 15, -(int32_t(p % 3) << 16)};
+    int32_t fv[32], fs[32];
+    uint32_t nc = 0;
+    ASSERT_EQ(
+        atome_audio_front_frame(&vctx.fe, &b->heads[1].tok, v.data(), v.size(), &work, fv, &nc),
+        ATOME_APPS_OK);
+    clipped += nc;
+    ASSERT_EQ(atome_audio_front_frame(&sctx.fe, &b->heads[2].tok, sc.data(), sc.size(), &work, fs,
+                                      nullptr),
+              ATOME_APPS_OK);
+    const int32_t* frames[3] = {ft, fv, fs};
+    const uint32_t counts[3] = {2, 32, 32};
+    const atome_runner_input in[3] = {{ATOME_INPUT_FRAME, ft, 2},
+                                      {ATOME_INPUT_RAW, v.data(), v.size()},
+                                      {ATOME_INPUT_RAW, sc.data(), sc.size()}};
+    atome_runner_output oa, ob;
+    ASSERT_EQ(atome_runner_step_inputs(a.get(), in, &oa), ATOME_APPS_OK);
+    ASSERT_EQ(atome_runner_step(b.get(), frames, counts, &ob), ATOME_APPS_OK);
+    EXPECT_EQ(vctx.n_clipped, nc) << p;
+    EXPECT_EQ(oa.dispatch.state, ob.dispatch.state) << p;
+    EXPECT_EQ(oa.dispatch.rule, ob.dispatch.rule) << p;
+    EXPECT_EQ(oa.dispatch.run_mask, ob.dispatch.run_mask) << p;
+    EXPECT_EQ(oa.bad_input_mask, ob.bad_input_mask) << p;
+    EXPECT_EQ(oa.ran_mask, ob.ran_mask) << p;
+    EXPECT_EQ(oa.reused_mask, ob.reused_mask) << p;
+    for (uint32_t i = 0; i < 3; ++i) {
+      const atome_head_result &x = oa.heads[i], &y = ob.heads[i];
+      EXPECT_EQ(x.action, y.action) << p << " head " << i;
+      EXPECT_EQ(x.reason, y.reason) << p << " head " << i;
+      EXPECT_EQ(x.input_status, y.input_status) << p << " head " << i;
+      EXPECT_EQ(x.class_id, y.class_id) << p << " head " << i;
+      EXPECT_EQ(x.prob_q15, y.prob_q15) << p << " head " << i;
+      EXPECT_EQ(x.margin_q15, y.margin_q15) << p << " head " << i;
+      EXPECT_EQ(x.abstain, y.abstain) << p << " head " << i;
+      EXPECT_EQ(std::memcmp(x.logits_q16, y.logits_q16, sizeof x.logits_q16), 0)
+          << p << " head " << i;
+      if (i > 0 && x.action == ATOME_HEAD_RAN) classes.push_back(x.class_id);
+    }
+    ran += uint32_t(__builtin_popcount(oa.ran_mask & 6u));
+    reused += uint32_t(__builtin_popcount(oa.reused_mask & 6u));
+  }
+  // The comparison covers runs and gate hits of both audio heads, clipping, and more than one
+  // decision.
+  EXPECT_GE(ran, 10u);
+  EXPECT_GE(reused, 4u);
+  EXPECT_GT(clipped, 0u);
+  std::sort(classes.begin(), classes.end());
+  EXPECT_GT(std::unique(classes.begin(), classes.end()) - classes.begin(), 1);
+}
+
+// A test front end: writes value v to every feature, or returns status.
+struct FakeFront {
+  atome_apps_status status = ATOME_APPS_OK;
+  int32_t value = 0;
+  uint32_t calls = 0;
+  const void* raw = nullptr;
+  size_t raw_len = 0;
+  uint32_t n_values = 0;
+};
+
+atome_apps_status fake_front(void* ctx, const atome_tokenizer* tok, const void* raw, size_t raw_len,
+                             int32_t* frame, uint32_t n_values) {
+  FakeFront& f = *static_cast<FakeFront*>(ctx);
+  ++f.calls;
+  f.raw = raw;
+  f.raw_len = raw_len;
+  f.n_values = n_values;
+  if (tok == nullptr || frame == nullptr) return ATOME_APPS_ERR_NULL_ARGUMENT;
+  if (f.status != ATOME_APPS_OK) return f.status;
+  for (uint32_t i = 0; i < n_values; ++i) frame[i] = f.value + int32_t(i << 12);
+  return ATOME_APPS_OK;
+}
+
+// A front end's error is its head's input status (a bad input: skipped, or for a check head its
+// heads flagged); the other heads run as without it. An OK front end's frame is tokenised as the
+// same frame given directly.
+TEST(AppsRunner, FrontEndErrorIsTheHeadsInputStatus) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 41);
+  Head chk(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 42);
+  Head a(spec_of(2, 3, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 43);
+  Head b(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 44);
+  FakeFront fa, fc;
+  atome_runner_config rc{};
+  rc.n_heads = 4;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = chk.config(ATOME_ROLE_CHECK);
+  rc.heads[1].checks_mask = 2;  // checks head b
+  rc.heads[1].front = fake_front;
+  rc.heads[1].front_ctx = &fc;
+  rc.heads[2] = a.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[2].front = fake_front;
+  rc.heads[2].front_ctx = &fa;
+  rc.heads[2].gate_mode = ATOME_GATE_OFF;
+  rc.heads[3] = b.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[3].gate_mode = ATOME_GATE_OFF;
+  rc.policy = two_head_policy();
+  auto r = std::make_unique<atome_runner>();
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  const int32_t ft[2] = {1 << 16, 0}, fb[2] = {1 << 15, -(1 << 15)};
+  const int32_t fa_frame[3] = {-(1 << 16), -(1 << 16) + (1 << 12), -(1 << 16) + (2 << 12)};
+  const int16_t raw[5] = {1, 2, 3, 4, 5};
+  // Period 0: every input usable, the check head's verdict taken as ok.
+  fc.value = 1 << 14;
+  fa.value = -(1 << 16);
+  atome_runner_input in[4] = {{ATOME_INPUT_FRAME, ft, 2},
+                              {ATOME_INPUT_RAW, raw, 5},
+                              {ATOME_INPUT_RAW, raw, 3},
+                              {ATOME_INPUT_FRAME, fb, 2}};
+  atome_runner_output out;
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(fa.calls, 1u);
+  EXPECT_EQ(fa.raw, raw);
+  EXPECT_EQ(fa.raw_len, 3u);
+  EXPECT_EQ(fa.n_values, 3u);  // the head's n_features
+  EXPECT_EQ(fc.n_values, 2u);
+  rc.heads[1].ok_class = out.heads[1].class_id;
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.bad_input_mask, 0u);
+  EXPECT_EQ(out.heads[2].action, ATOME_HEAD_RAN);
+  EXPECT_EQ(out.heads[3].action, ATOME_HEAD_RAN);
+  const atome_head_result good_b = out.heads[3];
+  // The front end's frame decides as the same frame given directly.
+  in[2] = {ATOME_INPUT_FRAME, fa_frame, 3};
+  atome_runner_output direct;
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &direct), ATOME_APPS_OK);
+  EXPECT_EQ(direct.heads[2].class_id, out.heads[2].class_id);
+  EXPECT_EQ(std::memcmp(direct.heads[2].logits_q16, out.heads[2].logits_q16,
+                        sizeof direct.heads[2].logits_q16),
+            0);
+  in[2] = {ATOME_INPUT_RAW, raw, 3};
+  // The scheduled head's front end fails: its input status, skipped as bad input; b still runs.
+  fa.status = ATOME_APPS_ERR_RANGE;
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[2].input_status, ATOME_APPS_ERR_RANGE);
+  EXPECT_EQ(out.heads[2].action, ATOME_HEAD_SKIPPED);
+  EXPECT_EQ(out.heads[2].reason, ATOME_SKIP_BAD_INPUT);
+  EXPECT_EQ(out.bad_input_mask, 1u);
+  EXPECT_EQ(out.heads[3].action, ATOME_HEAD_RAN);
+  EXPECT_EQ(out.heads[3].class_id, good_b.class_id);
+  EXPECT_EQ(out.heads[0].action, ATOME_HEAD_REUSED);  // the same telemetry frame: its gate hits
+  // The check head's front end fails: a bad frame for it, so its head b is flagged; a runs.
+  fa.status = ATOME_APPS_OK;
+  fc.status = ATOME_APPS_ERR_BAD_LENGTH;
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[1].input_status, ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(out.heads[1].action, ATOME_HEAD_BAD_FRAME);
+  EXPECT_EQ(out.bad_input_mask, 2u);
+  EXPECT_EQ(out.heads[2].action, ATOME_HEAD_RAN);
+  EXPECT_EQ(out.heads[3].reason, ATOME_SKIP_BAD_INPUT);
+  // The audio adapter on a clip of the wrong length: ATOME_APPS_ERR_BAD_LENGTH for the head.
+  Head voice(audio_spec(5, 4, 8, -3.0, 3.0), 45);
+  atome_mfcc_work work;
+  atome_audio_front_ctx vctx{
+      {ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN, 16000, 8, 4, 4, nullptr, 0}, &work, 0};
+  rc.heads[2] = voice.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[2].front = atome_audio_front_run;
+  rc.heads[2].front_ctx = &vctx;
+  fc.status = ATOME_APPS_OK;
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  const std::vector<int16_t> clip = front_clip(16000, 3, 150.0, 4000);
+  in[2] = {ATOME_INPUT_RAW, clip.data(), 15999};
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[2].input_status, ATOME_APPS_ERR_BAD_LENGTH);
+  EXPECT_EQ(out.heads[2].reason, ATOME_SKIP_BAD_INPUT);
+  EXPECT_EQ(out.heads[3].action, ATOME_HEAD_RAN);
+  in[2].len = 16000;
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[2].input_status, ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[2].action, ATOME_HEAD_RAN);
+}
+
+// Wrong use of the inputs: defined statuses, never a crash.
+TEST(AppsRunner, StepInputsRefusesWrongUse) {
+  Head tel(spec_of(3, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 51);
+  Head a(spec_of(2, 2, ATOME_ABSTAIN_NONE, 0.0f, 1.0f), 52);
+  atome_runner_config rc{};
+  rc.n_heads = 2;
+  rc.heads[0] = tel.config(ATOME_ROLE_TELEMETRY);
+  rc.heads[1] = a.config(ATOME_ROLE_SCHEDULED);
+  rc.heads[1].gate_mode = ATOME_GATE_OFF;
+  rc.policy = one_head_policy(3, 0);
+  auto r = std::make_unique<atome_runner>();
+  std::memset(r.get(), 0xA5, sizeof *r);
+  const int32_t f[2] = {1 << 16, 0};
+  const int16_t raw[4] = {0, 1, 2, 3};
+  atome_runner_input in[2] = {{ATOME_INPUT_FRAME, f, 2}, {ATOME_INPUT_FRAME, f, 2}};
+  atome_runner_output out;
+  // Not initialised, NULL arguments (*out says SAFE, nothing ran).
+  EXPECT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_ERR_NOT_INITIALISED);
+  const int32_t* frames[2] = {f, f};
+  const uint32_t counts[2] = {2, 2};
+  EXPECT_EQ(atome_runner_step(r.get(), frames, counts, &out), ATOME_APPS_ERR_NOT_INITIALISED);
+  // A front_ctx without a front is a config error.
+  FakeFront ff;
+  rc.heads[1].front_ctx = &ff;
+  EXPECT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_ERR_BAD_CONFIG);
+  rc.heads[1].front_ctx = nullptr;
+  ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
+  EXPECT_EQ(atome_runner_step_inputs(nullptr, in, &out), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_runner_step_inputs(r.get(), nullptr, &out), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(out.dispatch.state, ATOME_DSTATE_SAFE);
+  EXPECT_EQ(out.ran_mask, 0u);
+  EXPECT_EQ(atome_runner_step_inputs(r.get(), in, nullptr), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_runner_step(r.get(), nullptr, counts, &out), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_runner_step(r.get(), frames, nullptr, &out), ATOME_APPS_ERR_NULL_ARGUMENT);
+  // Per head: the status, a bad input for the dispatcher, and the telemetry head still runs.
+  struct Case {
+    atome_runner_input input;
+    uint32_t status, reason;
+  };
+  const Case cases[] = {
+      {{ATOME_INPUT_RAW, raw, 4}, ATOME_APPS_ERR_NO_FRONT_END, ATOME_SKIP_BAD_INPUT},
+      {{7, f, 2}, ATOME_APPS_ERR_BAD_INPUT_KIND, ATOME_SKIP_BAD_INPUT},
+      {{ATOME_INPUT_NONE, f, 2}, ATOME_APPS_ERR_NULL_ARGUMENT, ATOME_SKIP_NO_FRAME},
+      {{ATOME_INPUT_FRAME, nullptr, 2}, ATOME_APPS_ERR_NULL_ARGUMENT, ATOME_SKIP_NO_FRAME},
+      {{ATOME_INPUT_RAW, nullptr, 4}, ATOME_APPS_ERR_NULL_ARGUMENT, ATOME_SKIP_NO_FRAME},
+      {{ATOME_INPUT_FRAME, f, 1}, ATOME_APPS_ERR_BAD_LENGTH, ATOME_SKIP_BAD_INPUT},
+      {{ATOME_INPUT_FRAME, f, 3}, ATOME_APPS_ERR_BAD_LENGTH, ATOME_SKIP_BAD_INPUT},
+      {{ATOME_INPUT_FRAME, f, (size_t(1) << 32 | 2) * (sizeof(size_t) > 4)},
+       ATOME_APPS_ERR_BAD_LENGTH,
+       ATOME_SKIP_BAD_INPUT},
+  };
+  for (const Case& c : cases) {
+    in[1] = c.input;
+    ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+    EXPECT_EQ(out.heads[1].input_status, c.status) << c.input.kind << " " << c.input.len;
+    EXPECT_EQ(out.heads[1].action, ATOME_HEAD_SKIPPED) << c.input.kind;
+    EXPECT_EQ(out.heads[1].reason, c.reason) << c.input.kind << " " << c.input.len;
+    EXPECT_EQ(out.bad_input_mask, 1u);
+    EXPECT_EQ(out.ran_mask | out.reused_mask, 1u);  // the telemetry head decided (its gate hits)
+    EXPECT_NE(out.dispatch.reading, ATOME_READING_MISSING);
+  }
+  // The telemetry head's raw window without a front end: no reading.
+  in[0] = {ATOME_INPUT_RAW, raw, 4};
+  in[1] = {ATOME_INPUT_FRAME, f, 2};
+  ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
+  EXPECT_EQ(out.heads[0].action, ATOME_HEAD_BAD_FRAME);
+  EXPECT_EQ(out.heads[0].input_status, ATOME_APPS_ERR_NO_FRONT_END);
+  EXPECT_EQ(out.dispatch.reading, ATOME_READING_MISSING);
+  // The audio adapter's own refusals.
+  atome_tokenizer tok = r->heads[1].tok;
+  int32_t frame[2];
+  atome_mfcc_work work;
+  atome_audio_front_ctx ctx{{ATOME_AUDIO_FRONT_MFCC_SCENE, 8000, 4, 0, 0, nullptr, 0}, nullptr, 0};
+  EXPECT_EQ(atome_audio_front_run(nullptr, &tok, raw, 4, frame, 2), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_audio_front_run(&ctx, &tok, raw, 4, frame, 2), ATOME_APPS_ERR_NULL_ARGUMENT);
+  ctx.work = &work;
+  EXPECT_EQ(atome_audio_front_run(&ctx, nullptr, raw, 4, frame, 2), ATOME_APPS_ERR_NULL_ARGUMENT);
+  EXPECT_EQ(atome_audio_front_run(&ctx, &tok, raw, 4, frame, 3), ATOME_APPS_ERR_BAD_LENGTH);
+  // A scene front end paired with a 2 x 1 head: no clip fixes it.
+  EXPECT_EQ(atome_audio_front_run(&ctx, &tok, raw, 4, frame, 2), ATOME_APPS_ERR_BAD_CONFIG);
+  for (atome_apps_status s : {ATOME_APPS_ERR_NO_FRONT_END, ATOME_APPS_ERR_BAD_INPUT_KIND})
+    EXPECT_STRNE(atome_apps_status_str(s), "unknown status");
+  EXPECT_EQ(atome_apps_c_use_inputs(), 0);  // the same API from C99
 }
 
 }  // namespace

@@ -54,6 +54,10 @@ typedef enum atome_apps_status {
                                           a check head whose checks_mask names no scheduled head
                                           or whose ok_class is out of range, or a policy whose
                                           n_heads / n_classes differ from the heads given */
+  ATOME_APPS_ERR_NO_FRONT_END = 19,    /* runner input: a raw window for a head configured
+                                          without a front end (a head's input status) */
+  ATOME_APPS_ERR_BAD_INPUT_KIND = 20,  /* runner input: a kind other than ATOME_INPUT_* (a
+                                          head's input status) */
   /* Text commands (30..): numbered apart so that statuses added elsewhere do not collide. */
   ATOME_APPS_ERR_BAD_TEXT = 30,     /* a text with a 0 byte (0 is the padding byte: a request
                                        containing it cannot be told from a shorter one) */
@@ -521,6 +525,16 @@ typedef enum atome_check_abstain {
   ATOME_CHECK_ABSTAIN_PASS = 1
 } atome_check_abstain;
 
+/* A head's front end (optional, docs/APPS.md §10 "Front end per head"): turns one raw window
+   (raw, raw_len elements of the front end's own type, e.g. int16 samples) into the head's frame,
+   frame[n_values] int32 in the tokeniser's input format (n_values = tok->n_features; tok is the
+   head's tokeniser, for its channels' formats and ranges). Returns ATOME_APPS_OK with the frame
+   filled, or a status that becomes the head's input status (the head then has no usable frame,
+   like a bad frame). Must not keep raw or frame after it returns. */
+typedef atome_apps_status (*atome_runner_front_fn)(void* ctx, const atome_tokenizer* tok,
+                                                   const void* raw, size_t raw_len, int32_t* frame,
+                                                   uint32_t n_values);
+
 typedef struct atome_runner_head_config {
   const struct atome_model* model; /* loaded q15 classifier with a metadata section (FORMAT §17) */
   void* arena;                     /* caller-owned session buffer, ATOME_STATE_ALIGN aligned, at
@@ -534,6 +548,11 @@ typedef struct atome_runner_head_config {
   uint32_t checks_mask; /* ATOME_ROLE_CHECK: bit s = scheduled head s (dispatch index) */
   uint32_t ok_class;    /* ATOME_ROLE_CHECK: the class that means "the input is valid" */
   uint32_t on_abstain;  /* ATOME_ROLE_CHECK: atome_check_abstain, what an abstention means */
+  /* Optional front end: NULL (the default) = the head takes frames only. With one, the head also
+     takes a raw window (ATOME_INPUT_RAW, atome_runner_step_inputs); front_ctx is passed to it
+     unchanged (may be NULL; a front_ctx without a front is ATOME_APPS_ERR_BAD_CONFIG). */
+  atome_runner_front_fn front;
+  void* front_ctx;
 } atome_runner_head_config;
 
 typedef struct atome_runner_config {
@@ -570,7 +589,8 @@ typedef struct atome_head_result {
   uint32_t reason;       /* ATOME_HEAD_SKIPPED: atome_skip_reason (or ATOME_SKIP_NO_FRAME) */
   uint32_t input_status; /* the frame: ATOME_APPS_OK, ATOME_APPS_INPUT_FLAGGED (saturated or
                             frozen), ATOME_APPS_ERR_BAD_LENGTH, ATOME_APPS_ERR_NULL_ARGUMENT (no
-                            frame) */
+                            frame); with atome_runner_step_inputs also the front end's error,
+                            ATOME_APPS_ERR_NO_FRONT_END, ATOME_APPS_ERR_BAD_INPUT_KIND */
   uint32_t has_result;   /* 1 once the head has run at least once (class..abstain valid) */
   uint32_t class_id;     /* argmax of the Q16 logits, ties to the lowest index */
   uint32_t prob_q15;     /* calibrated probability of class_id, 0..32768 (docs/APPS.md §10.3) */
@@ -605,6 +625,8 @@ typedef struct atome_runner_head {
   atome_stream_gate gate;
   atome_calibration cal;
   uint32_t role, dispatch_index, checks_mask, ok_class, n_classes, gate_off, on_abstain;
+  atome_runner_front_fn front; /* NULL: frames only */
+  void* front_ctx;
   atome_head_result last; /* the last run's result (has_result = 0 before) */
 } atome_runner_head;
 
@@ -613,6 +635,9 @@ typedef struct atome_runner {
   uint32_t telemetry; /* runner index of the telemetry head */
   atome_runner_head heads[ATOME_RUNNER_MAX_HEADS];
   atome_dispatcher dispatcher;
+  /* The frame a front end writes (one for all heads: each head's frame is tokenised right after
+     its front end ran): 4 * ATOME_TOK_MAX_FEATURES = 256 B. */
+  int32_t front_frame[ATOME_TOK_MAX_FEATURES];
   uint32_t magic;
 } atome_runner;
 
@@ -628,6 +653,32 @@ atome_apps_status atome_runner_init(atome_runner* r, const atome_runner_config* 
    NULL when this period has no frame for it. On an error *out says SAFE and nothing ran. */
 atome_apps_status atome_runner_step(atome_runner* r, const int32_t* const* frames,
                                     const uint32_t* n_values, atome_runner_output* out);
+
+/* One head's input for a period (atome_runner_step_inputs). */
+typedef enum atome_runner_input_kind {
+  ATOME_INPUT_NONE = 0,  /* no input this period (as a NULL frame: ATOME_SKIP_NO_FRAME) */
+  ATOME_INPUT_FRAME = 1, /* data: len int32 values in the tokeniser's input format */
+  ATOME_INPUT_RAW = 2    /* data: a raw window of len elements for the head's front end */
+} atome_runner_input_kind;
+
+typedef struct atome_runner_input {
+  uint32_t kind; /* atome_runner_input_kind */
+  const void* data;
+  size_t len;
+} atome_runner_input;
+
+/* One period, each head's input a frame or a raw window: inputs[h] (runner index). A raw window
+   goes through the head's front end into the runner's front_frame, then the head follows the frame
+   path exactly (tokeniser, bad-input mask, gates, dispatcher): the front end runs in every period
+   its head gets a raw window, due or not (the bad-input mask needs its status before the
+   dispatcher decides). Input statuses beside the frame's:
+   the front end's own error status; ATOME_APPS_ERR_NO_FRONT_END (raw window, no front end);
+   ATOME_APPS_ERR_BAD_INPUT_KIND; ATOME_APPS_ERR_NULL_ARGUMENT for NONE or NULL data (skip reason
+   ATOME_SKIP_NO_FRAME); a frame's len must be its n_features (ATOME_APPS_ERR_BAD_LENGTH, also for
+   a len that does not fit uint32_t). Every such head is a bad input; the others run. On an error
+   *out says SAFE and nothing ran. atome_runner_step is this call with ATOME_INPUT_FRAME inputs. */
+atome_apps_status atome_runner_step_inputs(atome_runner* r, const atome_runner_input* inputs,
+                                           atome_runner_output* out);
 
 /* Calibrated decision from Q16 logits (exposed for tests): fills class_id, prob_q15, margin_q15,
    abstain of *res. n = 1..ATOME_RUNNER_MAX_CLASSES. */
@@ -974,8 +1025,9 @@ atome_apps_status atome_trend_push(atome_trend_state* s, int32_t vib_norm_q16, i
  * model file's pipeline params), into the int32 frame atome_tok_run / atome_runner_step take:
  * each Q16.16 feature rounded (half to even, as the host's nearbyint(ldexp(v, frac))) to its
  * channel's Q(frac[c]) and clipped to the channel's physical range as the generator clips its
- * features (so a loud clip is not flagged for what the training data also saturated). The
- * per-head hook a runner front end will call before atome_runner_step; no heap, integer only. */
+ * features (so a loud clip is not flagged for what the training data also saturated). A runner
+ * head's front end through atome_audio_front_run (below, atome_runner_step_inputs); no heap,
+ * integer only. */
 typedef enum atome_audio_front_kind {
   ATOME_AUDIO_FRONT_MFCC_CMVN_SPAN = 1, /* voice data v3: atome_mfcc_cmvn_span */
   ATOME_AUDIO_FRONT_MFCC_SCENE = 2      /* sound_scene data v2: atome_mfcc_scene */
@@ -1010,6 +1062,22 @@ atome_apps_status atome_audio_front_from_model(const struct atome_model* model,
 atome_apps_status atome_audio_front_frame(const atome_audio_front* fe, const atome_tokenizer* tok,
                                           const int16_t* audio, size_t n, atome_mfcc_work* work,
                                           int32_t* frame, uint32_t* n_clipped);
+
+/* The audio front end as a runner front end (atome_runner_head_config.front =
+   atome_audio_front_run, front_ctx = an atome_audio_front_ctx): raw = int16 samples, raw_len =
+   their count. work may be shared by several heads' contexts of one runner (the heads' front ends
+   run one after the other). */
+typedef struct atome_audio_front_ctx {
+  atome_audio_front fe;  /* e.g. from atome_audio_front_from_model */
+  atome_mfcc_work* work; /* caller-owned, 2,864 B */
+  uint32_t n_clipped;    /* out: the last clip's clipped features */
+} atome_audio_front_ctx;
+
+/* atome_audio_front_frame(&ctx->fe, tok, raw, raw_len, ctx->work, frame, &ctx->n_clipped), and its
+   statuses; ATOME_APPS_ERR_NULL_ARGUMENT for a NULL ctx or work, ATOME_APPS_ERR_BAD_LENGTH when
+   n_values is not tok->n_features. */
+atome_apps_status atome_audio_front_run(void* ctx, const atome_tokenizer* tok, const void* raw,
+                                        size_t raw_len, int32_t* frame, uint32_t n_values);
 
 #ifdef __cplusplus
 }
