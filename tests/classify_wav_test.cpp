@@ -309,6 +309,37 @@ TEST_F(ClassifyWav, BadClipsAreOneLineNamingTheProblem) {
                         "give exactly one of --tokens, --csv and --wav");
 }
 
+// --fit: a short clip padded with silence, a long one cropped to its start, classify as those
+// clips written out exactly; without the matching --fit they are refused, naming the flag.
+TEST_F(ClassifyWav, FitPadsOrCropsOnlyWhenAsked) {
+  const std::string voice = head(true);
+  const std::vector<int16_t> long_clip = wavcli_clip(20000, 5, 180.0, 3000);
+  std::vector<int16_t> short_clip(long_clip.begin(), long_clip.begin() + 12000);
+  std::vector<int16_t> padded = short_clip, cropped = long_clip;
+  padded.resize(16000, 0);
+  cropped.resize(16000);
+  const std::string s = wav("short.wav", wavcli_image(short_clip));
+  const std::string l = wav("long.wav", wavcli_image(long_clip));
+  const CliResult want_pad = classify(voice, "--json --wav " + wav("p.wav", wavcli_image(padded)));
+  const CliResult want_crop =
+      classify(voice, "--json --wav " + wav("c.wav", wavcli_image(cropped)));
+  ASSERT_EQ(want_pad.exit_code, 0) << want_pad.err;
+  ASSERT_EQ(want_crop.exit_code, 0) << want_crop.err;
+  EXPECT_NE(want_pad.out, want_crop.out);
+  EXPECT_EQ(classify(voice, "--json --fit pad --wav " + s).out, want_pad.out);
+  EXPECT_EQ(classify(voice, "--json --fit crop --wav " + l).out, want_crop.out);
+  EXPECT_EQ(classify(voice, "--json --fit pad-crop --wav " + s + " " + l).out,
+            want_pad.out + want_crop.out);
+  expect_one_line_error(classify(voice, "--wav " + s), 1, "or give --fit pad");
+  expect_one_line_error(classify(voice, "--fit crop --wav " + s), 1,
+                        "12000 samples (0.75 s); the head's front end needs exactly 16000");
+  expect_one_line_error(classify(voice, "--fit pad --wav " + l), 1, "or give --fit crop");
+  expect_one_line_error(classify(voice, "--fit both --wav " + l), 2, "--fit");
+  std::ofstream(path("x.csv")) << "1\n";
+  expect_one_line_error(classify(voice, "--fit pad --csv " + shell_quote(path("x.csv"))), 2,
+                        "--fit applies to --wav clips only");
+}
+
 // The reader alone: the samples in order, little-endian and signed; an unknown chunk before fmt
 // skipped.
 TEST(WavRead, SamplesInOrderAndUnknownChunksSkipped) {

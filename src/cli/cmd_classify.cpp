@@ -1,4 +1,4 @@
-// atome classify --model F (--tokens T | --csv FRAMES.csv | --wav CLIP.wav...) [--json]
+// atome classify --model F (--tokens T | --csv FRAMES.csv | --wav CLIP.wav... [--fit F]) [--json]
 //
 // --tokens: raw byte tokens, comma-separated ("27,15,3"); several inputs either by repeating the
 // flag or by separating them with ';' ("27,15;4,9"). Any count >= 1 per input (the original's
@@ -10,7 +10,9 @@
 // per file, for a head whose file names an audio front end (voice, sound_scene: docs/APPS.md §13).
 // Each clip goes through the device's integer front end (atome_audio_front_from_model,
 // atome_audio_front_frame), and its int32 frame, read back exactly as the feature values it
-// stands for, through the --csv path. A clip must have exactly the front end's sample count.
+// stands for, through the --csv path. A clip must have exactly the front end's sample count, unless
+// --fit pad (zeros after a short clip), crop (a long clip's first samples) or pad-crop says
+// otherwise.
 //
 // Output, one line per input: "<n>: <class> <name> p=<calibrated probability> [abstain]", or with
 // --json {"class": i, "name": "...", "p": ..., "abstain": bool, "logits": [...]}. A file without a
@@ -45,6 +47,7 @@ struct ClassifyOptions {
   std::vector<std::string> tokens;
   std::string csv;
   std::vector<std::string> wav;
+  std::string fit = "exact";  // --wav clips of another length: exact (refused), pad, crop, pad-crop
   bool json = false;
 };
 
@@ -81,6 +84,7 @@ std::string wav_seconds_text(size_t n, uint32_t rate_hz) {
 // --wav: each clip through the head's front end as the device runs it, to the feature row its
 // int32 frame stands for (value * 2^-frac[c], exact in binary64: the --csv path reads the same).
 std::vector<std::vector<double>> wav_feature_rows(const std::vector<std::string>& files,
+                                                  const std::string& fit,
                                                   const std::string& model_path,
                                                   const atome_model& m, const ClassSpec& spec) {
   atome_audio_front fe{};
@@ -103,13 +107,18 @@ std::vector<std::vector<double>> wav_feature_rows(const std::vector<std::string>
   std::vector<std::vector<double>> rows;
   for (const std::string& file : files) {
     const std::vector<uint8_t> bytes = read_file(file);
-    const WavClip clip = read_wav(bytes.data(), bytes.size(), rate_hz, file);
+    WavClip clip = read_wav(bytes.data(), bytes.size(), rate_hz, file);
+    // Another length only when asked (--fit): zeros (silence) after a short clip, a long one's
+    // first n_samples.
+    const size_t n = clip.samples.size();
+    const bool pad = fit == "pad" || fit == "pad-crop", crop = fit == "crop" || fit == "pad-crop";
+    if ((n < fe.n_samples && pad) || (n > fe.n_samples && crop)) clip.samples.resize(fe.n_samples);
     if (clip.samples.size() != fe.n_samples)
-      throw FormatError(file + ": " + std::to_string(clip.samples.size()) + " samples (" +
-                        wav_seconds_text(clip.samples.size(), rate_hz) +
-                        "); the head's front end needs exactly " + std::to_string(fe.n_samples) +
-                        " (" + wav_seconds_text(fe.n_samples, rate_hz) + " at " +
-                        std::to_string(rate_hz) + " Hz): trim or pad the recording");
+      throw FormatError(
+          file + ": " + std::to_string(n) + " samples (" + wav_seconds_text(n, rate_hz) +
+          "); the head's front end needs exactly " + std::to_string(fe.n_samples) + " (" +
+          wav_seconds_text(fe.n_samples, rate_hz) + " at " + std::to_string(rate_hz) +
+          " Hz): trim or pad the recording, or give --fit " + (n < fe.n_samples ? "pad" : "crop"));
     atome_mfcc_work work;  // 2,864 B, caller-owned as on the device
     std::vector<int32_t> frame(tok.n_features);
     const atome_apps_status st = atome_audio_front_frame(
@@ -127,6 +136,7 @@ std::vector<std::vector<double>> wav_feature_rows(const std::vector<std::string>
 void run_classify(const ClassifyOptions& o) {
   if (int(!o.tokens.empty()) + int(!o.csv.empty()) + int(!o.wav.empty()) != 1)
     throw UsageError("give exactly one of --tokens, --csv and --wav");
+  if (o.fit != "exact" && o.wav.empty()) throw UsageError("--fit applies to --wav clips only");
   const ModelFile f = load_model_file(o.model);
   const atome_model& m = f.model;
   if (m.config.arch != ATOME_ARCH_CLASSIFIER)
@@ -147,7 +157,7 @@ void run_classify(const ClassifyOptions& o) {
     const ClassSpec spec = class_spec_of(m);
     const std::vector<std::vector<double>> rows =
         o.wav.empty() ? read_feature_csv(read_text_file(o.csv), spec, o.csv)
-                      : wav_feature_rows(o.wav, o.model, m, spec);
+                      : wav_feature_rows(o.wav, o.fit, o.model, m, spec);
     for (const std::vector<double>& row : rows) inputs.push_back(tokenize_features(spec, row));
   } else {
     inputs = parse_token_inputs(o.tokens);
@@ -190,10 +200,15 @@ void add_classify_command(CLI::App& app) {
                   "Byte tokens a,b,c of one input; ';' separates inputs; repeatable");
   cmd->add_option("--csv", o->csv, "Feature rows, one input per row (the file's input spec)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--wav", o->wav,
-                  "Recorded clips (16-bit PCM mono WAV, exactly the head's clip length), one input "
-                  "per file, through the device's audio front end; repeatable")
+  cmd->add_option(
+         "--wav", o->wav,
+         "Recorded clips (16-bit PCM mono WAV, the head's clip length: see --fit), one input "
+         "per file, through the device's audio front end; repeatable")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--fit", o->fit,
+                  "--wav clips of another length than the head's: exact (refused, the default), "
+                  "pad (silence after a short clip), crop (a long clip's start), pad-crop")
+      ->check(CLI::IsMember({"exact", "pad", "crop", "pad-crop"}));
   cmd->add_flag("--json", o->json, "One JSON object per input");
   cmd->callback([o] { run_classify(*o); });
 }
