@@ -1,8 +1,9 @@
 // `atome classify --wav` (docs/APPS.md §13): a recorded clip through the device's integer audio
-// front end prints exactly what `--csv` prints for the frame atome_audio_front_frame makes of it
-// (voice-like and sound_scene-like heads whose files name the generators' MFCC front ends); every
-// malformed WAV, a clip of another length and a head without an audio front end are one error line.
-// The WAV files are written byte by byte here: no tool needed.
+// front end prints exactly what `--csv` prints for the frame atome_audio_front_frame makes of it,
+// whose tokens are also the device tokeniser's (atome_tok_run); voice-like and sound_scene-like
+// heads whose files name the generators' MFCC front ends. Every malformed WAV, a clip of another
+// length and a head without an audio front end are one error line. The WAV files are written byte
+// by byte here: no tool needed.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include "cli_run.h"
 #include "host/class_spec.h"
 #include "host/errors.h"
+#include "host/feature_tokenize.h"
 #include "host/model_data.h"
 #include "host/model_file.h"
 #include "host/numerics_convert.h"
@@ -163,12 +165,19 @@ class ClassifyWav : public CliTest {
         atome_audio_front_frame(&fe, &tok, clip.data(), clip.size(), &work, frame.data(), nullptr),
         ATOME_APPS_OK);
     std::string row;
+    std::vector<double> values;
     for (size_t i = 0; i < frame.size(); ++i) {
+      values.push_back(std::ldexp(double(frame[i]), -int(tok.frac[i % tok.n_channels])));
       char buf[40];
-      std::snprintf(buf, sizeof buf, "%.17g",
-                    std::ldexp(double(frame[i]), -int(tok.frac[i % tok.n_channels])));
+      std::snprintf(buf, sizeof buf, "%.17g", values.back());
       row += (i ? "," : "") + std::string(buf);
     }
+    // The host's binary64 tokens of these values are the device tokeniser's of the frame.
+    std::vector<uint8_t> device(tok.n_features);
+    EXPECT_EQ(atome_tok_run(&tok, frame.data(), frame.size(), device.data(), nullptr),
+              ATOME_APPS_OK);
+    const std::vector<uint32_t> host = tokenize_features(class_spec_of(m.model), values);
+    EXPECT_EQ(host, std::vector<uint32_t>(device.begin(), device.end()));
     return row + "\n";
   }
   CliResult classify(const std::string& model, const std::string& input_flags) {
