@@ -2,7 +2,7 @@
 # Writes the fuzz seed corpora:  fuzz/make_corpus.sh [BUILD_DIR] [OUT_DIR]
 #   BUILD_DIR  the fuzz build (default build/fuzz, from `cmake --preset fuzz`)
 #   OUT_DIR    default BUILD_DIR/corpus; gets model_load/, legacy_read/, train_inputs/,
-#              class_input/ and signature/
+#              class_input/, signature/, apps_stream/, apps_text/ and wav_read/
 # Uses the fuzz_make_seeds helper (tiny synthetic models + the published ones converted, trainer
 # inputs). Without it, falls back to the `atome` CLI: `atome convert` of the published models
 # only (and one text seed for train_inputs/).
@@ -14,7 +14,7 @@ build=${1:-$repo/build/fuzz}
 out=${2:-$build/corpus}
 ref=${ATOME_SHARED_DIR:-$repo/../shared}/reference
 mkdir -p "$out/model_load" "$out/legacy_read" "$out/train_inputs" "$out/class_input" "$out/signature" \
-  "$out/apps_stream" "$out/apps_text"
+  "$out/apps_stream" "$out/apps_text" "$out/wav_read"
 # fuzz_class_input: a CSV seed (selector 1) and an empty-section seed (selector 0).
 printf '\001x[0],y[0],x[1],y[1],x[2],y[2]\n1,2,3,4,-1,0.5\n' >"$out/class_input/rows.csv"
 printf '\000ATOMECLS\001\000' >"$out/class_input/section.bin"
@@ -37,6 +37,14 @@ printf '\004emergency stop now' >"$out/apps_text/stop.txt"
 # A regression seed: a number too large for a double (1e4566486) threw nlohmann's out_of_range,
 # which the text config did not catch (found by this fuzzer; tests/apps_text_config_test.cpp).
 printf '\00133e4566486' >"$out/apps_text/number_overflow.txt"
+# fuzz_wav_read: 16-bit PCM mono at 16 kHz, 4 samples; the same with an odd-sized LIST chunk
+# (padded) before the data; and a stereo one (refused).
+printf 'RIFF\054\000\000\000WAVEfmt \020\000\000\000\001\000\001\000\200\076\000\000\000\175\000\000\002\000\020\000data\010\000\000\000\001\000\377\377\377\177\000\200' \
+  >"$out/wav_read/mono.wav"
+printf 'RIFF\070\000\000\000WAVEfmt \020\000\000\000\001\000\001\000\200\076\000\000\000\175\000\000\002\000\020\000LIST\003\000\000\000abc\000data\010\000\000\000\001\000\377\377\377\177\000\200' \
+  >"$out/wav_read/list.wav"
+printf 'RIFF\054\000\000\000WAVEfmt \020\000\000\000\001\000\002\000\200\076\000\000\000\372\000\000\004\000\020\000data\010\000\000\000\001\000\377\377\377\177\000\200' \
+  >"$out/wav_read/stereo.wav"
 
 if [ -x "$build/fuzz/fuzz_make_seeds" ]; then
   "$build/fuzz/fuzz_make_seeds" "$out" "$ref"

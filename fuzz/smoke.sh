@@ -7,10 +7,10 @@ cd "$(dirname "$0")/.."
 seconds=${ATOME_FUZZ_SECONDS:-20}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j"$(nproc)" --target fuzz_model_load fuzz_legacy_read fuzz_train_inputs fuzz_class_input \
-  fuzz_signature fuzz_apps_stream fuzz_apps_text fuzz_make_seeds
+  fuzz_signature fuzz_apps_stream fuzz_apps_text fuzz_wav_read fuzz_make_seeds
 fuzz/make_corpus.sh build/fuzz >/dev/null
 mkdir -p build/fuzz/artifacts
-for target in model_load legacy_read train_inputs class_input signature apps_stream apps_text; do
+for target in model_load legacy_read train_inputs class_input signature apps_stream apps_text wav_read; do
   echo "fuzz_$target: ${seconds}s"
   log=build/fuzz/artifacts/fuzz_$target.log
   status=0
@@ -23,4 +23,4 @@ for target in model_load legacy_read train_inputs class_input signature apps_str
     exit 1
   fi
 done
-echo "fuzz smoke: 7 targets, no failures"
+echo "fuzz smoke: 8 targets, no failures"
