@@ -19,6 +19,7 @@
 #include "host/model_file.h"
 #include "host/numerics_convert.h"
 #include "random_model.h"
+#include "voiced_clip.h"
 
 extern "C" int atome_apps_c_use_inputs(void);  // tests/apps_c_use.c (C99, -Wpedantic)
 
@@ -499,22 +500,6 @@ TEST(AppsRunner, SharedSessionDecidesAsOneSessionPerHead) {
 
 // ---- Front end per head (atome_runner_step_inputs, docs/APPS.md §10 "Front end per head") ----
 
-// A clip of n samples at 16 kHz: quiet noise, and from `start` a voiced sound (harmonics of f0).
-std::vector<int16_t> front_clip(size_t n, uint32_t seed, double f0, size_t start) {
-  std::vector<int16_t> a(n);
-  uint32_t s = seed;
-  for (size_t i = 0; i < n; ++i) {
-    s = s * 1103515245u + 12345u;
-    double v = double(int32_t(s >> 16) % 300);
-    if (i > start && i < start + n / 2) {
-      const double t = double(i) / 16000, env = std::sin(M_PI * double(i - start) / double(n / 2));
-      for (int h = 1; h < 8; ++h) v += 3000 * env * std::sin(2 * M_PI * f0 * h * t) / h;
-    }
-    a[i] = int16_t(std::lround(std::clamp(v, -32768.0, 32767.0)));
-  }
-  return a;
-}
-
 // A head of C channels x T segments, every feature quantised over [lo, hi]; channel `phys` (if
 // < C) records the physical range [-p, p].
 ClassSpec audio_spec(uint32_t n_classes, uint32_t C, uint32_t T, double lo, double hi,
@@ -575,8 +560,8 @@ TEST(AppsRunner, FrontEndDecidesAsTheFramesItMakes) {
   for (uint32_t p = 0; p < 14; ++p) {
     // Every third period repeats the last clips (the gates hit); the telemetry frame varies.
     const uint32_t k = p - p % 3 / 2;
-    const std::vector<int16_t> v = front_clip(16000, 7 + k, 110.0 + 23.0 * k, 1000 + 500 * k);
-    const std::vector<int16_t> sc = front_clip(8000, 90 + k, 400.0 + 170.0 * k, 300 * k);
+    const std::vector<int16_t> v = voiced_clip(16000, 7 + k, 110.0 + 23.0 * k, 1000 + 500 * k);
+    const std::vector<int16_t> sc = voiced_clip(8000, 90 + k, 400.0 + 170.0 * k, 300 * k);
     const int32_t ft[2] = {int32_t(p % 4) << 15, -(int32_t(p % 3) << 16)};
     int32_t fv[32], fs[32];
     uint32_t nc = 0;
@@ -737,7 +722,7 @@ TEST(AppsRunner, FrontEndErrorIsTheHeadsInputStatus) {
   rc.heads[2].front_ctx = &vctx;
   fc.status = ATOME_APPS_OK;
   ASSERT_EQ(atome_runner_init(r.get(), &rc), ATOME_APPS_OK);
-  const std::vector<int16_t> clip = front_clip(16000, 3, 150.0, 4000);
+  const std::vector<int16_t> clip = voiced_clip(16000, 3, 150.0, 4000);
   in[2] = {ATOME_INPUT_RAW, clip.data(), 15999};
   ASSERT_EQ(atome_runner_step_inputs(r.get(), in, &out), ATOME_APPS_OK);
   EXPECT_EQ(out.heads[2].input_status, ATOME_APPS_ERR_BAD_LENGTH);

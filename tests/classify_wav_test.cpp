@@ -24,6 +24,7 @@
 #include "host/numerics_convert.h"
 #include "host/wav_read.h"
 #include "random_model.h"
+#include "voiced_clip.h"
 
 namespace atome::test {
 namespace {
@@ -77,22 +78,6 @@ std::vector<uint8_t> wavcli_image(const std::vector<int16_t>& samples, const Wav
 
 void wavcli_set32(std::vector<uint8_t>& b, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + i] = uint8_t(v >> (8 * i));
-}
-
-// Quiet noise with a harmonic tone of f0 Hz rising and falling from `start` for half the clip.
-std::vector<int16_t> wavcli_clip(size_t n, uint32_t seed, double f0, size_t start) {
-  std::vector<int16_t> a(n);
-  uint32_t s = seed;
-  for (size_t i = 0; i < n; ++i) {
-    s = s * 1103515245u + 12345u;
-    double v = double(int32_t(s >> 16) % 300);
-    if (i > start && i < start + n / 2) {
-      const double t = double(i) / 16000, env = std::sin(M_PI * double(i - start) / double(n / 2));
-      for (int h = 1; h < 8; ++h) v += 3000 * env * std::sin(2 * M_PI * f0 * h * t) / h;
-    }
-    a[i] = int16_t(std::lround(std::clamp(v, -32768.0, 32767.0)));
-  }
-  return a;
 }
 
 // The voice (4 ceps x 8 segments, CMVN over the speech span, 1 s) or sound_scene (8 channels x 4
@@ -195,7 +180,7 @@ TEST_F(ClassifyWav, ClipsClassifyExactlyAsCsvOfTheDeviceFrame) {
     std::string files, repeated, csv;
     for (uint32_t k = 0; k < 4; ++k) {
       const std::vector<int16_t> clip =
-          wavcli_clip(n, 7 + k, 110.0 + 170.0 * k, size_t(1000 + 500 * k) % (n / 2));
+          voiced_clip(n, 7 + k, 110.0 + 170.0 * k, size_t(1000 + 500 * k) % (n / 2));
       std::vector<uint8_t> list;
       if (k == 1) wavcli_chunk(list, "LIST", {'I', 'N', 'F', 'O', 'x'});
       const std::string f =
@@ -229,7 +214,7 @@ TEST_F(ClassifyWav, ClipsClassifyExactlyAsCsvOfTheDeviceFrame) {
 // input flag: exit code != 0, one line naming the file and what is wrong.
 TEST_F(ClassifyWav, BadClipsAreOneLineNamingTheProblem) {
   const std::string voice = head(true), scene = head(false);
-  const std::vector<int16_t> one_s = wavcli_clip(16000, 3, 200.0, 2000);
+  const std::vector<int16_t> one_s = voiced_clip(16000, 3, 200.0, 2000);
   const auto bad = [&](const std::string& name, const std::vector<uint8_t>& bytes,
                        const std::string& needle, const std::string& model = "") {
     const std::string f = wav(name, bytes);
@@ -322,7 +307,7 @@ TEST_F(ClassifyWav, BadClipsAreOneLineNamingTheProblem) {
 // clips written out exactly; without the matching --fit they are refused, naming the flag.
 TEST_F(ClassifyWav, FitPadsOrCropsOnlyWhenAsked) {
   const std::string voice = head(true);
-  const std::vector<int16_t> long_clip = wavcli_clip(20000, 5, 180.0, 3000);
+  const std::vector<int16_t> long_clip = voiced_clip(20000, 5, 180.0, 3000);
   std::vector<int16_t> short_clip(long_clip.begin(), long_clip.begin() + 12000);
   std::vector<int16_t> padded = short_clip, cropped = long_clip;
   padded.resize(16000, 0);
