@@ -12,6 +12,11 @@
 # (docs/CLASSIFIER_TRAINING.md, level jitter and model-side settings).
 #
 #   scripts/classify-report.sh [HEAD ...]      # default: all 12
+#
+# CLASSIFY_DATA_SEED=2 trains the same runs on DEVELOPMENT data (the generators' seed 2, in
+# build/classify-data-seed2 and build/classify-runs-seed2) and leaves RESULTS.md alone: where a
+# choice made after training (the abstention rule, scripts/classify_threshold_rules.py) is made,
+# so that the report's seed-1 data never takes part in it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/release
@@ -25,13 +30,18 @@ heads=("$@")
 if [ ${#heads[@]} -eq 0 ]; then
   heads=(agri voice motion sound_scene anomaly air os_telem power occupancy wearable water forecast)
 fi
+data_seed=${CLASSIFY_DATA_SEED:-1}
 data=build/classify-data
 runs=build/classify-runs
-for head in "${heads[@]}"; do
-  if [ ! -f "$data/$head/examples.csv" ]; then
-    /usr/bin/python3 data/generators/generate.py --out "$data" --scale full --seed 1 --heads "$head"
-  fi
-done
+if [ "$data_seed" != 1 ]; then
+  data=build/classify-data-seed$data_seed
+  runs=build/classify-runs-seed$data_seed
+fi
+# Always regenerated (about 30 s): a folder left by an earlier generator version must not be
+# scored as the current one.
+heads_csv=$(IFS=,; echo "${heads[*]}")
+/usr/bin/python3 data/generators/generate.py --out "$data" --scale full --seed "$data_seed" \
+  --heads "$heads_csv"
 # Per-head options, each chosen on the head's own VALIDATION split (best validation loss of seeds
 # 1-3, scripts/classify-sweep.sh; a setting is taken when its median falls by more than 0.01 and
 # no seed gets worse):
@@ -92,4 +102,8 @@ printf '%s\n' "${jobs[@]}" | ATOME=$atome DATA=$data RUNS=$runs xargs -P 2 -L 1 
   'h=$0 s=$1; shift; "$ATOME" train --task classify --data "$DATA/$h" --out "$RUNS/$h-s$s" \
      --numerics q15 --seed "$s" --threads 1 --no-plot --quiet "$@" > "$RUNS/$h-s$s.log" 2>&1 \
      && echo "trained $h seed $s $*"'
+if [ "$data_seed" != 1 ]; then
+  /usr/bin/python3 scripts/classify_threshold_rules.py --data "$data" --runs "$runs"
+  exit 0
+fi
 /usr/bin/python3 scripts/classify_report.py --data "$data" --runs "$runs" --twin "$twin"

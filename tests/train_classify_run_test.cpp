@@ -96,6 +96,7 @@ class ClassifyRunTest : public CliTest {
            (extra.find("--threads") == std::string::npos ? " --threads 1" : "");
   }
   void expect_classify_agrees(const std::string& run_dir);
+  void expect_split_agrees(const std::string& run_dir, const std::string& part);
   std::string data_;
 };
 
@@ -105,23 +106,44 @@ json result_of(const std::string& run) {
   return r;
 }
 
-// `atome classify --csv` on the test rows' features, as a device would send them, gives the
-// trainer's predictions exactly: tokens (the file's tokeniser), logits, class and abstention.
+// `atome classify --csv` on the validation and test rows' features, as a device would send them,
+// gives the trainer's predictions exactly: tokens (the file's tokeniser), logits, class and
+// abstention. Each split's file holds exactly that split's rows (result.json's groups).
 void ClassifyRunTest::expect_classify_agrees(const std::string& a) {
+  for (const char* part : {"valid", "test"}) {
+    SCOPED_TRACE(part);
+    expect_split_agrees(a, part);
+  }
+}
+
+void ClassifyRunTest::expect_split_agrees(const std::string& a, const std::string& part) {
   const ModelFile f = load_model_file(a + "/best.atome");
   const ClassSpec spec = class_spec_of(f.model);
   const std::vector<std::string> rows = split(read_text(data_ + "/examples.csv"), '\n');
-  const std::vector<std::string> preds = split(read_text(a + "/test_predictions.csv"), '\n');
+  const std::vector<std::string> preds =
+      split(read_text(a + "/" + part + "_predictions.csv"), '\n');
   ASSERT_GT(preds.size(), 10u);
+  const json r = json::parse(read_text(a + "/result.json"));
+  const std::string by = r["group_by"].get<std::string>();
+  const std::vector<std::string> header = split(rows[0], ',');
+  const size_t group_column = std::find(header.begin(), header.end(), by) - header.begin();
+  ASSERT_LT(group_column, header.size());
+  std::set<int64_t> part_groups;
+  for (const json& g : r["groups"][part]) part_groups.insert(g.get<int64_t>());
+  size_t rows_in_part = 0;
+  for (size_t i = 1; i < rows.size(); ++i)
+    rows_in_part += part_groups.count(std::stoll(split(rows[i], ',')[group_column]));
+  EXPECT_EQ(preds.size() - 1, rows_in_part);
   std::string features;
   for (size_t i = 1; i < preds.size(); ++i) {
     const std::vector<std::string> row = split(rows[std::stoul(split(preds[i], ',')[0]) + 1], ',');
+    EXPECT_EQ(part_groups.count(std::stoll(row[group_column])), 1u) << "row " << i;
     for (size_t k = 4; k < row.size(); ++k) features += (k > 4 ? "," : "") + row[k];
     features += "\n";
   }
-  write_text(path("test.csv"), features);
+  write_text(path(part + ".csv"), features);
   const CliResult c = run("classify --model " + shell_quote(a + "/best.atome") + " --csv " +
-                          shell_quote(path("test.csv")) + " --json");
+                          shell_quote(path(part + ".csv")) + " --json");
   ASSERT_EQ(c.exit_code, 0) << c.err;
   const std::vector<std::string> lines = split(c.out, '\n');
   ASSERT_EQ(lines.size(), preds.size() - 1);
@@ -182,6 +204,7 @@ TEST_F(ClassifyRunTest, TwoRunsAreIdenticalAndClassifyGivesTheTrainersPrediction
   EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
   EXPECT_EQ(result_of(a), result_of(b));
   EXPECT_EQ(read_text(a + "/test_predictions.csv"), read_text(b + "/test_predictions.csv"));
+  EXPECT_EQ(read_text(a + "/valid_predictions.csv"), read_text(b + "/valid_predictions.csv"));
 
   // The result: the test split is made of the test groups, and they are no other split's.
   const json r = result_of(a);

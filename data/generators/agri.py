@@ -51,8 +51,8 @@ PIPELINE = {"name": "field_station", "params": {"period_s": 3600, "aggregate": "
                                                "step_score": "log2(1 + max_c |dx_c| / max_rate_c)",
                                                "max_rate": [2.0, 4.0, 15.0, 1.5, 70.0]}}
 GROUP_BY = "site"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 ROOT_DEPTH_MM = 300.0
 PROBE_DEPTH_OVER_D = 1.0  # soil temperature probe depth / damping depth

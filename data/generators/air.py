@@ -59,8 +59,8 @@ WINDOW = 6
 SAMPLE_RATE_HZ = 1.0 / 30.0
 PIPELINE = {"name": "raw_samples", "params": {"period_s": 30, "aggregate": "mean_of_1hz"}}
 GROUP_BY = "site"
-VERSION = 3
-LABEL_NOISE = 0.01
+VERSION = 4
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 DT = 30.0  # s
 

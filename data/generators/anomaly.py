@@ -43,8 +43,8 @@ SAMPLE_RATE_HZ = FS / SUB
 PIPELINE = {"name": "log_band_energy", "params": {"fs_hz": FS, "subwindow": SUB, "window": "hann",
                                                  "band_edges_hz": EDGES, "floor": 1e-12}}
 GROUP_BY = "device"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _device(rng, gid, ref):

@@ -51,8 +51,8 @@ PIPELINE = {"name": "condition_monitor", "params": {"period_s": 3600, "vib": "ve
                                                             "since commissioning",
                                                    "floor": 0.02, "tta_max_h": 10000}}
 GROUP_BY = "device"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 BOUNDS = (336.0, 96.0, 24.0)
 

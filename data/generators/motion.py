@@ -39,8 +39,8 @@ SAMPLE_RATE_HZ = FS / SUB
 PIPELINE = {"name": "imu_window_stats", "params": {"fs_hz": FS, "subwindow": SUB, "range_g": 16,
                                                   "gait_band_hz": [0.5, 3.0]}}
 GROUP_BY = "subject"
-VERSION = 1
-LABEL_NOISE = 0.01
+VERSION = 2
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _rot(axis, a):

@@ -48,9 +48,9 @@ PIPELINE = {"name": "window_stats", "params": {"period_s": 300, "pir": "triggers
                                               "occupancy": "CO2 mass balance / capacity",
                                               "sound": "Leq - empty-room floor", "temp": "mean - baseline"}}
 GROUP_BY = "site"
-VERSION = 2
+VERSION = 3
 G_L_S = 0.0052  # CO2 per seated adult, L/s (ASHRAE 62.1, 1.2 met)
-LABEL_NOISE = 0.01
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _site(rng, gid):

@@ -55,8 +55,8 @@ PIPELINE = {"name": "raw_samples", "params": {"period_s": 5, "aggregate": "last 
                                              "latency_ratio": "log2(min(loop_latency, 1000 ms) "
                                                               "/ reference)"}}
 GROUP_BY = "device"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _device(rng, gid, ref):

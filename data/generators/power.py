@@ -41,8 +41,8 @@ SAMPLE_RATE_HZ = 1.0
 PIPELINE = {"name": "power_quality", "params": {"cycles": 10, "samples_per_cycle": 128,
                                                "harmonics": 20, "period_s": 1}}
 GROUP_BY = "site"
-VERSION = 1
-LABEL_NOISE = 0.01
+VERSION = 2
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 N = 128  # samples per cycle
 CYC = 10

@@ -41,8 +41,8 @@ SAMPLE_RATE_HZ = 8.0  # one feature vector per 125 ms segment
 PIPELINE = {"name": "mfcc", "params": dict(mfcc.PARAMS, clip_s=0.5, segments=WINDOW, n_ceps=6,
                                            front="scene")}  # scene: level, c1..c5, flux, c0_sd
 GROUP_BY = "site"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 FS = mfcc.FS
 N = FS // 2

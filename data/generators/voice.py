@@ -54,8 +54,8 @@ PIPELINE = {"name": "mfcc", "params": dict(mfcc.PARAMS, n_ceps=N_CEPS, clip_s=1.
                                            cmvn=1, sd_floor=mfcc.SD_FLOOR,
                                            endpoint_db=ENDPOINT_DB)}  # cmvn 1: per clip
 GROUP_BY = "subject"
-VERSION = 3
-LABEL_NOISE = 0.01
+VERSION = 4
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 FS = mfcc.FS
 ACCENTS = ["en-us", "en-gb", "en-gb-scotland", "en-gb-x-rp", "en-029", "en-us-nyc",

@@ -41,8 +41,8 @@ PIPELINE = {"name": "window_stats", "params": {"period_s": 10, "flow": "pulses p
                                               "pressure": "mean", "moisture": "last",
                                               "vibration": "rms 100..2000 Hz"}}
 GROUP_BY = "site"
-VERSION = 1
-LABEL_NOISE = 0.01
+VERSION = 2
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _site(rng, gid):

@@ -47,8 +47,8 @@ PIPELINE = {"name": "ppg_imu_stats", "params": {"period_s": 10, "hr": "beats in 
                                                "rmssd": "RR intervals of the last 30 s",
                                                "accel": "rms of |a| - 1 g at 25 Hz"}}
 GROUP_BY = "subject"
-VERSION = 2
-LABEL_NOISE = 0.01
+VERSION = 3
+LABEL_NOISE = common.ANNOTATION_NOISE
 
 
 def _subject(rng, gid):

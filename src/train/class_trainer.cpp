@@ -216,6 +216,32 @@ float float_at_most(double x) {
   return f;
 }
 
+// One split's predictions under the file's calibration, one line per example: its row of
+// examples.csv, label, class, calibrated p, abstain (0/1), logits, tokens.
+std::string predictions_csv(const Prepared& p, const std::vector<size_t>& rows,
+                            const std::vector<float>& logits, const std::vector<uint32_t>& labels,
+                            const Calibration& cal) {
+  std::string csv = "row,label,class,p,abstain,logits,tokens\n";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Classification c =
+        decide(std::vector<float>(logits.begin() + i * p.C, logits.begin() + (i + 1) * p.C), cal);
+    char line[96];
+    std::snprintf(line, sizeof line, "%zu,%u,%u,%.17g,%d,", rows[i], labels[i], c.cls, c.p,
+                  c.abstain ? 1 : 0);
+    csv += line;
+    for (size_t k = 0; k < c.logits.size(); ++k) {
+      char v[32];
+      std::snprintf(v, sizeof v, "%s%.9g", k ? " " : "", static_cast<double>(c.logits[k]));
+      csv += v;
+    }
+    csv += ",";
+    const std::vector<uint8_t>& t = p.tokens[rows[i]];
+    for (size_t k = 0; k < t.size(); ++k) csv += (k ? " " : "") + std::to_string(t[k]);
+    csv += "\n";
+  }
+  return csv;
+}
+
 // Calibrates best.atome on valid, writes the calibrated file, scores test.
 void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, ClassifyReport& rep,
             MetricsLog& metrics) {
@@ -264,7 +290,12 @@ void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, Cla
   rep.confusion = confusion_matrix(after, test_labels, p.C);
 
   const Calibration cal{temperature, ATOME_ABSTAIN_MAX_PROB, threshold};
-  std::string csv = "row,label,class,p,abstain,logits,tokens\n";
+  // The validation split's predictions too: they are what the threshold was chosen on, so a
+  // different rule can be tried on them afterwards (scripts/classify_threshold_rules.py).
+  write_text_file(path_in(ctl.out_dir, "valid_predictions.csv"),
+                  predictions_csv(p, p.split.valid, valid_logits, valid_labels, cal));
+  write_text_file(path_in(ctl.out_dir, "test_predictions.csv"),
+                  predictions_csv(p, p.split.test, test_logits, test_labels, cal));
   size_t accepted = 0, errors = 0;
   for (size_t i = 0; i < p.split.test.size(); ++i) {
     const Classification c = decide(
@@ -274,21 +305,7 @@ void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, Cla
       ++accepted;
       errors += c.cls != test_labels[i];
     }
-    char line[96];
-    std::snprintf(line, sizeof line, "%zu,%u,%u,%.17g,%d,", p.split.test[i], test_labels[i], c.cls,
-                  c.p, c.abstain ? 1 : 0);
-    csv += line;
-    for (size_t k = 0; k < c.logits.size(); ++k) {
-      char v[32];
-      std::snprintf(v, sizeof v, "%s%.9g", k ? " " : "", static_cast<double>(c.logits[k]));
-      csv += v;
-    }
-    csv += ",";
-    const std::vector<uint8_t>& t = p.tokens[p.split.test[i]];
-    for (size_t k = 0; k < t.size(); ++k) csv += (k ? " " : "") + std::to_string(t[k]);
-    csv += "\n";
   }
-  write_text_file(path_in(ctl.out_dir, "test_predictions.csv"), csv);
   rep.coverage = p.split.test.empty() ? 0.0 : static_cast<double>(accepted) / p.split.test.size();
   rep.selective_risk = accepted ? static_cast<double>(errors) / accepted : 0.0;
   metrics.write({{"event", "calibrated"},

@@ -21,9 +21,9 @@
 // The test split is scored once, at the end.
 //
 // RUN_DIR: run.json, checkpoint.bin, metrics.jsonl, best.atome (the classifier file, FORMAT.md
-// §17), test_predictions.csv (row of examples.csv, label, class, p, abstain, logits, tokens),
-// result.json (written last); the CLI adds confusion.svg and risk_coverage.svg
-// (lab/class_charts.h).
+// §17), valid_predictions.csv and test_predictions.csv (row of examples.csv, label, class, p,
+// abstain, logits, tokens), result.json (written last); the CLI adds confusion.svg and
+// risk_coverage.svg (lab/class_charts.h).
 #pragma once
 
 #include <cstdint>
