@@ -23,8 +23,8 @@ seed 2, `CLASSIFY_DATA_SEED=2 scripts/classify-report.sh`), never on the report'
 criterion, fixed before either was looked at: the rule with the largest mean coverage among those
 whose every head's median test risk (annotated labels) and pooled risk are <= the target.
 
-As a check on itself the script first recomputes each run's own threshold (cp at the run's
---risk-confidence) from valid_predictions.csv and requires exactly the test rows the trainer
+As a check on itself the script first recomputes each run's own threshold (its --threshold-rule,
+pooled = cp or leave-group-out = loo, at its --risk-confidence) from valid_predictions.csv and requires exactly the test rows the trainer
 answered (test_predictions.csv's abstain column).
 """
 
@@ -144,7 +144,8 @@ def load_runs(data, runs_dir):
 def self_check(runs):
     """Each run's own rule reproduces the rows its trainer answered."""
     for run, _, result, valid, test in runs:
-        rule = f"cp@{result['risk_confidence']!r}"
+        kind = "loo" if result.get("threshold_rule") == "leave-group-out" else "cp"
+        rule = f"{kind}@{result['risk_confidence']!r}"
         threshold = choose(valid, rule, result["target_risk"])
         mine = [t[0] >= threshold if threshold is not None else False for t in test]
         trainer = [not t[4] for t in test]

@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <stdexcept>
 #include <vector>
 
 namespace atome::train {
@@ -98,6 +101,83 @@ TEST(Calibration, BoundedThresholdIsMoreCautiousThanTheEmpiricalOne) {
   EXPECT_EQ(at.accepted, 399u);
   EXPECT_LE(risk_upper_bound(at.errors, at.accepted, 0.9), 0.01);
   EXPECT_GT(risk_upper_bound(curve.back().errors, curve.back().accepted, 0.9), 0.01);
+}
+
+// Leave-group-out: 400 confident right answers from group 0, and 200 answers at the same
+// confidence from groups 1..4 with 3 errors. Over all 600 the 90% bound is 1.1% (under a 2%
+// target), so the pooled rule answers them; without group 0 it is 3/200 -> 3.3%, so the threshold
+// rests on one easy group and the rule refuses it. Below them, 100 less confident answers spread
+// over the groups, all right, change neither.
+TEST(Calibration, LeaveGroupOutRefusesAThresholdThatRestsOnOneGroup) {
+  std::vector<double> conf;
+  std::vector<int> right;
+  std::vector<int64_t> group;
+  for (int i = 0; i < 400; ++i) conf.push_back(0.99), right.push_back(1), group.push_back(0);
+  for (int i = 0; i < 200; ++i)
+    conf.push_back(0.99), right.push_back(i >= 3), group.push_back(1 + i % 4);
+  for (int i = 0; i < 100; ++i) conf.push_back(0.5), right.push_back(1), group.push_back(i % 5);
+  const std::vector<ScoredExample> s = scored(conf, right);
+  const ThresholdChoice pooled = choose_threshold(risk_coverage_curve(s), 0.02, 0.9);
+  ASSERT_TRUE(pooled.found);
+  EXPECT_DOUBLE_EQ(pooled.threshold, 0.5);  // 3 / 700: bound 1.0%
+  EXPECT_FALSE(choose_threshold_leave_group_out(s, group, 0.02, 0.9).found);
+  // Spread the easy answers over every group and the rule agrees with the pooled one.
+  for (int i = 0; i < 400; ++i) group[i] = i % 5;
+  const ThresholdChoice spread = choose_threshold_leave_group_out(s, group, 0.02, 0.9);
+  ASSERT_TRUE(spread.found);
+  EXPECT_DOUBLE_EQ(spread.threshold, 0.5);
+  EXPECT_THROW(choose_threshold_leave_group_out(s, {0, 1}, 0.02, 0.9), std::invalid_argument);
+}
+
+// Against brute force on made-up predictions: the lowest distinct confidence at which the bound
+// over all accepted AND over each group's complement is <= the target; never below the pooled
+// threshold.
+TEST(Calibration, LeaveGroupOutIsTheLowestThresholdWhoseEveryBoundHolds) {
+  uint64_t state = 12345;
+  const auto next = [&state] {  // splitmix64: a fixed stream
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return static_cast<double>((z ^ (z >> 31)) >> 11) / 9007199254740992.0;
+  };
+  for (int trial = 0; trial < 6; ++trial) {
+    std::vector<double> conf;
+    std::vector<int> right;
+    std::vector<int64_t> group;
+    for (int i = 0; i < 600; ++i) {
+      const double c = std::round(next() * 100.0) / 100.0;  // many ties
+      conf.push_back(c);
+      right.push_back(next() >= 0.08 * (1.0 - c) ? 1 : 0);
+      group.push_back(static_cast<int64_t>(next() * 6) * 7);  // ids 0, 7, .., 35
+    }
+    const std::vector<ScoredExample> s = scored(conf, right);
+    for (double target : {0.01, 0.03}) {
+      double want = 1.0;
+      bool found = false;
+      for (double t = 1.0; t >= 0.0; t -= 0.01) {
+        const double tt = std::round(t * 100.0) / 100.0;
+        size_t n = 0, k = 0, ng[6] = {}, kg[6] = {};
+        if (std::find(conf.begin(), conf.end(), tt) == conf.end()) continue;  // not a point
+        for (size_t i = 0; i < s.size(); ++i) {
+          if (s[i].conf < tt) continue;
+          ++n;
+          k += !s[i].correct;
+          ++ng[group[i] / 7];
+          kg[group[i] / 7] += !s[i].correct;
+        }
+        double b = risk_upper_bound(k, n, 0.9);
+        for (int g = 0; g < 6; ++g) b = std::max(b, risk_upper_bound(k - kg[g], n - ng[g], 0.9));
+        if (b <= target) want = tt, found = true;
+      }
+      const ThresholdChoice got = choose_threshold_leave_group_out(s, group, target, 0.9);
+      EXPECT_EQ(got.found, found) << "trial " << trial << " target " << target;
+      if (found) {
+        EXPECT_DOUBLE_EQ(got.threshold, want) << "trial " << trial;
+      }
+      const ThresholdChoice pooled = choose_threshold(risk_coverage_curve(s), target, 0.9);
+      EXPECT_GE(got.threshold, pooled.threshold) << "trial " << trial;
+    }
+  }
 }
 
 TEST(Calibration, TemperatureOfAKnownOptimum) {

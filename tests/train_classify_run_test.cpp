@@ -22,6 +22,7 @@
 #include "host/feature_csv.h"
 #include "host/feature_tokenize.h"
 #include "host/model_file.h"
+#include "train/calibration.h"
 #include "train/checkpoint.h"
 #include "train/class_data.h"
 
@@ -90,9 +91,10 @@ class ClassifyRunTest : public CliTest {
   // OpenMP's barriers cost more than they save (the bits do not depend on the thread count).
   std::string train_args(const std::string& out, const std::string& extra = "",
                          int epochs = 6) const {
+    const bool own_risk = extra.find("--target-risk") != std::string::npos;
     return "train --task classify --data " + shell_quote(data_) + " --out " + shell_quote(out) +
-           " --epochs " + std::to_string(epochs) +
-           " --batch 32 --seed 5 --target-risk 0.05 --quiet " + extra +
+           " --epochs " + std::to_string(epochs) + " --batch 32 --seed 5" +
+           (own_risk ? "" : " --target-risk 0.05") + " --quiet " + extra +
            (extra.find("--threads") == std::string::npos ? " --threads 1" : "");
   }
   void expect_classify_agrees(const std::string& run_dir);
@@ -385,6 +387,63 @@ TEST_F(ClassifyRunTest, RangeTailSetsThePercentilesAndResumes) {
   EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
   expect_classify_agrees(a);
   for (const char* bad : {"--range-tail 0.25", "--range-tail -0.01", "--range-tail x"})
+    EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
+}
+
+// --threshold-rule leave-group-out: the threshold in the file is the one
+// choose_threshold_leave_group_out gives on valid_predictions.csv with each row's group from
+// examples.csv (the trainer passes the right groups), never below the pooled rule's; recorded in
+// run.json and result.json; a resumed run gives the same file; bad values refused.
+TEST_F(ClassifyRunTest, LeaveGroupOutThresholdComesFromTheValidationGroupsAndResumes) {
+  // Split by subject (10 groups, 2 of them in valid); by site (6) valid holds one group, which
+  // leaves nothing to leave out: refused before training, in one line.
+  expect_one_line_error(run(train_args(path("e"), "--threshold-rule leave-group-out")), 2,
+                        "needs at least 2 validation groups; the site split has 1");
+  const std::string a = path("a"), b = path("b"), c = path("c");
+  // 2 validation groups of 36: leaving one out leaves 36 answers, whose 90% bound is 6.2% even
+  // without an error, so the target here is 15%.
+  const std::string opts = "--group-by subject --target-risk 0.15";
+  ASSERT_EQ(run(train_args(a, opts + " --threshold-rule leave-group-out")).exit_code, 0);
+  ASSERT_EQ(run(train_args(c, opts)).exit_code, 0);
+  const json ra = result_of(a), rc = result_of(c);
+  EXPECT_EQ(json::parse(read_text(a + "/run.json"))["threshold_rule"], "leave-group-out");
+  EXPECT_FALSE(json::parse(read_text(c + "/run.json")).contains("threshold_rule"));
+  EXPECT_EQ(ra["threshold_rule"], "leave-group-out");
+  EXPECT_EQ(rc["threshold_rule"], "pooled");
+  EXPECT_GE(ra["threshold"].get<double>(), rc["threshold"].get<double>());
+  EXPECT_EQ(ra["temperature"], rc["temperature"]);  // the same model, only the rule differs
+
+  const std::vector<std::string> rows = split(read_text(data_ + "/examples.csv"), '\n');
+  const std::vector<std::string> header = split(rows[0], ',');
+  const size_t column =
+      std::find(header.begin(), header.end(), ra["group_by"].get<std::string>()) - header.begin();
+  ASSERT_LT(column, header.size());
+  std::vector<train::ScoredExample> scored;
+  std::vector<int64_t> groups;
+  const std::vector<std::string> preds = split(read_text(a + "/valid_predictions.csv"), '\n');
+  std::set<int64_t> distinct;
+  for (size_t i = 1; i < preds.size(); ++i) {
+    const std::vector<std::string> p = split(preds[i], ',');  // row,label,class,p,...
+    scored.push_back({static_cast<uint32_t>(std::stoul(p[2])), std::stod(p[3]), p[1] == p[2]});
+    groups.push_back(std::stoll(split(rows[std::stoul(p[0]) + 1], ',')[column]));
+    distinct.insert(groups.back());
+  }
+  EXPECT_GE(distinct.size(), 2u);
+  const train::ThresholdChoice want = train::choose_threshold_leave_group_out(
+      scored, groups, ra["target_risk"].get<double>(), ra["risk_confidence"].get<double>());
+  ASSERT_TRUE(want.found);  // the comparison below means something
+  EXPECT_TRUE(ra["threshold_found"].get<bool>());
+  // The file stores the largest f32 <= the chosen confidence.
+  EXPECT_LE(ra["threshold"].get<double>(), want.threshold);
+  EXPECT_GT(ra["threshold"].get<double>(), want.threshold - 1e-6);
+
+  expect_one_line_error(
+      run(train_args(b, opts + " --threshold-rule leave-group-out --stop-after-step 20")), 1,
+      "stopped after step");
+  ASSERT_EQ(run("train --resume --out " + shell_quote(b) + " --quiet --threads 1").exit_code, 0);
+  EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
+  expect_classify_agrees(a);
+  for (const char* bad : {"--threshold-rule groups", "--threshold-rule ''"})
     EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
 }
 

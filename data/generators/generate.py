@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the classifier data of the 12 domains and the 3 task heads: OUT/<head>/examples.csv and OUT/<head>/spec.json.
 
-    data/generators/generate.py --out DIR [--heads a,b] [--seed N] [--scale small|full]
+    data/generators/generate.py --out DIR [--heads a,b] [--seed N] [--scale small|full|large]
                                 [--label-noise F]
 
 Layout and per-head physics: docs/DATA.md. The same seed and scale give byte-identical files.
@@ -29,8 +29,9 @@ def main():
     ap.add_argument("--heads", default=",".join(HEADS), help="comma-separated heads (default: all %d)" % len(HEADS))
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--scale", choices=sorted(common.SCALES), default="full",
-                    help="small: %d examples per head (tests); full: %d" %
-                    (common.SCALES["small"][0], common.SCALES["full"][0]))
+                    help="small: %d examples per head (tests); full: %d; large: %d (the classifier "
+                    "report)" % (common.SCALES["small"][0], common.SCALES["full"][0],
+                                 common.SCALES["large"][0]))
     ap.add_argument("--label-noise", type=float, default=None,
                     help="annotation error: the fraction of labels replaced by a uniformly drawn "
                     "class (default: each head's own, %g for the 12 domain heads)" % common.ANNOTATION_NOISE)

@@ -150,6 +150,11 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                  "classify: the threshold keeps the Clopper-Pearson upper bound of the validation "
                  "risk, at this confidence, <= --target-risk (0: the observed risk itself)")
       ->capture_default_str();
+  cmd.add_option("--threshold-rule", f.threshold_rule,
+                 "classify: pooled (the --risk-confidence bound over the validation split) or "
+                 "leave-group-out (also with each validation group left out: a threshold must not "
+                 "rest on one easy group)")
+      ->capture_default_str();
   cmd.add_option("--quant", f.quant,
                  "classify: tokenisation, banded (each feature its own band of 256 / features "
                  "levels: the token says which feature it is), channel (each channel its own "
@@ -255,6 +260,10 @@ train::TrainOptions train_options(const TrainFlags& f) {
     if (f.quant != "banded" && f.quant != "global" && f.quant != "channel")
       throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
     o.quant = f.quant;
+    if (f.threshold_rule != "pooled" && f.threshold_rule != "leave-group-out")
+      throw UsageError("--threshold-rule must be pooled or leave-group-out (got '" +
+                       f.threshold_rule + "')");
+    o.threshold_rule = f.threshold_rule;
     o.jitter = parse_float(f.jitter, "--jitter", 0.0, false, 1.0);
     o.label_smoothing = parse_float(f.label_smoothing, "--label-smoothing", 0.0, false, 1.0);
     if (!(o.label_smoothing < 1.0f)) throw UsageError("--label-smoothing must be below 1");

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include "host/classify.h"
 
@@ -197,6 +198,46 @@ ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, do
         confidence > 0.0 ? risk_upper_bound(p.errors, p.accepted, confidence) : p.risk;
     if (risk <= target_risk) {
       c.threshold = p.threshold;
+      c.found = true;
+    }
+  }
+  return c;
+}
+
+ThresholdChoice choose_threshold_leave_group_out(const std::vector<ScoredExample>& s,
+                                                 const std::vector<int64_t>& group,
+                                                 double target_risk, double confidence) {
+  if (group.size() != s.size()) throw std::invalid_argument("one group per example");
+  std::vector<int64_t> ids(group);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::vector<size_t> order = by_confidence(s);
+  // The observed risk at confidence 0, as choose_threshold; an empty set (every answer in the
+  // group left out) bounds at 1: such a threshold rests on that one group.
+  const auto bound_of = [confidence](size_t k, size_t n) {
+    if (confidence > 0.0) return risk_upper_bound(k, n, confidence);
+    return n ? static_cast<double>(k) / static_cast<double>(n) : 1.0;
+  };
+  // Per group (index into ids): accepted and errors so far.
+  std::vector<size_t> group_accepted(ids.size(), 0), group_errors(ids.size(), 0);
+  size_t accepted = 0, errors = 0;
+  ThresholdChoice c;
+  for (size_t i = 0; i < order.size();) {
+    const double t = s[order[i]].conf;
+    for (; i < order.size() && s[order[i]].conf == t; ++i) {  // ties enter together
+      const size_t g = static_cast<size_t>(
+          std::lower_bound(ids.begin(), ids.end(), group[order[i]]) - ids.begin());
+      const bool wrong = !s[order[i]].correct;
+      ++accepted;
+      ++group_accepted[g];
+      errors += wrong;
+      group_errors[g] += wrong;
+    }
+    double bound = bound_of(errors, accepted);
+    for (size_t g = 0; g < ids.size() && bound <= target_risk; ++g)
+      bound = std::max(bound, bound_of(errors - group_errors[g], accepted - group_accepted[g]));
+    if (bound <= target_risk) {
+      c.threshold = t;
       c.found = true;
     }
   }

@@ -83,6 +83,16 @@ struct ThresholdChoice {
 ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk,
                                  double confidence = 0.0);
 
+// The same threshold rule with the group (site, subject, device) as the unit that varies: a
+// threshold must keep the bound <= target_risk over the whole validation split AND with each
+// validation group left out in turn (the largest of the G + 1 bounds counts), so that it does not
+// rest on one easy group. group[i] is example i's group. Chosen on development data for new
+// groups (docs/CLASSIFIER_TRAINING.md, "Abstention on new groups"): at a 1 % target the pooled
+// bound overshot on the test groups. Never a lower threshold than choose_threshold's.
+ThresholdChoice choose_threshold_leave_group_out(const std::vector<ScoredExample>& s,
+                                                 const std::vector<int64_t>& group,
+                                                 double target_risk, double confidence);
+
 // Coverage and selective risk when accepting conf >= threshold (risk 0 when nothing is accepted).
 RiskCoveragePoint selective_at(const std::vector<ScoredExample>& s, double threshold);
 

@@ -58,6 +58,12 @@ Prepared prepare(const TrainOptions& o) {
   if (p.group_by != "site" && p.group_by != "subject" && p.group_by != "device")
     throw UsageError("group column must be site, subject or device (got '" + p.group_by + "')");
   p.split = grouped_split(p.data, p.group_by, o.seed);
+  // With one validation group nothing is left when it is left out: every threshold would bound
+  // at 1 and the head would abstain on everything. Said before training, not after.
+  if (o.threshold_rule == "leave-group-out" && p.split.valid_groups.size() < 2)
+    throw UsageError("--threshold-rule leave-group-out needs at least 2 validation groups; the " +
+                     p.group_by + " split has " + std::to_string(p.split.valid_groups.size()) +
+                     " (more groups in the data, or --threshold-rule pooled)");
   p.spec = p.data.spec;
   fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant), o.range_tail);
   p.F = p.spec.n_features();
@@ -256,9 +262,15 @@ void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, Cla
   const float temperature = static_cast<float>(fit_temperature(valid_logits, valid_labels, p.C));
   const std::vector<ScoredExample> valid_scored =
       score_examples(valid_logits, valid_labels, p.C, temperature);
+  std::vector<int64_t> valid_groups;
+  for (size_t r : p.split.valid) valid_groups.push_back(p.data.groups.at(p.group_by)[r]);
   const ThresholdChoice choice =
-      choose_threshold(risk_coverage_curve(valid_scored), static_cast<double>(o.target_risk),
-                       static_cast<double>(o.risk_confidence));
+      o.threshold_rule == "leave-group-out"
+          ? choose_threshold_leave_group_out(valid_scored, valid_groups,
+                                             static_cast<double>(o.target_risk),
+                                             static_cast<double>(o.risk_confidence))
+          : choose_threshold(risk_coverage_curve(valid_scored), static_cast<double>(o.target_risk),
+                             static_cast<double>(o.risk_confidence));
   const float threshold = float_at_most(choice.threshold);
 
   ClassSpec spec = class_spec_of(uncal.model);
@@ -345,6 +357,7 @@ json report_json(const TrainOptions& o, const ClassifyReport& r, const Prepared&
           {"threshold_found", r.threshold_found},
           {"target_risk", r.target_risk},
           {"risk_confidence", r.risk_confidence},
+          {"threshold_rule", r.threshold_rule},
           {"test",
            {{"scored_by", "engine on best.atome"},
             {"accuracy", r.accuracy},
@@ -445,6 +458,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
   rep.n_test = p.split.test.size();
   rep.target_risk = o.target_risk;
   rep.risk_confidence = o.risk_confidence;
+  rep.threshold_rule = o.threshold_rule;
 
   const LrSchedule schedule{o.schedule, o.warmup, o.steps, o.min_lr_ratio};
   Progress progress(o.steps, ctl.quiet);

@@ -147,6 +147,7 @@ std::string options_to_json(const TrainOptions& o) {
     if (o.level_fit != 0) j["level_fit"] = o.level_fit;
     if (o.range_tail != 0.005) j["range_tail"] = o.range_tail;  // older runs keep run.json
     j["risk_confidence"] = o.risk_confidence;
+    if (o.threshold_rule != "pooled") j["threshold_rule"] = o.threshold_rule;  // older run.json
     j["data_fingerprint"] = o.data_fingerprint;
   }
   return j.dump(2);
@@ -215,6 +216,8 @@ TrainOptions options_from_json(const std::string& text) {
       if (j.contains("level_fit")) o.level_fit = option_int<int>(j, "level_fit");
       if (j.contains("range_tail")) o.range_tail = j.at("range_tail").get<double>();
       if (j.contains("risk_confidence")) o.risk_confidence = option_float(j, "risk_confidence");
+      if (j.contains("threshold_rule"))
+        o.threshold_rule = j.at("threshold_rule").get<std::string>();
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }
     return o;

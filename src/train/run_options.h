@@ -48,6 +48,9 @@ struct TrainOptions {
   int patience = 10;  // early stopping: epochs without a better validation loss
   float target_risk = 0.01f;
   float risk_confidence = 0.9f;  // the threshold's risk bound (calibration.h); 0 = observed risk
+  // "pooled": the bound over the validation split; "leave-group-out": also with each validation
+  // group left out (calibration.h, choose_threshold_leave_group_out)
+  std::string threshold_rule = "pooled";
   std::string quant = "banded";  // tokenisation: "banded" or "global" (FORMAT.md §17.4)
   float jitter = 0.0f;  // train batches: each token moves one level up or down with this chance
   float label_smoothing = 0.0f;  // the class head's target: (1 - s) onehot + s / C
