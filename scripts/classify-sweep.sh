@@ -10,8 +10,9 @@
 #   scripts/classify-sweep.sh wd0.1 "agri motion" "1 2 3" --wd 0.1
 #   scripts/classify_sweep.py [HEAD ...]          # the table of everything run so far
 #
-# Needs build/classify-data (data/generators/generate.py --out build/classify-data --scale full
-# --seed 1) and build/release/src/cli/atome.
+# Needs build/classify-data (scripts/classify-report.sh writes it: data/generators/generate.py
+# --scale large --seed 1; the passes before main 6ebd4de ran on --scale full with 1 % label noise)
+# and build/release/src/cli/atome.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 label=$1 heads=$2 seeds=$3
