@@ -199,6 +199,33 @@ TEST(Calibration, TemperatureOfAKnownOptimum) {
   EXPECT_EQ(fit_temperature({3.0f, 0.0f, 0.0f, 2.0f}, {0, 1}, 2), 1.0);
 }
 
+// Leave-group-out temperature: group 0's 40 answers are right and confident, group 1's 40 carry
+// 10 confident errors. Without group 1 nothing is wrong (fit_temperature's T = 1); without group
+// 0 the fit is group 1's alone, which its errors push above the pooled fit: the largest is that.
+TEST(Calibration, LeaveGroupOutTemperatureIsTheLargestFitWithAGroupLeftOut) {
+  std::vector<float> logits, g1_logits;
+  std::vector<uint32_t> labels, g1_labels;
+  std::vector<int64_t> group;
+  for (int i = 0; i < 80; ++i) {
+    const bool g1 = i >= 40, wrong = g1 && i % 4 == 0;
+    const float z[2] = {3.0f + 0.05f * static_cast<float>(i % 7), 0.0f};
+    logits.insert(logits.end(), z, z + 2);
+    labels.push_back(wrong ? 1u : 0u);
+    group.push_back(g1 ? 7 : 3);
+    if (g1) {
+      g1_logits.insert(g1_logits.end(), z, z + 2);
+      g1_labels.push_back(labels.back());
+    }
+  }
+  const double pooled = fit_temperature(logits, labels, 2);
+  const double alone = fit_temperature(g1_logits, g1_labels, 2);
+  EXPECT_GT(alone, pooled * 1.2);  // group 1 alone is the less confident fit
+  EXPECT_DOUBLE_EQ(fit_temperature_leave_group_out(logits, labels, 2, group), alone);
+  EXPECT_THROW(fit_temperature_leave_group_out(logits, labels, 2, std::vector<int64_t>(80, 3)),
+               std::invalid_argument);
+  EXPECT_THROW(fit_temperature_leave_group_out(logits, labels, 2, {3, 7}), std::invalid_argument);
+}
+
 TEST(Calibration, AccuracyMacroF1AndConfusion) {
   // labels 0 0 1 1 2, predictions 0 1 1 1 0: F1 0.5 (class 0), 0.8 (class 1), 0 (class 2).
   std::vector<float> logits;

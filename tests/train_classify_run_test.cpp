@@ -437,13 +437,35 @@ TEST_F(ClassifyRunTest, LeaveGroupOutThresholdComesFromTheValidationGroupsAndRes
   EXPECT_LE(ra["threshold"].get<double>(), want.threshold);
   EXPECT_GT(ra["threshold"].get<double>(), want.threshold - 1e-6);
 
+  // --temperature-rule leave-group-out: the largest fit_temperature with one validation group
+  // left out, from the same logits (valid_predictions.csv holds the engine's raw logits).
+  const std::string t = path("t");
+  ASSERT_EQ(run(train_args(t, opts + " --temperature-rule leave-group-out")).exit_code, 0);
+  const json rt = result_of(t);
+  EXPECT_EQ(rt["temperature_rule"], "leave-group-out");
+  EXPECT_EQ(rc["temperature_rule"], "nll");
+  EXPECT_EQ(json::parse(read_text(t + "/run.json"))["temperature_rule"], "leave-group-out");
+  std::vector<float> logits;
+  std::vector<uint32_t> labels;
+  for (size_t i = 1; i < preds.size(); ++i) {
+    const std::vector<std::string> p = split(preds[i], ',');
+    labels.push_back(static_cast<uint32_t>(std::stoul(p[1])));
+    for (const std::string& z : split(p[5], ' ')) logits.push_back(std::stof(z));
+  }
+  const double want_t = train::fit_temperature_leave_group_out(logits, labels, 3, groups);
+  EXPECT_EQ(rt["temperature"].get<double>(), static_cast<double>(static_cast<float>(want_t)));
+  EXPECT_NE(rt["temperature"], rc["temperature"]);  // the rule did something here
+  expect_one_line_error(run(train_args(path("f"), "--temperature-rule leave-group-out")), 2,
+                        "--temperature-rule leave-group-out needs at least 2 validation groups");
+
   expect_one_line_error(
       run(train_args(b, opts + " --threshold-rule leave-group-out --stop-after-step 20")), 1,
       "stopped after step");
   ASSERT_EQ(run("train --resume --out " + shell_quote(b) + " --quiet --threads 1").exit_code, 0);
   EXPECT_EQ(read_bytes(a + "/best.atome"), read_bytes(b + "/best.atome"));
   expect_classify_agrees(a);
-  for (const char* bad : {"--threshold-rule groups", "--threshold-rule ''"})
+  for (const char* bad :
+       {"--threshold-rule groups", "--threshold-rule ''", "--temperature-rule worst"})
     EXPECT_NE(run(train_args(path("d"), bad, 1)).exit_code, 0) << bad;
 }
 

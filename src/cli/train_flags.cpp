@@ -155,6 +155,10 @@ void add_train_flags(CLI::App& cmd, TrainFlags& f) {
                  "leave-group-out (also with each validation group left out: a threshold must not "
                  "rest on one easy group)")
       ->capture_default_str();
+  cmd.add_option("--temperature-rule", f.temperature_rule,
+                 "classify: nll (the temperature minimising the validation NLL) or "
+                 "leave-group-out (the largest of the fits with one validation group left out)")
+      ->capture_default_str();
   cmd.add_option("--quant", f.quant,
                  "classify: tokenisation, banded (each feature its own band of 256 / features "
                  "levels: the token says which feature it is), channel (each channel its own "
@@ -264,6 +268,10 @@ train::TrainOptions train_options(const TrainFlags& f) {
       throw UsageError("--threshold-rule must be pooled or leave-group-out (got '" +
                        f.threshold_rule + "')");
     o.threshold_rule = f.threshold_rule;
+    if (f.temperature_rule != "nll" && f.temperature_rule != "leave-group-out")
+      throw UsageError("--temperature-rule must be nll or leave-group-out (got '" +
+                       f.temperature_rule + "')");
+    o.temperature_rule = f.temperature_rule;
     o.jitter = parse_float(f.jitter, "--jitter", 0.0, false, 1.0);
     o.label_smoothing = parse_float(f.label_smoothing, "--label-smoothing", 0.0, false, 1.0);
     if (!(o.label_smoothing < 1.0f)) throw UsageError("--label-smoothing must be below 1");

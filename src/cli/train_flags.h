@@ -30,7 +30,7 @@ struct TrainFlags {
   // --task classify (train/class_trainer.h)
   std::string task = "lm", data, group_by, epochs = "40", patience = "10", target_risk = "0.01",
               risk_confidence = "0.9", quant = "banded", jitter = "0", label_smoothing = "0",
-              range_tail = "0.005", threshold_rule = "pooled";
+              range_tail = "0.005", threshold_rule = "pooled", temperature_rule = "nll";
   int level_fit = 0;
 };
 

@@ -71,6 +71,29 @@ double fit_temperature(const std::vector<float>& logits, const std::vector<uint3
   return std::exp((lo + hi) / 2.0);
 }
 
+double fit_temperature_leave_group_out(const std::vector<float>& logits,
+                                       const std::vector<uint32_t>& labels, uint32_t C,
+                                       const std::vector<int64_t>& group) {
+  if (group.size() != labels.size() || logits.size() != labels.size() * C)
+    throw std::invalid_argument("one group and C logits per example");
+  std::vector<int64_t> ids(group);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  if (ids.size() < 2) throw std::invalid_argument("leave-group-out needs at least 2 groups");
+  double largest = 0.0;
+  for (int64_t left_out : ids) {
+    std::vector<float> rest_logits;
+    std::vector<uint32_t> rest_labels;
+    for (size_t i = 0; i < labels.size(); ++i) {
+      if (group[i] == left_out) continue;
+      rest_logits.insert(rest_logits.end(), logits.begin() + i * C, logits.begin() + (i + 1) * C);
+      rest_labels.push_back(labels[i]);
+    }
+    largest = std::max(largest, fit_temperature(rest_logits, rest_labels, C));
+  }
+  return largest;
+}
+
 double accuracy(const std::vector<ScoredExample>& s) {
   if (s.empty()) return 0.0;
   size_t right = 0;

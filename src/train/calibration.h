@@ -43,6 +43,14 @@ double mean_nll(const std::vector<float>& logits, const std::vector<uint32_t>& l
 double fit_temperature(const std::vector<float>& logits, const std::vector<uint32_t>& labels,
                        uint32_t C);
 
+// The largest of the G temperatures fit_temperature gives with one validation group left out
+// (group[i]: example i's group; at least 2 groups). A T that would still be reached without any
+// one group, on the cautious side, since the test groups may be harder than the validation ones
+// (docs/CLASSIFIER_TRAINING.md, "Temperature on new groups").
+double fit_temperature_leave_group_out(const std::vector<float>& logits,
+                                       const std::vector<uint32_t>& labels, uint32_t C,
+                                       const std::vector<int64_t>& group);
+
 double accuracy(const std::vector<ScoredExample>& s);
 // Mean over the classes that occur among the labels or the predictions of F1 = 2PR / (P + R)
 // (0 when a class is never right).

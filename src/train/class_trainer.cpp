@@ -10,6 +10,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <thread>
+#include <tuple>
 
 #include "engine/numerics.h"
 #include "host/class_spec.h"
@@ -60,10 +61,14 @@ Prepared prepare(const TrainOptions& o) {
   p.split = grouped_split(p.data, p.group_by, o.seed);
   // With one validation group nothing is left when it is left out: every threshold would bound
   // at 1 and the head would abstain on everything. Said before training, not after.
-  if (o.threshold_rule == "leave-group-out" && p.split.valid_groups.size() < 2)
-    throw UsageError("--threshold-rule leave-group-out needs at least 2 validation groups; the " +
-                     p.group_by + " split has " + std::to_string(p.split.valid_groups.size()) +
-                     " (more groups in the data, or --threshold-rule pooled)");
+  for (const auto& [flag, rule, other] :
+       {std::tuple{"--threshold-rule", o.threshold_rule, "pooled"},
+        std::tuple{"--temperature-rule", o.temperature_rule, "nll"}})
+    if (rule == "leave-group-out" && p.split.valid_groups.size() < 2)
+      throw UsageError(std::string(flag) + " leave-group-out needs at least 2 validation groups; " +
+                       "the " + p.group_by + " split has " +
+                       std::to_string(p.split.valid_groups.size()) +
+                       " (more groups in the data, or " + flag + " " + other + ")");
   p.spec = p.data.spec;
   fit_ranges(p.spec, p.data, p.split.train, parse_quant_mode(o.quant), o.range_tail);
   p.F = p.spec.n_features();
@@ -259,11 +264,14 @@ void finish(const TrainOptions& o, const RunControl& ctl, const Prepared& p, Cla
   const std::vector<float> test_logits = engine_logits(uncal, p, p.split.test);
 
   // Temperature, as the file stores it (f32): every later number uses the stored value.
-  const float temperature = static_cast<float>(fit_temperature(valid_logits, valid_labels, p.C));
-  const std::vector<ScoredExample> valid_scored =
-      score_examples(valid_logits, valid_labels, p.C, temperature);
   std::vector<int64_t> valid_groups;
   for (size_t r : p.split.valid) valid_groups.push_back(p.data.groups.at(p.group_by)[r]);
+  const float temperature = static_cast<float>(
+      o.temperature_rule == "leave-group-out"
+          ? fit_temperature_leave_group_out(valid_logits, valid_labels, p.C, valid_groups)
+          : fit_temperature(valid_logits, valid_labels, p.C));
+  const std::vector<ScoredExample> valid_scored =
+      score_examples(valid_logits, valid_labels, p.C, temperature);
   const ThresholdChoice choice =
       o.threshold_rule == "leave-group-out"
           ? choose_threshold_leave_group_out(valid_scored, valid_groups,
@@ -358,6 +366,7 @@ json report_json(const TrainOptions& o, const ClassifyReport& r, const Prepared&
           {"target_risk", r.target_risk},
           {"risk_confidence", r.risk_confidence},
           {"threshold_rule", r.threshold_rule},
+          {"temperature_rule", r.temperature_rule},
           {"test",
            {{"scored_by", "engine on best.atome"},
             {"accuracy", r.accuracy},
@@ -459,6 +468,7 @@ ClassifyReport run(TrainOptions o, const RunControl& ctl, const Checkpoint* from
   rep.target_risk = o.target_risk;
   rep.risk_confidence = o.risk_confidence;
   rep.threshold_rule = o.threshold_rule;
+  rep.temperature_rule = o.temperature_rule;
 
   const LrSchedule schedule{o.schedule, o.warmup, o.steps, o.min_lr_ratio};
   Progress progress(o.steps, ctl.quiet);

@@ -49,7 +49,8 @@ struct ClassifyReport {
   bool threshold_found = false;
   float target_risk = 0.01f;
   float risk_confidence = 0.9f;
-  std::string threshold_rule;  // "pooled" or "leave-group-out" (run_options.h)
+  std::string threshold_rule;    // "pooled" or "leave-group-out" (run_options.h)
+  std::string temperature_rule;  // "nll" or "leave-group-out" (run_options.h)
   // Test split, by the engine on best.atome.
   double accuracy = 0.0, macro_f1 = 0.0;
   double ece_before = 0.0, ece_after = 0.0;  // temperature 1, fitted temperature

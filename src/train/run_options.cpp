@@ -148,6 +148,7 @@ std::string options_to_json(const TrainOptions& o) {
     if (o.range_tail != 0.005) j["range_tail"] = o.range_tail;  // older runs keep run.json
     j["risk_confidence"] = o.risk_confidence;
     if (o.threshold_rule != "pooled") j["threshold_rule"] = o.threshold_rule;  // older run.json
+    if (o.temperature_rule != "nll") j["temperature_rule"] = o.temperature_rule;
     j["data_fingerprint"] = o.data_fingerprint;
   }
   return j.dump(2);
@@ -218,6 +219,8 @@ TrainOptions options_from_json(const std::string& text) {
       if (j.contains("risk_confidence")) o.risk_confidence = option_float(j, "risk_confidence");
       if (j.contains("threshold_rule"))
         o.threshold_rule = j.at("threshold_rule").get<std::string>();
+      if (j.contains("temperature_rule"))
+        o.temperature_rule = j.at("temperature_rule").get<std::string>();
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }
     return o;

@@ -51,6 +51,9 @@ struct TrainOptions {
   // "pooled": the bound over the validation split; "leave-group-out": also with each validation
   // group left out (calibration.h, choose_threshold_leave_group_out)
   std::string threshold_rule = "pooled";
+  // "nll": the temperature minimising the validation NLL; "leave-group-out": the largest of the
+  // fits with one validation group left out (calibration.h, fit_temperature_leave_group_out)
+  std::string temperature_rule = "nll";
   std::string quant = "banded";  // tokenisation: "banded" or "global" (FORMAT.md §17.4)
   float jitter = 0.0f;  // train batches: each token moves one level up or down with this chance
   float label_smoothing = 0.0f;  // the class head's target: (1 - s) onehot + s / C
