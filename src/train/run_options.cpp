@@ -217,10 +217,17 @@ TrainOptions options_from_json(const std::string& text) {
       if (j.contains("level_fit")) o.level_fit = option_int<int>(j, "level_fit");
       if (j.contains("range_tail")) o.range_tail = j.at("range_tail").get<double>();
       if (j.contains("risk_confidence")) o.risk_confidence = option_float(j, "risk_confidence");
-      if (j.contains("threshold_rule"))
-        o.threshold_rule = j.at("threshold_rule").get<std::string>();
-      if (j.contains("temperature_rule"))
-        o.temperature_rule = j.at("temperature_rule").get<std::string>();
+      // A rule the trainer does not know would silently fall back to the default: refused.
+      const auto rule = [&j](const char* key, const char* fallback, const char* other) {
+        if (!j.contains(key)) return std::string(fallback);
+        const std::string v = j.at(key).get<std::string>();
+        if (v != fallback && v != other)
+          throw std::invalid_argument(std::string("run options: \"") + key + "\" is '" + v +
+                                      "', not " + fallback + " or " + other);
+        return v;
+      };
+      o.threshold_rule = rule("threshold_rule", "pooled", "leave-group-out");
+      o.temperature_rule = rule("temperature_rule", "nll", "leave-group-out");
       o.data_fingerprint = option_int<uint32_t>(j, "data_fingerprint");
     }
     return o;
