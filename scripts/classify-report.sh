@@ -98,7 +98,7 @@ head_options() {
 # pooled risk are <= 1 %: loo@0.95 (docs/CLASSIFIER_TRAINING.md, "Abstention on new groups").
 # The temperature rule likewise (scripts/classify_temperature_rules.py on seeds 2 and 3, its
 # criterion written before seed 3 was run): the largest fit with one validation group left out.
-threshold_rule="--threshold-rule leave-group-out --risk-confidence 0.95 --temperature-rule leave-group-out"
+calibration="--threshold-rule leave-group-out --risk-confidence 0.95 --temperature-rule leave-group-out"
 mkdir -p "$runs"
 jobs=()
 for head in "${heads[@]}"; do
@@ -109,9 +109,9 @@ for head in "${heads[@]}"; do
   done
 done
 # Each line: HEAD SEED [OPTIONS...] -> $0 $1 "$@" after the shift.
-printf '%s\n' "${jobs[@]}" | ATOME=$atome DATA=$data RUNS=$runs RULE="$threshold_rule" xargs -P 2 -L 1 sh -c \
+printf '%s\n' "${jobs[@]}" | ATOME=$atome DATA=$data RUNS=$runs CALIBRATION="$calibration" xargs -P 2 -L 1 sh -c \
   'h=$0 s=$1; shift; "$ATOME" train --task classify --data "$DATA/$h" --out "$RUNS/$h-s$s" \
-     --numerics q15 --seed "$s" --threads 1 --no-plot --quiet $RULE "$@" > "$RUNS/$h-s$s.log" 2>&1 \
+     --numerics q15 --seed "$s" --threads 1 --no-plot --quiet $CALIBRATION "$@" > "$RUNS/$h-s$s.log" 2>&1 \
      && echo "trained $h seed $s $*"'
 if [ "$data_seed" != 1 ]; then
   /usr/bin/python3 scripts/classify_threshold_rules.py --data "$data" --runs "$runs"

@@ -28,11 +28,11 @@ leave-group-out = loo-max) to reproduce its stored temperature (to 1e-4 relative
 
 import argparse
 import csv
-import glob
-import json
 import math
 import os
 import statistics
+
+from classify_threshold_rules import finished_runs, group_column
 
 BINS = 15
 RULES = ("nll", "worst", "loo-max")
@@ -102,18 +102,10 @@ def main():
     ap.add_argument("--runs", default="build/classify-runs")
     args = ap.parse_args()
     per_head = {rule: {} for rule in RULES}
-    runs = sorted(glob.glob(os.path.join(args.runs, "*-s[0-9]*", "valid_predictions.csv")))
-    if not runs:
-        raise SystemExit(f"no runs with valid_predictions.csv in {args.runs}")
-    for path in runs:
-        run_dir = os.path.dirname(path)
-        head = os.path.basename(run_dir).rsplit("-s", 1)[0]
-        result = json.load(open(os.path.join(run_dir, "result.json")))
-        with open(os.path.join(args.data, head, "examples.csv")) as f:
-            rows = csv.reader(f)
-            column = next(rows).index(result["group_by"])
-            group_of = [int(r[column]) for r in rows]
-        valid = read_logits(path)
+    runs = list(finished_runs(args.runs))
+    for run_dir, _, head, result in runs:
+        group_of = group_column(args.data, head, result["group_by"])
+        valid = read_logits(os.path.join(run_dir, "valid_predictions.csv"))
         test = read_logits(os.path.join(run_dir, "test_predictions.csv"))
         own = "loo-max" if result.get("temperature_rule") == "leave-group-out" else "nll"
         for rule in RULES:

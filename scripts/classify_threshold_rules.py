@@ -35,8 +35,11 @@ import glob
 import json
 import math
 import os
+import statistics
 import sys
 from functools import lru_cache
+
+from classify_true_risk import read_true
 
 
 def binomial_cdf(k, n, p):
@@ -89,8 +92,8 @@ def choose(valid, rule, target):
     ranked = sorted(valid, key=lambda v: -v[0])
     groups = sorted({v[3] for v in valid})
     accepted = errors = 0
-    per_group = collections.Counter()  # group -> (accepted, errors) as two counters
-    per_group_err = collections.Counter()
+    per_group_accepted = collections.Counter()  # group -> accepted so far
+    per_group_err = collections.Counter()  # group -> errors among them
     best = None
     i = 0
     while i < len(ranked):
@@ -99,13 +102,13 @@ def choose(valid, rule, target):
             p, ok, _, g, _ = ranked[j]
             accepted += 1
             errors += not ok
-            per_group[g] += 1
+            per_group_accepted[g] += 1
             per_group_err[g] += not ok
             j += 1
         bound = upper_bound(errors, accepted, confidence)
         if kind == "loo":
             for g in groups:
-                bound = max(bound, upper_bound(errors - per_group_err[g], accepted - per_group[g],
+                bound = max(bound, upper_bound(errors - per_group_err[g], accepted - per_group_accepted[g],
                                                confidence))
         elif kind != "cp":
             raise SystemExit(f"unknown rule {rule}")
@@ -119,25 +122,35 @@ def answered_at(test, threshold):
     return [t for t in test if threshold is not None and t[0] >= threshold]
 
 
-def load_runs(data, runs_dir):
-    runs = []
-    for path in sorted(glob.glob(os.path.join(runs_dir, "*-s[0-9]*", "valid_predictions.csv"))):
-        run_dir = os.path.dirname(path)
-        run = os.path.basename(run_dir)
-        head = run.rsplit("-s", 1)[0]
-        result = json.load(open(os.path.join(run_dir, "result.json")))
-        with open(os.path.join(data, head, "examples.csv")) as f:
-            rows = csv.reader(f)
-            column = next(rows).index(result["group_by"])
-            group_of = [int(r[column]) for r in rows]
-        with open(os.path.join(data, head, "labels_true.csv")) as f:
-            truth = [int(line) for line in f.read().split()[1:]]
-        valid = read_predictions(path, group_of, truth)
-        test = read_predictions(os.path.join(run_dir, "test_predictions.csv"), group_of, truth)
-        runs.append((run, head, result, valid, test))
-    if not runs:
+def finished_runs(runs_dir):
+    """(run directory, run name, head, result.json) of every run that left valid_predictions.csv."""
+    paths = sorted(glob.glob(os.path.join(runs_dir, "*-s[0-9]*", "valid_predictions.csv")))
+    if not paths:
         raise SystemExit(f"no runs with valid_predictions.csv in {runs_dir} "
                          "(scripts/classify-report.sh trains them)")
+    for path in paths:
+        run_dir = os.path.dirname(path)
+        run = os.path.basename(run_dir)
+        with open(os.path.join(run_dir, "result.json")) as f:
+            yield run_dir, run, run.rsplit("-s", 1)[0], json.load(f)
+
+
+def group_column(data, head, group_by):
+    """Each example's group id (examples.csv's group_by column), by row."""
+    with open(os.path.join(data, head, "examples.csv")) as f:
+        rows = csv.reader(f)
+        column = next(rows).index(group_by)
+        return [int(r[column]) for r in rows]
+
+
+def load_runs(data, runs_dir):
+    runs = []
+    for run_dir, run, head, result in finished_runs(runs_dir):
+        group_of = group_column(data, head, result["group_by"])
+        truth = read_true(os.path.join(data, head))
+        valid = read_predictions(os.path.join(run_dir, "valid_predictions.csv"), group_of, truth)
+        test = read_predictions(os.path.join(run_dir, "test_predictions.csv"), group_of, truth)
+        runs.append((run, head, result, valid, test))
     return runs
 
 
@@ -152,12 +165,6 @@ def self_check(runs):
         if mine != trainer:
             raise SystemExit(f"{run}: recomputing the trainer's threshold answers "
                              f"{sum(mine)} test rows, the trainer {sum(trainer)}")
-
-
-def median(values):
-    s = sorted(values)
-    n = len(s)
-    return s[n // 2] if n % 2 else 0.5 * (s[n // 2 - 1] + s[n // 2])
 
 
 def evaluate(runs, rule, target):
@@ -180,7 +187,7 @@ def evaluate(runs, rule, target):
         over_true += risk_t > target
         per_head[head].append((risk_a, risk_t, n / len(test)))
         rows.append((run, len(test), n, wrong_a, wrong_t))
-    heads = {h: (median([v[0] for v in vs]), median([v[1] for v in vs]), median([v[2] for v in vs]))
+    heads = {h: tuple(statistics.median(v[k] for v in vs) for k in range(3))
              for h, vs in per_head.items()}
     return dict(
         rule=rule, runs=len(runs), answering=answering, pooled=pooled,

@@ -78,6 +78,30 @@ atome_dispatch_policy one_head_policy(uint32_t n_classes, uint32_t normal) {
   return p;
 }
 
+// Two runner outputs of one period p agree in every field: the dispatch, the masks and each of
+// the first n heads' result (logits bit for bit).
+void expect_same_output(const atome_runner_output& a, const atome_runner_output& b, uint32_t n,
+                        int p) {
+  EXPECT_EQ(a.dispatch.state, b.dispatch.state) << p;
+  EXPECT_EQ(a.dispatch.rule, b.dispatch.rule) << p;
+  EXPECT_EQ(a.dispatch.run_mask, b.dispatch.run_mask) << p;
+  EXPECT_EQ(a.bad_input_mask, b.bad_input_mask) << p;
+  EXPECT_EQ(a.ran_mask, b.ran_mask) << p;
+  EXPECT_EQ(a.reused_mask, b.reused_mask) << p;
+  for (uint32_t i = 0; i < n; ++i) {
+    const atome_head_result &x = a.heads[i], &y = b.heads[i];
+    EXPECT_EQ(x.action, y.action) << p << " head " << i;
+    EXPECT_EQ(x.reason, y.reason) << p << " head " << i;
+    EXPECT_EQ(x.input_status, y.input_status) << p << " head " << i;
+    EXPECT_EQ(x.class_id, y.class_id) << p << " head " << i;
+    EXPECT_EQ(x.prob_q15, y.prob_q15) << p << " head " << i;
+    EXPECT_EQ(x.margin_q15, y.margin_q15) << p << " head " << i;
+    EXPECT_EQ(x.abstain, y.abstain) << p << " head " << i;
+    EXPECT_EQ(std::memcmp(x.logits_q16, y.logits_q16, sizeof x.logits_q16), 0)
+        << p << " head " << i;
+  }
+}
+
 TEST(AppsRunner, CalibrationIsTheEngineSoftmaxOfLogitsOverTemperature) {
   std::mt19937 rng(3);
   std::uniform_int_distribution<int32_t> logit(-(8 << 16), 8 << 16);
@@ -475,19 +499,7 @@ TEST(AppsRunner, SharedSessionDecidesAsOneSessionPerHead) {
     }
     ASSERT_EQ(atome_runner_step(a.get(), frames, counts, &oa), ATOME_APPS_OK);
     ASSERT_EQ(atome_runner_step(b.get(), frames, counts, &ob), ATOME_APPS_OK);
-    EXPECT_EQ(oa.dispatch.state, ob.dispatch.state) << p;
-    EXPECT_EQ(oa.dispatch.rule, ob.dispatch.rule) << p;
-    EXPECT_EQ(oa.bad_input_mask, ob.bad_input_mask) << p;
-    EXPECT_EQ(oa.ran_mask, ob.ran_mask) << p;
-    for (uint32_t i = 0; i < 4; ++i) {
-      const atome_head_result &x = oa.heads[i], &y = ob.heads[i];
-      EXPECT_EQ(x.action, y.action) << p << " head " << i;
-      EXPECT_EQ(x.class_id, y.class_id) << p << " head " << i;
-      EXPECT_EQ(x.prob_q15, y.prob_q15) << p << " head " << i;
-      EXPECT_EQ(x.abstain, y.abstain) << p << " head " << i;
-      EXPECT_EQ(std::memcmp(x.logits_q16, y.logits_q16, sizeof x.logits_q16), 0)
-          << p << " head " << i;
-    }
+    expect_same_output(oa, ob, 4, p);
     ran += static_cast<uint32_t>(__builtin_popcount(oa.ran_mask));
   }
   EXPECT_GT(ran, 80u);  // the comparison covers many runs of every head, not a few
@@ -581,25 +593,9 @@ TEST(AppsRunner, FrontEndDecidesAsTheFramesItMakes) {
     ASSERT_EQ(atome_runner_step_inputs(a.get(), in, &oa), ATOME_APPS_OK);
     ASSERT_EQ(atome_runner_step(b.get(), frames, counts, &ob), ATOME_APPS_OK);
     EXPECT_EQ(vctx.n_clipped, nc) << p;
-    EXPECT_EQ(oa.dispatch.state, ob.dispatch.state) << p;
-    EXPECT_EQ(oa.dispatch.rule, ob.dispatch.rule) << p;
-    EXPECT_EQ(oa.dispatch.run_mask, ob.dispatch.run_mask) << p;
-    EXPECT_EQ(oa.bad_input_mask, ob.bad_input_mask) << p;
-    EXPECT_EQ(oa.ran_mask, ob.ran_mask) << p;
-    EXPECT_EQ(oa.reused_mask, ob.reused_mask) << p;
-    for (uint32_t i = 0; i < 3; ++i) {
-      const atome_head_result &x = oa.heads[i], &y = ob.heads[i];
-      EXPECT_EQ(x.action, y.action) << p << " head " << i;
-      EXPECT_EQ(x.reason, y.reason) << p << " head " << i;
-      EXPECT_EQ(x.input_status, y.input_status) << p << " head " << i;
-      EXPECT_EQ(x.class_id, y.class_id) << p << " head " << i;
-      EXPECT_EQ(x.prob_q15, y.prob_q15) << p << " head " << i;
-      EXPECT_EQ(x.margin_q15, y.margin_q15) << p << " head " << i;
-      EXPECT_EQ(x.abstain, y.abstain) << p << " head " << i;
-      EXPECT_EQ(std::memcmp(x.logits_q16, y.logits_q16, sizeof x.logits_q16), 0)
-          << p << " head " << i;
-      if (i > 0 && x.action == ATOME_HEAD_RAN) classes.push_back(x.class_id);
-    }
+    expect_same_output(oa, ob, 3, p);
+    for (uint32_t i = 1; i < 3; ++i)
+      if (oa.heads[i].action == ATOME_HEAD_RAN) classes.push_back(oa.heads[i].class_id);
     ran += uint32_t(__builtin_popcount(oa.ran_mask & 6u));
     reused += uint32_t(__builtin_popcount(oa.reused_mask & 6u));
   }

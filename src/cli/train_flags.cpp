@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <initializer_list>
 #include <stdexcept>
 
 #include "cli/validate.h"
@@ -17,6 +18,20 @@ namespace {
 
 bool is_gpt_preset(const std::string& preset) {
   return preset.rfind("vanilla-", 0) == 0;
+}
+
+// value when it is one of `allowed`, else a UsageError "FLAG must be a, b or c (got 'value')".
+const std::string& one_of(const std::string& value, std::initializer_list<const char*> allowed,
+                          const char* flag) {
+  std::string list;
+  size_t i = 0;
+  for (const char* a : allowed) {
+    if (value == a) return value;
+    if (i > 0) list += i + 1 == allowed.size() ? " or " : ", ";
+    list += a;
+    ++i;
+  }
+  throw UsageError(std::string(flag) + " must be " + list + " (got '" + value + "')");
 }
 
 bool is_classify(const TrainFlags& f) {
@@ -253,25 +268,16 @@ train::TrainOptions train_options(const TrainFlags& f) {
     if (f.data.empty()) throw UsageError("--task classify needs --data DIR");
     o.task = "classify";
     o.data_dir = f.data;
-    o.group_by = f.group_by;
-    if (!o.group_by.empty() && o.group_by != "site" && o.group_by != "subject" &&
-        o.group_by != "device")
-      throw UsageError("--group-by must be site, subject or device (got '" + o.group_by + "')");
+    if (!f.group_by.empty())
+      o.group_by = one_of(f.group_by, {"site", "subject", "device"}, "--group-by");
     o.epochs = static_cast<int>(parse_u32(f.epochs, "--epochs", 1, 100000));
     o.patience = static_cast<int>(parse_u32(f.patience, "--patience", 1, 100000));
     o.target_risk = parse_float(f.target_risk, "--target-risk", 0.0, true, 1.0);
     if (!(o.target_risk < 1.0f)) throw UsageError("--target-risk must be below 1");
-    if (f.quant != "banded" && f.quant != "global" && f.quant != "channel")
-      throw UsageError("--quant must be banded, channel or global (got '" + f.quant + "')");
-    o.quant = f.quant;
-    if (f.threshold_rule != "pooled" && f.threshold_rule != "leave-group-out")
-      throw UsageError("--threshold-rule must be pooled or leave-group-out (got '" +
-                       f.threshold_rule + "')");
-    o.threshold_rule = f.threshold_rule;
-    if (f.temperature_rule != "nll" && f.temperature_rule != "leave-group-out")
-      throw UsageError("--temperature-rule must be nll or leave-group-out (got '" +
-                       f.temperature_rule + "')");
-    o.temperature_rule = f.temperature_rule;
+    o.quant = one_of(f.quant, {"banded", "channel", "global"}, "--quant");
+    o.threshold_rule = one_of(f.threshold_rule, {"pooled", "leave-group-out"}, "--threshold-rule");
+    o.temperature_rule =
+        one_of(f.temperature_rule, {"nll", "leave-group-out"}, "--temperature-rule");
     o.jitter = parse_float(f.jitter, "--jitter", 0.0, false, 1.0);
     o.label_smoothing = parse_float(f.label_smoothing, "--label-smoothing", 0.0, false, 1.0);
     if (!(o.label_smoothing < 1.0f)) throw UsageError("--label-smoothing must be below 1");

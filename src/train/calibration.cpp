@@ -71,14 +71,20 @@ double fit_temperature(const std::vector<float>& logits, const std::vector<uint3
   return std::exp((lo + hi) / 2.0);
 }
 
+// The distinct group ids, ascending.
+static std::vector<int64_t> distinct_groups(const std::vector<int64_t>& group) {
+  std::vector<int64_t> ids(group);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  return ids;
+}
+
 double fit_temperature_leave_group_out(const std::vector<float>& logits,
                                        const std::vector<uint32_t>& labels, uint32_t C,
                                        const std::vector<int64_t>& group) {
   if (group.size() != labels.size() || logits.size() != labels.size() * C)
     throw std::invalid_argument("one group and C logits per example");
-  std::vector<int64_t> ids(group);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::vector<int64_t> ids = distinct_groups(group);
   if (ids.size() < 2) throw std::invalid_argument("leave-group-out needs at least 2 groups");
   double largest = 0.0;
   for (int64_t left_out : ids) {
@@ -213,13 +219,18 @@ double risk_upper_bound(size_t errors, size_t n, double confidence) {
   return lo;
 }
 
+// What a threshold rule compares with the target: the upper bound at `confidence`, or at 0 the
+// observed risk (1 for an empty set, as the bound is).
+static double risk_bound(size_t errors, size_t n, double confidence) {
+  if (confidence > 0.0) return risk_upper_bound(errors, n, confidence);
+  return n ? static_cast<double>(errors) / static_cast<double>(n) : 1.0;
+}
+
 ThresholdChoice choose_threshold(const std::vector<RiskCoveragePoint>& curve, double target_risk,
                                  double confidence) {
   ThresholdChoice c;
   for (const RiskCoveragePoint& p : curve) {  // thresholds decrease along the curve
-    const double risk =
-        confidence > 0.0 ? risk_upper_bound(p.errors, p.accepted, confidence) : p.risk;
-    if (risk <= target_risk) {
+    if (risk_bound(p.errors, p.accepted, confidence) <= target_risk) {
       c.threshold = p.threshold;
       c.found = true;
     }
@@ -231,16 +242,8 @@ ThresholdChoice choose_threshold_leave_group_out(const std::vector<ScoredExample
                                                  const std::vector<int64_t>& group,
                                                  double target_risk, double confidence) {
   if (group.size() != s.size()) throw std::invalid_argument("one group per example");
-  std::vector<int64_t> ids(group);
-  std::sort(ids.begin(), ids.end());
-  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  const std::vector<int64_t> ids = distinct_groups(group);
   const std::vector<size_t> order = by_confidence(s);
-  // The observed risk at confidence 0, as choose_threshold; an empty set (every answer in the
-  // group left out) bounds at 1: such a threshold rests on that one group.
-  const auto bound_of = [confidence](size_t k, size_t n) {
-    if (confidence > 0.0) return risk_upper_bound(k, n, confidence);
-    return n ? static_cast<double>(k) / static_cast<double>(n) : 1.0;
-  };
   // Per group (index into ids): accepted and errors so far.
   std::vector<size_t> group_accepted(ids.size(), 0), group_errors(ids.size(), 0);
   size_t accepted = 0, errors = 0;
@@ -256,9 +259,12 @@ ThresholdChoice choose_threshold_leave_group_out(const std::vector<ScoredExample
       errors += wrong;
       group_errors[g] += wrong;
     }
-    double bound = bound_of(errors, accepted);
+    // An empty rest (every answer in the group left out) bounds at 1: such a threshold rests on
+    // that one group.
+    double bound = risk_bound(errors, accepted, confidence);
     for (size_t g = 0; g < ids.size() && bound <= target_risk; ++g)
-      bound = std::max(bound, bound_of(errors - group_errors[g], accepted - group_accepted[g]));
+      bound = std::max(
+          bound, risk_bound(errors - group_errors[g], accepted - group_accepted[g], confidence));
     if (bound <= target_risk) {
       c.threshold = t;
       c.found = true;
